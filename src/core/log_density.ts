@@ -1,0 +1,30 @@
+/** A value and gradient of the log density at one point of the unconstrained space. */
+export interface ValueAndGrad {
+  readonly value: number;
+  readonly grad: Float64Array;
+}
+
+/**
+ * The only thing an engine sees of a model (cf. NumPyro's potential_fn, DynamicPPL's LogDensityProblems).
+ * theta is the unconstrained vector; the value includes the log-Jacobian of every bijector.
+ * Values may omit terms that are constant in theta; `constant` says how much was dropped so that
+ * `value + constant` is the fully normalised log density.
+ */
+export interface LogDensity {
+  readonly dim: number;
+  /** One name per coordinate of theta, e.g. `beta[T : R : diseased]`, `log(sigma_patient)`. */
+  readonly thetaNames: readonly string[];
+  /** One name per constrained scalar, in the same order as theta, e.g. `sigma_patient`. */
+  readonly names: readonly string[];
+  /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
+  readonly constant: number;
+  valueAndGrad(theta: Float64Array): ValueAndGrad;
+  /** K points at once; implementations batch them into one evaluation where they can. */
+  valueAndGradBatch(thetas: readonly Float64Array[]): ValueAndGrad[];
+  /** Value only (cheaper where the implementation can skip the gradient). */
+  valueBatch(thetas: readonly Float64Array[]): Float64Array;
+  constrain(theta: Float64Array): Float64Array;
+  unconstrain(values: Float64Array): Float64Array;
+  /** Frees backend memory (tfjs tensors). */
+  dispose(): void;
+}

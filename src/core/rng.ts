@@ -1,0 +1,46 @@
+import seedrandom from 'seedrandom';
+
+/** The one source of randomness: every draw in Glimmer goes through an Rng made from the user's seed. */
+export interface Rng {
+  /** Uniform on (0, 1), never exactly 0. */
+  uniform(): number;
+  /** Standard normal. */
+  normal(): number;
+  /** An independent stream derived from this seed and a label (for chains, runs, workers). */
+  child(label: string | number): Rng;
+}
+
+export function createRng(seed: number | string): Rng {
+  const base = String(seed);
+  const prng = seedrandom(base);
+  let spare: number | null = null;
+  const uniform = (): number => {
+    let u = prng.double();
+    while (u === 0) u = prng.double();
+    return u;
+  };
+  return {
+    uniform,
+    normal(): number {
+      // Marsaglia's polar method: exact, two normals per accepted pair.
+      if (spare !== null) {
+        const s = spare;
+        spare = null;
+        return s;
+      }
+      for (;;) {
+        const a = 2 * uniform() - 1;
+        const b = 2 * uniform() - 1;
+        const r = a * a + b * b;
+        if (r > 0 && r < 1) {
+          const f = Math.sqrt((-2 * Math.log(r)) / r);
+          spare = b * f;
+          return a * f;
+        }
+      }
+    },
+    child(label: string | number): Rng {
+      return createRng(`${base}/${label}`);
+    },
+  };
+}
