@@ -1,0 +1,71 @@
+import { GlimmerError } from '../core/errors.js';
+import type { LogDensity } from '../core/log_density.js';
+import { parse } from '../language/parse.js';
+import type { Program } from '../language/ast.js';
+import { parseTable, type DataTable } from '../data/table.js';
+import { columnSpecs, lowerProgram } from '../compiler/lower.js';
+import type { ModelIR } from '../compiler/ir.js';
+import { emitTfjs } from '../compiler/tfjs/emit.js';
+import { initTfjs } from '../compiler/tfjs/backend.js';
+import { describeTransform } from '../bijectors/transforms.js';
+
+export interface CompileOptions {
+  /** The model's file name, used in error locations. */
+  readonly fileName?: string;
+  /** The data as CSV text (already gunzipped), and the name to report it by. */
+  readonly data?: { readonly text: string; readonly file: string };
+}
+
+export interface ParamInfo {
+  readonly name: string;
+  readonly size: number;
+  readonly constraint: string;
+  readonly factor?: string;
+}
+
+/** A checked model bound to its data: describe it, or make its log density for an engine. */
+export interface Model {
+  readonly file: string;
+  readonly source: string;
+  readonly ir: ModelIR;
+  readonly params: readonly ParamInfo[];
+  readonly nRows: number;
+  logDensity(): Promise<LogDensity & { readonly backend: string }>;
+}
+
+/** Parses without data: syntax and the data path the model names. */
+export function parseModel(source: string, fileName = 'model.glmm'): Program {
+  const { program, diagnostics } = parse(source, fileName);
+  if (!program || diagnostics.length > 0) throw new GlimmerError(diagnostics);
+  return program;
+}
+
+const EMPTY = (file: string): DataTable => ({ file, nRows: 0, columns: new Map() });
+
+/** Source + data -> a checked model. Every user mistake becomes a GlimmerError with located diagnostics. */
+export function compile(source: string, options: CompileOptions = {}): Model {
+  const file = options.fileName ?? 'model.glmm';
+  const program = parseModel(source, file);
+  const { specs, diagnostics } = columnSpecs(program);
+  if (diagnostics.length > 0) throw new GlimmerError(diagnostics);
+  let table = EMPTY(options.data?.file ?? '');
+  if (specs.length > 0) {
+    if (!options.data) {
+      throw new GlimmerError([{ code: 'E402', message: 'the model declares data columns but no data was given', span: program.data?.span,
+        hint: "name a file in the data block (data \"file.csv\" { ... }) or pass --data FILE" }]);
+    }
+    table = parseTable(options.data.text, options.data.file, specs);
+  }
+  const ir = lowerProgram(program, table);
+  if (ir.dim === 0) {
+    throw new GlimmerError([{ code: 'E212', message: 'the model has no parameters', span: program.span, hint: 'declare them in a parameters { ... } block' }]);
+  }
+  return {
+    file, source, ir, nRows: table.nRows,
+    params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
+    async logDensity() {
+      await initTfjs();
+      return emitTfjs(ir);
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** Glimmer's library API: the CLI is a thin layer over exactly these calls. */
+export { compile, parseModel, type Model, type CompileOptions, type ParamInfo } from './compile.js';
+export { infer, ENGINES, DEFAULT_SEED, DEFAULT_DRAWS, type Fit, type InferOptions, type EngineName } from './infer.js';
+export { GlimmerError, InferenceError, type Diagnostic, type Span } from '../core/errors.js';
+export { renderDiagnostic } from '../core/render_error.js';
+export type { LogDensity } from '../core/log_density.js';
+export type { SummaryRow } from '../results/summary.js';
+export { summaryCsv, drawsCsv, summaryTable } from '../results/format.js';

@@ -1,0 +1,28 @@
+import type { Fit } from '../api/infer.js';
+import type { Model } from '../api/compile.js';
+
+/** What `ppl check` prints: the data, the parameters with sizes and constraints, the likelihood terms. */
+export function describeCheck(m: Model): string {
+  const lines = [`${m.file}: ok`, `data: ${m.ir.data.file || '(none)'}, ${m.nRows} rows`, `parameters (${m.ir.dim} scalars):`];
+  const w = Math.max(...m.params.map((p) => p.name.length));
+  for (const p of m.params) {
+    const shape = p.factor ? `[${p.factor}] ${p.size} levels` : 'scalar';
+    lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}`);
+  }
+  for (const l of m.ir.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.dist.name}, ${m.nRows} rows`);
+  if (m.ir.generated.length > 0) lines.push(`generated: ${m.ir.generated.map((g) => g.name).join(', ')}`);
+  return lines.join('\n');
+}
+
+const fmt = (v: number | string | boolean): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
+
+/** The diagnostics block under the summary table. */
+export function describeDiagnostics(fit: Fit): string {
+  const d = fit.diagnostics;
+  const lines: string[] = [];
+  if (typeof d.khat === 'number') {
+    lines.push(`Pareto k-hat ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(d.psisEss)} of ${fmt(d.nDraws)} draws`);
+  }
+  lines.push(`seed ${fit.settings.seed}, ${fit.draws.length} draws, backend ${fit.settings.backend}, ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
+  return lines.join('\n');
+}

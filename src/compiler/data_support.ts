@@ -1,0 +1,43 @@
+import type { Diagnostic } from '../core/errors.js';
+import type { DataTable } from '../data/table.js';
+import type { IrLikelihood } from './ir.js';
+
+const MAX_PER_COLUMN = 5;
+
+const fitsSupport: Record<string, (y: number) => boolean> = {
+  count: (y) => Number.isInteger(y) && y >= 0,
+  binary: (y) => y === 0 || y === 1,
+  positive: (y) => y > 0,
+  unit: (y) => y > 0 && y < 1,
+  real: (y) => Number.isFinite(y),
+  interval: (y) => Number.isFinite(y),
+};
+
+const describe: Record<string, string> = {
+  count: 'a non-negative integer', binary: '0 or 1', positive: 'positive', unit: 'strictly between 0 and 1', real: 'finite', interval: 'finite',
+};
+
+/** The data a likelihood sees must lie in its distribution's support; each problem names column and row. */
+export function checkLikelihoodData(lik: IrLikelihood, numeric: ReadonlyMap<string, Float64Array>, table: DataTable, _modelFile: string): Diagnostic[] {
+  const y = numeric.get(lik.column)!;
+  const ok = fitsSupport[lik.dist.support];
+  const out: Diagnostic[] = [];
+  let bad = 0;
+  const trialsAt = lik.form.dataTerm ? lik.form.args.findIndex((a) => a.name === 'trials') : -1;
+  const trialsExpr = trialsAt >= 0 ? lik.args[trialsAt] : undefined;
+  const trials = trialsExpr?.op === 'data' ? numeric.get(trialsExpr.column) : undefined;
+  const trialsConst = trialsExpr?.op === 'const' ? trialsExpr.value : undefined;
+  for (let i = 0; i < y.length; i++) {
+    let message: string | undefined;
+    if (!ok(y[i])) message = `${lik.dist.name} needs ${describe[lik.dist.support]} values, got ${y[i]}`;
+    const n = trials ? trials[i] : trialsConst;
+    if (message === undefined && n !== undefined && !(y[i] <= n)) message = `${y[i]} successes out of ${n} trials`;
+    if (message === undefined) continue;
+    bad++;
+    if (bad <= MAX_PER_COLUMN) {
+      out.push({ code: 'E310', message: `column '${lik.column}' row ${i + 1} (line ${i + 2} of ${table.file}): ${message}`, span: lik.span });
+    }
+  }
+  if (bad > MAX_PER_COLUMN) out.push({ code: 'E310', message: `column '${lik.column}': and ${bad - MAX_PER_COLUMN} more rows like these`, span: lik.span });
+  return out;
+}

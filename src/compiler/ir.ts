@@ -1,0 +1,134 @@
+import type { Span } from '../core/errors.js';
+import type { Transform } from '../bijectors/transforms.js';
+import type { DistSpec, Form } from '../distributions/catalog.js';
+import type { BinaryOp } from '../language/ast.js';
+
+/** Functions an expression may call; each maps a value elementwise. */
+export const FUNCTIONS = ['exp', 'log', 'log1p', 'inv_logit', 'sqrt'] as const;
+export type Fn = (typeof FUNCTIONS)[number];
+
+/**
+ * A checked expression. Names are resolved (local definitions inlined), shapes are known:
+ * an expression is a scalar or has one value per data row.
+ */
+export type IrExpr =
+  | { readonly op: 'const'; readonly value: number }
+  /** A numeric data column (one value per row), or a data-only expression precomputed on the host. */
+  | { readonly op: 'data'; readonly column: string }
+  | { readonly op: 'param'; readonly param: number }
+  /** One element of a vector parameter, addressed by its factor level's label. */
+  | { readonly op: 'level'; readonly param: number; readonly label: string; readonly level: number; readonly span: Span }
+  /** A vector parameter indexed by the factor column it is declared over: one value per row. */
+  | { readonly op: 'gather'; readonly param: number; readonly factor: string }
+  | { readonly op: 'neg'; readonly arg: IrExpr }
+  | { readonly op: 'call'; readonly fn: Fn; readonly arg: IrExpr }
+  | { readonly op: 'bin'; readonly o: BinaryOp; readonly a: IrExpr; readonly b: IrExpr };
+
+export interface IrParam {
+  readonly name: string;
+  /** The factor a vector parameter is indexed by; its levels are filled in when data is bound. */
+  readonly factor?: string;
+  readonly levels?: readonly string[];
+  readonly size: number;
+  /** Position of the first element in theta. */
+  readonly offset: number;
+  readonly transform: Transform;
+  readonly span: Span;
+}
+
+/** A density term on a parameter (its prior, or a `u ~ ...` statement in the model block). */
+export interface IrPrior {
+  readonly param: number;
+  readonly dist: DistSpec;
+  readonly form: Form;
+  /** Scalar expressions (they may involve other parameters). */
+  readonly args: readonly IrExpr[];
+}
+
+/** A density term on a data column, one factor per row. */
+export interface IrLikelihood {
+  readonly column: string;
+  readonly dist: DistSpec;
+  readonly form: Form;
+  readonly args: readonly IrExpr[];
+  readonly span: Span;
+}
+
+export interface IrGenerated {
+  readonly name: string;
+  readonly expr: IrExpr;
+}
+
+export interface IrData {
+  readonly file: string;
+  readonly nRows: number;
+  /** Numeric columns and host-precomputed data-only expressions, float64. */
+  readonly numeric: ReadonlyMap<string, Float64Array>;
+  readonly factors: ReadonlyMap<string, { readonly levels: readonly string[]; readonly codes: Int32Array }>;
+}
+
+/** The model, checked and bound to data: everything an emitter needs, nothing of the syntax. */
+export interface ModelIR {
+  readonly file: string;
+  readonly params: readonly IrParam[];
+  readonly dim: number;
+  readonly priors: readonly IrPrior[];
+  readonly likelihoods: readonly IrLikelihood[];
+  readonly generated: readonly IrGenerated[];
+  readonly data: IrData;
+}
+
+export function isRowwise(e: IrExpr): boolean {
+  switch (e.op) {
+    case 'data':
+    case 'gather':
+      return true;
+    case 'const':
+    case 'param':
+    case 'level':
+      return false;
+    case 'neg':
+    case 'call':
+      return isRowwise(e.arg);
+    case 'bin':
+      return isRowwise(e.a) || isRowwise(e.b);
+  }
+}
+
+export function dependsOnParams(e: IrExpr): boolean {
+  switch (e.op) {
+    case 'const':
+    case 'data':
+      return false;
+    case 'param':
+    case 'level':
+    case 'gather':
+      return true;
+    case 'neg':
+    case 'call':
+      return dependsOnParams(e.arg);
+    case 'bin':
+      return dependsOnParams(e.a) || dependsOnParams(e.b);
+  }
+}
+
+/** Parameters an expression reads (for cycle and truncation checks). */
+export function paramsOf(e: IrExpr, out: Set<number> = new Set()): Set<number> {
+  switch (e.op) {
+    case 'param':
+    case 'level':
+    case 'gather':
+      out.add(e.param);
+      break;
+    case 'neg':
+    case 'call':
+      paramsOf(e.arg, out);
+      break;
+    case 'bin':
+      paramsOf(e.a, out);
+      paramsOf(e.b, out);
+      break;
+    default:
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import { constrainScalar, thetaName, unconstrainScalar } from '../bijectors/transforms.js';
+import { f64Ops, sumF64 } from '../distributions/f64_ops.js';
+import type { ModelIR } from './ir.js';
+
+/** `beta[T : R : diseased]` for a vector element, `sigma` for a scalar. */
+export function elementName(name: string, levels: readonly string[] | undefined, i: number): string {
+  return levels ? `${name}[${levels[i]}]` : name;
+}
+
+export function paramNames(ir: ModelIR): { theta: string[]; constrained: string[] } {
+  const theta: string[] = [];
+  const constrained: string[] = [];
+  for (const p of ir.params) {
+    for (let i = 0; i < p.size; i++) {
+      const n = elementName(p.name, p.levels, i);
+      constrained.push(n);
+      theta.push(thetaName(p.transform, n));
+    }
+  }
+  return { theta, constrained };
+}
+
+export function constrainTheta(ir: ModelIR, theta: Float64Array): Float64Array {
+  const out = new Float64Array(ir.dim);
+  for (const p of ir.params) for (let i = 0; i < p.size; i++) out[p.offset + i] = constrainScalar(p.transform, theta[p.offset + i]);
+  return out;
+}
+
+export function unconstrainValues(ir: ModelIR, values: Float64Array): Float64Array {
+  const out = new Float64Array(ir.dim);
+  for (const p of ir.params) for (let i = 0; i < p.size; i++) out[p.offset + i] = unconstrainScalar(p.transform, values[p.offset + i]);
+  return out;
+}
+
+/** Constrained values split per parameter, as the float64 evaluator reads them. */
+export function splitValues(ir: ModelIR, values: Float64Array): Float64Array[] {
+  return ir.params.map((p) => values.subarray(p.offset, p.offset + p.size));
+}
+
+/**
+ * The part of the log density the graph leaves out because no parameter moves it: normalising
+ * constants, and terms of the data alone such as -lgamma(y + 1), computed once in float64.
+ */
+export function hostConstant(ir: ModelIR): number {
+  let c = 0;
+  for (const prior of ir.priors) c += prior.form.constant * ir.params[prior.param].size;
+  for (const lik of ir.likelihoods) {
+    const y = ir.data.numeric.get(lik.column)!;
+    c += lik.form.constant * ir.data.nRows;
+    if (lik.form.xTerm) c += sumF64(lik.form.xTerm(f64Ops, y), y.length);
+    const dt = lik.form.dataTerm;
+    if (dt) {
+      const argCols = dt.args.map((name) => lik.args[lik.form.args.findIndex((a) => a.name === name)]);
+      for (let i = 0; i < y.length; i++) {
+        const vals = argCols.map((e) => (e.op === 'const' ? e.value : e.op === 'data' ? ir.data.numeric.get(e.column)![i] : NaN));
+        c += dt.fn(y[i], vals);
+      }
+    }
+  }
+  return c;
+}

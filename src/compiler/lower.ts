@@ -1,0 +1,235 @@
+import { GlimmerError, type Diagnostic } from '../core/errors.js';
+import type { Program, ParamDecl, DistCall, Ident } from '../language/ast.js';
+import { suggest } from '../language/suggest.js';
+import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable } from '../data/table.js';
+import { IDENTITY, describeTransform, type Transform } from '../bijectors/transforms.js';
+import { findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
+import { compareRange, readConstraint, supportTransform } from './constraints.js';
+import { matchDistribution } from './dist_args.js';
+import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
+import { lowerExpr } from './lower_expr.js';
+import { hoistDataExprs } from './hoist.js';
+import { checkLikelihoodData } from './data_support.js';
+import { report, type Context, type Scope } from './scope.js';
+import { satisfies, signOf } from './sign.js';
+
+/** The columns the data block declares, checked for known types and duplicates. */
+export function columnSpecs(program: Program): { specs: ColumnSpec[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const specs: ColumnSpec[] = [];
+  for (const c of program.data?.columns ?? []) {
+    const type = c.type.name;
+    if (!(COLUMN_TYPES as readonly string[]).includes(type)) {
+      const close = suggest(type, COLUMN_TYPES);
+      diagnostics.push({ code: 'E211', message: `unknown column type '${type}'`, span: c.type.span,
+        hint: close !== undefined ? `did you mean '${close}'?` : `column types: ${COLUMN_TYPES.join(', ')}` });
+      continue;
+    }
+    if (specs.some((s) => s.name === c.name.name)) {
+      diagnostics.push({ code: 'E207', message: `column '${c.name.name}' is declared twice`, span: c.name.span });
+      continue;
+    }
+    specs.push({ name: c.name.name, type: type as ColumnType, span: c.name.span });
+  }
+  return { specs, diagnostics };
+}
+
+/** Checks a parsed program against its data and lowers it to the IR the emitters consume. */
+export function lowerProgram(program: Program, table: DataTable): ModelIR {
+  const scope: Scope = { file: program.file, columns: table.columns, params: [], paramIndex: new Map(), locals: new Map(), diagnostics: [] };
+  declareParams(program.parameters, scope, table);
+  const priors: IrPrior[] = [];
+  const likelihoods: IrLikelihood[] = [];
+  for (const decl of program.parameters) {
+    const p = scope.paramIndex.get(decl.name.name);
+    if (p === undefined || !decl.prior) continue;
+    const term = lowerPriorTerm(p, decl.prior, scope);
+    if (term) priors.push(term);
+  }
+  for (const stmt of program.model) {
+    if (stmt.kind === 'assign') {
+      if (checkFresh(stmt.name, scope)) {
+        const e = lowerExpr(stmt.value, scope, 'model');
+        if (e) scope.locals.set(stmt.name.name, e);
+      }
+      continue;
+    }
+    const target = stmt.target.name;
+    const p = scope.paramIndex.get(target);
+    if (p !== undefined) {
+      const term = lowerPriorTerm(p, stmt.dist, scope);
+      if (term) priors.push(term);
+      continue;
+    }
+    const lik = lowerLikelihood(stmt.target, stmt.dist, scope);
+    if (lik) likelihoods.push(lik);
+  }
+  scope.locals.clear();
+  const generated: IrGenerated[] = [];
+  for (const g of program.generated) {
+    if (!checkFresh(g.name, scope)) continue;
+    const e = lowerExpr(g.value, scope, 'generated');
+    if (!e) continue;
+    scope.locals.set(g.name.name, e);
+    generated.push({ name: g.name.name, expr: e });
+  }
+  if (scope.diagnostics.length > 0) throw new GlimmerError(scope.diagnostics);
+  const numeric = new Map<string, Float64Array>();
+  for (const [name, col] of table.columns) if (col.kind === 'numeric') numeric.set(name, col.values);
+  const factors = new Map<string, { levels: readonly string[]; codes: Int32Array }>();
+  for (const [name, col] of table.columns) if (col.kind === 'factor') factors.set(name, { levels: col.levels, codes: col.codes });
+  const hoisted = likelihoods.map((l) => ({ ...l, args: l.args.map((a) => hoistDataExprs(a, numeric, table.nRows)) }));
+  const dataErrors = hoisted.flatMap((l) => checkLikelihoodData(l, numeric, table, program.file));
+  if (dataErrors.length > 0) throw new GlimmerError(dataErrors);
+  const dim = scope.params.reduce((n, p) => n + p.size, 0);
+  return {
+    file: program.file, params: scope.params, dim, priors, likelihoods: hoisted, generated,
+    data: { file: table.file, nRows: table.nRows, numeric, factors },
+  };
+}
+
+function checkFresh(name: Ident, scope: Scope): boolean {
+  const n = name.name;
+  const what = scope.locals.has(n) ? 'already defined' : scope.paramIndex.has(n) ? 'a parameter' : scope.columns.has(n) ? 'a data column' : null;
+  if (what === null) return true;
+  report(scope, 'E207', `'${n}' is ${what}`, name.span, 'choose another name');
+  return false;
+}
+
+function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTable): void {
+  const params = scope.params as IrParam[];
+  const index = scope.paramIndex as Map<string, number>;
+  let offset = 0;
+  for (const decl of decls) {
+    const name = decl.name.name;
+    if (index.has(name) || scope.columns.has(name)) {
+      report(scope, 'E207', `'${name}' is ${index.has(name) ? 'declared twice' : 'a data column'}`, decl.name.span, 'choose another name');
+      continue;
+    }
+    let factor: string | undefined;
+    let levels: readonly string[] | undefined;
+    if (decl.index) {
+      const col = table.columns.get(decl.index.name);
+      if (col?.kind !== 'factor') {
+        const factors = [...table.columns.values()].filter((c) => c.kind === 'factor').map((c) => c.name);
+        const close = suggest(decl.index.name, factors);
+        report(scope, 'E213', col ? `'${decl.index.name}' is not a factor column` : `unknown factor '${decl.index.name}'`, decl.index.span,
+          close !== undefined ? `did you mean '${close}'?` : col ? `declare it '${decl.index.name}: factor' in the data block` : `factors: ${factors.join(', ') || 'none declared'}`);
+        continue;
+      }
+      factor = col.name;
+      levels = col.levels;
+    }
+    const transform = paramTransform(decl, scope);
+    if (!transform) continue;
+    const size = levels?.length ?? 1;
+    index.set(name, params.length);
+    params.push({ name, factor, levels, size, offset, transform, span: decl.name.span });
+    offset += size;
+  }
+}
+
+/** The declared constraint, or the prior's support when none is declared. */
+function paramTransform(decl: ParamDecl, scope: Scope): Transform | null {
+  if (decl.constraint) return readConstraint(decl.constraint, scope);
+  if (!decl.prior) return IDENTITY;
+  const dist = findDistribution(decl.prior.name.name);
+  if (!dist) return IDENTITY; // reported when the prior is lowered
+  if (dist.support !== 'interval') return supportTransform(dist, []) ?? IDENTITY;
+  const args = decl.prior.args.map((a) => lowerExpr(a.value, { ...scope, diagnostics: [] }, 'prior'));
+  const t = args.length === 2 && args[0] && args[1] ? supportTransform(dist, [args[0], args[1]]) : null;
+  return t ?? report(scope, 'E208', `the bounds of ${dist.name} must be numbers`, decl.prior.span, 'e.g. Uniform(0, 10)');
+}
+
+function lowerArgs(call: DistCall, scope: Scope, ctx: Context): { dist: DistSpec; form: Form; args: IrExpr[] } | null {
+  const m = matchDistribution(call, scope);
+  if (!m) return null;
+  const args: IrExpr[] = [];
+  let ok = true;
+  m.form.args.forEach((spec, i) => {
+    const e = lowerExpr(m.args[i], scope, ctx);
+    if (!e) {
+      ok = false;
+      return;
+    }
+    if (!satisfies(signOf(e, scope.params, scope.columns), spec.support)) {
+      ok = false;
+      const what = spec.support === 'positive' ? 'positive' : spec.support === 'unit' ? 'between 0 and 1' : 'a non-negative count';
+      const shown = e.op === 'const' ? `, got ${e.value}` : '';
+      report(scope, 'E209', `'${spec.name}' of ${m.dist.name} must be ${what}${shown}`, m.args[i].span,
+        e.op === 'const' ? undefined : spec.support === 'positive' ? "use a positive parameter (declare it 'positive' or give it a positive prior) or exp(...)" : spec.support === 'unit' ? 'use inv_logit(...) or a bounded(0, 1) parameter' : 'use a count column');
+      return;
+    }
+    args.push(e);
+  });
+  return ok ? { dist: m.dist, form: m.form, args } : null;
+}
+
+function lowerPriorTerm(p: number, call: DistCall, scope: Scope): IrPrior | null {
+  const m = lowerArgs(call, scope, 'prior');
+  if (!m) return null;
+  const param = scope.params[p];
+  if (m.dist.discrete) {
+    return report(scope, 'E210', `${m.dist.name} is a distribution of counts; '${param.name}' is continuous`, call.name.span,
+      'parameters take continuous priors such as Normal, HalfNormal or Gamma');
+  }
+  const support = supportTransform(m.dist, m.args);
+  if (!support) return report(scope, 'E208', `the bounds of ${m.dist.name} must be numbers`, call.span);
+  const fit = compareRange(param.transform, support);
+  if (fit === 'outside') {
+    return report(scope, 'E208', `'${param.name}' is ${describeTransform(param.transform)} but ${m.dist.name} is defined on ${describeTransform(support)}`,
+      call.name.span, `declare '${param.name}: ${describeTransform(support)}' or choose a prior defined where '${param.name}' lives`);
+  }
+  if (fit === 'inside' && m.args.some(dependsOnParams)) {
+    return report(scope, 'E208', `truncating ${m.dist.name} to ${describeTransform(param.transform)} needs a normalising constant that depends on parameters`,
+      call.span, 'use a prior whose support matches the constraint (e.g. HalfNormal for a positive scale)');
+  }
+  if (m.args.some((a) => paramsOfIncludes(a, p))) {
+    return report(scope, 'E205', `the prior of '${param.name}' refers to '${param.name}' itself`, call.span);
+  }
+  return { param: p, dist: m.dist, form: m.form, args: m.args };
+}
+
+function paramsOfIncludes(e: IrExpr, p: number): boolean {
+  switch (e.op) {
+    case 'param':
+    case 'level':
+    case 'gather':
+      return e.param === p;
+    case 'neg':
+    case 'call':
+      return paramsOfIncludes(e.arg, p);
+    case 'bin':
+      return paramsOfIncludes(e.a, p) || paramsOfIncludes(e.b, p);
+    default:
+      return false;
+  }
+}
+
+function lowerLikelihood(target: Ident, call: DistCall, scope: Scope): IrLikelihood | null {
+  const col = scope.columns.get(target.name);
+  if (!col) {
+    if (scope.locals.has(target.name)) {
+      return report(scope, 'E210', `'${target.name}' is a definition; only data columns and parameters can be modelled with '~'`, target.span);
+    }
+    const close = suggest(target.name, [...scope.columns.keys(), ...scope.params.map((p) => p.name)]);
+    return report(scope, 'E201', `unknown name '${target.name}'`, target.span,
+      close !== undefined ? `did you mean '${close}'?` : 'the left of ~ is a data column (a likelihood) or a parameter (a prior)');
+  }
+  if (col.kind === 'factor') return report(scope, 'E210', `'${target.name}' is a factor and cannot be modelled`, target.span);
+  const m = lowerArgs(call, scope, 'model');
+  if (!m) return null;
+  const need = m.dist.support;
+  const fits = need === 'count' ? ['count', 'binary'].includes(col.type) : need === 'binary' ? col.type === 'binary' : true;
+  if (!fits) {
+    return report(scope, 'E210', `${m.dist.name} needs ${need === 'count' ? 'counts' : '0/1 values'} but '${target.name}' is declared '${col.type}'`,
+      call.name.span, `declare '${target.name}: ${need}' in the data block`);
+  }
+  if (m.form.dataTerm) {
+    for (const name of m.form.dataTerm.args) {
+      const arg = m.args[m.form.args.findIndex((a) => a.name === name)];
+      if (dependsOnParams(arg)) return report(scope, 'E209', `'${name}' of ${m.dist.name} must be data, not a function of parameters`, call.span);
+    }
+  }
+  return { column: target.name, dist: m.dist, form: m.form, args: m.args, span: call.span };
+}

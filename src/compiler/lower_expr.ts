@@ -1,0 +1,155 @@
+import type { Expr } from '../language/ast.js';
+import { suggest } from '../language/suggest.js';
+import { FUNCTIONS, isRowwise, type Fn, type IrExpr } from './ir.js';
+import { report, type Context, type Scope } from './scope.js';
+
+const didYouMean = (word: string, candidates: readonly string[]): string | undefined => {
+  const s = suggest(word, candidates);
+  return s === undefined ? undefined : `did you mean '${s}'?`;
+};
+
+/** Every name an expression in this context could mean, for "did you mean". */
+function knownNames(scope: Scope): string[] {
+  return [...scope.locals.keys(), ...scope.params.map((p) => p.name), ...scope.columns.keys()];
+}
+
+/**
+ * Resolves names, inlines local definitions and checks shapes: data appears only in the model
+ * block, vectors appear only indexed, string labels only as indexes. Returns null after reporting.
+ */
+export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
+  switch (e.kind) {
+    case 'num':
+      return { op: 'const', value: e.value };
+    case 'str':
+      return report(scope, 'E205', `a string can only be a factor level inside brackets`, e.span, `e.g. beta["${e.value}"]`);
+    case 'var':
+      return lowerName(e.name, e.span, scope, ctx);
+    case 'index':
+      return lowerIndex(e, scope, ctx);
+    case 'neg': {
+      const arg = lowerExpr(e.operand, scope, ctx);
+      if (!arg) return null;
+      return arg.op === 'const' ? { op: 'const', value: -arg.value } : { op: 'neg', arg };
+    }
+    case 'binary': {
+      const a = lowerExpr(e.left, scope, ctx);
+      const b = lowerExpr(e.right, scope, ctx);
+      if (!a || !b) return null;
+      if (a.op === 'const' && b.op === 'const') return { op: 'const', value: fold(e.op, a.value, b.value) };
+      return { op: 'bin', o: e.op, a, b };
+    }
+    case 'call': {
+      const fn = e.fn.name;
+      if (!(FUNCTIONS as readonly string[]).includes(fn)) {
+        return report(scope, 'E202', `unknown function '${fn}'`, e.fn.span, didYouMean(fn, FUNCTIONS) ?? `functions: ${FUNCTIONS.join(', ')}`);
+      }
+      if (e.args.length !== 1) {
+        return report(scope, 'E202', `'${fn}' takes 1 argument, got ${e.args.length}`, e.span);
+      }
+      const arg = lowerExpr(e.args[0], scope, ctx);
+      if (!arg) return null;
+      if (arg.op === 'const') return { op: 'const', value: applyFn(fn as Fn, arg.value) };
+      return { op: 'call', fn: fn as Fn, arg };
+    }
+  }
+}
+
+function fold(op: string, a: number, b: number): number {
+  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+}
+
+export function applyFn(fn: Fn, x: number): number {
+  switch (fn) {
+    case 'exp':
+      return Math.exp(x);
+    case 'log':
+      return Math.log(x);
+    case 'log1p':
+      return Math.log1p(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'inv_logit':
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  }
+}
+
+function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context): IrExpr | null {
+  const local = scope.locals.get(name);
+  if (local) return local;
+  const p = scope.paramIndex.get(name);
+  if (p !== undefined) {
+    const param = scope.params[p];
+    if (param.factor !== undefined) {
+      return report(scope, 'E205', `'${name}' is a vector over '${param.factor}'; index it`, span,
+        `write ${name}[${param.factor}] for one value per row, or ${name}["${param.levels?.[0] ?? 'level'}"] for one level`);
+    }
+    return { op: 'param', param: p };
+  }
+  const col = scope.columns.get(name);
+  if (col) {
+    if (col.kind === 'factor') {
+      return report(scope, 'E205', `'${name}' is a factor; it can only index a parameter`, span, `e.g. beta[${name}]`);
+    }
+    if (ctx !== 'model') {
+      return report(scope, 'E205', `data column '${name}' cannot be used in ${ctx === 'prior' ? 'a prior' : 'the generated block'}`, span,
+        ctx === 'prior' ? 'priors take numbers and parameters' : 'generated quantities are functions of the parameters');
+    }
+    return { op: 'data', column: name };
+  }
+  return report(scope, 'E201', `unknown name '${name}'`, span, didYouMean(name, knownNames(scope)));
+}
+
+function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Context): IrExpr | null {
+  const name = e.target.name;
+  const p = scope.paramIndex.get(name);
+  if (p === undefined || scope.params[p].factor === undefined) {
+    if (p !== undefined) return report(scope, 'E205', `'${name}' is a scalar parameter and cannot be indexed`, e.span, `write ${name}`);
+    if (scope.columns.has(name)) return report(scope, 'E205', `data column '${name}' cannot be indexed`, e.span);
+    return report(scope, 'E201', `unknown parameter '${name}'`, e.target.span, didYouMean(name, scope.params.map((q) => q.name)));
+  }
+  const param = scope.params[p];
+  const idx = e.index;
+  if (idx.kind === 'str') {
+    const levels = param.levels ?? [];
+    const level = levels.indexOf(idx.value);
+    if (level < 0) {
+      const close = suggest(idx.value, levels);
+      return report(scope, 'E206', `'${idx.value}' is not a level of '${param.factor}'`, idx.span,
+        close !== undefined ? `did you mean "${close}"?` : `levels: ${levels.slice(0, 8).map((l) => `"${l}"`).join(', ')}${levels.length > 8 ? ', ...' : ''}`);
+    }
+    return { op: 'level', param: p, label: idx.value, level, span: idx.span };
+  }
+  if (idx.kind === 'var' && idx.name === param.factor) {
+    if (ctx !== 'model') {
+      return report(scope, 'E205', `'${name}[${idx.name}]' has one value per data row; it can only appear in the model block`, e.span,
+        ctx === 'generated' ? `address one level by its label, e.g. ${name}["${param.levels?.[0] ?? 'level'}"]` : undefined);
+    }
+    return { op: 'gather', param: p, factor: param.factor };
+  }
+  if (idx.kind === 'var' && scope.columns.get(idx.name)?.kind === 'factor') {
+    return report(scope, 'E205', `'${name}' is declared over '${param.factor}', not '${idx.name}'`, idx.span, `write ${name}[${param.factor}]`);
+  }
+  return report(scope, 'E205', `index '${name}' by its factor or by a level label`, idx.span,
+    `write ${name}[${param.factor}] or ${name}["${param.levels?.[0] ?? 'level'}"]`);
+}
+
+/** True for data-only row expressions worth computing once on the host (`log(total_count)`). */
+export function isHostComputable(e: IrExpr): boolean {
+  switch (e.op) {
+    case 'const':
+    case 'data':
+      return true;
+    case 'param':
+    case 'level':
+    case 'gather':
+      return false;
+    case 'neg':
+    case 'call':
+      return isHostComputable(e.arg);
+    case 'bin':
+      return isHostComputable(e.a) && isHostComputable(e.b);
+  }
+}
+
+export { isRowwise };

@@ -1,0 +1,22 @@
+import type { Diagnostic, Span } from '../core/errors.js';
+import type { Column } from '../data/table.js';
+import type { IrExpr, IrParam } from './ir.js';
+
+/** Where an expression is written decides what it may read. */
+export type Context = 'prior' | 'model' | 'generated';
+
+/** Everything a name can resolve to while lowering, and the list problems are reported to. */
+export interface Scope {
+  readonly file: string;
+  readonly columns: ReadonlyMap<string, Column>;
+  readonly params: readonly IrParam[];
+  readonly paramIndex: ReadonlyMap<string, number>;
+  /** Model-block definitions or earlier generated quantities, already lowered. */
+  readonly locals: Map<string, IrExpr>;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function report(scope: Scope, code: string, message: string, span: Span, hint?: string): null {
+  scope.diagnostics.push(hint === undefined ? { code, message, span } : { code, message, span, hint });
+  return null;
+}

@@ -1,0 +1,193 @@
+import { lgamma } from '../math/special.js';
+import type { Ops } from './ops.js';
+
+/** Where a variate or an argument lives. `interval` is the Uniform's [lower, upper]. */
+export type Support = 'real' | 'positive' | 'unit' | 'count' | 'binary' | 'interval';
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly support: 'real' | 'positive' | 'unit' | 'count';
+}
+
+/**
+ * One parameterisation of a distribution (Poisson by log_rate or by rate). The log density is
+ * kernel + xTerm + constant: `kernel` holds every term that involves an argument, `xTerm` the terms of
+ * the variate alone (kept in the graph for a parameter, moved to the host constant for data) and
+ * `constant` the pure number. `dataTerm` is a host-only term of data variate and data arguments.
+ */
+export interface Form {
+  readonly args: readonly ArgSpec[];
+  kernel<T>(o: Ops<T>, x: T, a: readonly T[]): T;
+  xTerm?<T>(o: Ops<T>, x: T): T;
+  readonly constant: number;
+  readonly dataTerm?: { readonly args: readonly string[]; fn(x: number, args: readonly number[]): number };
+}
+
+export interface DistSpec {
+  readonly name: string;
+  readonly support: Support;
+  readonly discrete: boolean;
+  readonly forms: readonly Form[];
+  /** One line for `docs/language.md` and error hints. */
+  readonly doc: string;
+}
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const LN2 = Math.LN2;
+
+const real = (name: string): ArgSpec => ({ name, support: 'real' });
+const pos = (name: string): ArgSpec => ({ name, support: 'positive' });
+
+/** -0.5 z^2 - log(sigma) with z = (x - mu) / sigma. */
+function normalKernel<T>(o: Ops<T>, x: T, mu: T, sigma: T): T {
+  return o.sub(o.mul(o.c(-0.5), o.square(o.div(o.sub(x, mu), sigma))), o.log(sigma));
+}
+
+function studentKernel<T>(o: Ops<T>, x: T, nu: T, mu: T, sigma: T): T {
+  const half = o.c(0.5);
+  const z2 = o.div(o.square(o.div(o.sub(x, mu), sigma)), nu);
+  const norm = o.sub(o.sub(o.lgamma(o.mul(half, o.add(nu, o.c(1)))), o.lgamma(o.mul(half, nu))), o.mul(half, o.log(nu)));
+  return o.sub(o.sub(norm, o.log(sigma)), o.mul(o.mul(half, o.add(nu, o.c(1))), o.log1p(z2)));
+}
+
+function cauchyKernel<T>(o: Ops<T>, x: T, mu: T, sigma: T): T {
+  return o.sub(o.neg(o.log(sigma)), o.log1p(o.square(o.div(o.sub(x, mu), sigma))));
+}
+
+function lchoose(n: number, k: number): number {
+  return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+}
+
+const negLgammaX1 = <T>(o: Ops<T>, x: T): T => o.neg(o.lgamma(o.add(x, o.c(1))));
+
+export const DISTRIBUTIONS: readonly DistSpec[] = [
+  {
+    name: 'Normal', support: 'real', discrete: false, doc: 'Normal(mu, sigma): mean mu, standard deviation sigma',
+    forms: [{ args: [real('mu'), pos('sigma')], kernel: (o, x, [mu, s]) => normalKernel(o, x, mu, s), constant: -HALF_LOG_2PI }],
+  },
+  {
+    name: 'HalfNormal', support: 'positive', discrete: false, doc: 'HalfNormal(sigma): |Normal(0, sigma)|',
+    forms: [{ args: [pos('sigma')], kernel: (o, x, [s]) => normalKernel(o, x, o.c(0), s), constant: LN2 - HALF_LOG_2PI }],
+  },
+  {
+    name: 'StudentT', support: 'real', discrete: false, doc: 'StudentT(nu, mu, sigma): degrees of freedom nu, location mu, scale sigma',
+    forms: [{ args: [pos('nu'), real('mu'), pos('sigma')], kernel: (o, x, [nu, mu, s]) => studentKernel(o, x, nu, mu, s), constant: -0.5 * Math.log(Math.PI) }],
+  },
+  {
+    name: 'HalfStudentT', support: 'positive', discrete: false, doc: 'HalfStudentT(nu, sigma): |StudentT(nu, 0, sigma)|',
+    forms: [{ args: [pos('nu'), pos('sigma')], kernel: (o, x, [nu, s]) => studentKernel(o, x, nu, o.c(0), s), constant: LN2 - 0.5 * Math.log(Math.PI) }],
+  },
+  {
+    name: 'Cauchy', support: 'real', discrete: false, doc: 'Cauchy(mu, sigma): location mu, scale sigma',
+    forms: [{ args: [real('mu'), pos('sigma')], kernel: (o, x, [mu, s]) => cauchyKernel(o, x, mu, s), constant: -Math.log(Math.PI) }],
+  },
+  {
+    name: 'HalfCauchy', support: 'positive', discrete: false, doc: 'HalfCauchy(sigma): |Cauchy(0, sigma)|',
+    forms: [{ args: [pos('sigma')], kernel: (o, x, [s]) => cauchyKernel(o, x, o.c(0), s), constant: LN2 - Math.log(Math.PI) }],
+  },
+  {
+    name: 'Exponential', support: 'positive', discrete: false, doc: 'Exponential(rate)',
+    forms: [{ args: [pos('rate')], kernel: (o, x, [r]) => o.sub(o.log(r), o.mul(r, x)), constant: 0 }],
+  },
+  {
+    name: 'Gamma', support: 'positive', discrete: false, doc: 'Gamma(shape, rate): mean shape / rate',
+    forms: [{
+      args: [pos('shape'), pos('rate')],
+      kernel: (o, x, [a, b]) => o.sub(o.add(o.sub(o.mul(a, o.log(b)), o.lgamma(a)), o.mul(o.sub(a, o.c(1)), o.log(x))), o.mul(b, x)),
+      constant: 0,
+    }],
+  },
+  {
+    name: 'LogNormal', support: 'positive', discrete: false, doc: 'LogNormal(mu, sigma): log(x) ~ Normal(mu, sigma)',
+    forms: [{
+      args: [real('mu'), pos('sigma')],
+      kernel: (o, x, [mu, s]) => normalKernel(o, o.log(x), mu, s),
+      xTerm: (o, x) => o.neg(o.log(x)),
+      constant: -HALF_LOG_2PI,
+    }],
+  },
+  {
+    name: 'Beta', support: 'unit', discrete: false, doc: 'Beta(a, b): mean a / (a + b)',
+    forms: [{
+      args: [pos('a'), pos('b')],
+      kernel: (o, x, [a, b]) => {
+        const norm = o.sub(o.sub(o.lgamma(o.add(a, b)), o.lgamma(a)), o.lgamma(b));
+        return o.add(norm, o.add(o.mul(o.sub(a, o.c(1)), o.log(x)), o.mul(o.sub(b, o.c(1)), o.log1p(o.neg(x)))));
+      },
+      constant: 0,
+    }],
+  },
+  {
+    name: 'Uniform', support: 'interval', discrete: false, doc: 'Uniform(lower, upper): flat on [lower, upper]; the bounds must be numbers',
+    forms: [{ args: [real('lower'), real('upper')], kernel: (o, _x, [lo, hi]) => o.neg(o.log(o.sub(hi, lo))), constant: 0 }],
+  },
+  {
+    name: 'Poisson', support: 'count', discrete: true, doc: 'Poisson(log_rate = eta) or Poisson(rate = lambda)',
+    forms: [
+      { args: [real('log_rate')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.exp(eta)), xTerm: negLgammaX1, constant: 0 },
+      { args: [pos('rate')], kernel: (o, y, [r]) => o.sub(o.mul(y, o.log(r)), r), xTerm: negLgammaX1, constant: 0 },
+    ],
+  },
+  {
+    name: 'NegativeBinomial', support: 'count', discrete: true,
+    doc: 'NegativeBinomial(log_mean = eta, dispersion = phi): mean mu = exp(eta), variance mu + mu^2 / phi (Stan neg_binomial_2)',
+    forms: [
+      {
+        args: [real('log_mean'), pos('dispersion')],
+        kernel: (o, y, [eta, phi]) => {
+          // y*eta + phi*log(phi) - (y + phi) * log(exp(eta) + phi), with log(mu + phi) = log(phi) + softplus(eta - log(phi)).
+          const logPhi = o.log(phi);
+          const norm = o.sub(o.lgamma(o.add(y, phi)), o.lgamma(phi));
+          const core = o.sub(o.mul(y, o.sub(eta, logPhi)), o.mul(o.add(y, phi), o.softplus(o.sub(eta, logPhi))));
+          return o.add(norm, core);
+        },
+        xTerm: negLgammaX1,
+        constant: 0,
+      },
+      {
+        args: [pos('mean'), pos('dispersion')],
+        kernel: (o, y, [mu, phi]) => {
+          const norm = o.sub(o.lgamma(o.add(y, phi)), o.lgamma(phi));
+          const logSum = o.log(o.add(mu, phi));
+          return o.add(norm, o.add(o.mul(y, o.sub(o.log(mu), logSum)), o.mul(phi, o.sub(o.log(phi), logSum))));
+        },
+        xTerm: negLgammaX1,
+        constant: 0,
+      },
+    ],
+  },
+  {
+    name: 'Bernoulli', support: 'binary', discrete: true, doc: 'Bernoulli(logit = eta) or Bernoulli(p = prob)',
+    forms: [
+      { args: [real('logit')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.softplus(eta)), constant: 0 },
+      {
+        args: [{ name: 'p', support: 'unit' }],
+        kernel: (o, y, [p]) => o.add(o.mul(y, o.log(p)), o.mul(o.sub(o.c(1), y), o.log1p(o.neg(p)))),
+        constant: 0,
+      },
+    ],
+  },
+  {
+    name: 'Binomial', support: 'count', discrete: true, doc: 'Binomial(trials = n, logit = eta) or Binomial(trials = n, p = prob)',
+    forms: [
+      {
+        args: [{ name: 'trials', support: 'count' }, real('logit')],
+        kernel: (o, y, [n, eta]) => o.sub(o.mul(y, eta), o.mul(n, o.softplus(eta))),
+        constant: 0,
+        dataTerm: { args: ['trials'], fn: (y, [n]) => lchoose(n, y) },
+      },
+      {
+        args: [{ name: 'trials', support: 'count' }, { name: 'p', support: 'unit' }],
+        kernel: (o, y, [n, p]) => o.add(o.mul(y, o.log(p)), o.mul(o.sub(n, y), o.log1p(o.neg(p)))),
+        constant: 0,
+        dataTerm: { args: ['trials'], fn: (y, [n]) => lchoose(n, y) },
+      },
+    ],
+  },
+];
+
+export const DISTRIBUTION_NAMES: readonly string[] = DISTRIBUTIONS.map((d) => d.name);
+
+export function findDistribution(name: string): DistSpec | undefined {
+  return DISTRIBUTIONS.find((d) => d.name === name);
+}

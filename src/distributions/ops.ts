@@ -1,0 +1,23 @@
+/**
+ * The arithmetic a log density is written in. Each distribution and bijector is written once
+ * against this interface; the tfjs emitter instantiates it with tensors (float32, autodiff) and the
+ * host evaluator with float64 numbers and arrays, so the two cannot drift apart.
+ */
+export interface Ops<T> {
+  c(x: number): T;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  div(a: T, b: T): T;
+  neg(a: T): T;
+  exp(a: T): T;
+  log(a: T): T;
+  log1p(a: T): T;
+  square(a: T): T;
+  sqrt(a: T): T;
+  /** log(1 + exp(a)), stable for large |a|. */
+  softplus(a: T): T;
+  /** 1 / (1 + exp(-a)). */
+  sigmoid(a: T): T;
+  lgamma(a: T): T;
+}

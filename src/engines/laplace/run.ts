@@ -1,0 +1,96 @@
+import type { LogDensity } from '../../core/log_density.js';
+import type { Rng } from '../../core/rng.js';
+import { psis, type PsisResult } from '../../diagnostics/psis.js';
+import type { EngineResult } from '../result.js';
+import { drawGaussian, gaussianFromPrecision, type Gaussian } from './gaussian.js';
+import { findMode } from './mode.js';
+import { polishMode } from './newton.js';
+
+export interface LaplaceOptions {
+  readonly draws: number;
+  readonly rng: Rng;
+  /** Reweight the draws by Pareto-smoothed importance ratios, adding draws until the ESS reaches minEss. */
+  readonly psis: boolean;
+  readonly minEss?: number;
+  readonly maxDraws?: number;
+}
+
+const BATCH = 32;
+
+/** Draws from the Gaussian and the log importance ratios log p - log q, by batched exact log densities. */
+function drawWithRatios(ld: LogDensity, g: Gaussian, rng: Rng, n: number): { draws: Float64Array[]; logRatios: number[] } {
+  const draws: Float64Array[] = [];
+  const logRatios: number[] = [];
+  for (let i = 0; i < n; i += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, n - i) }, () => drawGaussian(g, rng));
+    const lp = ld.valueBatch(batch.map((b) => b.theta));
+    batch.forEach((b, k) => {
+      draws.push(b.theta);
+      logRatios.push(Number.isFinite(lp[k]) ? lp[k] - b.logq : -Infinity);
+    });
+  }
+  return { draws, logRatios };
+}
+
+function qualityWarnings(r: PsisResult, usedPsis: boolean, minEss: number, nDraws: number): string[] {
+  const w: string[] = [];
+  if (r.khat > r.threshold) {
+    w.push(`Pareto k-hat = ${r.khat.toFixed(2)} > ${r.threshold.toFixed(2)}: the Gaussian approximation is poor in the tails; ` +
+      `expect biased means and too-small sds${usedPsis ? '' : ' (try --psis, or a sampling engine)'}`);
+  } else if (r.khat > 0.5) {
+    w.push(`Pareto k-hat = ${r.khat.toFixed(2)}: the Gaussian approximation is usable but imperfect${usedPsis ? '' : '; --psis corrects it'}`);
+  }
+  if (usedPsis && r.ess < minEss) {
+    w.push(`PSIS effective sample size ${r.ess.toFixed(0)} < ${minEss} after ${nDraws} draws: the reweighted estimates are unreliable`);
+  }
+  return w;
+}
+
+/**
+ * The Laplace approximation: the mode in theta (L-BFGS, then Newton polish), a Gaussian with the
+ * negative Hessian there as precision, draws from it, and PSIS's k-hat to say how good it is.
+ */
+export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
+  const t0 = performance.now();
+  const opt = findMode(ld, new Float64Array(ld.dim));
+  const polished = polishMode(ld, opt.x);
+  const t1 = performance.now();
+  const precision = polished.hessian.map((r) => r.map((v) => -v));
+  const g = gaussianFromPrecision(polished.theta, precision, ld.thetaNames);
+  const drawRng = opts.rng.child('laplace-draws');
+  let { draws, logRatios } = drawWithRatios(ld, g, drawRng, opts.draws);
+  let result = psis(Float64Array.from(logRatios));
+  const minEss = opts.minEss ?? 1000;
+  const maxDraws = opts.maxDraws ?? 64000;
+  if (opts.psis) {
+    while (result.ess < minEss && draws.length < maxDraws) {
+      const more = drawWithRatios(ld, g, drawRng, Math.min(draws.length, maxDraws - draws.length));
+      draws = draws.concat(more.draws);
+      logRatios = logRatios.concat(more.logRatios);
+      result = psis(Float64Array.from(logRatios));
+    }
+  }
+  const t2 = performance.now();
+  const warnings = qualityWarnings(result, opts.psis, minEss, draws.length);
+  if (polished.gradNorm > 1) {
+    warnings.push(`the optimizer stopped (${opt.reason}) with gradient norm ${polished.gradNorm.toExponential(2)}: the mode may be inaccurate`);
+  }
+  return {
+    engine: 'laplace',
+    draws,
+    weights: opts.psis ? result.logWeights.map(Math.exp) : undefined,
+    diagnostics: {
+      khat: result.khat,
+      khatThreshold: result.threshold,
+      psisEss: result.ess,
+      nDraws: draws.length,
+      optimizerIterations: opt.iterations,
+      optimizerEvaluations: opt.evaluations,
+      optimizerReason: opt.reason,
+      gradNormAtMode: polished.gradNorm,
+      logDensityAtMode: ld.valueAndGrad(polished.theta).value + ld.constant,
+    },
+    warnings,
+    timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
+  };
+}

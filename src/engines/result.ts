@@ -1,0 +1,11 @@
+/** What every engine hands back: draws in theta (the unconstrained space) and what it knows of their quality. */
+export interface EngineResult {
+  readonly engine: string;
+  readonly draws: readonly Float64Array[];
+  /** Normalised importance weights of the draws (PSIS), when the engine reweights them. */
+  readonly weights?: Float64Array;
+  readonly diagnostics: Readonly<Record<string, number | string | boolean>>;
+  /** Plain-language warnings with numbers, for the summary and run.json. */
+  readonly warnings: readonly string[];
+  readonly timings: Readonly<Record<string, number>>;
+}

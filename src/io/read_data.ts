@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { userError, type Span } from '../core/errors.js';
+import { parseTable, type ColumnSpec, type DataTable } from '../data/table.js';
+
+/** Every gzip stream starts with these two bytes (RFC 1952), whatever the file is called. */
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/**
+ * The text of a data file, gunzipped if it is gzip data, decoded as UTF-8 (a leading BOM is dropped).
+ * A file that cannot be read is the user's mistake (E401), reported without a stack trace; `span`,
+ * if given, is where the model names the file.
+ */
+export function readTextFile(path: string, span?: Span): string {
+  const fail = (reason: string, hint?: string) => userError('E401', `cannot read data file '${path}': ${reason}`, { span, hint });
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw fail('no such file', "a data path in a model is relative to the model file's folder");
+    if (code === 'EACCES' || code === 'EPERM') throw fail('permission denied');
+    if (code === 'EISDIR') throw fail('it is a folder, not a file');
+    throw fail(code ?? 'unknown error');
+  }
+  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch {
+      throw fail('it starts like gzip data but does not decompress', 'the file may be truncated: copy or download it again');
+    }
+  }
+  try {
+    // fatal: a Latin-1 file would otherwise turn into factor levels with U+FFFD in them, silently.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw fail('it is not UTF-8 text', 'save it as CSV with UTF-8 encoding');
+  }
+}
+
+/** Where a data path written in a model points: relative to the model file's folder; absolute stays. */
+export function resolveDataPath(modelFile: string, dataPath: string): string {
+  return isAbsolute(dataPath) ? dataPath : join(dirname(modelFile), dataPath);
+}
+
+/** Reads and checks a data file in one step: `readTextFile` then `parseTable`, the path naming it. */
+export function readDataTable(path: string, specs: readonly ColumnSpec[], span?: Span): DataTable {
+  return parseTable(readTextFile(path, span), path, specs);
+}

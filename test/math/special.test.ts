@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { digamma, invLogit, lgamma, log1mExp, log1pExp, logistic, logSumExp } from '../../src/math/special.js';
+import { createRng } from '../../src/core/rng.js';
+
+/** |actual - expected| <= tol * max(|expected|, floor): relative, with an absolute floor near zero. */
+function expectClose(actual: number, expected: number, tol: number, floor = Number.MIN_VALUE): void {
+  const err = Math.abs(actual - expected);
+  expect(err, `got ${actual}, expected ${expected}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(expected), floor));
+}
+
+// Reference values from mpmath at 40 digits: log(abs(gamma(x))), rounded to float64.
+const LGAMMA_TABLE: [number, number][] = [
+  [0.5, 0.5723649429247001], // log(sqrt(pi))
+  [1e-8, 18.42068073818021],
+  [1e-300, 690.7755278982137],
+  [0.9, 0.06637623973474296],
+  [1.1, -0.04987244125983972],
+  [1.999, -0.00042246180069215375],
+  [2.001, 0.0004231067348001636],
+  [1.4616321449683623, -0.12148629053584961], // the minimum of Gamma on (0, inf)
+  [3, 0.6931471805599453], // log 2
+  [7.3, 7.147892523022249],
+  [12.5, 18.734347511936445],
+  [100.5, 361.4355404677776],
+  [1000.25, 5906.9472682711175],
+  [1e6, 12815504.569147611],
+  [-0.5, 1.2655121234846454],
+  [-2.5, -0.056243716497674054],
+  [-10.3, -14.457515440024205],
+];
+
+const DIGAMMA_TABLE: [number, number][] = [
+  [1, -0.5772156649015329],
+  [0.5, -1.9635100260214235],
+  [2, 0.42278433509846713],
+  [1e-6, -1000000.57721402],
+  [3.7, 1.1671535393615113],
+  [100, 4.600161852738087],
+  [-0.5, 0.03648997397857652],
+  [-2.3, 3.31732315756182],
+];
+
+describe('lgamma', () => {
+  it.each(LGAMMA_TABLE)('lgamma(%d) matches mpmath to 1e-13 relative', (x, expected) => {
+    expectClose(lgamma(x), expected, 1e-13);
+  });
+
+  it('is exactly 0 at 1 and 2, and tracks the zeros linearly', () => {
+    expect(lgamma(1)).toBe(0);
+    expect(lgamma(2)).toBe(0);
+    // Slopes at the zeros are digamma(1) = -gamma and digamma(2) = 1 - gamma.
+    expectClose(lgamma(1 + 1e-10), -0.5772156649015329e-10, 1e-9);
+    expectClose(lgamma(2 - 1e-10), -0.42278433509846713e-10, 1e-9);
+  });
+
+  it('satisfies lgamma(x + 1) = lgamma(x) + log(x) on (0, 1e5)', () => {
+    const rng = createRng('lgamma-recurrence');
+    for (let i = 0; i < 2000; i++) {
+      const x = Math.exp(-10 + 21.5 * rng.uniform());
+      expectClose(lgamma(x + 1), lgamma(x) + Math.log(x), 1e-13, 1);
+    }
+  });
+
+  it('satisfies the reflection formula for negative non-integers', () => {
+    for (const x of [-0.25, -1.5, -3.7, -20.1]) {
+      expectClose(lgamma(x) + lgamma(1 - x), Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))), 1e-13);
+    }
+  });
+
+  it('gives +Infinity at the poles and propagates NaN', () => {
+    for (const x of [0, -1, -2, -100]) expect(lgamma(x)).toBe(Infinity);
+    expect(lgamma(Infinity)).toBe(Infinity);
+    expect(lgamma(NaN)).toBeNaN();
+  });
+});
+
+describe('digamma', () => {
+  it.each(DIGAMMA_TABLE)('digamma(%d) matches mpmath', (x, expected) => {
+    expectClose(digamma(x), expected, 1e-14);
+  });
+
+  it('satisfies digamma(x + 1) = digamma(x) + 1/x and is the derivative of lgamma', () => {
+    const rng = createRng('digamma');
+    for (let i = 0; i < 500; i++) {
+      const x = 0.01 + 50 * rng.uniform();
+      expectClose(digamma(x + 1), digamma(x) + 1 / x, 1e-13, 1);
+      const h = 1e-5 * Math.max(1, x);
+      expectClose((lgamma(x + h) - lgamma(x - h)) / (2 * h), digamma(x), 1e-7, 1);
+    }
+  });
+
+  it('is NaN at the poles', () => {
+    expect(digamma(0)).toBeNaN();
+    expect(digamma(-3)).toBeNaN();
+  });
+});
+
+describe('log-scale helpers', () => {
+  it('log1pExp is stable at both ends', () => {
+    const table: [number, number][] = [
+      [-800, 0],
+      [-40, 4.248354255291589e-18],
+      [-1, 0.3132616875182228],
+      [0, Math.LN2],
+      [1, 1.3132616875182228],
+      [40, 40],
+      [800, 800],
+    ];
+    for (const [x, expected] of table) expectClose(log1pExp(x), expected, 1e-15, 1e-300);
+  });
+
+  it('log1mExp is accurate near 0 and far from 0', () => {
+    const table: [number, number][] = [
+      [-1e-20, -46.051701859880914],
+      [-1e-10, -23.025850929990458],
+      [-0.5, -0.9327521295671886],
+      [-1, -0.4586751453870819],
+      [-40, -4.248354255291589e-18],
+    ];
+    for (const [a, expected] of table) expectClose(log1mExp(a), expected, 1e-15);
+    expect(log1mExp(0)).toBe(-Infinity);
+    expect(log1mExp(1)).toBeNaN();
+  });
+
+  it('logSumExp shifts by the maximum', () => {
+    expectClose(logSumExp([1000, 1000]), 1000 + Math.LN2, 1e-15);
+    expectClose(logSumExp(new Float64Array([-1000, -1000, -1000])), -1000 + Math.log(3), 1e-15);
+    expectClose(logSumExp([0, Math.log(2), Math.log(3)]), Math.log(6), 1e-15);
+    expect(logSumExp([])).toBe(-Infinity);
+    expect(logSumExp([-Infinity, -Infinity])).toBe(-Infinity);
+    expect(logSumExp([1, Infinity])).toBe(Infinity);
+    expect(logSumExp([1, NaN])).toBeNaN();
+  });
+
+  it('logistic is stable and symmetric', () => {
+    expect(logistic(0)).toBe(0.5);
+    expect(logistic(800)).toBe(1);
+    expect(logistic(-800)).toBe(0);
+    expectClose(logistic(-745), Math.exp(-745), 1e-12, 0);
+    expectClose(logistic(-30), 9.357622968839299e-14, 1e-14);
+    for (const x of [-20, -3, -0.1, 0.7, 5]) expectClose(logistic(x) + logistic(-x), 1, 1e-15);
+    expect(invLogit).toBe(logistic);
+  });
+});
