@@ -8,4 +8,6 @@ export interface EngineResult {
   /** Plain-language warnings with numbers, for the summary and run.json. */
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
+  /** For Gaussian approximations: their mean and marginal sds in theta. */
+  readonly gaussian?: { readonly mean: Float64Array; readonly sd: Float64Array };
 }

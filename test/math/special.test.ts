@@ -8,36 +8,37 @@ function expectClose(actual: number, expected: number, tol: number, floor = Numb
   expect(err, `got ${actual}, expected ${expected}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(expected), floor));
 }
 
-// Reference values from mpmath at 40 digits: log(abs(gamma(x))), rounded to float64.
+// Reference values from mpmath at 40 digits, evaluated at the float64 value of each x (1.999 is not exactly
+// representable, and lgamma's relative sensitivity near its zeros makes that difference visible).
 const LGAMMA_TABLE: [number, number][] = [
   [0.5, 0.5723649429247001], // log(sqrt(pi))
   [1e-8, 18.42068073818021],
   [1e-300, 690.7755278982137],
-  [0.9, 0.06637623973474296],
-  [1.1, -0.04987244125983972],
-  [1.999, -0.00042246180069215375],
-  [2.001, 0.0004231067348001636],
+  [0.9, 0.06637623973474295],
+  [1.1, -0.049872441259839764],
+  [1.999, -0.0004224618006921073],
+  [2.001, 0.000423106734800117],
   [1.4616321449683623, -0.12148629053584961], // the minimum of Gamma on (0, inf)
   [3, 0.6931471805599453], // log 2
-  [7.3, 7.147892523022249],
+  [7.3, 7.147892523022248],
   [12.5, 18.734347511936445],
   [100.5, 361.4355404677776],
   [1000.25, 5906.9472682711175],
   [1e6, 12815504.569147611],
   [-0.5, 1.2655121234846454],
   [-2.5, -0.056243716497674054],
-  [-10.3, -14.457515440024205],
+  [-10.3, -14.457515440024208],
 ];
 
 const DIGAMMA_TABLE: [number, number][] = [
   [1, -0.5772156649015329],
   [0.5, -1.9635100260214235],
   [2, 0.42278433509846713],
-  [1e-6, -1000000.57721402],
+  [1e-6, -1000000.5772140201],
   [3.7, 1.1671535393615113],
   [100, 4.600161852738087],
   [-0.5, 0.03648997397857652],
-  [-2.3, 3.31732315756182],
+  [-2.3, 3.3173231575618227],
 ];
 
 describe('lgamma', () => {
@@ -48,9 +49,11 @@ describe('lgamma', () => {
   it('is exactly 0 at 1 and 2, and tracks the zeros linearly', () => {
     expect(lgamma(1)).toBe(0);
     expect(lgamma(2)).toBe(0);
-    // Slopes at the zeros are digamma(1) = -gamma and digamma(2) = 1 - gamma.
-    expectClose(lgamma(1 + 1e-10), -0.5772156649015329e-10, 1e-9);
-    expectClose(lgamma(2 - 1e-10), -0.42278433509846713e-10, 1e-9);
+    // Slopes at the zeros are digamma(1) = -gamma and digamma(2) = 1 - gamma; the next terms are
+    // O(z^2) = 1e-20, far below the tolerance. (1 + 1e-10) - 1 is exact, unlike 1e-10 as an offset.
+    const z = 1 + 1e-10 - 1;
+    expectClose(lgamma(1 + z), -0.5772156649015329 * z, 1e-9);
+    expectClose(lgamma(2 - z), -0.42278433509846713 * z, 1e-9);
   });
 
   it('satisfies lgamma(x + 1) = lgamma(x) + log(x) on (0, 1e5)', () => {

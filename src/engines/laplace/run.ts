@@ -2,7 +2,7 @@ import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { psis, type PsisResult } from '../../diagnostics/psis.js';
 import type { EngineResult } from '../result.js';
-import { drawGaussian, gaussianFromPrecision, type Gaussian } from './gaussian.js';
+import { drawGaussian, gaussianFromPrecision, marginalSds, type Gaussian } from './gaussian.js';
 import { findMode } from './mode.js';
 import { polishMode } from './newton.js';
 
@@ -92,5 +92,6 @@ export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
     },
     warnings,
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
+    gaussian: { mean: g.mean, sd: marginalSds(g) },
   };
 }

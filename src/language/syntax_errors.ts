@@ -1,0 +1,116 @@
+import type { Diagnostic, Span } from '../core/errors.js';
+
+/**
+ * Every syntax error text, one constructor per kind (stanc3 keeps all its messages in one file too).
+ * Style: lowercase, short, tokens in single quotes, "expected X after 'Y', found 'Z'"; the hint says
+ * what to write instead. Codes:
+ *   E101-E104 lexical (bad character, unterminated string / comment / quoted name)
+ *   E110 a declaration or statement of the wrong shape     E111 brackets: missing, unmatched
+ *   E112 not a block at the top level                      E113 a block given twice
+ *   E114 an expression is missing                          E115 a distribution is missing or malformed
+ *   E116 a bad index                                       E117 a statement in the wrong block
+ *   E118 a reserved word used as a name                    E119 any other unexpected token
+ */
+
+/** A diagnostic and where it starts in the source, so lexer and parser problems sort into reading order. */
+export interface SyntaxProblem {
+  readonly offset: number;
+  readonly diagnostic: Diagnostic;
+}
+
+export type BlockName = 'data' | 'parameters' | 'model' | 'generated';
+
+const q = (text: string): string => `'${text}'`;
+const diag = (code: string, message: string, span: Span, hint?: string): Diagnostic =>
+  hint === undefined ? { code, message, span } : { code, message, span, hint };
+/** `, found 'x'` when the offending token is worth naming (see explain_failure.ts). */
+const found = (text: string | undefined): string => (text === undefined ? '' : `, found ${text}`);
+
+const statementHints: Record<BlockName, string> = {
+  data: "declare a column as 'name: type', e.g. 'ZEB2: count'",
+  parameters: "declare a parameter as 'name ~ Prior(...)', e.g. 'sigma: positive ~ HalfNormal(1)'",
+  model: "write 'name = expression' for a definition or 'column ~ Distribution(...)' for a likelihood",
+  generated: "write 'name = expression'",
+};
+
+/** Habits from R and Stan that are worth a specific hint wherever they turn up. */
+export function foreignOperatorHint(op: string): string | undefined {
+  if (op === '<-') return "Glimmer uses '=' for definitions";
+  if (op === '==') return "Glimmer uses a single '=' for definitions and has no comparisons";
+  if (/^[-+*/]=$/.test(op)) return `there is no ${q(op)}; a likelihood is written 'column ~ Distribution(...)'`;
+  if (op === '^' || op === '**') return 'there is no power operator';
+  if (/^(?:[<>!&|%]|!=|<=|>=)$/.test(op)) return 'Glimmer has no comparison or logical operators';
+  return undefined;
+}
+
+export const syntaxErrors = {
+  unexpectedCharacter(span: Span, text: string): Diagnostic {
+    const noun = [...text].length > 1 ? 'characters' : 'character';
+    let hint: string | undefined;
+    if (text.startsWith("'")) hint = 'strings are written in double quotes: "..."';
+    else if (/^\p{L}/u.test(text)) hint = "names use ASCII letters, digits, '_' and '.'; write other names in backticks, e.g. `σ`";
+    else if (text === '$') hint = 'refer to a data column by its name alone';
+    return diag('E101', `unexpected ${noun} ${q(text)}`, span, hint);
+  },
+  unterminatedString: (span: Span): Diagnostic =>
+    diag('E102', 'unterminated string', span, `close it with '"' before the end of the line`),
+  unterminatedComment: (span: Span): Diagnostic => diag('E103', 'unterminated comment', span, "close it with '*/'"),
+  unterminatedName: (span: Span): Diagnostic =>
+    diag('E104', 'unterminated quoted name', span, "close it with '`' before the end of the line"),
+
+  /** `ZEB2 count`, `sigma positive`, `x: ~ ...`: `what` is e.g. "'=' or '~'" or "a constraint". */
+  expectedAfter(span: Span, what: string, after: string, foundText: string | undefined, hint: string | undefined): Diagnostic {
+    return diag('E110', `expected ${what} after ${q(after)}${found(foundText)}`, span, hint);
+  },
+  statementHint: (block: BlockName): string => statementHints[block],
+
+  missingCloseBlock: (span: Span, block: string, at: string): Diagnostic =>
+    diag('E111', `missing '}' to close the ${q(block)} block opened at ${at}`, span, "add '}' after the block's last statement"),
+  missingClose: (span: Span, close: string, open: string, at: string): Diagnostic =>
+    diag('E111', `missing ${q(close)} to close the ${q(open)} opened at ${at}`, span),
+  expectedOpen(span: Span, open: string, after: string, foundText: string | undefined, hint?: string): Diagnostic {
+    return diag('E111', `expected ${q(open)} after ${q(after)}${found(foundText)}`, span, hint);
+  },
+  dataPath: (span: Span, foundText: string, image: string): Diagnostic =>
+    diag('E111', `expected a quoted path or '{' after 'data'${found(foundText)}`, span, `quote the path: data "${image}" { ... }`),
+  unmatched: (span: Span, close: string): Diagnostic => diag('E111', `unmatched ${q(close)}`, span, `remove it, or add the ${q(close === ')' ? '(' : close === ']' ? '[' : '{')} it closes`),
+
+  expectedBlock(span: Span, foundText: string, hint: string | undefined): Diagnostic {
+    return diag('E112', `expected a block ('data', 'parameters', 'model' or 'generated')${found(foundText)}`, span, hint);
+  },
+  duplicateBlock: (span: Span, block: string, firstAt: string): Diagnostic =>
+    diag('E113', `duplicate ${q(block)} block (the first is at ${firstAt})`, span, 'merge the two blocks into one'),
+
+  expectedExpression: (span: Span, after: string, foundText: string | undefined, hint?: string): Diagnostic =>
+    diag('E114', `expected an expression after ${q(after)}${found(foundText)}`, span, hint),
+  trailingComma: (span: Span, foundText: string | undefined): Diagnostic =>
+    diag('E114', `expected an argument after ','${found(foundText)}`, span, "remove the trailing ','"),
+
+  expectedDistribution: (span: Span, foundText: string | undefined, hint = "e.g. 'Normal(0, 1)'"): Diagnostic =>
+    diag('E115', `expected a distribution after '~'${found(foundText)}`, span, hint),
+  expectedDistributionArgs: (span: Span, dist: string, foundText: string | undefined): Diagnostic =>
+    diag('E115', `expected '(' after the distribution ${q(dist)}${found(foundText)}`, span, `write its arguments in parentheses, e.g. '${dist}(...)'`),
+
+  emptyIndex: (span: Span, hint: string): Diagnostic => diag('E116', "empty index '[]'", span, hint),
+  badParameterIndex: (span: Span, foundText: string | undefined): Diagnostic =>
+    diag('E116', `expected a factor column inside '[ ]'${found(foundText)}`, span, "a vector parameter is indexed by one factor column, e.g. 'beta[cell_group]'"),
+  indexHint: (inParameters: boolean): string =>
+    inParameters
+      ? "a vector parameter is indexed by one factor column, e.g. 'beta[cell_group]'"
+      : `index by a factor column or a level, e.g. 'beta[cell_group]' or 'beta["T : R : healthy"]'`,
+
+  equalsInParameters: (span: Span, op: string): Diagnostic =>
+    diag('E117', `${q(op)} in the parameters block`, span, "parameters are declared with '~' priors; put definitions in the model block"),
+  tildeInGenerated: (span: Span): Diagnostic =>
+    diag('E117', "'~' in the generated block", span, "generated quantities are definitions 'name = expression'; put likelihoods in the model block"),
+  constraintInModel: (name: string): string => `constraints belong in the parameters block, e.g. '${name}: positive ~ HalfNormal(1)'`,
+
+  reservedWord: (span: Span, word: string): Diagnostic =>
+    diag('E118', `${q(word)} is a reserved word`, span, `write it in backticks to use it as a name: \`${word}\``),
+
+  unexpectedStatement(span: Span, block: BlockName, foundText: string, hint?: string): Diagnostic {
+    return diag('E119', `expected a statement in the ${q(block)} block${found(foundText)}`, span, hint ?? statementHints[block]);
+  },
+  unexpected: (span: Span, expected: string, after: string, foundText: string | undefined, hint?: string): Diagnostic =>
+    diag('E119', `expected ${expected} after ${q(after)}${found(foundText)}`, span, hint),
+};

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { compile, type Model } from '../src/api/compile.js';
+import { loadModel } from '../src/io/load_model.js';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** A model from source and inline CSV text, as a library user would compile it. */
+export function compileText(source: string, csv?: string): Model {
+  return compile(source, { fileName: 'test.glmm', data: csv === undefined ? undefined : { text: csv, file: 'test.csv' } });
+}
+
+/** One of the repository's models, loaded through the Node entry point like the CLI does. */
+export function loadRepoModel(name: string): Model {
+  return loadModel(`${ROOT}models/${name}`);
+}
