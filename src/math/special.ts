@@ -5,7 +5,6 @@
 
 const LOG_SQRT_2PI = 0.9189385332046727; // log(sqrt(2 pi))
 
-
 /**
  * Taylor coefficients of log Gamma(2 + z) about z = 0:
  *   log Gamma(2 + z) = (1 - gamma) z + sum_{k >= 2} (-1)^k (zeta(k) - 1) / k * z^k.
@@ -165,5 +164,3 @@ export function logistic(x: number): number {
 
 /** Alias of logistic under the name GLMs use for the inverse link. */
 export const invLogit = logistic;
-
-
