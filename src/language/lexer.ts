@@ -26,10 +26,10 @@ export function lex(source: string, file: string): LexResult {
     else {
       // A run of unknown characters (`@@`, or an emoji's two halves) is one problem.
       let last = t;
-      while (i + 1 < tokens.length && tokens[i + 1].tokenType === t.tokenType && tokens[i + 1].startOffset === last.endOffset + 1) {
+      while (i + 1 < tokens.length && tokens[i + 1].tokenType === t.tokenType && tokens[i + 1].startOffset === last.startOffset + last.image.length) {
         last = tokens[++i];
       }
-      at(syntaxErrors.unexpectedCharacter(spanOf(file, t, last), source.slice(t.startOffset, last.endOffset + 1)));
+      at(syntaxErrors.unexpectedCharacter(spanOf(file, t, last), source.slice(t.startOffset, last.startOffset + last.image.length)));
     }
   }
   // The catch-all `Unknown` token means chevrotain has nothing left to complain about; kept as a safety net.

@@ -23,8 +23,17 @@ export type BlockName = 'data' | 'parameters' | 'model' | 'generated';
 const q = (text: string): string => `'${text}'`;
 const diag = (code: string, message: string, span: Span, hint?: string): Diagnostic =>
   hint === undefined ? { code, message, span } : { code, message, span, hint };
-/** `, found 'x'` when the offending token is worth naming (see explain_failure.ts). */
+/**
+ * Token texts (`after`, `found`) arrive already quoted by explain_failure.ts: `'x'`, or `"a b"` for a
+ * string. `found` is left out when the parser met the end of the line or file: the caret then points
+ * where the missing piece belongs, and naming the next line's first token would only confuse.
+ */
 const found = (text: string | undefined): string => (text === undefined ? '' : `, found ${text}`);
+
+const indexHint = (inParameters: boolean): string =>
+  inParameters
+    ? "a vector parameter is indexed by one factor column, e.g. 'beta[cell_group]'"
+    : `index by a factor column or a level, e.g. 'beta[cell_group]' or 'beta["T : R : healthy"]'`;
 
 const statementHints: Record<BlockName, string> = {
   data: "declare a column as 'name: type', e.g. 'ZEB2: count'",
@@ -60,7 +69,7 @@ export const syntaxErrors = {
 
   /** `ZEB2 count`, `sigma positive`, `x: ~ ...`: `what` is e.g. "'=' or '~'" or "a constraint". */
   expectedAfter(span: Span, what: string, after: string, foundText: string | undefined, hint: string | undefined): Diagnostic {
-    return diag('E110', `expected ${what} after ${q(after)}${found(foundText)}`, span, hint);
+    return diag('E110', `expected ${what} after ${after}${found(foundText)}`, span, hint);
   },
   statementHint: (block: BlockName): string => statementHints[block],
 
@@ -69,7 +78,7 @@ export const syntaxErrors = {
   missingClose: (span: Span, close: string, open: string, at: string): Diagnostic =>
     diag('E111', `missing ${q(close)} to close the ${q(open)} opened at ${at}`, span),
   expectedOpen(span: Span, open: string, after: string, foundText: string | undefined, hint?: string): Diagnostic {
-    return diag('E111', `expected ${q(open)} after ${q(after)}${found(foundText)}`, span, hint);
+    return diag('E111', `expected ${q(open)} after ${after}${found(foundText)}`, span, hint);
   },
   dataPath: (span: Span, foundText: string, image: string): Diagnostic =>
     diag('E111', `expected a quoted path or '{' after 'data'${found(foundText)}`, span, `quote the path: data "${image}" { ... }`),
@@ -82,7 +91,7 @@ export const syntaxErrors = {
     diag('E113', `duplicate ${q(block)} block (the first is at ${firstAt})`, span, 'merge the two blocks into one'),
 
   expectedExpression: (span: Span, after: string, foundText: string | undefined, hint?: string): Diagnostic =>
-    diag('E114', `expected an expression after ${q(after)}${found(foundText)}`, span, hint),
+    diag('E114', `expected an expression after ${after}${found(foundText)}`, span, hint),
   trailingComma: (span: Span, foundText: string | undefined): Diagnostic =>
     diag('E114', `expected an argument after ','${found(foundText)}`, span, "remove the trailing ','"),
 
@@ -91,13 +100,10 @@ export const syntaxErrors = {
   expectedDistributionArgs: (span: Span, dist: string, foundText: string | undefined): Diagnostic =>
     diag('E115', `expected '(' after the distribution ${q(dist)}${found(foundText)}`, span, `write its arguments in parentheses, e.g. '${dist}(...)'`),
 
-  emptyIndex: (span: Span, hint: string): Diagnostic => diag('E116', "empty index '[]'", span, hint),
-  badParameterIndex: (span: Span, foundText: string | undefined): Diagnostic =>
-    diag('E116', `expected a factor column inside '[ ]'${found(foundText)}`, span, "a vector parameter is indexed by one factor column, e.g. 'beta[cell_group]'"),
-  indexHint: (inParameters: boolean): string =>
-    inParameters
-      ? "a vector parameter is indexed by one factor column, e.g. 'beta[cell_group]'"
-      : `index by a factor column or a level, e.g. 'beta[cell_group]' or 'beta["T : R : healthy"]'`,
+  emptyIndex: (span: Span, inParameters: boolean): Diagnostic => diag('E116', "empty index '[]'", span, indexHint(inParameters)),
+  /** `beta[1]`, `beta[a + b]` in the parameters block: `what` is "a factor column" or "']'". */
+  parameterIndex: (span: Span, what: string, after: string, foundText: string | undefined): Diagnostic =>
+    diag('E116', `expected ${what} after ${after}${found(foundText)}`, span, indexHint(true)),
 
   equalsInParameters: (span: Span, op: string): Diagnostic =>
     diag('E117', `${q(op)} in the parameters block`, span, "parameters are declared with '~' priors; put definitions in the model block"),
@@ -111,6 +117,10 @@ export const syntaxErrors = {
   unexpectedStatement(span: Span, block: BlockName, foundText: string, hint?: string): Diagnostic {
     return diag('E119', `expected a statement in the ${q(block)} block${found(foundText)}`, span, hint ?? statementHints[block]);
   },
+  runTogether: (span: Span, before: string, name: string): Diagnostic =>
+    diag('E119', `unexpected ${name} after ${before}`, span, `is an operator missing before ${name}?`),
+  foreignOperator: (span: Span, op: string, hint: string | undefined): Diagnostic =>
+    diag('E119', `${q(op)} is not a Glimmer operator`, span, hint),
   unexpected: (span: Span, expected: string, after: string, foundText: string | undefined, hint?: string): Diagnostic =>
-    diag('E119', `expected ${expected} after ${q(after)}${found(foundText)}`, span, hint),
+    diag('E119', `expected ${expected} after ${after}${found(foundText)}`, span, hint),
 };

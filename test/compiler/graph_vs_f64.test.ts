@@ -39,12 +39,13 @@ describe.each(Object.entries(models))('tfjs graph vs float64 evaluator: %s', (_n
   const d = model.ir.dim;
   const points = Array.from({ length: 4 }, () => Float64Array.from({ length: d }, () => 0.6 * rng.normal()));
 
-  it('values agree (relative 1e-5 of the magnitude of the terms)', async () => {
+  // The bar: relative error <= 1e-4 against a float64 computation.
+  it('values agree (relative 1e-4)', async () => {
     const ld = await model.logDensity();
     const vals = ld.valueBatch(points);
     points.forEach((p, k) => {
       const ref = logKernelF64(model.ir, p);
-      expect(Math.abs(vals[k] - ref)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref)));
+      expect(Math.abs(vals[k] - ref)).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref)));
     });
     ld.dispose();
   });

@@ -25,25 +25,25 @@ function chunkSums(t: tf.Tensor2D): tf.Tensor2D {
  */
 export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' } {
   const N = ir.data.nRows;
+  // Constants are made once, outside any tf.tidy, so that no evaluation disposes of them.
   const dataTensors = new Map<string, tf.Tensor2D>();
   const indexers = new Map<string, ReturnType<typeof makeRowIndexer>>();
-  const dataTensor = (col: string): tf.Tensor2D => {
-    let t = dataTensors.get(col);
-    if (!t) {
-      t = tf.tensor2d(Float32Array.from(ir.data.numeric.get(col)!), [1, N]);
-      dataTensors.set(col, t);
+  const visit = (e: IrExpr): void => {
+    if (e.op === 'data' && !dataTensors.has(e.column)) dataTensors.set(e.column, tf.tensor2d(Float32Array.from(ir.data.numeric.get(e.column)!), [1, N]));
+    if (e.op === 'gather' && !indexers.has(e.factor)) {
+      const f = ir.data.factors.get(e.factor)!;
+      indexers.set(e.factor, makeRowIndexer(f.codes, f.levels.length));
     }
-    return t;
-  };
-  const indexer = (factor: string): ReturnType<typeof makeRowIndexer> => {
-    let ix = indexers.get(factor);
-    if (!ix) {
-      const f = ir.data.factors.get(factor)!;
-      ix = makeRowIndexer(f.codes, f.levels.length);
-      indexers.set(factor, ix);
+    if (e.op === 'neg' || e.op === 'call') visit(e.arg);
+    if (e.op === 'bin') {
+      visit(e.a);
+      visit(e.b);
     }
-    return ix;
   };
+  for (const lik of ir.likelihoods) [{ op: 'data', column: lik.column } as IrExpr, ...lik.args].forEach(visit);
+  for (const prior of ir.priors) prior.args.forEach(visit);
+  const dataTensor = (col: string): tf.Tensor2D => dataTensors.get(col)!;
+  const indexer = (factor: string): ReturnType<typeof makeRowIndexer> => indexers.get(factor)!;
 
   const graph = (theta: tf.Tensor2D): tf.Tensor2D => {
     const K = theta.shape[0];

@@ -1,0 +1,247 @@
+import { tokenMatcher, type IToken } from 'chevrotain';
+import type { ProgramCstNode } from './cst_types.js';
+import { RecoveringParser, type Extent } from './recovery.js';
+import { isReal } from './span.js';
+import type { SyntaxProblem } from './syntax_errors.js';
+import {
+  AdditiveOp, allTokens, Colon, Comma, Data, Equals, Generated, LCurly, LParen, LSquare, Minus, Model,
+  MultiplicativeOp, Name, NumberLit, Parameters, RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
+} from './tokens.js';
+
+/**
+ * The grammar of Glimmer, and nothing else: one rule per construct and per precedence level, labels on
+ * the parts the AST needs. It yields a concrete syntax tree (typed in cst_types.ts, generated);
+ * to_ast.ts turns that into the AST. Recovery from errors lives in recovery.ts, the messages in
+ * explain_failure.ts and syntax_errors.ts. The rendered grammar is grammar/glimmer.ebnf.
+ */
+export class GlimmerParser extends RecoveringParser {
+  constructor() {
+    super(allTokens);
+    this.performSelfAnalysis();
+  }
+
+  parseProgram(tokens: IToken[], file: string): { cst: ProgramCstNode; problems: SyntaxProblem[]; extents: Extent[] } {
+    this.input = tokens;
+    this.startParse(file);
+    const cst = this.program() as ProgramCstNode;
+    return { cst, problems: this.problems, extents: this.extents };
+  }
+
+  program = this.RULE('program', () => {
+    this.blocks(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.dataBlock) },
+        { ALT: () => this.SUBRULE(this.parametersBlock) },
+        { ALT: () => this.SUBRULE(this.modelBlock) },
+        { ALT: () => this.SUBRULE(this.generatedBlock) },
+      ]),
+    );
+  });
+
+  dataBlock = this.RULE('dataBlock', () => {
+    this.CONSUME(Data);
+    this.OPTION(() => this.CONSUME(StringLit, { LABEL: 'path' }));
+    this.CONSUME(LCurly);
+    this.statements('data', () => this.SUBRULE(this.columnDecl));
+    this.CONSUME(RCurly);
+  });
+
+  columnDecl = this.RULE('columnDecl', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.CONSUME(Colon);
+    this.CONSUME2(Name, { LABEL: 'type' });
+    this.OPTION(() => this.CONSUME(Semicolon));
+  });
+
+  parametersBlock = this.RULE('parametersBlock', () => {
+    this.CONSUME(Parameters);
+    this.CONSUME(LCurly);
+    this.statements('parameters', () => this.SUBRULE(this.paramDecl));
+    this.CONSUME(RCurly);
+  });
+
+  paramDecl = this.RULE('paramDecl', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    let bare = true;
+    this.OPTION(() => {
+      bare = false;
+      this.CONSUME(LSquare);
+      this.CONSUME2(Name, { LABEL: 'index' });
+      this.CONSUME(RSquare);
+    });
+    this.OPTION2(() => {
+      bare = false;
+      this.CONSUME(Colon);
+      this.SUBRULE(this.constraint);
+    });
+    this.OPTION3(() => {
+      bare = false;
+      this.CONSUME(Tilde);
+      this.SUBRULE(this.distCall, { LABEL: 'prior' });
+    });
+    this.ACTION(() => this.endOfParameter(bare));
+    this.OPTION4(() => this.CONSUME(Semicolon));
+  });
+
+  constraint = this.RULE('constraint', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      this.SUBRULE(this.expr, { LABEL: 'args' });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.expr, { LABEL: 'args' });
+      });
+      this.CONSUME(RParen);
+    });
+  });
+
+  modelBlock = this.RULE('modelBlock', () => {
+    this.CONSUME(Model);
+    this.CONSUME(LCurly);
+    this.statements('model', () => this.SUBRULE(this.modelStmt));
+    this.CONSUME(RCurly);
+  });
+
+  modelStmt = this.RULE('modelStmt', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Equals);
+          this.SUBRULE(this.expr, { LABEL: 'value' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Tilde);
+          this.SUBRULE(this.distCall, { LABEL: 'dist' });
+        },
+      },
+    ]);
+    this.OPTION(() => this.CONSUME(Semicolon));
+  });
+
+  generatedBlock = this.RULE('generatedBlock', () => {
+    this.CONSUME(Generated);
+    this.CONSUME(LCurly);
+    this.statements('generated', () => this.SUBRULE(this.generatedStmt));
+    this.CONSUME(RCurly);
+  });
+
+  generatedStmt = this.RULE('generatedStmt', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+    this.OPTION(() => this.CONSUME(Semicolon));
+  });
+
+  distCall = this.RULE('distCall', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.CONSUME(LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.distArg, { LABEL: 'args' });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.distArg, { LABEL: 'args' });
+      });
+    });
+    this.CONSUME(RParen);
+  });
+
+  /** `log_rate = eta` or `eta`: two tokens of lookahead tell a named argument from an expression. */
+  distArg = this.RULE('distArg', () => {
+    this.OPTION(() => {
+      this.CONSUME(Name, { LABEL: 'name' });
+      this.CONSUME(Equals);
+    });
+    this.SUBRULE(this.expr, { LABEL: 'value' });
+  });
+
+  // Expressions: one rule per precedence level, loosest first; loops make '+', '-', '*', '/' left-associative.
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.term, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(AdditiveOp, { LABEL: 'operators' });
+      this.SUBRULE2(this.term, { LABEL: 'operands' });
+    });
+  });
+
+  term = this.RULE('term', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(MultiplicativeOp, { LABEL: 'operators' });
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Minus);
+          this.SUBRULE(this.unary, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(NumberLit) },
+      { ALT: () => this.CONSUME(StringLit) },
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          this.SUBRULE(this.expr, { LABEL: 'inner' });
+          this.CONSUME(RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.reference) },
+    ]);
+  });
+
+  /** A variable `eta`, an element `beta[cell_group]`, or a function call `log(total_count)`. */
+  reference = this.RULE('reference', () => {
+    this.CONSUME(Name, { LABEL: 'name' });
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(LSquare);
+            this.SUBRULE(this.expr, { LABEL: 'index' });
+            this.CONSUME(RSquare);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(LParen);
+            this.OPTION2(() => {
+              this.SUBRULE2(this.expr, { LABEL: 'args' });
+              this.MANY(() => {
+                this.CONSUME(Comma);
+                this.SUBRULE3(this.expr, { LABEL: 'args' });
+              });
+            });
+            this.CONSUME(RParen);
+          },
+        },
+      ]),
+    );
+  });
+
+  /**
+   * Checks beyond the grammar, after a parameter declaration. `sigma = 1` is a definition in the wrong
+   * block. And `sigma positive ~ HalfNormal(1)` parses as two declarations (`sigma`, then `positive ~ ...`),
+   * but a bare name followed by more on the same line is almost surely a missing ':', so say so.
+   */
+  private endOfParameter(bare: boolean): void {
+    const [previous, next] = [this.LA(0), this.LA(1)];
+    const runsOn = bare && isReal(next) && next.startLine === previous.endLine && !tokenMatcher(next, Semicolon) && !tokenMatcher(next, RCurly);
+    if (tokenMatcher(next, Equals) || next.image === '<-' || runsOn) this.fail('paramDecl', ['Colon', 'Tilde', 'LSquare']);
+  }
+}
+
+/** The one parser instance: building it analyses the grammar, which is too slow to repeat per parse. */
+export const glimmerParser = new GlimmerParser();
