@@ -36,7 +36,7 @@ export function columnSpecs(program: Program): { specs: ColumnSpec[]; diagnostic
 
 /** Checks a parsed program against its data and lowers it to the IR the emitters consume. */
 export function lowerProgram(program: Program, table: DataTable): ModelIR {
-  const scope: Scope = { file: program.file, columns: table.columns, params: [], paramIndex: new Map(), locals: new Map(), diagnostics: [] };
+  const scope: Scope = { file: program.file, columns: table.columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [] };
   declareParams(program.parameters, scope, table);
   const priors: IrPrior[] = [];
   const likelihoods: IrLikelihood[] = [];
@@ -51,6 +51,7 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
       if (checkFresh(stmt.name, scope)) {
         const e = lowerExpr(stmt.value, scope, 'model');
         if (e) scope.locals.set(stmt.name.name, e);
+        else scope.failed.add(stmt.name.name);
       }
       continue;
     }
@@ -69,7 +70,10 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
   for (const g of program.generated) {
     if (!checkFresh(g.name, scope)) continue;
     const e = lowerExpr(g.value, scope, 'generated');
-    if (!e) continue;
+    if (!e) {
+      scope.failed.add(g.name.name);
+      continue;
+    }
     scope.locals.set(g.name.name, e);
     generated.push({ name: g.name.name, expr: e });
   }
@@ -113,6 +117,7 @@ function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTab
       if (col?.kind !== 'factor') {
         const factors = [...table.columns.values()].filter((c) => c.kind === 'factor').map((c) => c.name);
         const close = suggest(decl.index.name, factors);
+        scope.failed.add(name);
         report(scope, 'E213', col ? `'${decl.index.name}' is not a factor column` : `unknown factor '${decl.index.name}'`, decl.index.span,
           close !== undefined ? `did you mean '${close}'?` : col ? `declare it '${decl.index.name}: factor' in the data block` : `factors: ${factors.join(', ') || 'none declared'}`);
         continue;
@@ -121,7 +126,10 @@ function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTab
       levels = col.levels;
     }
     const transform = paramTransform(decl, scope);
-    if (!transform) continue;
+    if (!transform) {
+      scope.failed.add(name);
+      continue;
+    }
     const size = levels?.length ?? 1;
     index.set(name, params.length);
     params.push({ name, factor, levels, size, offset, transform, span: decl.name.span });

@@ -75,6 +75,7 @@ export function applyFn(fn: Fn, x: number): number {
 }
 
 function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context): IrExpr | null {
+  if (scope.failed.has(name)) return null;
   const local = scope.locals.get(name);
   if (local) return local;
   const p = scope.paramIndex.get(name);
@@ -102,6 +103,7 @@ function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context)
 
 function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Context): IrExpr | null {
   const name = e.target.name;
+  if (scope.failed.has(name)) return null;
   const p = scope.paramIndex.get(name);
   if (p === undefined || scope.params[p].factor === undefined) {
     if (p !== undefined) return report(scope, 'E205', `'${name}' is a scalar parameter and cannot be indexed`, e.span, `write ${name}`);

@@ -13,6 +13,8 @@ export interface Scope {
   readonly paramIndex: ReadonlyMap<string, number>;
   /** Model-block definitions or earlier generated quantities, already lowered. */
   readonly locals: Map<string, IrExpr>;
+  /** Names whose declaration was already reported as wrong: later uses stay silent (no cascades). */
+  readonly failed: Set<string>;
   readonly diagnostics: Diagnostic[];
 }
 

@@ -4,8 +4,8 @@ import { suggest } from './suggest.js';
 import { isReal, spanAfter, spanOf } from './span.js';
 import { syntaxErrors as E, foreignOperatorHint, type BlockName } from './syntax_errors.js';
 import {
-  AdditiveOp, Bad, BlockKeyword, Colon, Comma, Data, Equals, ForeignOp, LCurly, literalOf, LParen, LSquare, MultiplicativeOp, Name, NumberLit,
-  RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
+  AdditiveOp, Bad, BlockKeyword, Colon, Comma, Data, Equals, ForeignOp, LCurly, literalOf, LParen, LSquare,
+  MultiplicativeOp, Name, NumberLit, RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
 } from './tokens.js';
 
 /**
@@ -76,10 +76,13 @@ function unclosedOpener(c: FailureContext): IToken | undefined {
   return open[open.length - 1];
 }
 
+const tokenBefore = (tokens: readonly IToken[], t: IToken): IToken | undefined => tokens[tokens.indexOf(t) - 1];
+
 /** The statement starts on the line where the previous one ended: two statements run together. */
 function operatorMissing(tokens: readonly IToken[], t: IToken): boolean {
-  const before = tokens[tokens.indexOf(t) - 1];
-  return before !== undefined && before.endLine === t.startLine && !is(before, Semicolon) && !is(before, LCurly) && !is(before, RCurly);
+  const before = tokenBefore(tokens, t);
+  if (before === undefined || before.endLine !== t.startLine) return false;
+  return !is(before, Semicolon) && !is(before, LCurly) && !is(before, RCurly);
 }
 
 export function explainFailure(c: FailureContext): Diagnostic {
@@ -90,23 +93,32 @@ export function explainFailure(c: FailureContext): Diagnostic {
 
 function explain(c: FailureContext, at: { span: Span; found?: string }): Diagnostic {
   const { file, found, previous, expected } = c;
-  if (expected.includes('Name') && is(found, BlockKeyword) && !startsBlock(found, c.next)) return E.reservedWord(spanOf(file, found), found.image);
+  if (expected.includes('Name') && is(found, BlockKeyword) && !startsBlock(found, c.next)) {
+    return E.reservedWord(spanOf(file, found), found.image);
+  }
   switch (c.rule) {
     case 'columnDecl':
-      if (expected.includes('Colon')) return E.expectedAfter(at.span, "':'", show(previous), at.found, E.statementHint('data'));
-      return E.expectedAfter(at.span, 'a column type', "':'", at.found, "e.g. 'count', 'real' or 'factor'");
+      if (expected.includes('Colon')) return E.expectedAfter(at.span, "':'", show(previous), at.found, 'data');
+      return E.expectedColumnType(at.span, at.found);
     case 'paramDecl':
       return parameterFailure(c, at);
+    case 'paramDeclEnd': // raised by the parser itself after a declaration (parser.ts, endOfParameter)
+      if (is(found, Equals) || found.image === '<-') return E.equalsInParameters(spanOf(file, found), found.image);
+      return E.expectedAfter(at.span, oneOf(expected), show(previous), at.found, 'parameters');
     case 'constraint':
-      if (expected.includes('Name')) return E.expectedAfter(at.span, 'a constraint', "':'", at.found, "e.g. 'positive', 'lower(0)' or 'bounded(0, 1)'");
-      return closing(c, at);
-    case 'modelStmt':
+      return expected.includes('Name') ? E.expectedConstraint(at.span, at.found) : closing(c, at);
+    case 'modelStmt': {
       // `eta = a b`: the grammar ends the statement at `a` and reads `b` as the next one.
-      if (operatorMissing(c.tokens, c.start)) return E.runTogether(spanOf(file, c.start), show(c.tokens[c.tokens.indexOf(c.start) - 1]), show(c.start));
-      return E.expectedAfter(at.span, "'=' or '~'", show(previous), at.found, is(found, Colon) ? E.constraintInModel(previous.image) : E.statementHint('model'));
+      const before = tokenBefore(c.tokens, c.start);
+      if (operatorMissing(c.tokens, c.start) && before !== undefined) {
+        return E.runTogether(spanOf(file, c.start), show(before), show(c.start));
+      }
+      if (is(found, Colon)) return E.constraintInModel(at.span, previous.image, at.found);
+      return E.expectedAfter(at.span, "'=' or '~'", show(previous), at.found, 'model');
+    }
     case 'generatedStmt':
       if (is(found, Tilde)) return E.tildeInGenerated(spanOf(file, found));
-      return E.expectedAfter(at.span, "'='", show(previous), at.found, E.statementHint('generated'));
+      return E.expectedAfter(at.span, "'='", show(previous), at.found, 'generated');
     case 'distCall':
       if (expected.includes('Name')) return E.expectedDistribution(at.span, at.found);
       if (expected.includes('LParen')) return E.expectedDistributionArgs(at.span, previous.image, at.found);
@@ -129,11 +141,6 @@ function explain(c: FailureContext, at: { span: Span; found?: string }): Diagnos
 
 function parameterFailure(c: FailureContext, at: { span: Span; found?: string }): Diagnostic {
   const { file, found, previous, expected } = c;
-  if (expected.includes('LSquare')) {
-    // Raised by the parser itself after a declaration (see parser.ts, endOfParameter).
-    if (is(found, Equals) || found.image === '<-') return E.equalsInParameters(spanOf(file, found), found.image);
-    return E.expectedAfter(at.span, "':', '~' or '['", show(previous), at.found, E.statementHint('parameters'));
-  }
   if (is(previous, LSquare) && is(found, RSquare)) return E.emptyIndex(spanOf(file, previous, found), true);
   if (expected.includes('Name')) return E.parameterIndex(at.span, 'a factor column', show(previous), at.found);
   if (isMissingClose(c, at)) return closing(c, at);
@@ -155,7 +162,10 @@ function danglingEnd(tokens: readonly IToken[], found: IToken): IToken | undefin
 
 /** The line ended, or a token came that cannot be inside brackets: the ')' or ']' was forgotten. */
 function isMissingClose(c: FailureContext, at: { found?: string }): boolean {
-  return at.found === undefined || isBoundary(c.found, c.next) || [Tilde, Equals, Semicolon, Colon].some((type) => is(c.found, type));
+  if (at.found === undefined || isBoundary(c.found, c.next)) return true;
+  if ([Tilde, Equals, Semicolon, Colon].some((type) => is(c.found, type))) return true;
+  // `HalfNormal(1  sigma: positive ~ ...`: the name begins the next declaration, not an argument.
+  return is(c.found, Name) && (is(c.next, Colon) || is(c.next, Tilde));
 }
 
 /** A ')' or ']' was expected: missing at the end of a line, or something unexpected inside the brackets. */
@@ -163,27 +173,33 @@ function closing(c: FailureContext, at: { span: Span; found?: string }): Diagnos
   const close = c.expected.includes('RSquare') ? ']' : ')';
   const opener = unclosedOpener(c);
   const dangling = danglingEnd(c.tokens, c.found);
-  if (opener !== undefined && dangling !== undefined) return E.missingClose(spanAfter(c.file, dangling), close, opener.image, position(opener));
+  if (opener !== undefined && dangling !== undefined) {
+    return E.missingClose(spanAfter(c.file, dangling), close, opener.image, position(opener));
+  }
   if (opener !== undefined && isMissingClose(c, at)) {
     return E.missingClose(spanAfter(c.file, c.previous), close, opener.image, position(opener));
   }
+  if (opener !== undefined && (is(c.found, RParen) || is(c.found, RSquare))) {
+    return E.mismatchedClose(at.span, close, opener.image, position(opener), show(c.found));
+  }
   // A ',' may separate arguments when the '(' follows a name: `Normal(0 1)`, `bounded(0 1)`, `log(x y)`.
-  const before = opener === undefined ? undefined : c.tokens[c.tokens.indexOf(opener) - 1];
+  const before = opener === undefined ? undefined : tokenBefore(c.tokens, opener);
   const commaAllowed = close === ')' && before !== undefined && is(before, Name);
   const startsArgument = is(c.found, Name) || is(c.found, NumberLit) || is(c.found, StringLit);
-  const hint = commaAllowed && startsArgument ? "separate arguments with ','" : undefined;
-  return E.unexpected(at.span, commaAllowed ? "',' or ')'" : `'${close}'`, show(c.previous), at.found, hint);
+  const expected = commaAllowed ? "',' or ')'" : `'${close}'`;
+  return E.unexpectedInBrackets(at.span, expected, show(c.previous), at.found, commaAllowed && startsArgument);
 }
 
 function blockFailure(c: FailureContext, at: { span: Span; found?: string }): Diagnostic {
   const { file, found, previous, expected } = c;
   if (expected.includes('RCurly')) return E.missingCloseBlock(spanAfter(file, previous), c.block, position(c.start));
-  if (c.rule === 'dataBlock' && is(previous, Data) && is(found, Name) && at.found !== undefined) return E.dataPath(at.span, at.found, found.image);
-  return E.expectedOpen(at.span, '{', show(previous), at.found);
+  const unquotedPath = c.rule === 'dataBlock' && is(previous, Data) && is(found, Name) && at.found !== undefined;
+  if (unquotedPath) return E.unquotedDataPath(at.span, found.image);
+  return E.expectedOpenBrace(at.span, show(previous), at.found);
 }
 
-/** Something that cannot start a statement where one should start. Malformed tokens were reported by the lexer. */
-export function explainStrayToken(c: Pick<FailureContext, 'file' | 'tokens' | 'block' | 'found' | 'next'>): Diagnostic | undefined {
+/** Something that cannot start a statement where one should. Malformed tokens were reported by the lexer. */
+export function explainStrayToken(c: Pick<FailureContext, 'file' | 'tokens' | 'block' | 'found'>): Diagnostic | undefined {
   const { file, found: t } = c;
   const span = spanOf(file, t);
   if (is(t, Bad)) return undefined;
@@ -193,12 +209,9 @@ export function explainStrayToken(c: Pick<FailureContext, 'file' | 'tokens' | 'b
   if (dangling !== undefined && (is(dangling, AdditiveOp) || is(dangling, MultiplicativeOp) || is(dangling, Equals))) {
     return E.expectedExpression(spanAfter(file, dangling), show(dangling), undefined);
   }
-  if (is(t, Semicolon)) return E.unexpectedStatement(span, c.block, show(t), "remove the extra ';'");
-  if (is(t, StringLit)) return E.unexpectedStatement(span, c.block, show(t), 'write names with spaces in backticks, e.g. `cell group`');
-  if (is(t, ForeignOp)) return E.foreignOperator(span, t.image, foreignOperatorHint(t.image));
+  if (is(t, ForeignOp)) return E.foreignOperator(span, t.image);
   const startsOperand = is(t, NumberLit) || is(t, LParen);
-  const hint = startsOperand && operatorMissing(c.tokens, t) ? `is an operator missing before ${show(t)}?` : undefined;
-  return E.unexpectedStatement(span, c.block, show(t), hint);
+  return E.unexpectedStatement(span, c.block, show(t), startsOperand && operatorMissing(c.tokens, t));
 }
 
 const blockNames = ['data', 'parameters', 'model', 'generated'] as const;
@@ -209,10 +222,8 @@ export function explainStrayTopLevel(file: string, t: IToken, next: IToken): Dia
   if (is(t, Bad)) return undefined;
   if (is(t, RCurly)) return E.unmatched(span, '}');
   const guess = is(t, Name) ? suggest(t.image, blockNames) : undefined;
-  let hint = "a model file is a sequence of blocks such as 'model { ... }'";
-  if (guess !== undefined) hint = `did you mean '${guess}'?`;
-  else if (is(next, Equals) || is(next, Tilde) || is(next, Colon)) hint = "statements go inside a block, e.g. 'model { ... }'";
-  return E.expectedBlock(span, show(t), hint);
+  const statement = is(next, Equals) || is(next, Tilde) || is(next, Colon);
+  return E.expectedBlock(span, show(t), { guess, statement });
 }
 
 export function explainDuplicate(file: string, block: BlockName, keyword: IToken, first: IToken): Diagnostic {

@@ -26,9 +26,9 @@ export function lex(source: string, file: string): LexResult {
     else {
       // A run of unknown characters (`@@`, or an emoji's two halves) is one problem.
       let last = t;
-      while (i + 1 < tokens.length && tokens[i + 1].tokenType === t.tokenType && tokens[i + 1].startOffset === last.startOffset + last.image.length) {
-        last = tokens[++i];
-      }
+      const adjacent = (u: IToken | undefined): boolean =>
+        u !== undefined && u.tokenType === t.tokenType && u.startOffset === last.startOffset + last.image.length;
+      while (adjacent(tokens[i + 1])) last = tokens[++i];
       at(syntaxErrors.unexpectedCharacter(spanOf(file, t, last), source.slice(t.startOffset, last.startOffset + last.image.length)));
     }
   }

@@ -62,24 +62,24 @@ export class GlimmerParser extends RecoveringParser {
 
   paramDecl = this.RULE('paramDecl', () => {
     this.CONSUME(Name, { LABEL: 'name' });
-    let bare = true;
+    const has = { index: false, constraint: false, prior: false };
     this.OPTION(() => {
-      bare = false;
       this.CONSUME(LSquare);
       this.CONSUME2(Name, { LABEL: 'index' });
       this.CONSUME(RSquare);
+      has.index = true;
     });
     this.OPTION2(() => {
-      bare = false;
       this.CONSUME(Colon);
       this.SUBRULE(this.constraint);
+      has.constraint = true;
     });
     this.OPTION3(() => {
-      bare = false;
       this.CONSUME(Tilde);
       this.SUBRULE(this.distCall, { LABEL: 'prior' });
+      has.prior = true;
     });
-    this.ACTION(() => this.endOfParameter(bare));
+    this.ACTION(() => this.endOfParameter(has));
     this.OPTION4(() => this.CONSUME(Semicolon));
   });
 
@@ -234,12 +234,16 @@ export class GlimmerParser extends RecoveringParser {
   /**
    * Checks beyond the grammar, after a parameter declaration. `sigma = 1` is a definition in the wrong
    * block. And `sigma positive ~ HalfNormal(1)` parses as two declarations (`sigma`, then `positive ~ ...`),
-   * but a bare name followed by more on the same line is almost surely a missing ':', so say so.
+   * but a declaration without a prior followed by more on the same line is almost surely a missing ':'
+   * or '~', so say so rather than accept it.
    */
-  private endOfParameter(bare: boolean): void {
+  private endOfParameter(has: { index: boolean; constraint: boolean; prior: boolean }): void {
     const [previous, next] = [this.LA(0), this.LA(1)];
-    const runsOn = bare && isReal(next) && next.startLine === previous.endLine && !tokenMatcher(next, Semicolon) && !tokenMatcher(next, RCurly);
-    if (tokenMatcher(next, Equals) || next.image === '<-' || runsOn) this.fail('paramDecl', ['Colon', 'Tilde', 'LSquare']);
+    const sameLine = isReal(next) && next.startLine === previous.endLine;
+    const runsOn = !has.prior && sameLine && !tokenMatcher(next, Semicolon) && !tokenMatcher(next, RCurly);
+    if (!tokenMatcher(next, Equals) && next.image !== '<-' && !runsOn) return;
+    const expected = [...(has.index || has.constraint ? [] : ['LSquare']), ...(has.constraint ? [] : ['Colon']), 'Tilde'];
+    this.fail('paramDeclEnd', expected);
   }
 }
 

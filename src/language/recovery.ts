@@ -4,7 +4,7 @@ import {
 } from 'chevrotain';
 import { explainDuplicate, explainFailure, explainStrayToken, explainStrayTopLevel, isBoundary, startsBlock } from './explain_failure.js';
 import type { BlockName, SyntaxProblem } from './syntax_errors.js';
-import { Bad, Colon, Equals, ForeignOp, LSquare, Name, RCurly, Semicolon, Tilde } from './tokens.js';
+import { Bad, Colon, Equals, ForeignOp, LCurly, LSquare, Name, RCurly, Semicolon, Tilde } from './tokens.js';
 import { isReal } from './span.js';
 
 /**
@@ -55,7 +55,12 @@ export abstract class RecoveringParser extends CstParser {
   private earlyClose: IToken | undefined;
 
   constructor(tokens: readonly TokenType[]) {
-    super(tokens as TokenType[], { recoveryEnabled: false, errorMessageProvider: expectations, nodeLocationTracking: 'full', maxLookahead: 2 });
+    super(tokens as TokenType[], {
+      recoveryEnabled: false,
+      errorMessageProvider: expectations,
+      nodeLocationTracking: 'full',
+      maxLookahead: 2, // `log_rate = eta` (a named argument) or `log_rate + 1` (an expression)
+    });
   }
 
   /** Call before each parse: the parser instance is built once and reused. */
@@ -93,6 +98,8 @@ export abstract class RecoveringParser extends CstParser {
     } catch (e) {
       const line = this.LA(1).startLine;
       this.report(e, block, start);
+      // A ';' that broke the statement (`Hal;fNormal(1)`) is a typo, not the statement's end.
+      if (tokenMatcher(this.LA(1), Semicolon)) this.SKIP_TOKEN();
       this.synchronize(block);
       // A '}' in the middle of the broken line probably closed the block too early: what follows is no news.
       if (tokenMatcher(this.LA(1), RCurly) && this.LA(1).startLine === line) this.earlyClose = this.LA(1);
@@ -103,12 +110,15 @@ export abstract class RecoveringParser extends CstParser {
   private block(parseOne: () => void): void {
     const keyword = this.LA(1);
     const block = keyword.image as BlockName;
-    if (!this.RECORDING_PHASE) this.noteBlock(block, keyword);
+    // A keyword without '{' is not a block, so not a duplicate either: its own error says enough.
+    if (!this.RECORDING_PHASE && startsBlock(keyword, this.LA(2))) this.noteBlock(block, keyword);
     try {
       parseOne();
     } catch (e) {
       this.report(e, block, keyword);
       this.synchronizeTopLevel();
+      // Whatever else is wrong in the skipped text (a bad character, a string) counts as the same error.
+      this.extents.push({ start: keyword.startOffset, end: this.offsetOf(this.LA(1)) });
     }
   }
 
@@ -145,6 +155,17 @@ export abstract class RecoveringParser extends CstParser {
     }
   }
 
+  /** A stray '{' opens something (`factorparameters {`, a run-together keyword): skip to its '}'. */
+  private skipBraces(): void {
+    let depth = 0;
+    do {
+      const t = this.LA(1);
+      if (tokenMatcher(t, LCurly)) depth++;
+      else if (tokenMatcher(t, RCurly)) depth--;
+      this.SKIP_TOKEN();
+    } while (depth > 0 && isReal(this.LA(1)));
+  }
+
   /** Skip to the next block header (`model {`, `data "x.csv"`): a bare keyword may be a word in junk. */
   private synchronizeTopLevel(): void {
     while (isReal(this.LA(1)) && !startsBlock(this.LA(1), this.LA(2))) this.SKIP_TOKEN();
@@ -159,10 +180,13 @@ export abstract class RecoveringParser extends CstParser {
   private skipStrayToken(block: BlockName): boolean {
     const t = this.LA(1);
     if (isBoundary(t, this.LA(2))) return false;
-    const diagnostic = explainStrayToken({ file: this.file, tokens: this.input, block, found: t, next: this.LA(2) });
+    const diagnostic = explainStrayToken({ file: this.file, tokens: this.input, block, found: t });
     if (diagnostic !== undefined) this.record(t, diagnostic);
-    this.SKIP_TOKEN();
-    this.synchronize(block);
+    if (tokenMatcher(t, LCurly)) this.skipBraces();
+    else {
+      this.SKIP_TOKEN();
+      this.synchronize(block);
+    }
     this.extents.push({ start: t.startOffset, end: this.offsetOf(this.LA(1)) });
     return true;
   }
@@ -174,6 +198,7 @@ export abstract class RecoveringParser extends CstParser {
     if (diagnostic !== undefined && this.LA(0) !== this.earlyClose) this.record(t, diagnostic);
     this.SKIP_TOKEN();
     this.synchronizeTopLevel();
+    this.extents.push({ start: t.startOffset, end: this.offsetOf(this.LA(1)) });
     return true;
   }
 

@@ -384,7 +384,7 @@ parameters {
 }
 `,
     expected: `
-error[E110]: expected ':', '~' or '[' after 'sigma', found 'positive'
+error[E110]: expected '[', ':' or '~' after 'sigma', found 'positive'
   --> zeb2.glmm:2:9
   |
 2 |   sigma positive ~ HalfNormal(1)
@@ -674,6 +674,99 @@ error[E119]: expected a statement in the 'data' block, found "cell group"
 2 |   "cell group": factor
   |   ^^^^^^^^^^^^
 hint: write names with spaces in backticks, e.g. \`cell group\``,
+  },
+  {
+    name: 'a mismatched closing bracket',
+    source: `
+model {
+  eta = log(beta[g)
+}
+`,
+    expected: `
+error[E111]: expected ']' to close the '[' opened at 2:17, found ')'
+  --> zeb2.glmm:2:19
+  |
+2 |   eta = log(beta[g)
+  |                   ^`,
+  },
+  {
+    name: "a missing '~' after an indexed parameter",
+    source: `
+parameters {
+  beta[cell_group] Normal(0, 10)
+}
+`,
+    expected: `
+error[E110]: expected ':' or '~' after ']', found 'Normal'
+  --> zeb2.glmm:2:20
+  |
+2 |   beta[cell_group] Normal(0, 10)
+  |                    ^^^^^^
+hint: declare a parameter as 'name ~ Prior(...)', e.g. 'sigma: positive ~ HalfNormal(1)'`,
+  },
+  {
+    name: "a ';' typed inside a statement",
+    source: `
+parameters {
+  sigma ~ Half;Normal(1)
+  tau ~ Normal(0, 1)
+}
+`,
+    expected: `
+error[E115]: expected '(' after the distribution 'Half', found ';'
+  --> zeb2.glmm:2:15
+  |
+2 |   sigma ~ Half;Normal(1)
+  |               ^
+hint: write its arguments in parentheses, e.g. 'Half(...)'`,
+  },
+  {
+    name: "a '}' typed inside a statement",
+    source: `
+parameters {
+  sigma ~ Half}Normal(1)
+  tau ~ Normal(0, 1)
+}
+`,
+    expected: `
+error[E115]: expected '(' after the distribution 'Half', found '}'
+  --> zeb2.glmm:2:15
+  |
+2 |   sigma ~ Half}Normal(1)
+  |               ^
+hint: write its arguments in parentheses, e.g. 'Half(...)'`,
+  },
+  {
+    name: "a stray '{' skips to its '}'",
+    source: `
+data {
+  ZEB2: countparameters {
+    sigma ~ HalfNormal(1)
+  }
+}
+`,
+    expected: `
+error[E119]: expected a statement in the 'data' block, found '{'
+  --> zeb2.glmm:2:25
+  |
+2 |   ZEB2: countparameters {
+  |                         ^
+hint: declare a column as 'name: type', e.g. 'ZEB2: count'`,
+  },
+  {
+    name: 'a bad character in a block keyword is one error',
+    source: `
+mode@l {
+  y ~ Normal(0, 1)
+}
+`,
+    expected: `
+error[E112]: expected a block ('data', 'parameters', 'model' or 'generated'), found 'mode'
+  --> zeb2.glmm:1:1
+  |
+1 | mode@l {
+  | ^^^^
+hint: did you mean 'model'?`,
   },
   {
     name: 'two errors in one file, in order',

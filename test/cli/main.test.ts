@@ -1,0 +1,92 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { ROOT } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'glimmer-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const zeb2 = readFileSync(`${ROOT}models/zeb2.glmm`, 'utf8');
+copyFileSync(`${ROOT}models/zeb2.csv.gz`, join(dir, 'zeb2.csv.gz'));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('ppl check', () => {
+  it('exits 2 on a misspelled distribution, with place, line, caret and suggestion', async () => {
+    const file = join(dir, 'typo.glmm');
+    writeFileSync(file, zeb2.replace('Poisson(log_rate', 'Poison(log_rate'));
+    const r = await run(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe([
+      "error[E203]: unknown distribution 'Poison'",
+      `  --> ${file}:18:10`,
+      '   |',
+      '18 |   ZEB2 ~ Poison(log_rate = beta[cell_group] + u[patient_assignment] + log(total_count))',
+      '   |          ^^^^^^',
+      "hint: did you mean 'Poisson'?",
+    ].join('\n'));
+  });
+
+  it('prints parameters, sizes and data rows for a good model', async () => {
+    const file = join(dir, 'zeb2.glmm');
+    writeFileSync(file, zeb2);
+    const r = await run(['check', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('68627 rows');
+    expect(r.out).toMatch(/beta\s+\[cell_group\] 20 levels, real/);
+    expect(r.out).toMatch(/u\s+\[patient_assignment\] 16 levels, real/);
+    expect(r.out).toMatch(/sigma_patient\s+scalar, positive/);
+  });
+
+  it('reports a missing data file with exit 2', async () => {
+    const file = join(dir, 'nodata.glmm');
+    writeFileSync(file, zeb2.replace('zeb2.csv.gz', 'missing.csv.gz'));
+    const r = await run(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`error[E401]: cannot read data file '${join(dir, 'missing.csv.gz')}': no such file`);
+    expect(r.err).toContain(`--> ${file}:4:6`);
+  });
+
+  it('reports a missing model file with exit 2', async () => {
+    const r = await run(['check', join(dir, 'nope.glmm')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error\[E401\]: cannot read model file/);
+  });
+});
+
+describe('ppl usage errors', () => {
+  it('exits 2 on an unknown engine or option', async () => {
+    expect((await run(['infer', 'x.glmm', '--engine', 'gibbs'])).code).toBe(2);
+    expect((await run(['infer', 'x.glmm', '--bogus'])).code).toBe(2);
+    expect((await run(['infer', 'x.glmm', '--seed', 'abc'])).code).toBe(2);
+  });
+  it('writes no output folder when the model is wrong', async () => {
+    const file = join(dir, 'typo2.glmm');
+    writeFileSync(file, zeb2.replace('HalfNormal', 'HalfNormall'));
+    const out = join(dir, 'out-never');
+    const r = await run(['infer', file, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the installed binary', () => {
+  it('runs `ppl check` with nothing but our output on stdout, and exits 2 on a mistake', () => {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT });
+    const good = spawnSync('node', [`${ROOT}bin/ppl.js`, 'check', join(dir, 'zeb2.glmm')], { encoding: 'utf8' });
+    expect(good.status).toBe(0);
+    expect(good.stdout.split('\n')[0]).toBe(`${join(dir, 'zeb2.glmm')}: ok`);
+    const bad = spawnSync('node', [`${ROOT}bin/ppl.js`, 'check', join(dir, 'typo.glmm')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
