@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cstTypesSource, grammarDiagramsHtml, grammarEbnf } from '../../src/language/grammar_doc.js';
+import { cstTypesSource, docsWithGrammar, grammarDiagramsHtml, grammarEbnf } from '../../src/language/grammar_doc.js';
 
 // The committed grammar files are rendered from the parser; after changing the grammar, run `npm run grammar`.
 const committed = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -10,6 +10,7 @@ describe('generated grammar files are up to date', () => {
     ['grammar/glimmer.ebnf', grammarEbnf],
     ['grammar/diagrams.html', grammarDiagramsHtml],
     ['src/language/cst_types.ts', cstTypesSource],
+    ['docs/language.md', () => docsWithGrammar(committed('docs/language.md'))],
   ])('%s', (path, render) => {
     expect(committed(path) === render(), `${path} is stale: run \`npm run grammar\``).toBe(true);
   });
