@@ -10,6 +10,6 @@ export function compileText(source: string, csv?: string): Model {
 }
 
 /** One of the repository's models, loaded through the Node entry point like the CLI does. */
-export function loadRepoModel(name: string): Model {
-  return loadModel(`${ROOT}models/${name}`);
+export function loadRepoModel(name: string, options: { reduce?: boolean } = {}): Model {
+  return loadModel(`${ROOT}models/${name}`, options);
 }

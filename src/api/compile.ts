@@ -7,6 +7,7 @@ import { columnSpecs, lowerProgram } from '../compiler/lower.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { emitTfjs } from '../compiler/tfjs/emit.js';
 import { initTfjs } from '../compiler/tfjs/backend.js';
+import { reduceModel, type ReductionReport } from '../compiler/reduce/reduce.js';
 import { describeTransform } from '../bijectors/transforms.js';
 
 export interface CompileOptions {
@@ -14,6 +15,8 @@ export interface CompileOptions {
   readonly fileName?: string;
   /** The data as CSV text (already gunzipped), and the name to report it by. */
   readonly data?: { readonly text: string; readonly file: string };
+  /** Reduce the likelihood to per-cell sums where that is exact (default true). */
+  readonly reduce?: boolean;
 }
 
 export interface ParamInfo {
@@ -27,7 +30,11 @@ export interface ParamInfo {
 export interface Model {
   readonly file: string;
   readonly source: string;
+  /** The IR the engines run on: reduced to cells where exact, else row-wise. */
   readonly ir: ModelIR;
+  /** The row-wise IR, always available (tests and benchmarks compare the two). */
+  readonly rowwiseIr: ModelIR;
+  readonly reduction: ReductionReport;
   readonly params: readonly ParamInfo[];
   readonly nRows: number;
   logDensity(): Promise<LogDensity & { readonly backend: string }>;
@@ -56,12 +63,15 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     }
     table = parseTable(options.data.text, options.data.file, specs);
   }
-  const ir = lowerProgram(program, table);
+  const rowwiseIr = lowerProgram(program, table);
+  const { ir, report } = options.reduce !== true
+    ? { ir: rowwiseIr, report: { path: 'rowwise', rows: table.nRows, reason: 'reduction turned off' } as const }
+    : reduceModel(rowwiseIr);
   if (ir.dim === 0) {
     throw new GlimmerError([{ code: 'E212', message: 'the model has no parameters', span: program.span, hint: 'declare them in a parameters { ... } block' }]);
   }
   return {
-    file, source, ir, nRows: table.nRows,
+    file, source, ir, rowwiseIr, reduction: report, nRows: table.nRows,
     params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
     async logDensity() {
       await initTfjs();

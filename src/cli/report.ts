@@ -9,7 +9,11 @@ export function describeCheck(m: Model): string {
     const shape = p.factor ? `[${p.factor}] ${p.size} levels` : 'scalar';
     lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}`);
   }
-  for (const l of m.ir.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.dist.name}, ${m.nRows} rows`);
+  for (const l of m.rowwiseIr.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.dist.name}, ${m.nRows} rows`);
+  const r = m.reduction;
+  lines.push(r.path === 'reduced'
+    ? `path: reduced to ${r.cells} cells of (${r.factors.join(', ')}), ${r.cells} likelihood terms instead of ${r.rows}`
+    : `path: row-wise, ${r.rows} likelihood terms (${r.reason})`);
   if (m.ir.generated.length > 0) lines.push(`generated: ${m.ir.generated.map((g) => g.name).join(', ')}`);
   return lines.join('\n');
 }

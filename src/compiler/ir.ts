@@ -76,6 +76,11 @@ export interface ModelIR {
   readonly likelihoods: readonly IrLikelihood[];
   readonly generated: readonly IrGenerated[];
   readonly data: IrData;
+  /**
+   * Set when the likelihood was reduced to per-cell sums: the data it summarises, and the constant
+   * that makes the reduced value plus it equal the row-wise normalised log density.
+   */
+  readonly reduction?: { readonly rows: number; readonly cells: number; readonly constant: number };
 }
 
 export function isRowwise(e: IrExpr): boolean {

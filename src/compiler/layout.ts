@@ -42,6 +42,7 @@ export function splitValues(ir: ModelIR, values: Float64Array): Float64Array[] {
  * constants, and terms of the data alone such as -lgamma(y + 1), computed once in float64.
  */
 export function hostConstant(ir: ModelIR): number {
+  if (ir.reduction) return ir.reduction.constant;
   let c = 0;
   for (const prior of ir.priors) c += prior.form.constant * ir.params[prior.param].size;
   for (const lik of ir.likelihoods) {

@@ -6,6 +6,8 @@ import { readTextFile, resolveDataPath } from './read_data.js';
 export interface LoadOptions {
   /** Overrides the data block's path (relative to the working directory, like any CLI path). */
   readonly dataPath?: string;
+  /** Reduce the likelihood to per-cell sums where exact (see compile). */
+  readonly reduce?: boolean;
 }
 
 /** Reads a model file. A missing file is the user's mistake (E401). */
@@ -25,5 +27,5 @@ export function loadModel(modelPath: string, options: LoadOptions = {}): Model {
   const declared = program.data?.path;
   const dataPath = options.dataPath ?? (declared ? resolveDataPath(modelPath, declared.value) : undefined);
   const data = dataPath === undefined ? undefined : { text: readTextFile(dataPath, options.dataPath ? undefined : declared?.span), file: dataPath };
-  return compile(source, { fileName: modelPath, data });
+  return compile(source, { fileName: modelPath, data, reduce: options.reduce });
 }

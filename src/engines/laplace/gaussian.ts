@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 
@@ -12,12 +12,17 @@ export interface Gaussian {
 }
 
 export function gaussianFromPrecision(mean: Float64Array, precision: Float64Array[], names: readonly string[]): Gaussian {
-  const chol = new CholeskyDecomposition(new Matrix(precision.map((r) => Array.from(r))));
+  const P = new Matrix(precision.map((r) => Array.from(r)));
+  const chol = new CholeskyDecomposition(P);
   if (!chol.isPositiveDefinite()) {
-    const d = precision.map((r, i) => r[i]);
-    const worst = d.reduce((w, v, i) => (v < d[w] ? i : w), 0);
+    // Name the coordinates of the flattest direction: that is where the model is unidentified.
+    const eig = new EigenvalueDecomposition(P, { assumeSymmetric: true });
+    const values = eig.realEigenvalues;
+    const k = values.indexOf(Math.min(...values));
+    const v = eig.eigenvectorMatrix.getColumn(k);
+    const top = v.map((x, i) => [Math.abs(x), i]).sort((a, b) => b[0] - a[0]).slice(0, 3).filter(([x]) => x > 0.2).map(([, i]) => `'${names[i]}'`);
     throw new InferenceError('E503', 'the posterior is not locally Gaussian at the mode: the Hessian is not negative definite',
-      `the curvature along '${names[worst]}' is ${(-d[worst]).toPrecision(3)}; the parameter may be unidentified or its prior improper`);
+      `curvature ${(-values[k]).toPrecision(3)} along a direction mostly of ${top.join(', ')}; a parameter may be unidentified or its prior improper`);
   }
   const Lm = chol.lowerTriangularMatrix;
   const L = Array.from({ length: mean.length }, (_, i) => Float64Array.from(Lm.getRow(i)));

@@ -1,0 +1,119 @@
+import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
+import { constrainWithJacobian } from '../../bijectors/transforms.js';
+import type { IrExpr, IrParam, ModelIR } from '../ir.js';
+import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
+import { AdNode, Op } from './ad_node.js';
+import { Tape } from './ad_ops.js';
+
+/** A parameter without a factor is one number; keeping it a scalar node spares a length-1 array per op. */
+const isScalar = (p: IrParam): boolean => p.levels === undefined && p.size === 1;
+
+/**
+ * Emits the model's log density as float64 JavaScript with exact reverse-mode gradients: the same
+ * quantity as `emitTfjs` (log-Jacobians + prior kernels + the parameters' xTerms + likelihood kernels),
+ * summed in the order of `logKernelF64`, so the value matches the float64 reference to rounding.
+ * For small (or exactly reduced) models this is 50-200x faster than tfjs, whose cost is per kernel launch
+ * and per gradient tape rather than per row (docs: tfjs-notes).
+ */
+export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
+  const N = ir.data.nRows;
+  // Data leaves never change and never get an adjoint, so one node per column serves every evaluation.
+  const dataLeaves = new Map<string, AdNode>();
+  const dataLeaf = (column: string): AdNode => {
+    let node = dataLeaves.get(column);
+    if (!node) dataLeaves.set(column, (node = new AdNode(Op.leaf, ir.data.numeric.get(column)!, false)));
+    return node;
+  };
+  const codes = (factor: string): Int32Array => ir.data.factors.get(factor)!.codes;
+
+  /** Records the log density at theta on the tape; returns its value and the theta leaves. */
+  const forward = (tape: Tape, theta: Float64Array): { total: number; inputs: AdNode[] } => {
+    let total = 0;
+    const inputs = ir.params.map((p) => tape.input(isScalar(p) ? theta[p.offset] : theta.slice(p.offset, p.offset + p.size)));
+    const xs = ir.params.map((p, j) => {
+      const { x, logJ } = constrainWithJacobian(tape, p.transform, inputs[j]);
+      if (logJ !== null) total += tape.sum(logJ, p.size);
+      return x;
+    });
+    // Memoised by identity: inlined local definitions share subtrees, computed (and differentiated) once.
+    const memo = new Map<IrExpr, AdNode>();
+    const ev = (e: IrExpr): AdNode => {
+      const hit = memo.get(e);
+      if (hit) return hit;
+      const out = evalNode(tape, e, xs, ev, dataLeaf, codes);
+      memo.set(e, out);
+      return out;
+    };
+    for (const prior of ir.priors) {
+      const x = xs[prior.param];
+      const size = ir.params[prior.param].size;
+      total += tape.sum(prior.form.kernel(tape, x, prior.args.map(ev)), size);
+      if (prior.form.xTerm) total += tape.sum(prior.form.xTerm(tape, x), size);
+    }
+    for (const lik of ir.likelihoods) total += tape.sum(lik.form.kernel(tape, dataLeaf(lik.column), lik.args.map(ev)), N);
+    return { total, inputs };
+  };
+
+  const valueAndGrad = (theta: Float64Array): ValueAndGrad => {
+    const tape = new Tape(true);
+    const { total, inputs } = forward(tape, theta);
+    tape.backward();
+    const grad = new Float64Array(ir.dim);
+    ir.params.forEach((p, j) => {
+      const node = inputs[j];
+      if (typeof node.value === 'number') grad[p.offset] = node.adj;
+      else if (node.adjArr) grad.set(node.adjArr, p.offset);
+    });
+    return { value: total, grad };
+  };
+  const value = (theta: Float64Array): number => forward(new Tape(false), theta).total;
+
+  const names = paramNames(ir);
+  return {
+    backend: 'js',
+    dim: ir.dim,
+    thetaNames: names.theta,
+    names: names.constrained,
+    constant: hostConstant(ir),
+    valueAndGrad,
+    // Points are independent and each evaluation is already a tight loop: batching buys nothing here.
+    valueAndGradBatch: (thetas) => thetas.map(valueAndGrad),
+    valueBatch: (thetas) => Float64Array.from(thetas, value),
+    constrain: (theta) => constrainTheta(ir, theta),
+    unconstrain: (values) => unconstrainValues(ir, values),
+    dispose: () => dataLeaves.clear(),
+  };
+}
+
+/** One IR expression as a node on the tape, its operands through `ev` (which memoises). */
+function evalNode(tape: Tape, e: IrExpr, xs: readonly AdNode[], ev: (e: IrExpr) => AdNode,
+  dataLeaf: (column: string) => AdNode, codes: (factor: string) => Int32Array): AdNode {
+  switch (e.op) {
+    case 'const': return tape.c(e.value);
+    case 'data': return dataLeaf(e.column);
+    case 'param': {
+      const x = xs[e.param];
+      return typeof x.value === 'number' ? x : tape.pick(x, 0);
+    }
+    case 'level': return tape.pick(xs[e.param], e.level);
+    case 'gather': return tape.gather(xs[e.param], codes(e.factor));
+    case 'neg': return tape.neg(ev(e.arg));
+    case 'call': {
+      const a = ev(e.arg);
+      switch (e.fn) {
+        case 'exp': return tape.exp(a);
+        case 'log': return tape.log(a);
+        case 'log1p': return tape.log1p(a);
+        case 'sqrt': return tape.sqrt(a);
+        case 'inv_logit': return tape.sigmoid(a);
+      }
+      break;
+    }
+    case 'bin': {
+      const a = ev(e.a);
+      const b = ev(e.b);
+      return e.o === '+' ? tape.add(a, b) : e.o === '-' ? tape.sub(a, b) : e.o === '*' ? tape.mul(a, b) : tape.div(a, b);
+    }
+  }
+  throw new Error(`unknown IR expression ${JSON.stringify(e)}`);
+}

@@ -1,0 +1,185 @@
+import type { IrData, IrExpr, IrLikelihood, ModelIR } from '../ir.js';
+import { hostConstant } from '../layout.js';
+import { BINOMIAL_LOGIT, NORMAL_STATS } from './forms.js';
+
+/** Why a model keeps its row-wise graph, or how much smaller it became. */
+export type ReductionReport =
+  | { readonly path: 'reduced'; readonly rows: number; readonly cells: number; readonly factors: readonly string[] }
+  | { readonly path: 'rowwise'; readonly rows: number; readonly reason: string };
+
+type Term = { readonly sign: 1 | -1; readonly expr: IrExpr };
+
+/** eta = t1 + t2 - t3 ...: the signed additive terms of an expression. */
+function additiveTerms(e: IrExpr, sign: 1 | -1 = 1, out: Term[] = []): Term[] {
+  if (e.op === 'bin' && (e.o === '+' || e.o === '-')) {
+    additiveTerms(e.a, sign, out);
+    additiveTerms(e.b, e.o === '+' ? sign : (-sign as 1 | -1), out);
+  } else if (e.op === 'neg') {
+    additiveTerms(e.arg, (-sign as 1 | -1), out);
+  } else {
+    out.push({ sign, expr: e });
+  }
+  return out;
+}
+
+/** No data inside: the expression is constant within a cell of the factors it gathers by. */
+function cellLevel(e: IrExpr): boolean {
+  switch (e.op) {
+    case 'data':
+      return false;
+    case 'neg':
+    case 'call':
+      return cellLevel(e.arg);
+    case 'bin':
+      return cellLevel(e.a) && cellLevel(e.b);
+    default:
+      return true;
+  }
+}
+
+function factorsOf(e: IrExpr, out: Set<string>): Set<string> {
+  if (e.op === 'gather') out.add(e.factor);
+  if (e.op === 'neg' || e.op === 'call') factorsOf(e.arg, out);
+  if (e.op === 'bin') {
+    factorsOf(e.a, out);
+    factorsOf(e.b, out);
+  }
+  return out;
+}
+
+function rebuildSum(terms: readonly Term[]): IrExpr {
+  let acc: IrExpr | undefined;
+  for (const t of terms) {
+    if (!acc) acc = t.sign === 1 ? t.expr : { op: 'neg', arg: t.expr };
+    else acc = { op: 'bin', o: t.sign === 1 ? '+' : '-', a: acc, b: t.expr };
+  }
+  return acc ?? { op: 'const', value: 0 };
+}
+
+/** How one likelihood reduces: its cell-level predictor and the per-row data it needs summed. */
+type Plan =
+  | { kind: 'poisson'; eta: IrExpr; offset: readonly Term[] }
+  | { kind: 'binomial'; eta: IrExpr; trials: IrExpr | null }
+  | { kind: 'normal'; mu: IrExpr; sigma: IrExpr };
+
+function planFor(lik: IrLikelihood): Plan | string {
+  const name = lik.dist.name;
+  const formIndex = lik.dist.forms.indexOf(lik.form);
+  if (name === 'Poisson' && formIndex === 0) {
+    const terms = additiveTerms(lik.args[0]);
+    const offset = terms.filter((t) => t.expr.op === 'data');
+    const rest = terms.filter((t) => t.expr.op !== 'data');
+    if (!rest.every((t) => cellLevel(t.expr))) return `the log rate of '${lik.column}' has a per-row covariate`;
+    return { kind: 'poisson', eta: rebuildSum(rest), offset };
+  }
+  if ((name === 'Bernoulli' || name === 'Binomial') && lik.form.args.some((a) => a.name === 'logit')) {
+    const eta = lik.args[lik.form.args.findIndex((a) => a.name === 'logit')];
+    if (!cellLevel(eta)) return `the logit of '${lik.column}' has a per-row covariate`;
+    return { kind: 'binomial', eta, trials: name === 'Binomial' ? lik.args[0] : null };
+  }
+  if (name === 'Normal') {
+    const [mu, sigma] = lik.args;
+    if (!cellLevel(mu) || !cellLevel(sigma)) return `the mean or sd of '${lik.column}' has a per-row covariate`;
+    return { kind: 'normal', mu, sigma };
+  }
+  return `${name}${formIndex > 0 ? ` (${lik.form.args.map((a) => a.name).join(', ')})` : ''} likelihoods are evaluated row by row`;
+}
+
+/** Rows grouped by the combination of factor levels they carry. */
+function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: Int32Array; codes: Int32Array[] } {
+  const cols = factors.map((f) => data.factors.get(f)!.codes);
+  const index = new Map<string, number>();
+  const cellOfRow = new Int32Array(data.nRows);
+  const codes: number[][] = factors.map(() => []);
+  for (let i = 0; i < data.nRows; i++) {
+    const key = cols.map((c) => c[i]).join(',');
+    let c = index.get(key);
+    if (c === undefined) {
+      c = index.size;
+      index.set(key, c);
+      cols.forEach((col, j) => codes[j].push(col[i]));
+    }
+    cellOfRow[i] = c;
+  }
+  return { cellOfRow, codes: codes.map((c) => Int32Array.from(c)) };
+}
+
+function sumByCell(values: (i: number) => number, cellOfRow: Int32Array, nCells: number): Float64Array {
+  const out = new Float64Array(nCells);
+  for (let i = 0; i < cellOfRow.length; i++) out[cellOfRow[i]] += values(i);
+  return out;
+}
+
+/**
+ * Exact data reduction: when every likelihood depends on a row only through factor levels (and, for
+ * Poisson, an additive offset), the log likelihood depends on the data only through per-cell sums.
+ * Returns a model over the cells whose log density differs from the row-wise one by a constant
+ * (folded into `reduction.constant`) and whose gradient is the same.
+ */
+export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport } {
+  const rows = ir.data.nRows;
+  const rowwise = (reason: string) => ({ ir, report: { path: 'rowwise', rows, reason } as const });
+  if (ir.likelihoods.length === 0) return rowwise('the model has no likelihood');
+  const plans: Plan[] = [];
+  for (const lik of ir.likelihoods) {
+    const p = planFor(lik);
+    if (typeof p === 'string') return rowwise(p);
+    plans.push(p);
+  }
+  const factorSet = new Set<string>();
+  for (const lik of ir.likelihoods) lik.args.forEach((a) => factorsOf(a, factorSet));
+  const factors = [...factorSet].sort();
+  const { cellOfRow, codes } = cellsOf(ir.data, factors);
+  const nCells = codes[0]?.length ?? 1;
+  if (nCells >= rows) return rowwise('every row is its own cell');
+  const numeric = new Map<string, Float64Array>();
+  const col = (v: Float64Array): IrExpr => {
+    const key = `~cell${numeric.size}`;
+    numeric.set(key, v);
+    return { op: 'data', column: key };
+  };
+  // Row-wise minus reduced kernels: a data-only constant (nonzero only for Poisson offsets).
+  let shift = 0;
+  const data = (e: IrExpr): Float64Array => ir.data.numeric.get((e as { column: string }).column)!;
+  const likelihoods: IrLikelihood[] = ir.likelihoods.map((lik, j) => {
+    const plan = plans[j];
+    const y = ir.data.numeric.get(lik.column)!;
+    const sy = sumByCell((i) => y[i], cellOfRow, nCells);
+    const yCol = col(sy) as { column: string };
+    if (plan.kind === 'poisson') {
+      // sum_i y_i (eta + o_i) - exp(eta + o_i) = S_y (eta + log T) - exp(eta) T - (S_y log T - sum_i y_i o_i), T = sum_i exp(o_i)
+      const offsets = plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) }));
+      const off = (i: number): number => offsets.reduce((acc, t) => acc + t.sign * t.v[i], 0);
+      const logT = logSumExpByCell(off, cellOfRow, nCells);
+      for (let i = 0; i < rows; i++) shift += y[i] * off(i);
+      for (let c = 0; c < nCells; c++) shift -= sy[c] * logT[c];
+      return { ...lik, column: yCol.column, args: [{ op: 'bin', o: '+', a: plan.eta, b: col(logT) }] };
+    }
+    if (plan.kind === 'binomial') {
+      const t = plan.trials;
+      const trials = t === null ? () => 1 : t.op === 'const' ? () => t.value : ((v: Float64Array) => (i: number) => v[i])(data(t));
+      const n = sumByCell(trials, cellOfRow, nCells);
+      return { ...lik, dist: BINOMIAL_LOGIT.dist, form: BINOMIAL_LOGIT.form, column: yCol.column, args: [col(n), plan.eta] };
+    }
+    const s2 = sumByCell((i) => y[i] * y[i], cellOfRow, nCells);
+    const count = sumByCell(() => 1, cellOfRow, nCells);
+    return { ...lik, dist: NORMAL_STATS, form: NORMAL_STATS.forms[0], column: yCol.column, args: [plan.mu, plan.sigma, col(count), col(s2)] };
+  });
+  const reducedData: IrData = {
+    file: ir.data.file, nRows: nCells, numeric,
+    factors: new Map(factors.map((f, j) => [f, { levels: ir.data.factors.get(f)!.levels, codes: codes[j] }])),
+  };
+  // value + constant stays the row-wise normalised density.
+  const constant = hostConstant(ir) + shift;
+  const reduced: ModelIR = { ...ir, likelihoods, data: reducedData, reduction: { rows, cells: nCells, constant } };
+  return { ir: reduced, report: { path: 'reduced', rows, cells: nCells, factors } };
+}
+
+/** log sum_i exp(o_i) per cell, without overflow for large offsets. */
+function logSumExpByCell(off: (i: number) => number, cellOfRow: Int32Array, nCells: number): Float64Array {
+  const max = new Float64Array(nCells).fill(-Infinity);
+  for (let i = 0; i < cellOfRow.length; i++) max[cellOfRow[i]] = Math.max(max[cellOfRow[i]], off(i));
+  const s = new Float64Array(nCells);
+  for (let i = 0; i < cellOfRow.length; i++) s[cellOfRow[i]] += Math.exp(off(i) - max[cellOfRow[i]]);
+  return s.map((v, c) => max[c] + Math.log(v));
+}
