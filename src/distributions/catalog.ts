@@ -21,6 +21,11 @@ export interface Form {
   xTerm?<T>(o: Ops<T>, x: T): T;
   readonly constant: number;
   readonly dataTerm?: { readonly args: readonly string[]; fn(x: number, args: readonly number[]): number };
+  /**
+   * d kernel / d args[arg]: for GLM likelihoods whose only parameter-dependent argument is a linear
+   * predictor, the graph uses it as a hand-written gradient (one saved residual instead of a tape).
+   */
+  readonly score?: { readonly arg: number; fn<T>(o: Ops<T>, x: T, a: readonly T[]): T };
 }
 
 export interface DistSpec {
@@ -124,7 +129,10 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
   {
     name: 'Poisson', support: 'count', discrete: true, doc: 'Poisson(log_rate = eta) or Poisson(rate = lambda)',
     forms: [
-      { args: [real('log_rate')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.exp(eta)), xTerm: negLgammaX1, constant: 0 },
+      {
+        args: [real('log_rate')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.exp(eta)), xTerm: negLgammaX1, constant: 0,
+        score: { arg: 0, fn: (o, y, [eta]) => o.sub(y, o.exp(eta)) },
+      },
       { args: [pos('rate')], kernel: (o, y, [r]) => o.sub(o.mul(y, o.log(r)), r), xTerm: negLgammaX1, constant: 0 },
     ],
   },
@@ -159,7 +167,10 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
   {
     name: 'Bernoulli', support: 'binary', discrete: true, doc: 'Bernoulli(logit = eta) or Bernoulli(p = prob)',
     forms: [
-      { args: [real('logit')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.softplus(eta)), constant: 0 },
+      {
+        args: [real('logit')], kernel: (o, y, [eta]) => o.sub(o.mul(y, eta), o.softplus(eta)), constant: 0,
+        score: { arg: 0, fn: (o, y, [eta]) => o.sub(y, o.sigmoid(eta)) },
+      },
       {
         args: [{ name: 'p', support: 'unit' }],
         kernel: (o, y, [p]) => o.add(o.mul(y, o.log(p)), o.mul(o.sub(o.c(1), y), o.log1p(o.neg(p)))),
@@ -174,6 +185,7 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
         args: [{ name: 'trials', support: 'count' }, real('logit')],
         kernel: (o, y, [n, eta]) => o.sub(o.mul(y, eta), o.mul(n, o.softplus(eta))),
         constant: 0,
+        score: { arg: 1, fn: (o, y, [n, eta]) => o.sub(y, o.mul(n, o.sigmoid(eta))) },
         dataTerm: { args: ['trials'], fn: (y, [n]) => lchoose(n, y) },
       },
       {

@@ -1,13 +1,13 @@
 import type { F64 } from '../../distributions/f64_ops.js';
 import { digamma } from '../../math/special.js';
-import { type AdNode, Op } from './ad_node.js';
+import { type AdNode, type Arena, Op } from './ad_node.js';
 
 /**
  * p.adjoint += k * g * m / q elementwise, where g is the adjoint flowing back and m, q (null for 1) are
  * the factors of the local derivative. A scalar parent used against an array output receives the sum
  * over elements: broadcasting copied it to every element, so every element's adjoint flows back to it.
  */
-function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null): void {
+function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null, arena: Arena): void {
   if (!p.live) return;
   if (typeof g === 'number') {
     // A scalar output has scalar operands only.
@@ -23,7 +23,7 @@ function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null): void {
     k /= q;
     q = null;
   }
-  const pa = typeof p.value === 'number' ? null : (p.adjArr ??= new Float64Array(n));
+  const pa = typeof p.value === 'number' ? null : (p.adjArr ??= arena.zeros(n));
   let t = 0;
   if (m === null && q === null) {
     if (pa) for (let i = 0; i < n; i++) pa[i] += k * g[i];
@@ -52,46 +52,46 @@ function derivScalar(op: number, x: number, y: number): number {
   }
 }
 
-function deriv(op: number, x: F64, y: F64): F64 {
+function deriv(op: number, x: F64, y: F64, arena: Arena): F64 {
   if (typeof x === 'number') return derivScalar(op, x, y as number);
   const ys = y as Float64Array;
-  const out = new Float64Array(x.length);
+  const out = arena.take(x.length);
   for (let i = 0; i < x.length; i++) out[i] = derivScalar(op, x[i], ys[i]);
   return out;
 }
 
 /** Sends a node's adjoint to its operands. Nodes nothing flowed back into are skipped. */
-export function backwardNode(node: AdNode): void {
+export function backwardNode(node: AdNode, arena: Arena): void {
   const g: F64 | null = typeof node.value === 'number' ? (node.adj === 0 ? null : node.adj) : node.adjArr;
   if (g === null) return;
   const a = node.a as AdNode;
   const b = node.b as AdNode;
   const y = node.value;
   switch (node.op) {
-    case Op.add: acc(a, g, 1, null, null); acc(b, g, 1, null, null); break;
-    case Op.sub: acc(a, g, 1, null, null); acc(b, g, -1, null, null); break;
-    case Op.mul: acc(a, g, 1, b.value, null); acc(b, g, 1, a.value, null); break;
+    case Op.add: acc(a, g, 1, null, null, arena); acc(b, g, 1, null, null, arena); break;
+    case Op.sub: acc(a, g, 1, null, null, arena); acc(b, g, -1, null, null, arena); break;
+    case Op.mul: acc(a, g, 1, b.value, null, arena); acc(b, g, 1, a.value, null, arena); break;
     // d(a/b)/db = -a/b^2 = -y/b
-    case Op.div: acc(a, g, 1, null, b.value); acc(b, g, -1, y, b.value); break;
-    case Op.neg: acc(a, g, -1, null, null); break;
-    case Op.exp: acc(a, g, 1, y, null); break;
-    case Op.log: acc(a, g, 1, null, a.value); break;
-    case Op.square: acc(a, g, 2, a.value, null); break;
-    case Op.sqrt: acc(a, g, 0.5, null, y); break;
+    case Op.div: acc(a, g, 1, null, b.value, arena); acc(b, g, -1, y, b.value, arena); break;
+    case Op.neg: acc(a, g, -1, null, null, arena); break;
+    case Op.exp: acc(a, g, 1, y, null, arena); break;
+    case Op.log: acc(a, g, 1, null, a.value, arena); break;
+    case Op.square: acc(a, g, 2, a.value, null, arena); break;
+    case Op.sqrt: acc(a, g, 0.5, null, y, arena); break;
     case Op.log1p:
     case Op.softplus:
     case Op.sigmoid:
-    case Op.lgamma: acc(a, g, 1, deriv(node.op, a.value, y), null); break;
+    case Op.lgamma: acc(a, g, 1, deriv(node.op, a.value, y, arena), null, arena); break;
     case Op.gather: {
       // The transpose of a gather is a scatter-add: each row's adjoint goes back to its level.
       const codes = node.codes as Int32Array;
       const ga = g as Float64Array;
-      const pa = (a.adjArr ??= new Float64Array((a.value as Float64Array).length));
+      const pa = (a.adjArr ??= arena.zeros((a.value as Float64Array).length));
       for (let i = 0; i < codes.length; i++) pa[codes[i]] += ga[i];
       break;
     }
     case Op.pick: {
-      const pa = (a.adjArr ??= new Float64Array((a.value as Float64Array).length));
+      const pa = (a.adjArr ??= arena.zeros((a.value as Float64Array).length));
       pa[node.index] += g as number;
       break;
     }

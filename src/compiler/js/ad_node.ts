@@ -45,3 +45,31 @@ export class AdNode {
     readonly index = 0,
   ) {}
 }
+
+/**
+ * Reuses the evaluation's arrays from one call to the next. An evaluation allocates the same sizes in
+ * the same order every time (the graph is fixed), so the k-th request gets the k-th buffer of the last
+ * call. This matters more than anything else here: V8 allocates every Float64Array over 64 bytes off
+ * the heap (about a microsecond each, and GC pressure), which made a 160-row model 20x slower.
+ * Nothing handed out may outlive the evaluation: results are copied out.
+ */
+export class Arena {
+  private readonly bufs: Float64Array[] = [];
+  private at = 0;
+
+  reset(): void {
+    this.at = 0;
+  }
+
+  /** An array of n elements with arbitrary contents (the caller writes every element). */
+  take(n: number): Float64Array {
+    let buf = this.bufs[this.at];
+    if (buf === undefined || buf.length !== n) this.bufs[this.at] = buf = new Float64Array(n);
+    this.at++;
+    return buf;
+  }
+
+  zeros(n: number): Float64Array {
+    return this.take(n).fill(0);
+  }
+}

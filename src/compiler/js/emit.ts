@@ -2,7 +2,7 @@ import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrParam, ModelIR } from '../ir.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
-import { AdNode, Op } from './ad_node.js';
+import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
 
 /** A parameter without a factor is one number; keeping it a scalar node spares a length-1 array per op. */
@@ -25,11 +25,19 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     return node;
   };
   const codes = (factor: string): Int32Array => ir.data.factors.get(factor)!.codes;
+  const arena = new Arena();
 
-  /** Records the log density at theta on the tape; returns its value and the theta leaves. */
-  const forward = (tape: Tape, theta: Float64Array): { total: number; inputs: AdNode[] } => {
+  /** Records the log density at theta on a new tape; returns its value, the tape and the theta leaves. */
+  const forward = (theta: Float64Array, record: boolean): { total: number; tape: Tape; inputs: AdNode[] } => {
+    arena.reset();
+    const tape = new Tape(record, arena);
     let total = 0;
-    const inputs = ir.params.map((p) => tape.input(isScalar(p) ? theta[p.offset] : theta.slice(p.offset, p.offset + p.size)));
+    const inputs = ir.params.map((p) => {
+      if (isScalar(p)) return tape.input(theta[p.offset]);
+      const block = arena.take(p.size);
+      for (let i = 0; i < p.size; i++) block[i] = theta[p.offset + i];
+      return tape.input(block);
+    });
     const xs = ir.params.map((p, j) => {
       const { x, logJ } = constrainWithJacobian(tape, p.transform, inputs[j]);
       if (logJ !== null) total += tape.sum(logJ, p.size);
@@ -51,12 +59,11 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
       if (prior.form.xTerm) total += tape.sum(prior.form.xTerm(tape, x), size);
     }
     for (const lik of ir.likelihoods) total += tape.sum(lik.form.kernel(tape, dataLeaf(lik.column), lik.args.map(ev)), N);
-    return { total, inputs };
+    return { total, tape, inputs };
   };
 
   const valueAndGrad = (theta: Float64Array): ValueAndGrad => {
-    const tape = new Tape(true);
-    const { total, inputs } = forward(tape, theta);
+    const { total, tape, inputs } = forward(theta, true);
     tape.backward();
     const grad = new Float64Array(ir.dim);
     ir.params.forEach((p, j) => {
@@ -66,7 +73,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     });
     return { value: total, grad };
   };
-  const value = (theta: Float64Array): number => forward(new Tape(false), theta).total;
+  const value = (theta: Float64Array): number => forward(theta, false).total;
 
   const names = paramNames(ir);
   return {

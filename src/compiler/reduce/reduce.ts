@@ -1,60 +1,12 @@
 import type { IrData, IrExpr, IrLikelihood, ModelIR } from '../ir.js';
 import { hostConstant } from '../layout.js';
 import { BINOMIAL_LOGIT, NORMAL_STATS } from './forms.js';
+import { additiveTerms, cellLevel, cellsOf, factorsOf, rebuildSum, type Term } from '../cells.js';
 
 /** Why a model keeps its row-wise graph, or how much smaller it became. */
 export type ReductionReport =
   | { readonly path: 'reduced'; readonly rows: number; readonly cells: number; readonly factors: readonly string[] }
   | { readonly path: 'rowwise'; readonly rows: number; readonly reason: string };
-
-type Term = { readonly sign: 1 | -1; readonly expr: IrExpr };
-
-/** eta = t1 + t2 - t3 ...: the signed additive terms of an expression. */
-function additiveTerms(e: IrExpr, sign: 1 | -1 = 1, out: Term[] = []): Term[] {
-  if (e.op === 'bin' && (e.o === '+' || e.o === '-')) {
-    additiveTerms(e.a, sign, out);
-    additiveTerms(e.b, e.o === '+' ? sign : (-sign as 1 | -1), out);
-  } else if (e.op === 'neg') {
-    additiveTerms(e.arg, (-sign as 1 | -1), out);
-  } else {
-    out.push({ sign, expr: e });
-  }
-  return out;
-}
-
-/** No data inside: the expression is constant within a cell of the factors it gathers by. */
-function cellLevel(e: IrExpr): boolean {
-  switch (e.op) {
-    case 'data':
-      return false;
-    case 'neg':
-    case 'call':
-      return cellLevel(e.arg);
-    case 'bin':
-      return cellLevel(e.a) && cellLevel(e.b);
-    default:
-      return true;
-  }
-}
-
-function factorsOf(e: IrExpr, out: Set<string>): Set<string> {
-  if (e.op === 'gather') out.add(e.factor);
-  if (e.op === 'neg' || e.op === 'call') factorsOf(e.arg, out);
-  if (e.op === 'bin') {
-    factorsOf(e.a, out);
-    factorsOf(e.b, out);
-  }
-  return out;
-}
-
-function rebuildSum(terms: readonly Term[]): IrExpr {
-  let acc: IrExpr | undefined;
-  for (const t of terms) {
-    if (!acc) acc = t.sign === 1 ? t.expr : { op: 'neg', arg: t.expr };
-    else acc = { op: 'bin', o: t.sign === 1 ? '+' : '-', a: acc, b: t.expr };
-  }
-  return acc ?? { op: 'const', value: 0 };
-}
 
 /** How one likelihood reduces: its cell-level predictor and the per-row data it needs summed. */
 type Plan =
@@ -85,25 +37,6 @@ function planFor(lik: IrLikelihood): Plan | string {
   return `${name}${formIndex > 0 ? ` (${lik.form.args.map((a) => a.name).join(', ')})` : ''} likelihoods are evaluated row by row`;
 }
 
-/** Rows grouped by the combination of factor levels they carry. */
-function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: Int32Array; codes: Int32Array[] } {
-  const cols = factors.map((f) => data.factors.get(f)!.codes);
-  const index = new Map<string, number>();
-  const cellOfRow = new Int32Array(data.nRows);
-  const codes: number[][] = factors.map(() => []);
-  for (let i = 0; i < data.nRows; i++) {
-    const key = cols.map((c) => c[i]).join(',');
-    let c = index.get(key);
-    if (c === undefined) {
-      c = index.size;
-      index.set(key, c);
-      cols.forEach((col, j) => codes[j].push(col[i]));
-    }
-    cellOfRow[i] = c;
-  }
-  return { cellOfRow, codes: codes.map((c) => Int32Array.from(c)) };
-}
-
 function sumByCell(values: (i: number) => number, cellOfRow: Int32Array, nCells: number): Float64Array {
   const out = new Float64Array(nCells);
   for (let i = 0; i < cellOfRow.length; i++) out[cellOfRow[i]] += values(i);
@@ -129,8 +62,7 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   const factorSet = new Set<string>();
   for (const lik of ir.likelihoods) lik.args.forEach((a) => factorsOf(a, factorSet));
   const factors = [...factorSet].sort();
-  const { cellOfRow, codes } = cellsOf(ir.data, factors);
-  const nCells = codes[0]?.length ?? 1;
+  const { cellOfRow, codes, nCells } = cellsOf(ir.data, factors);
   if (nCells >= rows) return rowwise('every row is its own cell');
   const numeric = new Map<string, Float64Array>();
   const col = (v: Float64Array): IrExpr => {

@@ -11,7 +11,6 @@ let ready: Promise<string> | undefined;
 export function initTfjs(): Promise<string> {
   if (!ready) {
     ready = (async () => {
-      tf.env().set('IS_TEST', true);
       tf.env().set('PROD', true);
       try {
         if (await tf.setBackend('wasm')) {

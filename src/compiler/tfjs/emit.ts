@@ -1,38 +1,44 @@
 import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
-import type { IrExpr, ModelIR } from '../ir.js';
+import { dependsOnParams, type IrExpr, type IrLikelihood, type ModelIR } from '../ir.js';
+import type { Form } from '../../distributions/catalog.js';
+import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
 import { makeRowIndexer } from './index_rows.js';
 import { tfOps } from './ops.js';
+import { rowLayout } from './row_layout.js';
 
-/** Rows per partial sum: each chunk is summed in float32, the chunks in float64 on the host. */
-const CHUNK = 256;
+/** Above this many chunk sums, they are summed again in groups before the read-back. */
+const GROUP = 256;
 
-function chunkSums(t: tf.Tensor2D): tf.Tensor2D {
+function groupSums(t: tf.Tensor2D): tf.Tensor2D {
   const [K, n] = t.shape;
-  if (n <= CHUNK) return tf.sum(t, 1, true);
-  const full = Math.floor(n / CHUNK);
-  const main = tf.sum(tf.reshape(tf.slice(t, [0, 0], [K, full * CHUNK]), [K, full, CHUNK]), 2) as tf.Tensor2D;
-  if (full * CHUNK === n) return main;
-  return tf.concat([main, tf.sum(tf.slice(t, [0, full * CHUNK], [K, n - full * CHUNK]), 1, true)], 1);
+  if (n <= 4 * GROUP) return t;
+  const full = Math.floor(n / GROUP);
+  const main = tf.sum(tf.reshape(tf.slice(t, [0, 0], [K, full * GROUP]), [K, full, GROUP]), 2) as tf.Tensor2D;
+  if (full * GROUP === n) return main;
+  return tf.concat([main, tf.sum(tf.slice(t, [0, full * GROUP], [K, n - full * GROUP]), 1, true)], 1);
 }
 
 /**
- * Emits the model's log density as a tfjs graph over a batch of points theta [K, dim]: the graph
- * returns [K, M] partial sums (one per chunk of rows, per prior, per Jacobian) so that the total is
- * added in float64, and tfjs autodiff gives the gradient of their sum.
+ * Emits the model's log density as a tfjs graph over a batch of points theta [K, dim]. Row terms
+ * live in [K, chunks, C] tensors (see row_layout.ts); the graph returns [K, M] partial sums (chunks,
+ * priors, Jacobians) so the total is added in float64, and autodiff gives the gradient of their sum.
  */
 export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' } {
-  const N = ir.data.nRows;
+  const factors = [...ir.likelihoods.reduce((s, l) => (l.args.forEach((a) => factorsOf(a, s)), s), new Set<string>())].sort();
+  const layout = rowLayout(ir.data, factors);
+  const { nChunks, chunk: C } = layout;
   // Constants are made once, outside any tf.tidy, so that no evaluation disposes of them.
-  const dataTensors = new Map<string, tf.Tensor2D>();
+  const dataTensors = new Map<string, tf.Tensor3D>();
+  const toRows = (v: Float64Array): tf.Tensor3D => tf.tensor3d(Float32Array.from(layout.rowAt, (r) => v[r]), [1, nChunks, C]);
+  const mask = layout.mask ? tf.tensor3d(layout.mask, [1, nChunks, C]) : null;
   const indexers = new Map<string, ReturnType<typeof makeRowIndexer>>();
   const visit = (e: IrExpr): void => {
-    if (e.op === 'data' && !dataTensors.has(e.column)) dataTensors.set(e.column, tf.tensor2d(Float32Array.from(ir.data.numeric.get(e.column)!), [1, N]));
+    if (e.op === 'data' && !dataTensors.has(e.column)) dataTensors.set(e.column, toRows(ir.data.numeric.get(e.column)!));
     if (e.op === 'gather' && !indexers.has(e.factor)) {
-      const f = ir.data.factors.get(e.factor)!;
-      indexers.set(e.factor, makeRowIndexer(f.codes, f.levels.length));
+      indexers.set(e.factor, makeRowIndexer(layout.chunkCodes.get(e.factor)!, ir.data.factors.get(e.factor)!.levels.length));
     }
     if (e.op === 'neg' || e.op === 'call') visit(e.arg);
     if (e.op === 'bin') {
@@ -41,9 +47,55 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     }
   };
   for (const lik of ir.likelihoods) [{ op: 'data', column: lik.column } as IrExpr, ...lik.args].forEach(visit);
-  for (const prior of ir.priors) prior.args.forEach(visit);
-  const dataTensor = (col: string): tf.Tensor2D => dataTensors.get(col)!;
-  const indexer = (factor: string): ReturnType<typeof makeRowIndexer> => indexers.get(factor)!;
+
+  // A predictor eta = a + d with a constant within chunks and d an offset (data): exp(eta) is then
+  // exp(a) * exp(d), with exp(d) computed once on the host, so no row-sized exp is ever evaluated.
+  const offsets = new Map<IrLikelihood, { cell: IrExpr; d: tf.Tensor3D; expD: tf.Tensor3D }>();
+  for (const lik of ir.likelihoods) {
+    const score = lik.form.score;
+    if (!score) continue;
+    const terms = additiveTerms(lik.args[score.arg]);
+    const data = terms.filter((t) => t.expr.op === 'data');
+    const rest = terms.filter((t) => t.expr.op !== 'data');
+    if (data.length === 0 || !rest.every((t) => cellLevel(t.expr))) continue;
+    const d = new Float64Array(ir.data.nRows);
+    for (const t of data) {
+      const v = ir.data.numeric.get((t.expr as { column: string }).column)!;
+      for (let i = 0; i < d.length; i++) d[i] += t.sign * v[i];
+    }
+    offsets.set(lik, { cell: rebuildSum(rest), d: toRows(d), expD: toRows(d.map(Math.exp)) });
+  }
+
+  /** A GLM term with its residual as hand-written gradient: d(chunk sum)/d(eta) = score, saved in the forward pass. */
+  const scoreTerm = (lik: IrLikelihood, score: NonNullable<Form['score']>, y: tf.Tensor3D, args: tf.Tensor[],
+    evRow: (e: IrExpr) => tf.Tensor, K: number): tf.Tensor2D => {
+    const off = offsets.get(lik);
+    const input = tf.broadcastTo(off ? evRow(off.cell) : args[score.arg], off ? [K, nChunks, 1] : [K, nChunks, C]);
+    const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const a = inputs[0] as tf.Tensor;
+      let o = tfOps;
+      let eta = a;
+      if (off) {
+        eta = tf.add(a, off.d);
+        const mu = tf.mul(tf.exp(a), off.expD);
+        o = { ...tfOps, exp: (t) => (t === eta ? mu : tf.exp(t)) };
+      }
+      const withEta = args.map((x, i) => (i === score.arg ? eta : x));
+      let r = tf.broadcastTo(score.fn(o, y, withEta), [K, nChunks, C]);
+      if (mask) r = tf.mul(r, mask);
+      (inputs[inputs.length - 1] as tf.GradSaveFunc)([r]);
+      let lp = tf.broadcastTo(lik.form.kernel(o, y, withEta), [K, nChunks, C]);
+      if (mask) lp = tf.mul(lp, mask);
+      return {
+        value: tf.sum(lp, 2),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const g = tf.mul(saved[0], tf.expandDims(dy, 2));
+          return [off ? tf.sum(g, 2, true) : g];
+        },
+      };
+    });
+    return op(input) as tf.Tensor2D;
+  };
 
   const graph = (theta: tf.Tensor2D): tf.Tensor2D => {
     const K = theta.shape[0];
@@ -54,41 +106,58 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
       if (logJ) parts.push(tf.sum(logJ, 1, true));
       return x as tf.Tensor2D;
     });
-    const memo = new Map<IrExpr, tf.Tensor>();
-    const ev = (e: IrExpr): tf.Tensor => {
-      const hit = memo.get(e);
-      if (hit) return hit;
-      let out: tf.Tensor;
-      switch (e.op) {
-        case 'const': out = tf.scalar(e.value); break;
-        case 'data': out = dataTensor(e.column); break;
-        case 'param': out = xs[e.param]; break;
-        case 'level': out = tf.slice(xs[e.param], [0, e.level], [K, 1]); break;
-        case 'gather': out = indexer(e.factor).index(xs[e.param]); break;
-        case 'neg': out = tf.neg(ev(e.arg)); break;
-        case 'call': {
-          const a = ev(e.arg);
-          out = e.fn === 'exp' ? tf.exp(a) : e.fn === 'log' ? tf.log(a) : e.fn === 'log1p' ? tf.log1p(a) : e.fn === 'sqrt' ? tf.sqrt(a) : tf.sigmoid(a);
-          break;
+    // Priors see [K, size] and [K, 1] tensors; row terms see [K, chunks, C] and their broadcasts.
+    const evaluator = (rows: boolean) => {
+      const memo = new Map<IrExpr, tf.Tensor>();
+      const ev = (e: IrExpr): tf.Tensor => {
+        const hit = memo.get(e);
+        if (hit) return hit;
+        let out: tf.Tensor;
+        switch (e.op) {
+          case 'const': out = tf.scalar(e.value); break;
+          case 'data': out = dataTensors.get(e.column)!; break;
+          case 'param': out = rows ? tf.reshape(xs[e.param], [K, 1, 1]) : xs[e.param]; break;
+          case 'level': out = tf.reshape(tf.slice(xs[e.param], [0, e.level], [K, 1]), rows ? [K, 1, 1] : [K, 1]); break;
+          case 'gather': out = tf.reshape(indexers.get(e.factor)!.index(xs[e.param]), [K, nChunks, 1]); break;
+          case 'neg': out = tf.neg(ev(e.arg)); break;
+          case 'call': {
+            const a = ev(e.arg);
+            out = e.fn === 'exp' ? tf.exp(a) : e.fn === 'log' ? tf.log(a) : e.fn === 'log1p' ? tf.log1p(a) : e.fn === 'sqrt' ? tf.sqrt(a) : tf.sigmoid(a);
+            break;
+          }
+          case 'bin': {
+            const a = ev(e.a);
+            const b = ev(e.b);
+            out = e.o === '+' ? tf.add(a, b) : e.o === '-' ? tf.sub(a, b) : e.o === '*' ? tf.mul(a, b) : tf.div(a, b);
+          }
         }
-        case 'bin': {
-          const a = ev(e.a);
-          const b = ev(e.b);
-          out = e.o === '+' ? tf.add(a, b) : e.o === '-' ? tf.sub(a, b) : e.o === '*' ? tf.mul(a, b) : tf.div(a, b);
-        }
-      }
-      memo.set(e, out);
-      return out;
+        memo.set(e, out);
+        return out;
+      };
+      return ev;
     };
+    const evPrior = evaluator(false);
     for (const prior of ir.priors) {
       const x = xs[prior.param];
-      let lp = prior.form.kernel(tfOps, x, prior.args.map(ev));
+      let lp = prior.form.kernel(tfOps, x, prior.args.map(evPrior));
       if (prior.form.xTerm) lp = tf.add(lp, prior.form.xTerm(tfOps, x));
       parts.push(tf.sum(tf.broadcastTo(lp, x.shape), 1, true));
     }
+    const evRow = evaluator(true);
     for (const lik of ir.likelihoods) {
-      const lp = lik.form.kernel(tfOps, dataTensor(lik.column), lik.args.map(ev));
-      parts.push(chunkSums(tf.broadcastTo(lp, [K, N]) as tf.Tensor2D));
+      const y = dataTensors.get(lik.column)!;
+      const args = lik.args.map(evRow);
+      const chunkSums = (a: readonly tf.Tensor[]): tf.Tensor2D => {
+        let lp = tf.broadcastTo(lik.form.kernel(tfOps, y, a), [K, nChunks, C]);
+        if (mask) lp = tf.mul(lp, mask);
+        return tf.sum(lp, 2) as tf.Tensor2D;
+      };
+      const score = lik.form.score;
+      if (score && lik.args.every((e, i) => i === score.arg || !dependsOnParams(e))) {
+        parts.push(groupSums(scoreTerm(lik, score, y, args, evRow, K)));
+      } else {
+        parts.push(groupSums(chunkSums(args)));
+      }
     }
     if (parts.length === 0) parts.push(tf.zeros([K, 1]));
     return tf.concat(parts, 1);
@@ -96,7 +165,6 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
 
   const vg = tf.valueAndGrad((x: tf.Tensor) => graph(x as tf.Tensor2D));
   const width = tf.tidy(() => graph(tf.zeros([1, ir.dim])).shape[1]);
-  const constant = hostConstant(ir);
   const toTensor = (thetas: readonly Float64Array[]): tf.Tensor2D => {
     const flat = new Float32Array(thetas.length * ir.dim);
     thetas.forEach((t, k) => flat.set(t, k * ir.dim));
@@ -111,7 +179,6 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     }
     return out;
   };
-
   const valueAndGradBatch = (thetas: readonly Float64Array[]): ValueAndGrad[] => {
     const K = thetas.length;
     const [v, g] = tf.tidy(() => {
@@ -127,14 +194,14 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     dim: ir.dim,
     thetaNames: names.theta,
     names: names.constrained,
-    constant,
+    constant: hostConstant(ir),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,
     valueBatch: (thetas) => rowSums(tf.tidy(() => graph(toTensor(thetas)).dataSync()), thetas.length),
     constrain: (theta) => constrainTheta(ir, theta),
     unconstrain: (values) => unconstrainValues(ir, values),
     dispose: () => {
-      tf.dispose([...dataTensors.values()]);
+      tf.dispose([...dataTensors.values(), ...(mask ? [mask] : []), ...[...offsets.values()].flatMap((o) => [o.d, o.expD])]);
       for (const ix of indexers.values()) ix.dispose();
     },
   };

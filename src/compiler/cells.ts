@@ -1,0 +1,71 @@
+import type { IrData, IrExpr } from './ir.js';
+
+/** The factors an expression gathers by. */
+export function factorsOf(e: IrExpr, out: Set<string> = new Set()): Set<string> {
+  if (e.op === 'gather') out.add(e.factor);
+  if (e.op === 'neg' || e.op === 'call') factorsOf(e.arg, out);
+  if (e.op === 'bin') {
+    factorsOf(e.a, out);
+    factorsOf(e.b, out);
+  }
+  return out;
+}
+
+/** Rows grouped by the combination of factor levels they carry, cells numbered by first appearance. */
+export function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: Int32Array; codes: Int32Array[]; nCells: number } {
+  const cols = factors.map((f) => data.factors.get(f)!.codes);
+  const index = new Map<string, number>();
+  const cellOfRow = new Int32Array(data.nRows);
+  const codes: number[][] = factors.map(() => []);
+  for (let i = 0; i < data.nRows; i++) {
+    const key = cols.map((c) => c[i]).join(',');
+    let c = index.get(key);
+    if (c === undefined) {
+      c = index.size;
+      index.set(key, c);
+      cols.forEach((col, j) => codes[j].push(col[i]));
+    }
+    cellOfRow[i] = c;
+  }
+  return { cellOfRow, codes: codes.map((c) => Int32Array.from(c)), nCells: Math.max(index.size, data.nRows > 0 ? 1 : 0) };
+}
+
+export type Term = { readonly sign: 1 | -1; readonly expr: IrExpr };
+
+/** eta = t1 + t2 - t3 ...: the signed additive terms of an expression. */
+export function additiveTerms(e: IrExpr, sign: 1 | -1 = 1, out: Term[] = []): Term[] {
+  if (e.op === 'bin' && (e.o === '+' || e.o === '-')) {
+    additiveTerms(e.a, sign, out);
+    additiveTerms(e.b, e.o === '+' ? sign : (-sign as 1 | -1), out);
+  } else if (e.op === 'neg') {
+    additiveTerms(e.arg, (-sign as 1 | -1), out);
+  } else {
+    out.push({ sign, expr: e });
+  }
+  return out;
+}
+
+/** No data inside: the expression is constant within a cell of the factors it gathers by. */
+export function cellLevel(e: IrExpr): boolean {
+  switch (e.op) {
+    case 'data':
+      return false;
+    case 'neg':
+    case 'call':
+      return cellLevel(e.arg);
+    case 'bin':
+      return cellLevel(e.a) && cellLevel(e.b);
+    default:
+      return true;
+  }
+}
+
+export function rebuildSum(terms: readonly Term[]): IrExpr {
+  let acc: IrExpr | undefined;
+  for (const t of terms) {
+    if (!acc) acc = t.sign === 1 ? t.expr : { op: 'neg', arg: t.expr };
+    else acc = { op: 'bin', o: t.sign === 1 ? '+' : '-', a: acc, b: t.expr };
+  }
+  return acc ?? { op: 'const', value: 0 };
+}
+

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng.js';
+import { logKernelF64 } from '../../src/compiler/eval_f64.js';
+import { hostConstant, paramNames } from '../../src/compiler/layout.js';
+import { emitJs } from '../../src/compiler/js/emit.js';
+import { emitTfjs } from '../../src/compiler/tfjs/emit.js';
+import { initTfjs } from '../../src/compiler/tfjs/backend.js';
+import type { ModelIR } from '../../src/compiler/ir.js';
+import { ROOT, compileText, loadRepoModel } from '../helpers.js';
+
+/* The data and models of graph_vs_f64.test.ts: every distribution as a likelihood or a prior. */
+const rows = 40;
+const rng = createRng(7);
+const csvLines = ['y_count,y_bin,n,y_real,y_pos,y_unit,g,x'];
+for (let i = 0; i < rows; i++) {
+  const n = 3 + (i % 5);
+  csvLines.push([i % 7, i % 2, n, (rng.normal() * 2).toFixed(3), Math.exp(rng.normal()).toFixed(3), (0.05 + 0.9 * rng.uniform()).toFixed(3),
+    `g${i % 4}`, rng.normal().toFixed(3)].join(','));
+}
+const csv = csvLines.join('\n');
+const header = `data { y_count: count  y_bin: binary  n: count  y_real: real  y_pos: positive  y_unit: real  g: factor  x: real }`;
+
+const models: Record<string, string> = {
+  poisson: `parameters { s ~ HalfNormal(1)  a[g] ~ Normal(0, s)  b ~ StudentT(3, 0, 2.5) }
+    model { y_count ~ Poisson(log_rate = a[g] + b * x) }`,
+  poissonRate: `parameters { r: positive ~ Gamma(2, 1) } model { y_count ~ Poisson(rate = r * exp(0.1 * x)) }`,
+  negbin: `parameters { phi ~ Exponential(1)  a[g] ~ Cauchy(0, 1)  b ~ Normal(0, 1) }
+    model { y_count ~ NegativeBinomial(log_mean = a[g] + b * x, dispersion = phi) }`,
+  negbinMean: `parameters { phi ~ LogNormal(0, 1)  m ~ HalfCauchy(2) } model { y_count ~ NegativeBinomial(mean = m, dispersion = phi) }`,
+  bernoulli: `parameters { a[g] ~ Normal(0, 2)  b ~ Uniform(-3, 3) } model { y_bin ~ Bernoulli(logit = a[g] + b * x) }`,
+  bernoulliP: `parameters { p ~ Beta(2, 3) } model { y_bin ~ Bernoulli(p = p) }`,
+  binomial: `parameters { a ~ Normal(0, 1)  b: bounded(-2, 2) ~ Normal(0, 1) } model { y_count ~ Binomial(trials = n + 3, logit = a + b * x) }`,
+  binomialP: `parameters { q: bounded(0, 1) ~ Beta(1.5, 1.5) } model { y_bin ~ Binomial(trials = 1, p = q) }`,
+  normal: `parameters { mu[g] ~ Normal(0, 5)  sigma ~ HalfStudentT(3, 1) } model { eta = mu[g] - 0.5 * x   y_real ~ Normal(eta, sigma) }`,
+  studentT: `parameters { nu ~ Gamma(2, 0.1)  m ~ Normal(0, 1)  s ~ HalfNormal(2) } model { y_real ~ StudentT(nu, m, s) }`,
+  gammaLik: `parameters { k ~ Exponential(0.5)  r ~ Exponential(0.5) } model { y_pos ~ Gamma(k, r) }`,
+  lognormalLik: `parameters { m ~ Normal(0, 1)  s ~ HalfNormal(1) } model { y_pos ~ LogNormal(m + 0.1 * x, s) }`,
+  betaLik: `parameters { a ~ Gamma(2, 1)  b ~ Gamma(2, 1) } model { y_unit ~ Beta(a, b) }`,
+  functions: `parameters { a ~ Normal(0, 1)  s: lower(0.5) ~ Normal(1, 1) } model { y_pos ~ Normal(sqrt(exp(a) + 1) / s + log1p(exp(a)), inv_logit(a) + 0.5) }`,
+  // Levels, a shared (inlined) definition, a vector parameter with a lower bound and a scalar-only likelihood argument.
+  levels: `parameters { s: lower(0.1) ~ HalfNormal(1)  a[g] ~ Normal(0, s)  t: positive ~ Gamma(2, 2) }
+    model { eta = a[g] + a["g1"] * t   y_real ~ Normal(eta + eta * 0.1, t + s) }`,
+};
+
+const randomPoints = (d: number): Float64Array[] => Array.from({ length: 4 }, () => Float64Array.from({ length: d }, () => 0.6 * rng.normal()));
+
+/**
+ * tfjs (float32) and the JS emitter agree: value to 1e-5 relative, gradient to 1e-4 of its largest component.
+ * The value's bar is relative to max(|value|, rows): float32 rounding is per row, and where rows cancel the
+ * total can be far smaller than its terms (betaLik: a total of -1.6 from 40 rows whose scalar lgamma
+ * normaliser, rounded once in float32, repeats its 2e-6 error on every row: 7e-5 off, exactly as tfjs
+ * is from logKernelF64).
+ */
+function expectAgreesWithTfjs(ir: ModelIR, points: Float64Array[]): void {
+  const js = emitJs(ir);
+  const tf = emitTfjs(ir);
+  expect(js.constant).toBe(tf.constant);
+  expect(js.thetaNames).toEqual(tf.thetaNames);
+  const a = js.valueAndGradBatch(points);
+  const b = tf.valueAndGradBatch(points);
+  points.forEach((_, k) => {
+    expect(Math.abs(a[k].value - b[k].value)).toBeLessThan(1e-5 * Math.max(Math.abs(a[k].value), ir.data.nRows));
+    const scale = Math.max(...a[k].grad.map(Math.abs));
+    for (let i = 0; i < ir.dim; i++) expect(Math.abs(a[k].grad[i] - b[k].grad[i])).toBeLessThan(1e-4 * scale);
+  });
+  tf.dispose();
+}
+
+beforeAll(async () => {
+  await initTfjs();
+});
+
+describe.each(Object.entries(models))('JS emitter: %s', (_name, body) => {
+  const model = compileText(`${header}\n${body}`, csv);
+  const ir = model.ir;
+  const points = randomPoints(ir.dim);
+
+  it('value equals the float64 evaluator (relative 1e-12), with and without the gradient', () => {
+    const ld = emitJs(ir);
+    const values = ld.valueBatch(points);
+    points.forEach((p, k) => {
+      const ref = logKernelF64(ir, p);
+      expect(Math.abs(ld.valueAndGrad(p).value - ref)).toBeLessThanOrEqual(1e-12 * Math.abs(ref));
+      expect(Math.abs(values[k] - ref)).toBeLessThanOrEqual(1e-12 * Math.abs(ref));
+    });
+  });
+
+  it('gradient equals central finite differences of the float64 evaluator (h = 1e-6, relative 1e-6)', () => {
+    const ld = emitJs(ir);
+    const h = 1e-6;
+    for (const p of points) {
+      const { grad } = ld.valueAndGrad(p);
+      for (let i = 0; i < ir.dim; i++) {
+        const up = Float64Array.from(p);
+        const dn = Float64Array.from(p);
+        up[i] += h;
+        dn[i] -= h;
+        const fd = (logKernelF64(ir, up) - logKernelF64(ir, dn)) / (2 * h);
+        expect(Math.abs(grad[i] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+
+  it('agrees with the tfjs emitter', () => expectAgreesWithTfjs(ir, points));
+});
+
+interface Point { theta: number[]; log_density: number; gradient: number[] }
+const ref = JSON.parse(readFileSync(`${ROOT}test/fixtures/zeb2/logdensity_points.json`, 'utf8')) as {
+  theta_layout: string[];
+  models: Record<string, Point[]>;
+};
+
+describe.each([['zeb2', 'zeb2.glmm'], ['zeb2_tfp', 'zeb2_tfp.glmm']])('JS emitter on ZEB2 (%s)', (key, file) => {
+  const ir = loadRepoModel(file).ir;
+  // The reference orders theta its own way: map it to this model's layout by coordinate name.
+  const at = paramNames(ir).theta.map((n) => ref.theta_layout.indexOf(n));
+  const toMine = (v: number[]): Float64Array => Float64Array.from(at, (i) => v[i]);
+  const points = ref.models[key];
+
+  it('equals the independent float64 reference: value + constant (relative 1e-12), gradient (relative 1e-9)', () => {
+    expect(at.every((i) => i >= 0)).toBe(true);
+    const ld = emitJs(ir);
+    expect(ld.constant).toBe(hostConstant(ir));
+    for (const p of points) {
+      const { value, grad } = ld.valueAndGrad(toMine(p.theta));
+      expect(Math.abs(value + ld.constant - p.log_density)).toBeLessThan(1e-12 * Math.abs(p.log_density));
+      const g = toMine(p.gradient);
+      for (let i = 0; i < g.length; i++) expect(Math.abs(grad[i] - g[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(g[i])));
+    }
+  });
+
+  it('agrees with the tfjs emitter', () => expectAgreesWithTfjs(ir, points.slice(0, 3).map((p) => toMine(p.theta))));
+});
