@@ -7,7 +7,7 @@ const layer = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'grammar/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'grammar/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

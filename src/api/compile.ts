@@ -1,12 +1,10 @@
 import { GlimmerError } from '../core/errors.js';
-import type { LogDensity } from '../core/log_density.js';
 import { parse } from '../language/parse.js';
 import type { Program } from '../language/ast.js';
 import { parseTable, type DataTable } from '../data/table.js';
 import { columnSpecs, lowerProgram } from '../compiler/lower.js';
 import type { ModelIR } from '../compiler/ir.js';
-import { emitTfjs } from '../compiler/tfjs/emit.js';
-import { initTfjs } from '../compiler/tfjs/backend.js';
+import { makeLogDensity, type BackendName, type TimedLogDensity } from './backend_choice.js';
 import { reduceModel, type ReductionReport } from '../compiler/reduce/reduce.js';
 import { describeTransform } from '../bijectors/transforms.js';
 
@@ -15,7 +13,7 @@ export interface CompileOptions {
   readonly fileName?: string;
   /** The data as CSV text (already gunzipped), and the name to report it by. */
   readonly data?: { readonly text: string; readonly file: string };
-  /** Reduce the likelihood to per-cell sums where that is exact (default true). */
+  /** Reduce the likelihood to per-cell sums where that is exact (default true; false keeps the row-wise graph). */
   readonly reduce?: boolean;
 }
 
@@ -37,7 +35,8 @@ export interface Model {
   readonly reduction: ReductionReport;
   readonly params: readonly ParamInfo[];
   readonly nRows: number;
-  logDensity(): Promise<LogDensity & { readonly backend: string }>;
+  /** The log density for an engine: float64 JS or a tfjs graph, chosen by size and a short measurement ('auto'). */
+  logDensity(options?: { readonly backend?: BackendName }): Promise<TimedLogDensity>;
 }
 
 /** Parses without data: syntax and the data path the model names. */
@@ -64,7 +63,7 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     table = parseTable(options.data.text, options.data.file, specs);
   }
   const rowwiseIr = lowerProgram(program, table);
-  const { ir, report } = options.reduce !== true
+  const { ir, report } = options.reduce === false
     ? { ir: rowwiseIr, report: { path: 'rowwise', rows: table.nRows, reason: 'reduction turned off' } as const }
     : reduceModel(rowwiseIr);
   if (ir.dim === 0) {
@@ -73,9 +72,6 @@ export function compile(source: string, options: CompileOptions = {}): Model {
   return {
     file, source, ir, rowwiseIr, reduction: report, nRows: table.nRows,
     params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
-    async logDensity() {
-      await initTfjs();
-      return emitTfjs(ir);
-    },
+    logDensity: (opts = {}) => makeLogDensity(ir, rowwiseIr, opts.backend ?? 'auto'),
   };
 }

@@ -6,3 +6,4 @@ export { renderDiagnostic } from '../core/render_error.js';
 export type { LogDensity } from '../core/log_density.js';
 export type { SummaryRow } from '../results/summary.js';
 export { summaryCsv, drawsCsv, summaryTable } from '../results/format.js';
+export { BACKENDS, type BackendName } from './backend_choice.js';

@@ -6,6 +6,7 @@ import { evalExpr } from '../compiler/eval_f64.js';
 import { splitValues } from '../compiler/layout.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
+import type { BackendName } from './backend_choice.js';
 
 export const ENGINES = ['laplace'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -15,11 +16,12 @@ export interface InferOptions {
   readonly seed?: number;
   readonly draws?: number;
   readonly psis?: boolean;
+  readonly backend?: BackendName;
 }
 
 export interface Fit {
   readonly engine: EngineName;
-  readonly settings: { readonly seed: number; readonly draws: number; readonly psis: boolean; readonly backend: string };
+  readonly settings: { readonly seed: number; readonly draws: number; readonly psis: boolean; readonly backend: string; readonly backendChoice: string };
   /** Constrained parameters then generated quantities, one name per column of `draws`. */
   readonly names: readonly string[];
   readonly draws: readonly Float64Array[];
@@ -43,7 +45,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   const nDraws = options.draws ?? DEFAULT_DRAWS;
   const psis = options.psis ?? false;
   const t0 = performance.now();
-  const ld = await model.logDensity();
+  const ld = await model.logDensity({ backend: options.backend ?? 'auto' });
   const t1 = performance.now();
   try {
     const result = runLaplace(ld, { draws: nDraws, rng: createRng(seed), psis });
@@ -58,7 +60,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     });
     const names = [...ld.names, ...ir.generated.map((g) => g.name)];
     return {
-      engine, settings: { seed, draws: nDraws, psis, backend: ld.backend }, names, draws, weights: result.weights,
+      engine, settings: { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice }, names, draws, weights: result.weights,
       summary: summarizeDraws(names, draws, result.weights),
       diagnostics: result.diagnostics, warnings: result.warnings,
       timings: { compileMs: t1 - t0, ...result.timings, totalMs: performance.now() - t0 },

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { GlimmerError, InferenceError } from '../core/errors.js';
 import { renderDiagnostic } from '../core/render_error.js';
+import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, infer, type EngineName } from '../api/infer.js';
 import { drawsCsv, summaryCsv, summaryTable } from '../results/format.js';
 import { loadModel } from '../io/load_model.js';
@@ -62,10 +63,14 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .description('parse and type-check a model, check its data, and print its parameters')
     .argument('<model>', 'a .glmm model file')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
-    .action((model: string, opts: { data?: string }) => {
+    .addOption(new Option('--backend <name>', 'log-density backend to report').choices(BACKENDS).default('auto'))
+    .action(async (model: string, opts: { data?: string; backend: BackendName }) => {
       try {
         const m = loadModel(model, { dataPath: opts.data });
+        const ld = await m.logDensity({ backend: opts.backend });
         io.out(describeCheck(m));
+        io.out(`backend: ${ld.backend} (${ld.choice})`);
+        ld.dispose();
       } catch (e) {
         code = reportError(e, io, [model]);
       }
@@ -78,19 +83,20 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
     .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
     .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
+    .addOption(new Option('--backend <name>', 'log-density backend: float64 JS, tfjs, or chosen by size').choices(BACKENDS).default('auto'))
     .option('--psis', 'reweight the draws by Pareto-smoothed importance sampling (Laplace)', false)
     .option('--out <dir>', 'write summary.csv, draws.csv and run.json to this folder')
-    .action(async (model: string, opts: { engine: EngineName; data?: string; seed: number; draws: number; psis: boolean; out?: string }) => {
+    .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string }) => {
       try {
         const m = loadModel(model, { dataPath: opts.data });
-        const fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis });
+        const fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend });
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
         io.out(summaryTable(fit.summary));
         io.out('\n' + describeDiagnostics(fit));
         for (const w of fit.warnings) io.err(`warning: ${w}`);
         if (opts.out) {
           const run = {
-            engine: fit.engine, model, data: opts.data ?? m.ir.data.file, rows: m.nRows, parameters: m.ir.dim,
+            engine: fit.engine, model, data: opts.data ?? m.ir.data.file, rows: m.nRows, parameters: m.ir.dim, path: m.reduction,
             settings: fit.settings, seed: fit.settings.seed, versions: versions(), timings: fit.timings,
             diagnostics: fit.diagnostics, warnings: fit.warnings, command: ['ppl', ...argv].join(' '),
           };

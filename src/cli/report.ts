@@ -27,6 +27,6 @@ export function describeDiagnostics(fit: Fit): string {
   if (typeof d.khat === 'number') {
     lines.push(`Pareto k-hat ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(d.psisEss)} of ${fmt(d.nDraws)} draws`);
   }
-  lines.push(`seed ${fit.settings.seed}, ${fit.draws.length} draws, backend ${fit.settings.backend}, ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
+  lines.push(`seed ${fit.settings.seed}, ${fit.draws.length} draws, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
 }

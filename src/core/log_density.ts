@@ -25,6 +25,11 @@ export interface LogDensity {
   valueBatch(thetas: readonly Float64Array[]): Float64Array;
   constrain(theta: Float64Array): Float64Array;
   unconstrain(values: Float64Array): Float64Array;
+  /**
+   * For a float32 density (tfjs): the same density in float64, slower but exact, for what float32
+   * cannot resolve (finite-difference curvature along weakly identified ridges, the last Newton steps).
+   */
+  float64Twin?(): LogDensity;
   /** Frees backend memory (tfjs tensors). */
   dispose(): void;
 }

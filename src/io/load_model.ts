@@ -6,7 +6,7 @@ import { readTextFile, resolveDataPath } from './read_data.js';
 export interface LoadOptions {
   /** Overrides the data block's path (relative to the working directory, like any CLI path). */
   readonly dataPath?: string;
-  /** Reduce the likelihood to per-cell sums where exact (see compile). */
+  /** Reduce the likelihood to per-cell sums where exact (default true; see compile). */
   readonly reduce?: boolean;
 }
 

@@ -111,8 +111,11 @@ const ref = JSON.parse(readFileSync(`${ROOT}test/fixtures/zeb2/logdensity_points
   models: Record<string, Point[]>;
 };
 
-describe.each([['zeb2', 'zeb2.glmm'], ['zeb2_tfp', 'zeb2_tfp.glmm']])('JS emitter on ZEB2 (%s)', (key, file) => {
-  const ir = loadRepoModel(file).ir;
+// Both the IR the engines run on (reduced to 160 (group, patient) cells) and the row-wise one (68,627 rows).
+describe.each([
+  ['zeb2', 'zeb2.glmm', true], ['zeb2', 'zeb2.glmm', false], ['zeb2_tfp', 'zeb2_tfp.glmm', true], ['zeb2_tfp', 'zeb2_tfp.glmm', false],
+] as const)('JS emitter on ZEB2 (%s, reduced: %s)', (key, file, reduce) => {
+  const ir = loadRepoModel(file, { reduce }).ir;
   // The reference orders theta its own way: map it to this model's layout by coordinate name.
   const at = paramNames(ir).theta.map((n) => ref.theta_layout.indexOf(n));
   const toMine = (v: number[]): Float64Array => Float64Array.from(at, (i) => v[i]);
@@ -128,6 +131,7 @@ describe.each([['zeb2', 'zeb2.glmm'], ['zeb2_tfp', 'zeb2_tfp.glmm']])('JS emitte
       const g = toMine(p.gradient);
       for (let i = 0; i < g.length; i++) expect(Math.abs(grad[i] - g[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(g[i])));
     }
+    ld.dispose();
   });
 
   it('agrees with the tfjs emitter', () => expectAgreesWithTfjs(ir, points.slice(0, 3).map((p) => toMine(p.theta))));

@@ -2,12 +2,30 @@ import type { F64 } from '../../distributions/f64_ops.js';
 import { digamma } from '../../math/special.js';
 import { type AdNode, type Arena, Op } from './ad_node.js';
 
+/** g[i] *= k * m[i] / q[i] (m, q null for 1), in place. */
+function scaleInPlace(g: Float64Array, k: number, m: Float64Array | null, q: Float64Array | null): void {
+  const n = g.length;
+  if (m === null && q === null) {
+    if (k !== 1) for (let i = 0; i < n; i++) g[i] *= k;
+  } else if (q === null) {
+    const mm = m as Float64Array;
+    for (let i = 0; i < n; i++) g[i] = k * g[i] * mm[i];
+  } else if (m === null) {
+    for (let i = 0; i < n; i++) g[i] = (k * g[i]) / q[i];
+  } else {
+    for (let i = 0; i < n; i++) g[i] = (k * g[i] * m[i]) / q[i];
+  }
+}
+
 /**
  * p.adjoint += k * g * m / q elementwise, where g is the adjoint flowing back and m, q (null for 1) are
  * the factors of the local derivative. A scalar parent used against an array output receives the sum
  * over elements: broadcasting copied it to every element, so every element's adjoint flows back to it.
+ * With `steal`, an array parent that has no adjoint yet takes g's buffer and scales it in place: g is
+ * dead once its node has been visited, and passing it on saves a pass over the rows (for add, sub and
+ * neg, the whole pass). Only the node's last operand may steal, after the others have read g.
  */
-function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null, arena: Arena): void {
+function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null, arena: Arena, steal: boolean): void {
   if (!p.live) return;
   if (typeof g === 'number') {
     // A scalar output has scalar operands only.
@@ -23,7 +41,13 @@ function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null, arena: 
     k /= q;
     q = null;
   }
-  const pa = typeof p.value === 'number' ? null : (p.adjArr ??= arena.zeros(n));
+  const scalar = typeof p.value === 'number';
+  if (steal && !scalar && p.adjArr === null) {
+    p.adjArr = g;
+    scaleInPlace(g, k, m, q);
+    return;
+  }
+  const pa = scalar ? null : (p.adjArr ??= arena.zeros(n));
   let t = 0;
   if (m === null && q === null) {
     if (pa) for (let i = 0; i < n; i++) pa[i] += k * g[i];
@@ -68,20 +92,21 @@ export function backwardNode(node: AdNode, arena: Arena): void {
   const b = node.b as AdNode;
   const y = node.value;
   switch (node.op) {
-    case Op.add: acc(a, g, 1, null, null, arena); acc(b, g, 1, null, null, arena); break;
-    case Op.sub: acc(a, g, 1, null, null, arena); acc(b, g, -1, null, null, arena); break;
-    case Op.mul: acc(a, g, 1, b.value, null, arena); acc(b, g, 1, a.value, null, arena); break;
+    // b before a: a may take g over (see acc), so b must have read it first.
+    case Op.add: acc(b, g, 1, null, null, arena, false); acc(a, g, 1, null, null, arena, true); break;
+    case Op.sub: acc(b, g, -1, null, null, arena, false); acc(a, g, 1, null, null, arena, true); break;
+    case Op.mul: acc(b, g, 1, a.value, null, arena, false); acc(a, g, 1, b.value, null, arena, true); break;
     // d(a/b)/db = -a/b^2 = -y/b
-    case Op.div: acc(a, g, 1, null, b.value, arena); acc(b, g, -1, y, b.value, arena); break;
-    case Op.neg: acc(a, g, -1, null, null, arena); break;
-    case Op.exp: acc(a, g, 1, y, null, arena); break;
-    case Op.log: acc(a, g, 1, null, a.value, arena); break;
-    case Op.square: acc(a, g, 2, a.value, null, arena); break;
-    case Op.sqrt: acc(a, g, 0.5, null, y, arena); break;
+    case Op.div: acc(b, g, -1, y, b.value, arena, false); acc(a, g, 1, null, b.value, arena, true); break;
+    case Op.neg: acc(a, g, -1, null, null, arena, true); break;
+    case Op.exp: acc(a, g, 1, y, null, arena, true); break;
+    case Op.log: acc(a, g, 1, null, a.value, arena, true); break;
+    case Op.square: acc(a, g, 2, a.value, null, arena, true); break;
+    case Op.sqrt: acc(a, g, 0.5, null, y, arena, true); break;
     case Op.log1p:
     case Op.softplus:
     case Op.sigmoid:
-    case Op.lgamma: acc(a, g, 1, deriv(node.op, a.value, y, arena), null, arena); break;
+    case Op.lgamma: acc(a, g, 1, deriv(node.op, a.value, y, arena), null, arena, true); break;
     case Op.gather: {
       // The transpose of a gather is a scatter-add: each row's adjoint goes back to its level.
       const codes = node.codes as Int32Array;

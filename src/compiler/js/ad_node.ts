@@ -72,4 +72,10 @@ export class Arena {
   zeros(n: number): Float64Array {
     return this.take(n).fill(0);
   }
+
+  /** Drops every buffer (the next evaluation allocates them again). */
+  release(): void {
+    this.bufs.length = 0;
+    this.at = 0;
+  }
 }

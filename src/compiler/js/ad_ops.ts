@@ -126,8 +126,9 @@ export class Tape implements Ops<AdNode> {
   /** out[i] = v[codes[i]] for a vector node v. */
   gather(v: AdNode, codes: Int32Array): AdNode {
     const x = v.value as Float64Array;
-    const out = this.arena.take(codes.length);
-    for (let i = 0; i < codes.length; i++) out[i] = x[codes[i]];
+    const n = codes.length;
+    const out = this.arena.take(n);
+    for (let i = 0; i < n; i++) out[i] = x[codes[i]];
     return this.push(Op.gather, out, v, null, codes);
   }
 
@@ -163,10 +164,8 @@ export class Tape implements Ops<AdNode> {
       const node = this.terms[k];
       const v = node.value;
       if (typeof v === 'number') node.adj += this.counts[k];
-      else {
-        const adj = (node.adjArr ??= this.arena.zeros(v.length));
-        for (let i = 0; i < adj.length; i++) adj[i] += 1;
-      }
+      else if (node.adjArr === null) node.adjArr = this.arena.take(v.length).fill(1);
+      else for (let i = 0; i < v.length; i++) node.adjArr[i] += 1;
     }
     for (let i = this.nodes.length - 1; i >= 0; i--) backwardNode(this.nodes[i], this.arena);
   }

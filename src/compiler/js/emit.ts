@@ -88,7 +88,10 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     valueBatch: (thetas) => Float64Array.from(thetas, value),
     constrain: (theta) => constrainTheta(ir, theta),
     unconstrain: (values) => unconstrainValues(ir, values),
-    dispose: () => dataLeaves.clear(),
+    dispose: () => {
+      dataLeaves.clear();
+      arena.release();
+    },
   };
 }
 

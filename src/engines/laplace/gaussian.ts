@@ -20,7 +20,7 @@ export function gaussianFromPrecision(mean: Float64Array, precision: Float64Arra
     const values = eig.realEigenvalues;
     const k = values.indexOf(Math.min(...values));
     const v = eig.eigenvectorMatrix.getColumn(k);
-    const top = v.map((x, i) => [Math.abs(x), i]).sort((a, b) => b[0] - a[0]).slice(0, 3).filter(([x]) => x > 0.2).map(([, i]) => `'${names[i]}'`);
+    const top = v.map((x, i) => [Math.abs(x), i]).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, i]) => `'${names[i]}'`);
     throw new InferenceError('E503', 'the posterior is not locally Gaussian at the mode: the Hessian is not negative definite',
       `curvature ${(-values[k]).toPrecision(3)} along a direction mostly of ${top.join(', ')}; a parameter may be unidentified or its prior improper`);
   }

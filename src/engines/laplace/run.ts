@@ -52,8 +52,13 @@ function qualityWarnings(r: PsisResult, usedPsis: boolean, minEss: number, nDraw
  */
 export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
   const t0 = performance.now();
-  const opt = findMode(ld, new Float64Array(ld.dim));
-  const polished = polishMode(ld, opt.x);
+  // A float32 density does the bulk of the climb; its float64 twin finishes it and gives the
+  // curvature, because float32 noise stops L-BFGS early on weakly identified ridges.
+  const exact = ld.float64Twin?.() ?? ld;
+  const rough = findMode(ld, new Float64Array(ld.dim));
+  const opt = exact === ld ? rough : findMode(exact, rough.x);
+  const polished = polishMode(exact, opt.x);
+  if (exact !== ld) exact.dispose();
   const t1 = performance.now();
   const precision = polished.hessian.map((r) => r.map((v) => -v));
   const g = gaussianFromPrecision(polished.theta, precision, ld.thetaNames);

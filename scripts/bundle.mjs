@@ -1,0 +1,19 @@
+// Bundles the CLI into one file so that start-up does not walk hundreds of small modules
+// (chevrotain's lodash-es tree alone costs ~0.4 s). tfjs stays external: it is imported lazily,
+// only for models large enough to need it, and its wasm binaries are found beside its own files.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outdir: 'dist/bundle',
+  // Code behind dynamic imports (the tfjs emitter) goes to its own chunk, loaded only when used.
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['@tensorflow/*'],
+  banner: { js: "import { createRequire as __glimmerRequire } from 'node:module'; const require = __glimmerRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

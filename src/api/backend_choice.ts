@@ -1,0 +1,66 @@
+import type { LogDensity } from '../core/log_density.js';
+import type { ModelIR } from '../compiler/ir.js';
+import { emitJs } from '../compiler/js/emit.js';
+
+/** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
+async function loadTfjsEmitter(): Promise<typeof import('../compiler/tfjs/emit.js')> {
+  const [emit, backend] = await Promise.all([import('../compiler/tfjs/emit.js'), import('../compiler/tfjs/backend.js')]);
+  await backend.initTfjs();
+  return emit;
+}
+
+export const BACKENDS = ['auto', 'tfjs', 'js'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/**
+ * Below this many row terms plain float64 JS always wins (tfjs-notes: ~100-350 us of fixed cost per
+ * tfjs call against ~2 us of JS for 160 cells); above the upper bound the tfjs graph always wins.
+ * In between, both are built and timed on a few evaluations.
+ */
+const JS_BELOW = 5_000;
+const TFJS_ABOVE = 200_000;
+const PROBES = 5;
+
+export type TimedLogDensity = LogDensity & { readonly backend: 'tfjs' | 'js'; readonly choice: string };
+
+function medianMs(ld: LogDensity, theta: Float64Array): number {
+  ld.valueAndGrad(theta);
+  const t: number[] = [];
+  for (let i = 0; i < PROBES; i++) {
+    const t0 = performance.now();
+    ld.valueAndGrad(theta);
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b)[PROBES >> 1];
+}
+
+/**
+ * The log density on the requested backend, or on the faster one ('auto'), saying why. tfjs always
+ * gets the row-wise IR: per-cell sums of thousands of counts lose too much in float32 (the gradient
+ * error grows with the sums), and the reduced model is small enough for JS anyway.
+ */
+export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: BackendName): Promise<TimedLogDensity> {
+  if (ir.reduction && backend !== 'tfjs') {
+    return Object.assign(emitJs(ir), { choice: `reduced to ${ir.data.nRows} cells: float64 JS` });
+  }
+  ir = rowwise;
+  const terms = ir.data.nRows;
+  if (backend === 'js' || (backend === 'auto' && terms < JS_BELOW)) {
+    return Object.assign(emitJs(ir), { choice: backend === 'js' ? 'forced by --backend js' : `${terms} row terms: float64 JS` });
+  }
+  const rowIr = ir;
+  const tfjs = Object.assign((await loadTfjsEmitter()).emitTfjs(ir), { float64Twin: () => emitJs(rowIr) });
+  if (backend === 'tfjs' || terms > TFJS_ABOVE) {
+    return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
+  }
+  const js = emitJs(ir);
+  const theta = new Float64Array(ir.dim);
+  const [a, b] = [medianMs(tfjs, theta), medianMs(js, theta)];
+  const why = `measured ${a.toFixed(2)} ms (tfjs) vs ${b.toFixed(2)} ms (js) per gradient`;
+  if (a < b) {
+    js.dispose();
+    return Object.assign(tfjs, { choice: why });
+  }
+  tfjs.dispose();
+  return Object.assign(js, { choice: why });
+}
