@@ -9,22 +9,23 @@ async function loadTfjsEmitter(): Promise<typeof import('../compiler/tfjs/emit.j
   return emit;
 }
 
-export const BACKENDS = ['auto', 'tfjs', 'js'] as const;
+export const BACKENDS = ['auto', 'tfjs', 'js', 'measure'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /**
- * Below this many row terms plain float64 JS always wins (tfjs-notes: ~100-350 us of fixed cost per
- * tfjs call against ~2 us of JS for 160 cells); above the upper bound the tfjs graph always wins.
- * In between, both are built and timed on a few evaluations.
+ * 'auto' decides by size alone, so that the same seed gives the same numbers on every run and
+ * machine (the two backends round differently): below this many row terms float64 JS wins
+ * (tfjs-notes: ~100-350 us of fixed cost per tfjs call; JS needs ~2 us for 160 cells and ~5 ms for
+ * 30,000 rows), above it the tfjs graph does. 'measure' times both on this machine instead.
  */
-const JS_BELOW = 5_000;
-const TFJS_ABOVE = 200_000;
+const JS_BELOW = 50_000;
+const WARMUP = 3;
 const PROBES = 5;
 
 export type TimedLogDensity = LogDensity & { readonly backend: 'tfjs' | 'js'; readonly choice: string };
 
 function medianMs(ld: LogDensity, theta: Float64Array): number {
-  ld.valueAndGrad(theta);
+  for (let i = 0; i < WARMUP; i++) ld.valueAndGrad(theta);
   const t: number[] = [];
   for (let i = 0; i < PROBES; i++) {
     const t0 = performance.now();
@@ -50,7 +51,7 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
   }
   const rowIr = ir;
   const tfjs = Object.assign((await loadTfjsEmitter()).emitTfjs(ir), { float64Twin: () => emitJs(rowIr) });
-  if (backend === 'tfjs' || terms > TFJS_ABOVE) {
+  if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
   }
   const js = emitJs(ir);

@@ -83,7 +83,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
     .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
     .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
-    .addOption(new Option('--backend <name>', 'log-density backend: float64 JS, tfjs, or chosen by size').choices(BACKENDS).default('auto'))
+    .addOption(new Option('--backend <name>', 'log-density backend: js (float64), tfjs, auto (by size), measure (time both here)').choices(BACKENDS).default('auto'))
     .option('--psis', 'reweight the draws by Pareto-smoothed importance sampling (Laplace)', false)
     .option('--out <dir>', 'write summary.csv, draws.csv and run.json to this folder')
     .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string }) => {

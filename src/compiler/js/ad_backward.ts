@@ -22,8 +22,9 @@ function scaleInPlace(g: Float64Array, k: number, m: Float64Array | null, q: Flo
  * the factors of the local derivative. A scalar parent used against an array output receives the sum
  * over elements: broadcasting copied it to every element, so every element's adjoint flows back to it.
  * With `steal`, an array parent that has no adjoint yet takes g's buffer and scales it in place: g is
- * dead once its node has been visited, and passing it on saves a pass over the rows (for add, sub and
- * neg, the whole pass). Only the node's last operand may steal, after the others have read g.
+ * dead once its node has been visited, and passing it on saves a buffer and a pass over the rows (for
+ * add, and sub's first operand, all the work). Only the node's last operand may steal, after the others
+ * have read g.
  */
 function acc(p: AdNode, g: F64, k: number, m: F64 | null, q: F64 | null, arena: Arena, steal: boolean): void {
   if (!p.live) return;

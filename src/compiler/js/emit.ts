@@ -12,8 +12,9 @@ const isScalar = (p: IrParam): boolean => p.levels === undefined && p.size === 1
  * Emits the model's log density as float64 JavaScript with exact reverse-mode gradients: the same
  * quantity as `emitTfjs` (log-Jacobians + prior kernels + the parameters' xTerms + likelihood kernels),
  * summed in the order of `logKernelF64`, so the value matches the float64 reference to rounding.
- * For small (or exactly reduced) models this is 50-200x faster than tfjs, whose cost is per kernel launch
- * and per gradient tape rather than per row (docs: tfjs-notes).
+ * For small (or exactly reduced) models it is far faster than tfjs, whose cost is per kernel launch (about
+ * 3 us) and per gradient tape (about 20 us) whatever the size: on ZEB2 reduced to 160 cells, about 13 us
+ * per value and gradient against about 1 ms. On 68,627 rows it costs about 3 ms, tfjs on wasm about 1-2 ms.
  */
 export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
   const N = ir.data.nRows;
