@@ -1,6 +1,6 @@
 import { createRng } from '../core/rng.js';
 import { GlimmerError } from '../core/errors.js';
-import { runLaplace } from '../engines/laplace/run.js';
+import { ENGINE_RUNNERS, ENGINES, type EngineName } from './engines.js';
 import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
 import { splitValues } from '../compiler/layout.js';
@@ -8,8 +8,7 @@ import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
 import type { BackendName } from './backend_choice.js';
 
-export const ENGINES = ['laplace'] as const;
-export type EngineName = (typeof ENGINES)[number];
+export { ENGINES, type EngineName };
 
 export interface InferOptions {
   readonly engine?: EngineName;
@@ -17,6 +16,8 @@ export interface InferOptions {
   readonly draws?: number;
   readonly psis?: boolean;
   readonly backend?: BackendName;
+  /** Engine-specific settings (see each engine's options in docs/engines.md). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface Fit {
@@ -48,7 +49,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   const ld = await model.logDensity({ backend: options.backend ?? 'auto' });
   const t1 = performance.now();
   try {
-    const result = runLaplace(ld, { draws: nDraws, rng: createRng(seed), psis });
+    const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed), psis, settings: options.settings ?? {} });
     const ir = model.ir;
     const draws = result.draws.map((theta) => {
       const values = ld.constrain(theta);
@@ -61,7 +62,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     const names = [...ld.names, ...ir.generated.map((g) => g.name)];
     return {
       engine, settings: { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice }, names, draws, weights: result.weights,
-      summary: summarizeDraws(names, draws, result.weights),
+      summary: summarizeDraws(names, draws, result.weights, result.chains),
       diagnostics: result.diagnostics, warnings: result.warnings,
       timings: { compileMs: t1 - t0, ...result.timings, totalMs: performance.now() - t0 },
     };

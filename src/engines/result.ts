@@ -2,6 +2,8 @@
 export interface EngineResult {
   readonly engine: string;
   readonly draws: readonly Float64Array[];
+  /** For MCMC: the draws are this many chains of equal length, chain after chain (R-hat and ESS need it). */
+  readonly chains?: number;
   /** Normalised importance weights of the draws (PSIS), when the engine reweights them. */
   readonly weights?: Float64Array;
   readonly diagnostics: Readonly<Record<string, number | string | boolean>>;

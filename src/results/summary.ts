@@ -7,10 +7,15 @@ export interface SummaryRow {
   readonly q2_5: number;
   readonly q50: number;
   readonly q97_5: number;
+  /** MCMC diagnostics (rank-normalised split R-hat, bulk/tail ESS, MCSE of the mean), when draws come in chains. */
+  readonly rhat?: number;
+  readonly essBulk?: number;
+  readonly essTail?: number;
+  readonly mcseMean?: number;
 }
 
 /** One row per scalar quantity from draws (rows = draws, columns = quantities), weighted when weights are given. */
-export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array): SummaryRow[] {
+export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array, _chains?: number): SummaryRow[] {
   return names.map((name, j) => {
     const column = Float64Array.from(draws, (d) => d[j]);
     const s = summarize(column, weights);

@@ -1,0 +1,77 @@
+import type { LogDensity } from '../src/core/log_density.js';
+import type { Model } from '../src/api/compile.js';
+import { emitJs } from '../src/compiler/js/emit.js';
+import { initTfjs, tf } from '../src/compiler/tfjs/backend.js';
+import { emitTfjs } from '../src/compiler/tfjs/emit.js';
+import { timeCalls, type CallTimingOptions } from './timing.js';
+
+/** One measured path: ms per value+gradient per point, for a batch of K points. */
+export interface LogDensityTiming {
+  readonly path: string;
+  readonly rows: number;
+  readonly k: number;
+  readonly msPerPoint: number;
+  readonly calls: number;
+  /** What docs/tfjs-notes measured for the same formulation, in ms per point, if it did. */
+  readonly notes?: string;
+}
+
+/** A point near the ZEB2 posterior: log-rates per unit total_count are about -9, everything else 0. */
+export function nearPosterior(ld: LogDensity): Float64Array {
+  return Float64Array.from(ld.thetaNames, (name) => (name.startsWith('beta[') ? -9 : 0));
+}
+
+/** Times valueAndGradBatch on K copies of theta (slightly apart, so nothing can be shared); ms per point. */
+export function timePoints(ld: LogDensity, theta: Float64Array, k: number, options: CallTimingOptions = {}): { msPerPoint: number; calls: number } {
+  const points = Array.from({ length: k }, (_, i) => theta.map((x) => x + 1e-3 * i));
+  const t = k === 1 ? timeCalls(() => ld.valueAndGrad(points[0]), options) : timeCalls(() => ld.valueAndGradBatch(points), options);
+  return { msPerPoint: t.msPerCall / k, calls: t.samples * t.callsPerSample };
+}
+
+/** Tensors alive before and after a tfjs measurement: a growing count is a leak in the graph. */
+export function tensorCount(): number {
+  return tf.memory().numTensors;
+}
+
+export interface LogDensityReport {
+  readonly timings: LogDensityTiming[];
+  readonly tfjsBackend: string;
+  readonly leakedTensors: number;
+}
+
+/**
+ * The log-density paths of one model: reduced float64 JS (what `ppl infer` runs), row-wise float64 JS,
+ * and row-wise tfjs (float32, one point and batches of 4 and 16). `notes` are tfjs-notes.md's numbers
+ * for the same formulation on this kind of machine, to see at a glance when a path has regressed.
+ */
+export async function measureLogDensities(model: Model, options: CallTimingOptions = {}): Promise<LogDensityReport> {
+  const timings: LogDensityTiming[] = [];
+  const rows = model.rowwiseIr.data.nRows;
+  const reduced = await model.logDensity({ backend: 'js' });
+  const theta = nearPosterior(reduced);
+  try {
+    const cells = model.ir.data.nRows;
+    const path = model.ir.reduction ? `reduced to ${cells} cells, float64 JS` : 'not reduced, float64 JS';
+    timings.push({ path, rows: cells, k: 1, ...timePoints(reduced, theta, 1, options), notes: '0.0015-0.002' });
+  } finally {
+    reduced.dispose();
+  }
+  const rowJs = emitJs(model.rowwiseIr);
+  try {
+    timings.push({ path: 'row-wise, float64 JS', rows, k: 1, ...timePoints(rowJs, theta, 1, options), notes: '0.97 (hand-written loop)' });
+  } finally {
+    rowJs.dispose();
+  }
+  const backend = await initTfjs();
+  const before = tensorCount();
+  const rowTf = emitTfjs(model.rowwiseIr);
+  const expected: Record<number, string> = { 1: '0.86-0.91', 4: '0.60', 16: '0.54' };
+  try {
+    for (const k of [1, 4, 16]) {
+      timings.push({ path: `row-wise, tfjs ${backend} float32`, rows, k, ...timePoints(rowTf, theta, k, options), notes: expected[k] });
+    }
+  } finally {
+    rowTf.dispose();
+  }
+  return { timings, tfjsBackend: backend, leakedTensors: tensorCount() - before };
+}
