@@ -6,6 +6,7 @@ import { columnSpecs, lowerProgram } from '../compiler/lower.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { makeLogDensity, type BackendName, type TimedLogDensity } from './backend_choice.js';
 import { reduceModel, type ReductionReport } from '../compiler/reduce/reduce.js';
+import { toMaximumLikelihood } from '../compiler/latent.js';
 import { describeTransform } from '../bijectors/transforms.js';
 
 export interface CompileOptions {
@@ -15,6 +16,8 @@ export interface CompileOptions {
   readonly data?: { readonly text: string; readonly file: string };
   /** Reduce the likelihood to per-cell sums where that is exact (default true; false keeps the row-wise graph). */
   readonly reduce?: boolean;
+  /** Maximum likelihood (lme4's objective): drop all priors but the random effects' and all Jacobians. */
+  readonly ml?: boolean;
 }
 
 export interface ParamInfo {
@@ -62,7 +65,8 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     }
     table = parseTable(options.data.text, options.data.file, specs);
   }
-  const rowwiseIr = lowerProgram(program, table);
+  const lowered = lowerProgram(program, table);
+  const rowwiseIr = options.ml ? toMaximumLikelihood(lowered) : lowered;
   const { ir, report } = options.reduce === false
     ? { ir: rowwiseIr, report: { path: 'rowwise', rows: table.nRows, reason: 'reduction turned off' } as const }
     : reduceModel(rowwiseIr);

@@ -49,7 +49,7 @@ export function logKernelF64(ir: ModelIR, theta: Float64Array): number {
   const values = ir.params.map((p) => {
     const t = theta.slice(p.offset, p.offset + p.size);
     const { x, logJ } = constrainWithJacobian(f64Ops, p.transform, t);
-    if (logJ !== null) total += sumF64(logJ, p.size);
+    if (logJ !== null && !ir.ml) total += sumF64(logJ, p.size);
     return typeof x === 'number' ? Float64Array.of(x) : x;
   });
   for (const prior of ir.priors) {

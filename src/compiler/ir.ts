@@ -34,6 +34,12 @@ export interface IrParam {
   readonly offset: number;
   readonly transform: Transform;
   readonly span: Span;
+  /**
+   * A latent Gaussian vector (random effects): indexed by a factor, its only density term a Normal
+   * with mean 0 and a scale that may depend on other parameters. The marginal Laplace engine
+   * integrates these out; lme4 calls them the random effects.
+   */
+  readonly latent?: boolean;
 }
 
 /** A density term on a parameter (its prior, or a `u ~ ...` statement in the model block). */
@@ -81,6 +87,11 @@ export interface ModelIR {
    * that makes the reduced value plus it equal the row-wise normalised log density.
    */
   readonly reduction?: { readonly rows: number; readonly cells: number; readonly constant: number };
+  /**
+   * Maximum likelihood: priors on everything but the latent vectors are dropped, and so are the
+   * log-Jacobians (a likelihood does not change with the parameterisation).
+   */
+  readonly ml?: boolean;
 }
 
 export function isRowwise(e: IrExpr): boolean {

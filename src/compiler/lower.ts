@@ -8,6 +8,7 @@ import { compareRange, readConstraint, supportTransform } from './constraints.js
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
 import { lowerExpr } from './lower_expr.js';
+import { markLatent } from './latent.js';
 import { hoistDataExprs } from './hoist.js';
 import { checkLikelihoodData } from './data_support.js';
 import { report, type Context, type Scope } from './scope.js';
@@ -86,10 +87,10 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
   const dataErrors = hoisted.flatMap((l) => checkLikelihoodData(l, numeric, table, program.file));
   if (dataErrors.length > 0) throw new GlimmerError(dataErrors);
   const dim = scope.params.reduce((n, p) => n + p.size, 0);
-  return {
+  return markLatent({
     file: program.file, params: scope.params, dim, priors, likelihoods: hoisted, generated,
     data: { file: table.file, nRows: table.nRows, numeric, factors },
-  };
+  });
 }
 
 function checkFresh(name: Ident, scope: Scope): boolean {

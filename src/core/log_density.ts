@@ -16,6 +16,11 @@ export interface LogDensity {
   readonly thetaNames: readonly string[];
   /** One name per constrained scalar, in the same order as theta, e.g. `sigma_patient`. */
   readonly names: readonly string[];
+  /**
+   * theta coordinates of latent Gaussian vectors (random effects), for engines that integrate them
+   * out (marginal Laplace); empty when the model has none.
+   */
+  readonly latent: readonly number[];
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;

@@ -8,6 +8,8 @@ export interface LoadOptions {
   readonly dataPath?: string;
   /** Reduce the likelihood to per-cell sums where exact (default true; see compile). */
   readonly reduce?: boolean;
+  /** Maximum likelihood (see compile). */
+  readonly ml?: boolean;
 }
 
 /** Reads a model file. A missing file is the user's mistake (E401). */
@@ -27,5 +29,5 @@ export function loadModel(modelPath: string, options: LoadOptions = {}): Model {
   const declared = program.data?.path;
   const dataPath = options.dataPath ?? (declared ? resolveDataPath(modelPath, declared.value) : undefined);
   const data = dataPath === undefined ? undefined : { text: readTextFile(dataPath, options.dataPath ? undefined : declared?.span), file: dataPath };
-  return compile(source, { fileName: modelPath, data, reduce: options.reduce });
+  return compile(source, { fileName: modelPath, data, reduce: options.reduce, ml: options.ml });
 }

@@ -1,6 +1,7 @@
 import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrParam, ModelIR } from '../ir.js';
+import { latentCoordinates } from '../latent.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
@@ -41,7 +42,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     });
     const xs = ir.params.map((p, j) => {
       const { x, logJ } = constrainWithJacobian(tape, p.transform, inputs[j]);
-      if (logJ !== null) total += tape.sum(logJ, p.size);
+      if (logJ !== null && !ir.ml) total += tape.sum(logJ, p.size);
       return x;
     });
     // Memoised by identity: inlined local definitions share subtrees, computed (and differentiated) once.
@@ -83,6 +84,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     thetaNames: names.theta,
     names: names.constrained,
     constant: hostConstant(ir),
+    latent: latentCoordinates(ir),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.
     valueAndGradBatch: (thetas) => thetas.map(valueAndGrad),

@@ -3,6 +3,7 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import { dependsOnParams, type IrExpr, type IrLikelihood, type ModelIR } from '../ir.js';
 import type { Form } from '../../distributions/catalog.js';
 import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
+import { latentCoordinates } from '../latent.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
 import { makeRowIndexer } from './index_rows.js';
@@ -103,7 +104,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     const xs = ir.params.map((p) => {
       const t = tf.slice(theta, [0, p.offset], [K, p.size]);
       const { x, logJ } = constrainWithJacobian(tfOps, p.transform, t);
-      if (logJ) parts.push(tf.sum(logJ, 1, true));
+      if (logJ && !ir.ml) parts.push(tf.sum(logJ, 1, true));
       return x as tf.Tensor2D;
     });
     // Priors see [K, size] and [K, 1] tensors; row terms see [K, chunks, C] and their broadcasts.
@@ -195,6 +196,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     thetaNames: names.theta,
     names: names.constrained,
     constant: hostConstant(ir),
+    latent: latentCoordinates(ir),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,
     valueBatch: (thetas) => rowSums(tf.tidy(() => graph(toTensor(thetas)).dataSync()), thetas.length),

@@ -1,0 +1,76 @@
+import { loadModel } from '../src/io/load_model.js';
+import { emitJs } from '../src/compiler/js/emit.js';
+import { initTfjs } from '../src/compiler/tfjs/backend.js';
+import { emitTfjs } from '../src/compiler/tfjs/emit.js';
+import { timeInfer } from './end_to_end.js';
+import { nearPosterior, timePoints } from './log_density.js';
+import type { SimulatedModel } from './simulate.js';
+import { timeRuns } from './timing.js';
+
+/** The measured columns of the scaling table, in their order. */
+export const SCALING_COLUMNS = [
+  { key: 'inferS', label: 'ppl infer (s)', digits: 2 },
+  { key: 'loadS', label: 'load + compile (s)', digits: 2 },
+  { key: 'tfjsBuildS', label: 'tfjs graph build (s)', digits: 2 },
+  { key: 'tfjsK1Ms', label: 'row-wise tfjs, K=1 (ms/call)', digits: 2 },
+  { key: 'tfjsK16Ms', label: 'row-wise tfjs, K=16 (ms/point)', digits: 2 },
+  { key: 'jsRowMs', label: 'row-wise float64 JS (ms/call)', digits: 1 },
+] as const;
+
+export type ScalingKey = (typeof SCALING_COLUMNS)[number]['key'];
+
+export type ScalingRow = { readonly rows: number; readonly cells: number; readonly fileMB: number } & Record<ScalingKey, number>;
+
+/**
+ * One simulated size: `ppl infer` from process start (median of `runs` after a warm-up), reading and
+ * compiling in this process (file -> checked, lowered, reduced model and its log density; median of 3
+ * after a warm-up), building the row-wise tfjs graph, and the row-wise log density's value+gradient.
+ */
+export async function measureSize(root: string, sim: SimulatedModel, runs: number): Promise<ScalingRow> {
+  const infer = await timeInfer(root, sim.modelPath, 'laplace', 'auto', runs);
+  const load = async (): Promise<void> => {
+    const ld = await loadModel(sim.modelPath).logDensity();
+    ld.dispose();
+  };
+  const loadS = (await timeRuns(load, 3, 1)).ms / 1000;
+  const model = loadModel(sim.modelPath);
+  await initTfjs();
+  const t0 = performance.now();
+  const rowTf = emitTfjs(model.rowwiseIr);
+  const tfjsBuildS = (performance.now() - t0) / 1000;
+  const theta = nearPosterior(rowTf);
+  // Big sizes get fewer samples: 50 calls at 16 points of 10^6 rows would take most of the budget alone.
+  const samples = sim.rows >= 500_000 ? 20 : 50;
+  const opts = { samples, warmupCalls: 5, warmupMs: 300 };
+  let tfjsK1Ms: number;
+  let tfjsK16Ms: number;
+  try {
+    tfjsK1Ms = timePoints(rowTf, theta, 1, opts).msPerPoint;
+    tfjsK16Ms = timePoints(rowTf, theta, 16, opts).msPerPoint;
+  } finally {
+    rowTf.dispose();
+  }
+  const rowJs = emitJs(model.rowwiseIr);
+  const jsRowMs = timePoints(rowJs, theta, 1, opts).msPerPoint;
+  rowJs.dispose();
+  return { rows: sim.rows, cells: model.ir.data.nRows, fileMB: sim.bytes / 1e6, inferS: infer.seconds, loadS, tfjsBuildS, tfjsK1Ms, tfjsK16Ms, jsRowMs };
+}
+
+export interface Growth {
+  readonly key: ScalingKey;
+  readonly ratio: number;
+  readonly rowsRatio: number;
+  readonly linear: boolean;
+}
+
+/** Timing noise on a shared machine: a ratio up to 10% above the rows' ratio still counts as linear. */
+export const LINEAR_TOLERANCE = 1.1;
+
+/** How each column grows from one size to the next (10^5 -> 10^6 in the default run). */
+export function growth(from: ScalingRow, to: ScalingRow): Growth[] {
+  const rowsRatio = to.rows / from.rows;
+  return SCALING_COLUMNS.map(({ key }) => {
+    const ratio = to[key] / from[key];
+    return { key, ratio, rowsRatio, linear: ratio <= rowsRatio * LINEAR_TOLERANCE };
+  });
+}
