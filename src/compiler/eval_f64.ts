@@ -22,7 +22,7 @@ export function evalExpr(e: IrExpr, values: ParamValues, data: IrData): F64 {
       const v = values[e.param];
       const codes = data.factors.get(e.factor)!.codes;
       const out = new Float64Array(codes.length);
-      for (let i = 0; i < codes.length; i++) out[i] = v[codes[i]];
+      for (let i = 0; i < codes.length; i++) out[i] = codes[i] < 0 ? 0 : v[codes[i]];
       return out;
     }
     case 'neg':

@@ -1,7 +1,8 @@
 import type { Span } from '../core/errors.js';
 import type { Transform } from '../bijectors/transforms.js';
 import type { DistSpec, Form } from '../distributions/catalog.js';
-import type { BinaryOp } from '../language/ast.js';
+/** Arithmetic in the IR (formula operators are expanded before lowering). */
+export type BinaryOp = '+' | '-' | '*' | '/';
 
 /** Functions an expression may call; each maps a value elementwise. */
 export const FUNCTIONS = ['exp', 'log', 'log1p', 'inv_logit', 'sqrt'] as const;
@@ -29,6 +30,8 @@ export interface IrParam {
   /** The factor a vector parameter is indexed by; its levels are filled in when data is bound. */
   readonly factor?: string;
   readonly levels?: readonly string[];
+  /** Summary names of the elements when they are not `name[level]` (lme4's `cell_groupB : PBMC : diseased`). */
+  readonly elementNames?: readonly string[];
   readonly size: number;
   /** Position of the first element in theta. */
   readonly offset: number;
@@ -70,6 +73,10 @@ export interface IrData {
   readonly nRows: number;
   /** Numeric columns and host-precomputed data-only expressions, float64. */
   readonly numeric: ReadonlyMap<string, Float64Array>;
+  /**
+   * Factor columns: level labels and a 0-based code per row. Columns the formula expander derives
+   * (treatment contrasts) use -1 for the reference level, which indexes to 0.
+   */
   readonly factors: ReadonlyMap<string, { readonly levels: readonly string[]; readonly codes: Int32Array }>;
 }
 

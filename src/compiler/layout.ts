@@ -12,7 +12,7 @@ export function paramNames(ir: ModelIR): { theta: string[]; constrained: string[
   const constrained: string[] = [];
   for (const p of ir.params) {
     for (let i = 0; i < p.size; i++) {
-      const n = elementName(p.name, p.levels, i);
+      const n = p.elementNames?.[i] ?? elementName(p.name, p.levels, i);
       constrained.push(n);
       theta.push(thetaName(p.transform, n));
     }

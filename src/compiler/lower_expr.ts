@@ -1,6 +1,6 @@
 import type { Expr } from '../language/ast.js';
 import { suggest } from '../language/suggest.js';
-import { FUNCTIONS, isRowwise, type Fn, type IrExpr } from './ir.js';
+import { FUNCTIONS, isRowwise, type BinaryOp, type Fn, type IrExpr } from './ir.js';
 import { report, type Context, type Scope } from './scope.js';
 
 const didYouMean = (word: string, candidates: readonly string[]): string | undefined => {
@@ -33,11 +33,15 @@ export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
       return arg.op === 'const' ? { op: 'const', value: -arg.value } : { op: 'neg', arg };
     }
     case 'binary': {
+      if (e.op === ':' || e.op === '|' || e.op === '||') {
+        return report(scope, 'E205', `'${e.op}' only has a meaning inside a formula`, e.span,
+          "formulas are written as a family's argument, e.g. y ~ poisson(0 + g + (1 | h))");
+      }
       const a = lowerExpr(e.left, scope, ctx);
       const b = lowerExpr(e.right, scope, ctx);
       if (!a || !b) return null;
       if (a.op === 'const' && b.op === 'const') return { op: 'const', value: fold(e.op, a.value, b.value) };
-      return { op: 'bin', o: e.op, a, b };
+      return { op: 'bin', o: e.op as BinaryOp, a, b };
     }
     case 'call': {
       const fn = e.fn.name;

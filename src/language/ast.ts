@@ -10,7 +10,8 @@ export interface Ident {
   readonly span: Span;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/';
+/** ':' (interaction), '|' and '||' (random-effect bars) only have a meaning inside a formula. */
+export type BinaryOp = '+' | '-' | '*' | '/' | ':' | '|' | '||';
 
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly span: Span }

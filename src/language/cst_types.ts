@@ -161,6 +161,16 @@ export interface ExprCstNode extends CstNode {
 }
 
 export type ExprCstChildren = {
+  operands: (SumCstNode)[];
+  operators?: IToken[];
+};
+
+export interface SumCstNode extends CstNode {
+  name: "sum";
+  children: SumCstChildren;
+}
+
+export type SumCstChildren = {
   operands: (TermCstNode)[];
   operators?: IToken[];
 };
@@ -171,6 +181,16 @@ export interface TermCstNode extends CstNode {
 }
 
 export type TermCstChildren = {
+  operands: (InteractionCstNode)[];
+  operators?: IToken[];
+};
+
+export interface InteractionCstNode extends CstNode {
+  name: "interaction";
+  children: InteractionCstChildren;
+}
+
+export type InteractionCstChildren = {
   operands: (UnaryCstNode)[];
   operators?: IToken[];
 };

@@ -4,7 +4,7 @@ import { RecoveringParser, type Extent } from './recovery.js';
 import { isReal } from './span.js';
 import type { SyntaxProblem } from './syntax_errors.js';
 import {
-  AdditiveOp, allTokens, Colon, Comma, Data, Equals, Generated, LCurly, LParen, LSquare, Minus, Model,
+  AdditiveOp, allTokens, BarOp, Colon, Comma, Data, Equals, Generated, LCurly, LParen, LSquare, Minus, Model,
   MultiplicativeOp, Name, NumberLit, Parameters, RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
 } from './tokens.js';
 
@@ -158,8 +158,18 @@ export class GlimmerParser extends RecoveringParser {
     this.SUBRULE(this.expr, { LABEL: 'value' });
   });
 
-  // Expressions: one rule per precedence level, loosest first; loops make '+', '-', '*', '/' left-associative.
+  // Expressions: one rule per precedence level, loosest first; loops make '+', '-', '*', '/', ':'
+  // left-associative. '|' and ':' follow R's formula precedence (lowest and highest); outside a
+  // formula the checker rejects them.
   expr = this.RULE('expr', () => {
+    this.SUBRULE(this.sum, { LABEL: 'operands' });
+    this.OPTION(() => {
+      this.CONSUME(BarOp, { LABEL: 'operators' });
+      this.SUBRULE2(this.sum, { LABEL: 'operands' });
+    });
+  });
+
+  sum = this.RULE('sum', () => {
     this.SUBRULE(this.term, { LABEL: 'operands' });
     this.MANY(() => {
       this.CONSUME(AdditiveOp, { LABEL: 'operators' });
@@ -168,9 +178,17 @@ export class GlimmerParser extends RecoveringParser {
   });
 
   term = this.RULE('term', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.SUBRULE(this.interaction, { LABEL: 'operands' });
     this.MANY(() => {
       this.CONSUME(MultiplicativeOp, { LABEL: 'operators' });
+      this.SUBRULE2(this.interaction, { LABEL: 'operands' });
+    });
+  });
+
+  interaction = this.RULE('interaction', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(Colon, { LABEL: 'operators' });
       this.SUBRULE2(this.unary, { LABEL: 'operands' });
     });
   });

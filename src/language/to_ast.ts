@@ -6,7 +6,7 @@ import type {
 import type {
   ColumnDeclCstNode, ConstraintCstNode, DataBlockCstNode, DistArgCstNode, DistCallCstNode, ExprCstNode,
   GeneratedStmtCstNode, ModelStmtCstNode, ParamDeclCstNode, PrimaryCstNode, ProgramCstNode, ReferenceCstNode,
-  TermCstNode, UnaryCstNode,
+  TermCstNode, UnaryCstNode, InteractionCstNode, SumCstNode,
 } from './cst_types.js';
 import { nameValue, stringValue } from './lexer.js';
 import { spanOf, type Located } from './span.js';
@@ -90,10 +90,18 @@ class AstBuilder {
   }
 
   private expr(node: ExprCstNode): Expr {
+    return this.leftFold(node.children.operands, node.children.operators, (t) => this.sum(t));
+  }
+
+  private sum(node: SumCstNode): Expr {
     return this.leftFold(node.children.operands, node.children.operators, (t) => this.term(t));
   }
 
   private term(node: TermCstNode): Expr {
+    return this.leftFold(node.children.operands, node.children.operators, (u) => this.interaction(u));
+  }
+
+  private interaction(node: InteractionCstNode): Expr {
     return this.leftFold(node.children.operands, node.children.operators, (u) => this.unary(u));
   }
 

@@ -14,7 +14,7 @@ export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`\n\r]+
 
 /** A token spelt one way: its label (used by the railroad diagrams) is the quoted literal. */
 const fixed = (name: string, literal: string, config: Partial<ITokenConfig> = {}): TokenType =>
-  createToken({ name, pattern: new RegExp(literal.replace(/[{}()[\]*+/]/g, '\\$&')), label: `'${literal}'`, ...config });
+  createToken({ name, pattern: new RegExp(literal.replace(/[{}()[\]*+/|]/g, '\\$&')), label: `'${literal}'`, ...config });
 
 export const BlockKeyword = createToken({ name: 'BlockKeyword', pattern: Lexer.NA });
 const keyword = (name: string, word: string): TokenType => fixed(name, word, { longer_alt: Identifier, categories: [BlockKeyword] });
@@ -28,7 +28,7 @@ export const StringLit = createToken({ name: 'StringLit', label: 'STRING', patte
 
 // Operators that other languages have and Glimmer does not (R's `<-`, `==`, Stan's `+=`, `^`).
 // Lexing them as one token lets the parser say "found '<-'" in context and hint at the Glimmer way.
-export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|==|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|[<>!^&|%]/ });
+export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|==|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|&&|[<>!^&%]/ });
 
 export const LCurly = fixed('LCurly', '{');
 export const RCurly = fixed('RCurly', '}');
@@ -41,6 +41,10 @@ export const Semicolon = fixed('Semicolon', ';');
 export const Colon = fixed('Colon', ':');
 export const Tilde = fixed('Tilde', '~');
 export const Equals = fixed('Equals', '=');
+/** Formula bars: `(1 | g)` random effects, `(1 + x || g)` uncorrelated ones, as in lme4. */
+export const BarOp = createToken({ name: 'BarOp', pattern: Lexer.NA, label: "'|' | '||'" });
+export const DoubleBar = fixed('DoubleBar', '||', { categories: [BarOp] });
+export const Bar = fixed('Bar', '|', { categories: [BarOp] });
 
 export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: "'+' | '-'" });
 export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: "'*' | '/'" });
@@ -69,11 +73,11 @@ export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineComment, BlockComment, UnterminatedComment,
   Data, Parameters, Model, Generated, Identifier, QuotedName, UnterminatedName,
   NumberLit, StringLit, UnterminatedString,
-  ForeignOp, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Semicolon, Colon, Tilde, Equals,
+  ForeignOp, DoubleBar, Bar, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Semicolon, Colon, Tilde, Equals,
   Plus, Minus, Star, Slash,
   Unknown,
   // Categories have no pattern; listing them puts them in the parser's vocabulary.
-  Name, BlockKeyword, AdditiveOp, MultiplicativeOp, Bad,
+  Name, BlockKeyword, AdditiveOp, MultiplicativeOp, BarOp, Bad,
 ];
 
 /** How a fixed token is written in messages and in the EBNF: `{` for LCurly. */

@@ -113,7 +113,7 @@ export function backwardNode(node: AdNode, arena: Arena): void {
       const codes = node.codes as Int32Array;
       const ga = g as Float64Array;
       const pa = (a.adjArr ??= arena.zeros((a.value as Float64Array).length));
-      for (let i = 0; i < codes.length; i++) pa[codes[i]] += ga[i];
+      for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) pa[codes[i]] += ga[i];
       break;
     }
     case Op.pick: {

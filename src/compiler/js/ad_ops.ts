@@ -123,12 +123,12 @@ export class Tape implements Ops<AdNode> {
   sigmoid(a: AdNode): AdNode { return this.un(Op.sigmoid, a); }
   lgamma(a: AdNode): AdNode { return this.un(Op.lgamma, a); }
 
-  /** out[i] = v[codes[i]] for a vector node v. */
+  /** out[i] = v[codes[i]] for a vector node v; a code of -1 (a contrast's reference level) gives 0. */
   gather(v: AdNode, codes: Int32Array): AdNode {
     const x = v.value as Float64Array;
     const n = codes.length;
     const out = this.arena.take(n);
-    for (let i = 0; i < n; i++) out[i] = x[codes[i]];
+    for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? 0 : x[codes[i]];
     return this.push(Op.gather, out, v, null, codes);
   }
 

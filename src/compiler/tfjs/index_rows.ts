@@ -11,10 +11,11 @@ const ONE_HOT_LIMIT = 32e6;
  */
 export function makeRowIndexer(codes: Int32Array, nLevels: number): { index(v: tf.Tensor2D): tf.Tensor2D; dispose(): void } {
   const n = codes.length;
-  if (n * nLevels <= ONE_HOT_LIMIT) {
+  if (n * nLevels <= ONE_HOT_LIMIT || codes.some((c) => c < 0)) {
     const xt = new Float32Array(nLevels * n);
     const x = new Float32Array(n * nLevels);
     for (let i = 0; i < n; i++) {
+      if (codes[i] < 0) continue; // a contrast's reference level: the row gets 0
       xt[codes[i] * n + i] = 1;
       x[i * nLevels + codes[i]] = 1;
     }

@@ -1,0 +1,135 @@
+import type { EndToEndTiming } from './end_to_end.js';
+import type { LogDensityReport } from './log_density.js';
+import type { Interference, MachineInfo } from './machine.js';
+import { ratioText, type ReferenceTiming } from './references.js';
+import { LINEAR_TOLERANCE, SCALING_COLUMNS, type Growth, type ScalingRow } from './scaling.js';
+
+/** A reference tool's time beside the Glimmer run it is compared with. */
+export interface Comparison {
+  readonly reference: ReferenceTiming;
+  readonly ours: EndToEndTiming;
+}
+
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly totalSeconds: number;
+  readonly interference?: Interference;
+  readonly endToEnd: readonly EndToEndTiming[];
+  readonly comparisons: readonly Comparison[];
+  readonly logDensity: LogDensityReport;
+  readonly scaling: readonly ScalingRow[];
+  readonly growth?: readonly Growth[];
+  readonly findings: readonly string[];
+}
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+  const rule = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [header, rule, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** Three significant digits: 0.0125, 2.65, 1010 (ms per call spans five orders of magnitude here). */
+export const sig = (x: number): string => (x >= 1000 ? x.toFixed(0) : x.toPrecision(3));
+const secs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export function endToEndTable(rows: readonly EndToEndTiming[]): string {
+  return markdownTable(['command', 'runs', 'median (s)', 'each run (s)'], rows.map((r) => [
+    `\`ppl infer ${r.model} --engine ${r.engine}${r.backend === 'auto' ? '' : ` --backend ${r.backend}`}\``,
+    String(r.runs), secs(r.seconds), r.all.map(secs).join(', '),
+  ]), ['l', 'r', 'r', 'l']);
+}
+
+/** "lme4 glmer 76.0 s: 30x slower than Glimmer (laplace on zeb2.glmm, 2.52 s)". */
+export function comparisonLine(c: Comparison): string {
+  return `${c.reference.label} ${c.reference.seconds.toFixed(1)} s: ${ratioText(c.reference.seconds, c.ours.seconds)} (${c.ours.engine} on ${c.ours.model}, ${secs(c.ours.seconds)} s)`;
+}
+
+export function comparisonTable(rows: readonly Comparison[]): string {
+  return markdownTable(['reference tool', 'its time (s)', 'Glimmer run', 'Glimmer (s)', 'ratio', 'caveat'], rows.map((c) => [
+    c.reference.label, secs(c.reference.seconds), `${c.ours.engine}, ${c.ours.model}`, secs(c.ours.seconds),
+    ratioText(c.reference.seconds, c.ours.seconds), c.reference.caveat ?? '',
+  ]), ['l', 'r', 'l', 'r', 'l', 'l']);
+}
+
+export function logDensityTable(report: LogDensityReport): string {
+  return markdownTable(['log density', 'rows', 'K', 'ms per point', 'calls timed', 'tfjs-notes (ms per point)'], report.timings.map((t) => [
+    t.path, count(t.rows), String(t.k), sig(t.msPerPoint), String(t.calls), t.notes?.text ?? '',
+  ]), ['l', 'r', 'r', 'r', 'r', 'l']);
+}
+
+export function scalingTable(rows: readonly ScalingRow[]): string {
+  return markdownTable(['rows', 'cells', '.csv.gz (MB)', ...SCALING_COLUMNS.map((c) => c.label)], rows.map((r) => [
+    count(r.rows), String(r.cells), r.fileMB.toFixed(1), ...SCALING_COLUMNS.map((c) => r[c.key].toFixed(c.digits)),
+  ]), ['r', 'r', 'r', ...SCALING_COLUMNS.map(() => 'r' as const)]);
+}
+
+export function growthTable(growth: readonly Growth[]): string {
+  return markdownTable(['column', 'growth', 'rows grew', 'linear'], growth.map((g) => [
+    SCALING_COLUMNS.find((c) => c.key === g.key)!.label, `${g.ratio.toFixed(2)}x`, `${g.rowsRatio.toFixed(0)}x`,
+    `${g.linear ? 'yes' : 'no'} (ratio ${g.ratio.toFixed(2)})`,
+  ]), ['l', 'r', 'r', 'l']);
+}
+
+function machineLines(r: BenchResults): string[] {
+  const m = r.machine;
+  const lines = [
+    `- date: ${m.date}`, `- node: ${m.node}`, `- CPU: ${m.cpu}, ${m.cores} cores`,
+    `- the whole bench took ${secs(r.totalSeconds)} s`,
+  ];
+  const i = r.interference;
+  if (i) {
+    lines.push(`- other processes: load average ${i.loadAtStart.toFixed(2)} when the bench started; they used ${i.othersCpuSeconds.toFixed(0)} CPU-seconds while it ran (${(100 * i.othersCores).toFixed(0)}% of one core on average)`);
+  }
+  return lines;
+}
+
+/** Whether other processes competed for the CPU enough to matter (a colleague's test run, say). */
+export function sharedMachine(i: Interference | undefined): boolean {
+  return i !== undefined && (i.othersCores > 0.1 || i.loadAtStart > 0.7);
+}
+
+export function renderDocument(r: BenchResults): string {
+  const from = r.scaling.at(-2);
+  const to = r.scaling.at(-1);
+  const shared = sharedMachine(r.interference)
+    ? '\n**These numbers are from a shared machine**: other processes used the CPU while the bench ran (see above), so single timings may be inflated; medians damp this, ratios between paths measured together are more reliable than absolute times.\n'
+    : '';
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`); rerun it rather than editing this file. All times are wall times on this machine:
+
+${machineLines(r).join('\n')}
+${shared}
+The reference tools (lme4, glmmTMB, Stan) were timed once on the project's 2-core machine of the same kind (\`bench/reference_timings.md\`, a copy of the reference measurements). Machines of one kind differ by up to 2x, so read the ratios as orders of magnitude, not to the decimal.
+
+## 1. End to end: \`ppl infer\` on ZEB2 (68,627 cells)
+
+Wall time from spawning \`node bin/ppl.js\` to its exit (Node start-up, reading and checking the data, compiling, the fit, 4000 draws and the printed summary): median of the runs after one discarded warm-up run. \`--backend tfjs\` forces the row-wise float32 graph instead of the exact reduction to per-cell sums, and is timed once.
+
+${endToEndTable(r.endToEnd)}
+
+Each reference tool beside the Glimmer run of the same model (the TFP-priors rows against \`zeb2_tfp.glmm\`) with the engine of the same kind where Glimmer has one, else \`laplace\`:
+
+${comparisonTable(r.comparisons)}
+
+## 2. Log density: one value and gradient
+
+Milliseconds per value+gradient per point (a call with K points counts K times), median of at least 50 timed samples after warm-up; a sample groups several calls when one call is too short to time. theta is near the posterior (every \`beta\` at -9, everything else 0). "tfjs-notes" is what \`tfjs-notes.md\` measured for a comparable formulation (the JS rows there are hand-written loops, not the taped JS emitter).
+
+${logDensityTable(r.logDensity)}
+
+## 3. Scaling with the number of cells
+
+Simulated ZEB2-like tables (\`bench/simulate.ts\`): each cell copies a random real cell's cell group, patient and total_count, and ZEB2 ~ Poisson(exp(beta_g + u_p) * total_count) with beta and u from \`test/fixtures/zeb2/truth.json\`, seeded. \`ppl infer\` is the median of the runs after a warm-up; "load + compile" reads the .csv.gz, checks it and builds the (reduced) log density in-process (median of 3); the log-density columns are per value+gradient, the K=16 column per point.
+
+${scalingTable(r.scaling)}
+${from && to && r.growth ? `
+Growth from ${count(from.rows)} to ${count(to.rows)} rows (linear means at most ${(to.rows / from.rows).toFixed(0)}x; up to ${((LINEAR_TOLERANCE - 1) * 100).toFixed(0)}% above that is counted as timing noise):
+
+${growthTable(r.growth)}
+` : ''}
+## Findings
+
+${r.findings.length > 0 ? r.findings.map((f) => `- ${f}`).join('\n') : '- nothing out of the ordinary.'}
+`;
+}

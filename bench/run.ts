@@ -1,0 +1,131 @@
+// `npm run bench`: Glimmer's speed end to end, per log-density call and as the data grows, against the
+// reference tools' times in bench/reference_timings.md. Writes docs/benchmarks.md. Not part of `npm test`.
+//
+//   node --import tsx bench/run.ts [--sizes 1e4,1e5,1e6] [--runs 5] [--no-doc]
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ENGINES } from '../src/api/infer.js';
+import { loadModel } from '../src/io/load_model.js';
+import { timeInfer, type EndToEndTiming } from './end_to_end.js';
+import { findings } from './findings.js';
+import { measureLogDensities } from './log_density.js';
+import { machineInfo, watchInterference } from './machine.js';
+import { loadReferences } from './references.js';
+import {
+  comparisonLine, comparisonTable, endToEndTable, growthTable, logDensityTable, renderDocument, scalingTable, sharedMachine,
+  type Comparison,
+} from './report.js';
+import { growth, measureSize, type ScalingRow } from './scaling.js';
+import { loadSimulationSource, writeSimulatedModel } from './simulate.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MODELS = { weak: 'models/zeb2.glmm', tfp: 'models/zeb2_tfp.glmm' } as const;
+const DOC = join(ROOT, 'docs/benchmarks.md');
+const SEED = 20201226;
+
+const { values: args } = parseArgs({
+  options: { sizes: { type: 'string', default: '1e4,1e5,1e6' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false } },
+});
+const sizes = args.sizes.split(',').map(Number);
+const runs = Number(args.runs);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
+  throw new Error(`bench: --sizes must be whole numbers (e.g. 1e4,1e5) and --runs a whole number >= 1`);
+}
+
+const say = (s = ''): void => {
+  process.stdout.write(s + '\n');
+};
+const section = (title: string): void => say(`\n## ${title}\n`);
+
+async function endToEnd(): Promise<EndToEndTiming[]> {
+  section('1. End to end: ppl infer on ZEB2');
+  const out: EndToEndTiming[] = [];
+  for (const engine of ENGINES as readonly string[]) {
+    for (const model of Object.values(MODELS)) {
+      const t = await timeInfer(ROOT, model, engine, 'auto', runs);
+      say(`ppl infer ${model} --engine ${engine}: ${t.seconds.toFixed(2)} s (median of ${t.runs})`);
+      out.push(t);
+    }
+  }
+  // The row-wise float32 path, once: the file cache is warm from the runs above.
+  const t = await timeInfer(ROOT, MODELS.weak, 'laplace', 'tfjs', 1, 0);
+  say(`ppl infer ${MODELS.weak} --engine laplace --backend tfjs: ${t.seconds.toFixed(2)} s (one run)`);
+  out.push(t);
+  return out;
+}
+
+/** Each reference beside the Glimmer run of its model, with the engine of its kind if Glimmer has one. */
+function compare(e2e: readonly EndToEndTiming[]): Comparison[] {
+  return loadReferences().map((reference) => {
+    const engine = (ENGINES as readonly string[]).includes(reference.kind) ? reference.kind : 'laplace';
+    const model = MODELS[reference.priors];
+    const ours = e2e.find((r) => r.engine === engine && r.model === model && r.backend === 'auto');
+    if (!ours) throw new Error(`bench: no ${engine} run of ${model} to compare ${reference.label} with`);
+    return { reference, ours };
+  });
+}
+
+async function scaling(): Promise<ScalingRow[]> {
+  section('3. Scaling');
+  const dir = mkdtempSync(join(tmpdir(), 'glimmer-bench-'));
+  try {
+    const source = loadSimulationSource(join(ROOT, 'models/zeb2.csv.gz'), join(ROOT, 'test/fixtures/zeb2/truth.json'));
+    const rows: ScalingRow[] = [];
+    for (const n of sizes) {
+      const t0 = performance.now();
+      const sim = writeSimulatedModel(source, join(ROOT, MODELS.weak), dir, n, SEED);
+      say(`simulated ${n.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; measuring...`);
+      rows.push(await measureSize(ROOT, sim, runs));
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const interference = watchInterference();
+  const machine = machineInfo();
+  const t0 = performance.now();
+  if (!existsSync(join(ROOT, 'dist/bundle/main.mjs'))) throw new Error('bench: dist/bundle is missing: run `npm run build` first (npm run bench does)');
+  say(`Glimmer bench, ${machine.date}, node ${machine.node}, ${machine.cpu} (${machine.cores} cores)`);
+
+  const e2e = await endToEnd();
+  const comparisons = compare(e2e);
+  say('');
+  for (const c of comparisons) say(comparisonLine(c));
+
+  section('2. Log density (ms per value+gradient per point)');
+  const logDensity = await measureLogDensities(loadModel(join(ROOT, MODELS.weak)));
+  say(logDensityTable(logDensity));
+
+  const scaled = await scaling();
+  say('\n' + scalingTable(scaled));
+  const from = scaled.at(-2);
+  const to = scaled.at(-1);
+  const grown = from && to ? growth(from, to) : undefined;
+  if (grown && from && to) {
+    say(`\nGrowth ${from.rows.toLocaleString('en-US')} -> ${to.rows.toLocaleString('en-US')} rows:\n`);
+    say(growthTable(grown));
+  }
+
+  const found = findings(e2e, comparisons, logDensity, grown);
+  const results = {
+    machine, totalSeconds: (performance.now() - t0) / 1000, interference: interference(),
+    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, findings: found,
+  };
+  section('Summary');
+  say(endToEndTable(e2e) + '\n\n' + comparisonTable(comparisons));
+  say('\nFindings:\n' + (found.length > 0 ? found.map((f) => `- ${f}`).join('\n') : '- none'));
+  if (sharedMachine(results.interference)) say('\nOther processes used the CPU during the bench: numbers are from a shared machine.');
+  say(`\nbench took ${results.totalSeconds.toFixed(0)} s`);
+  if (!args['no-doc']) {
+    writeFileSync(DOC, renderDocument(results));
+    say(`wrote ${DOC}`);
+  }
+}
+
+await main();

@@ -1,0 +1,74 @@
+import type { Draw, Estimator, Family } from './family.js';
+import { standardEntropy } from './family.js';
+import type { Frame } from './frame.js';
+import { solveLower, solveLowerT } from './triangular.js';
+
+/**
+ * Mean-field Gaussian: theta = center + L'^-1 m + sigma * eps, sigma = s0 * exp(omega), lambda = [m, omega].
+ * The covariance is diagonal in theta, as in ADVI; only the mean is written in the whitened coordinates
+ * (see frame.ts), which makes the gradient in m a Newton-like step on the mean. s0 = 1 / sqrt(P_ii) is the
+ * mean-field optimum for a Gaussian target, so omega starts at 0.
+ */
+export function meanFieldFamily(frame: Frame): Family {
+  const d = frame.center.length;
+  const s0 = frame.conditionalSd;
+  const L = frame.L;
+  const whiten = (x: Float64Array): Float64Array => (L ? solveLowerT(L, x) : x);
+  const sigmaOf = (lambda: Float64Array): Float64Array => Float64Array.from(s0, (s, i) => s * Math.exp(lambda[d + i]));
+  const mean = (lambda: Float64Array): Float64Array => {
+    const shift = whiten(lambda.subarray(0, d));
+    return Float64Array.from(frame.center, (c, i) => c + shift[i]);
+  };
+  const logNorm = (sigma: Float64Array): number => {
+    let s = -0.5 * d * Math.log(2 * Math.PI);
+    for (let i = 0; i < d; i++) s -= Math.log(sigma[i]);
+    return s;
+  };
+  return {
+    kind: 'meanfield',
+    dim: d,
+    size: 2 * d,
+    initial: () => {
+      const lambda = new Float64Array(2 * d);
+      lambda.set(frame.start);
+      return lambda;
+    },
+    draws(lambda: Float64Array, eps: readonly Float64Array[]): Draw[] {
+      const mu = mean(lambda);
+      const sigma = sigmaOf(lambda);
+      const c = logNorm(sigma);
+      return eps.map((e) => {
+        let ee = 0;
+        const theta = new Float64Array(d);
+        for (let i = 0; i < d; i++) {
+          theta[i] = mu[i] + sigma[i] * e[i];
+          ee += e[i] * e[i];
+        }
+        return { theta, logq: c - 0.5 * ee };
+      });
+    },
+    gradient(lambda: Float64Array, eps: readonly Float64Array[], grads: readonly Float64Array[], estimator: Estimator): Float64Array {
+      const sigma = sigmaOf(lambda);
+      const K = eps.length;
+      const gMean = new Float64Array(d);
+      const out = new Float64Array(2 * d);
+      for (let k = 0; k < K; k++) {
+        const e = eps[k];
+        const g = grads[k];
+        for (let i = 0; i < d; i++) {
+          // STL: grad_theta [log p - log q(.; stopped lambda)] = grad log p + eps / sigma.
+          const G = estimator === 'stl' ? g[i] + e[i] / sigma[i] : g[i];
+          gMean[i] += G / K;
+          out[d + i] += (G * sigma[i] * e[i]) / K;
+        }
+      }
+      // d theta / d m = L'^-1, so the gradient in m is L^-1 times the one in theta.
+      out.set(L ? solveLower(L, gMean) : gMean, 0);
+      if (estimator === 'entropy') for (let i = 0; i < d; i++) out[d + i] += 1;
+      return out;
+    },
+    entropy: (lambda: Float64Array) => standardEntropy(d) + sigmaOf(lambda).reduce((a, s) => a + Math.log(s), 0),
+    mean,
+    sd: sigmaOf,
+  };
+}
