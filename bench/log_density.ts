@@ -44,7 +44,9 @@ export interface LogDensityReport {
  * and row-wise tfjs (float32, one point and batches of 4 and 16). `notes` are tfjs-notes.md's numbers
  * for the same formulation on this kind of machine, to see at a glance when a path has regressed.
  */
-export async function measureLogDensities(model: Model, options: CallTimingOptions = {}): Promise<LogDensityReport> {
+export async function measureLogDensities(model: Model, timing: CallTimingOptions = {}): Promise<LogDensityReport> {
+  // tfjs on wasm takes a few hundred calls to settle (per-call time falls from ~2 ms to ~1 ms): warm up for a second.
+  const options = { samples: 100, warmupMs: 1000, ...timing };
   const timings: LogDensityTiming[] = [];
   const rows = model.rowwiseIr.data.nRows;
   const reduced = await model.logDensity({ backend: 'js' });

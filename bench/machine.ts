@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 export interface MachineInfo {
@@ -30,9 +30,40 @@ interface CpuSnapshot {
   readonly wallMs: number;
   /** CPU seconds the whole machine spent busy (not idle, not waiting for I/O). */
   readonly busy: number;
-  /** CPU seconds of this process and of the children it has waited for (the ppl runs). */
+  /** CPU seconds of this process and its descendants (the ppl runs, tsx's esbuild). */
   readonly ours: number;
   readonly load1: number;
+}
+
+/** pid, ppid and CPU seconds (own + waited-for children) of one process, from /proc/PID/stat. */
+function procStat(pid: string): { pid: number; ppid: number; seconds: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (which may hold spaces, hence the last ')'): state, ppid, ..., utime is the 12th, then stime, cutime, cstime.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return { pid: Number(pid), ppid: f[1], seconds: (f[11] + f[12] + f[13] + f[14]) / TICKS_PER_SECOND };
+  } catch {
+    return undefined; // the process ended while we looked
+  }
+}
+
+/**
+ * CPU seconds of this process and all its descendants: the ppl runs it waited for are in its own
+ * stat, and live ones (tsx's esbuild service) are found by walking /proc's parent links.
+ */
+function ourCpuSeconds(): number {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(procStat).filter((p) => p !== undefined);
+  const children = new Map<number, number[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const seconds = new Map(all.map((p) => [p.pid, p.seconds]));
+  let total = 0;
+  const stack = [process.pid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    total += seconds.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }
 
 function snapshot(): CpuSnapshot | undefined {
@@ -41,11 +72,7 @@ function snapshot(): CpuSnapshot | undefined {
     // user nice system idle iowait irq softirq steal: all but idle and iowait is work.
     const [user, nice, system, , , irq, softirq, steal] = cpu;
     const busy = (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, then stime, cutime, cstime.
-    const self = readFileSync('/proc/self/stat', 'utf8');
-    const f = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
-    const ours = (f[11] + f[12] + f[13] + f[14]) / TICKS_PER_SECOND;
-    return { wallMs: performance.now(), busy, ours, load1: loadavg()[0] };
+    return { wallMs: performance.now(), busy, ours: ourCpuSeconds(), load1: loadavg()[0] };
   } catch {
     return undefined;
   }
@@ -63,7 +90,7 @@ export interface Interference {
 
 /**
  * Watches how much CPU other processes use while the bench runs: the machine's busy time from
- * /proc/stat minus ours (this process and its waited-for children, from /proc/self/stat). On a shared
+ * /proc/stat minus ours (this process and its descendants). On a shared
  * 2-core machine a colleague's test run shows up here, and the numbers should be read with it.
  */
 export function watchInterference(): () => Interference | undefined {

@@ -8,6 +8,8 @@ import { LINEAR_TOLERANCE, SCALING_COLUMNS, type Growth, type ScalingRow } from 
 export interface Comparison {
   readonly reference: ReferenceTiming;
   readonly ours: EndToEndTiming;
+  /** Set when Glimmer has no engine of the reference's kind and another one stands in. */
+  readonly standIn?: string;
 }
 
 export interface BenchResults {
@@ -47,7 +49,7 @@ export function comparisonLine(c: Comparison): string {
 export function comparisonTable(rows: readonly Comparison[]): string {
   return markdownTable(['reference tool', 'its time (s)', 'Glimmer run', 'Glimmer (s)', 'ratio', 'caveat'], rows.map((c) => [
     c.reference.label, secs(c.reference.seconds), `${c.ours.engine}, ${c.ours.model}`, secs(c.ours.seconds),
-    ratioText(c.reference.seconds, c.ours.seconds), c.reference.caveat ?? '',
+    ratioText(c.reference.seconds, c.ours.seconds), [c.reference.caveat, c.standIn].filter(Boolean).join('; '),
   ]), ['l', 'r', 'l', 'r', 'l', 'l']);
 }
 
@@ -59,7 +61,7 @@ export function logDensityTable(report: LogDensityReport): string {
 
 export function scalingTable(rows: readonly ScalingRow[]): string {
   return markdownTable(['rows', 'cells', '.csv.gz (MB)', ...SCALING_COLUMNS.map((c) => c.label)], rows.map((r) => [
-    count(r.rows), String(r.cells), r.fileMB.toFixed(1), ...SCALING_COLUMNS.map((c) => r[c.key].toFixed(c.digits)),
+    count(r.rows), String(r.cells), r.fileMB.toFixed(1), ...SCALING_COLUMNS.map((c) => sig(r[c.key])),
   ]), ['r', 'r', 'r', ...SCALING_COLUMNS.map(() => 'r' as const)]);
 }
 

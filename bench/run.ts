@@ -64,7 +64,8 @@ function compare(e2e: readonly EndToEndTiming[]): Comparison[] {
     const model = MODELS[reference.priors];
     const ours = e2e.find((r) => r.engine === engine && r.model === model && r.backend === 'auto');
     if (!ours) throw new Error(`bench: no ${engine} run of ${model} to compare ${reference.label} with`);
-    return { reference, ours };
+    const standIn = engine === reference.kind ? undefined : `no ${reference.kind} engine in Glimmer yet: against ${engine}`;
+    return { reference, ours, standIn };
   });
 }
 

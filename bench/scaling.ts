@@ -9,12 +9,12 @@ import { timeRuns } from './timing.js';
 
 /** The measured columns of the scaling table, in their order. */
 export const SCALING_COLUMNS = [
-  { key: 'inferS', label: 'ppl infer (s)', digits: 2 },
-  { key: 'loadS', label: 'load + compile (s)', digits: 2 },
-  { key: 'tfjsBuildS', label: 'tfjs graph build (s)', digits: 2 },
-  { key: 'tfjsK1Ms', label: 'row-wise tfjs, K=1 (ms/call)', digits: 2 },
-  { key: 'tfjsK16Ms', label: 'row-wise tfjs, K=16 (ms/point)', digits: 2 },
-  { key: 'jsRowMs', label: 'row-wise float64 JS (ms/call)', digits: 1 },
+  { key: 'inferS', label: 'ppl infer (s)' },
+  { key: 'loadS', label: 'load + compile (s)' },
+  { key: 'tfjsBuildS', label: 'tfjs graph build (s)' },
+  { key: 'tfjsK1Ms', label: 'row-wise tfjs, K=1 (ms/call)' },
+  { key: 'tfjsK16Ms', label: 'row-wise tfjs, K=16 (ms/point)' },
+  { key: 'jsRowMs', label: 'row-wise float64 JS (ms/call)' },
 ] as const;
 
 export type ScalingKey = (typeof SCALING_COLUMNS)[number]['key'];
@@ -39,9 +39,8 @@ export async function measureSize(root: string, sim: SimulatedModel, runs: numbe
   const rowTf = emitTfjs(model.rowwiseIr);
   const tfjsBuildS = (performance.now() - t0) / 1000;
   const theta = nearPosterior(rowTf);
-  // Big sizes get fewer samples: 50 calls at 16 points of 10^6 rows would take most of the budget alone.
-  const samples = sim.rows >= 500_000 ? 20 : 50;
-  const opts = { samples, warmupCalls: 5, warmupMs: 300 };
+  // A second of warm-up: tfjs on wasm takes a few hundred small calls to settle, and loading left garbage behind.
+  const opts = { samples: 50, warmupCalls: 5, warmupMs: 1000 };
   let tfjsK1Ms: number;
   let tfjsK16Ms: number;
   try {

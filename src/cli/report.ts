@@ -1,14 +1,16 @@
 import type { Fit } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
+import { priorOf } from './priors.js';
 
 /** What `ppl check` prints: the data, the parameters with sizes and constraints, the likelihood terms. */
 export function describeCheck(m: Model): string {
   const lines = [`${m.file}: ok`, `data: ${m.ir.data.file || '(none)'}, ${m.nRows} rows`, `parameters (${m.ir.dim} scalars):`];
   const w = Math.max(...m.params.map((p) => p.name.length));
-  for (const p of m.params) {
-    const shape = p.factor ? `[${p.factor}] ${p.size} levels` : 'scalar';
-    lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}`);
-  }
+  m.params.forEach((p, i) => {
+    const shape = p.factor ? `[${p.factor.split('|')[0]}] ${p.size} levels` : 'scalar';
+    const latent = m.ir.params[i].latent ? ', random effects' : '';
+    lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}${latent} ~ ${priorOf(m.ir, i)}`);
+  });
   for (const l of m.rowwiseIr.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.dist.name}, ${m.nRows} rows`);
   const r = m.reduction;
   lines.push(r.path === 'reduced'

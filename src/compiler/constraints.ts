@@ -63,6 +63,8 @@ export function supportTransform(dist: DistSpec, args: readonly IrExpr[]): Trans
       return { kind: 'lower', lo: 0 };
     case 'unit':
       return { kind: 'bounded', lo: 0, hi: 1 };
+    case 'correlation':
+      return { kind: 'bounded', lo: -1, hi: 1 };
     case 'interval': {
       const [lo, hi] = args;
       if (lo.op !== 'const' || hi.op !== 'const') return null;

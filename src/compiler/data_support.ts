@@ -11,10 +11,11 @@ const fitsSupport: Record<string, (y: number) => boolean> = {
   unit: (y) => y > 0 && y < 1,
   real: (y) => Number.isFinite(y),
   interval: (y) => Number.isFinite(y),
+  correlation: (y) => y > -1 && y < 1,
 };
 
 const describe: Record<string, string> = {
-  count: 'a non-negative integer', binary: '0 or 1', positive: 'positive', unit: 'strictly between 0 and 1', real: 'finite', interval: 'finite',
+  count: 'a non-negative integer', binary: '0 or 1', positive: 'positive', unit: 'strictly between 0 and 1', real: 'finite', interval: 'finite', correlation: 'strictly between -1 and 1',
 };
 
 /** The data a likelihood sees must lie in its distribution's support; each problem names column and row. */

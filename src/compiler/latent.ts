@@ -1,9 +1,9 @@
 import type { IrParam, IrPrior, ModelIR } from './ir.js';
-import { paramsOf } from './ir.js';
+import { dependsOnParams, paramsOf } from './ir.js';
 
 /**
  * Marks the latent Gaussian vectors: a factor-indexed parameter whose only density term is
- * Normal(0, scale), where the scale does not involve another latent vector (so that, given the
+ * Normal(0, scale) with an estimated scale that does not involve another latent vector (so that, given the
  * other parameters, the vectors are jointly Gaussian a priori).
  */
 export function markLatent(ir: ModelIR): ModelIR {
@@ -12,7 +12,8 @@ export function markLatent(ir: ModelIR): ModelIR {
     const terms = termsOf(i);
     if (p.factor === undefined || p.transform.kind !== 'identity' || terms.length !== 1) return false;
     const [t] = terms;
-    return t.dist.name === 'Normal' && t.args[0].op === 'const' && t.args[0].value === 0;
+    // A fixed scale makes it a fixed effect with a prior; random effects have an estimated scale.
+    return t.dist.name === 'Normal' && t.args[0].op === 'const' && t.args[0].value === 0 && dependsOnParams(t.args[1]);
   };
   const first = ir.params.map(candidate);
   const latent = ir.params.map((_, i) => first[i] && ![...paramsOf(termsOf(i)[0].args[1])].some((q) => first[q]));

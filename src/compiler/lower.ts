@@ -9,6 +9,7 @@ import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
 import { lowerExpr } from './lower_expr.js';
 import { markLatent } from './latent.js';
+import { formulaOverride, isFamily, lowerFormulas } from './formula/lower_formula.js';
 import { hoistDataExprs } from './hoist.js';
 import { checkLikelihoodData } from './data_support.js';
 import { report, type Context, type Scope } from './scope.js';
@@ -37,10 +38,15 @@ export function columnSpecs(program: Program): { specs: ColumnSpec[]; diagnostic
 
 /** Checks a parsed program against its data and lowers it to the IR the emitters consume. */
 export function lowerProgram(program: Program, table: DataTable): ModelIR {
-  const scope: Scope = { file: program.file, columns: table.columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [] };
-  declareParams(program.parameters, scope, table);
-  const priors: IrPrior[] = [];
+  // Formulas add derived columns (contrasts, crossed factors, products) to a copy of the table's.
+  const columns = new Map(table.columns);
+  const scope: Scope = { file: program.file, columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [] };
   const likelihoods: IrLikelihood[] = [];
+  const formulas = lowerFormulas(program, scope);
+  likelihoods.push(...formulas.likelihoods);
+  const overridden = new Set<number>();
+  declareParams(program.parameters.filter((d) => !formulaOverride(d, scope, formulas.created, overridden)), scope, { ...table, columns });
+  const priors: IrPrior[] = formulas.defaults.filter((t) => !overridden.has(t.param));
   for (const decl of program.parameters) {
     const p = scope.paramIndex.get(decl.name.name);
     if (p === undefined || !decl.prior) continue;
@@ -48,6 +54,7 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
     if (term) priors.push(term);
   }
   for (const stmt of program.model) {
+    if (stmt.kind === 'sample' && isFamily(stmt.dist.name.name)) continue;
     if (stmt.kind === 'assign') {
       if (checkFresh(stmt.name, scope)) {
         const e = lowerExpr(stmt.value, scope, 'model');
@@ -80,9 +87,9 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
   }
   if (scope.diagnostics.length > 0) throw new GlimmerError(scope.diagnostics);
   const numeric = new Map<string, Float64Array>();
-  for (const [name, col] of table.columns) if (col.kind === 'numeric') numeric.set(name, col.values);
+  for (const [name, col] of columns) if (col.kind === 'numeric') numeric.set(name, col.values);
   const factors = new Map<string, { levels: readonly string[]; codes: Int32Array }>();
-  for (const [name, col] of table.columns) if (col.kind === 'factor') factors.set(name, { levels: col.levels, codes: col.codes });
+  for (const [name, col] of columns) if (col.kind === 'factor') factors.set(name, { levels: col.levels, codes: col.codes });
   const hoisted = likelihoods.map((l) => ({ ...l, args: l.args.map((a) => hoistDataExprs(a, numeric, table.nRows)) }));
   const dataErrors = hoisted.flatMap((l) => checkLikelihoodData(l, numeric, table, program.file));
   if (dataErrors.length > 0) throw new GlimmerError(dataErrors);
@@ -91,6 +98,17 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
     file: program.file, params: scope.params, dim, priors, likelihoods: hoisted, generated,
     data: { file: table.file, nRows: table.nRows, numeric, factors },
   });
+}
+
+/** Count likelihoods need count (or 0/1) columns, Bernoulli needs 0/1; the values themselves are checked later. */
+export function responseFits(target: Ident, type: string, dist: DistSpec, span: Ident['span'], scope: Scope): boolean {
+  const need = dist.support;
+  const fits = need === 'count' ? ['count', 'binary'].includes(type) : need === 'binary' ? type === 'binary' : true;
+  if (!fits) {
+    report(scope, 'E210', `${dist.name} needs ${need === 'count' ? 'counts' : '0/1 values'} but '${target.name}' is declared '${type}'`,
+      span, `declare '${target.name}: ${need}' in the data block`);
+  }
+  return fits;
 }
 
 function checkFresh(name: Ident, scope: Scope): boolean {
@@ -104,7 +122,7 @@ function checkFresh(name: Ident, scope: Scope): boolean {
 function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTable): void {
   const params = scope.params as IrParam[];
   const index = scope.paramIndex as Map<string, number>;
-  let offset = 0;
+  let offset = params.reduce((n, p) => n + p.size, 0);
   for (const decl of decls) {
     const name = decl.name.name;
     if (index.has(name) || scope.columns.has(name)) {
@@ -228,12 +246,7 @@ function lowerLikelihood(target: Ident, call: DistCall, scope: Scope): IrLikelih
   if (col.kind === 'factor') return report(scope, 'E210', `'${target.name}' is a factor and cannot be modelled`, target.span);
   const m = lowerArgs(call, scope, 'model');
   if (!m) return null;
-  const need = m.dist.support;
-  const fits = need === 'count' ? ['count', 'binary'].includes(col.type) : need === 'binary' ? col.type === 'binary' : true;
-  if (!fits) {
-    return report(scope, 'E210', `${m.dist.name} needs ${need === 'count' ? 'counts' : '0/1 values'} but '${target.name}' is declared '${col.type}'`,
-      call.name.span, `declare '${target.name}: ${need}' in the data block`);
-  }
+  if (!responseFits(target, col.type, m.dist, call.name.span, scope)) return null;
   if (m.form.dataTerm) {
     for (const name of m.form.dataTerm.args) {
       const arg = m.args[m.form.args.findIndex((a) => a.name === name)];

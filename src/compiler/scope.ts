@@ -8,9 +8,10 @@ export type Context = 'prior' | 'model' | 'generated';
 /** Everything a name can resolve to while lowering, and the list problems are reported to. */
 export interface Scope {
   readonly file: string;
-  readonly columns: ReadonlyMap<string, Column>;
-  readonly params: readonly IrParam[];
-  readonly paramIndex: ReadonlyMap<string, number>;
+  /** Data columns, and those formulas derive from them (contrasts, crossed factors, products). */
+  readonly columns: Map<string, Column>;
+  readonly params: IrParam[];
+  readonly paramIndex: Map<string, number>;
   /** Model-block definitions or earlier generated quantities, already lowered. */
   readonly locals: Map<string, IrExpr>;
   /** Names whose declaration was already reported as wrong: later uses stay silent (no cascades). */

@@ -2,7 +2,7 @@ import { lgamma } from '../math/special.js';
 import type { Ops } from './ops.js';
 
 /** Where a variate or an argument lives. `interval` is the Uniform's [lower, upper]. */
-export type Support = 'real' | 'positive' | 'unit' | 'count' | 'binary' | 'interval';
+export type Support = 'real' | 'positive' | 'unit' | 'count' | 'binary' | 'interval' | 'correlation';
 
 export interface ArgSpec {
   readonly name: string;
@@ -125,6 +125,20 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
   {
     name: 'Uniform', support: 'interval', discrete: false, doc: 'Uniform(lower, upper): flat on [lower, upper]; the bounds must be numbers',
     forms: [{ args: [real('lower'), real('upper')], kernel: (o, _x, [lo, hi]) => o.neg(o.log(o.sub(hi, lo))), constant: 0 }],
+  },
+  {
+    name: 'LKJCorr', support: 'correlation', discrete: false,
+    doc: 'LKJCorr(eta): the LKJ prior on a correlation in (-1, 1), density proportional to (1 - r^2)^(eta - 1)',
+    forms: [{
+      args: [pos('eta')],
+      kernel: (o, x, [eta]) => {
+        // (r + 1) / 2 ~ Beta(eta, eta): log density (eta - 1) log(1 - r^2) - (2 eta - 1) log 2 - log B(eta, eta).
+        const logBeta = o.sub(o.mul(o.c(2), o.lgamma(eta)), o.lgamma(o.mul(o.c(2), eta)));
+        const norm = o.add(o.mul(o.sub(o.mul(o.c(2), eta), o.c(1)), o.c(LN2)), logBeta);
+        return o.sub(o.mul(o.sub(eta, o.c(1)), o.log1p(o.neg(o.square(x)))), norm);
+      },
+      constant: 0,
+    }],
   },
   {
     name: 'Poisson', support: 'count', discrete: true, doc: 'Poisson(log_rate = eta) or Poisson(rate = lambda)',

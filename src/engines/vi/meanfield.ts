@@ -56,10 +56,9 @@ export function meanFieldFamily(frame: Frame): Family {
         const e = eps[k];
         const g = grads[k];
         for (let i = 0; i < d; i++) {
-          // STL: grad_theta [log p - log q(.; stopped lambda)] = grad log p + eps / sigma.
-          const G = estimator === 'stl' ? g[i] + e[i] / sigma[i] : g[i];
-          gMean[i] += G / K;
-          out[d + i] += (G * sigma[i] * e[i]) / K;
+          gMean[i] += g[i] / K;
+          // STL for omega: grad log p * sigma * eps + eps^2 (the entropy version adds 1 instead, below).
+          out[d + i] += ((g[i] * sigma[i] * e[i]) + (estimator === 'stl' ? e[i] * e[i] : 0)) / K;
         }
       }
       // d theta / d m = L'^-1, so the gradient in m is L^-1 times the one in theta.

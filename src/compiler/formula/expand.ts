@@ -1,0 +1,226 @@
+import type { Span } from '../../core/errors.js';
+import type { Column, FactorColumn, NumericColumn } from '../../data/table.js';
+import { IDENTITY, type Transform } from '../../bijectors/transforms.js';
+import { findDistribution, type DistSpec, type Form } from '../../distributions/catalog.js';
+import type { IrExpr, IrLikelihood, IrParam, IrPrior } from '../ir.js';
+import { crossFactors, isFactor, productColumn } from './columns.js';
+import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
+
+/** The families a formula can be written in, and the likelihood each becomes. */
+export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** Where the expander puts what it creates; offsets continue theta after the existing parameters. */
+export interface FormulaContext {
+  readonly columns: Map<string, Column>;
+  readonly params: IrParam[];
+  readonly paramIndex: Map<string, number>;
+}
+
+export interface Expansion {
+  readonly likelihood: IrLikelihood;
+  /** Default priors of the parameters the formula created; a declaration in `parameters` replaces them. */
+  readonly defaults: readonly IrPrior[];
+}
+
+const dist = (name: string): DistSpec => findDistribution(name)!;
+const c = (value: number): IrExpr => ({ op: 'const', value });
+const add = (a: IrExpr | null, b: IrExpr): IrExpr => (a ? { op: 'bin', o: '+', a, b } : b);
+const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** Default priors, on the link scale; `ppl check` prints them and `--ml` drops them. */
+export const DEFAULT_PRIORS = {
+  fixed: { dist: 'Normal', args: [0, 10] },
+  sd: { dist: 'HalfNormal', args: [1] },
+  correlation: { dist: 'LKJCorr', args: [2] },
+  sigma: { dist: 'HalfStudentT', args: [3, 2.5] },
+  dispersion: { dist: 'Exponential', args: [0.1] },
+} as const;
+
+class Expander {
+  readonly defaults: IrPrior[] = [];
+  constructor(private readonly ctx: FormulaContext) {}
+
+  param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform }): number {
+    if (this.ctx.paramIndex.has(name) || this.ctx.columns.has(name)) throw new FormulaError(`the formula needs a parameter '${name}', but that name is taken`, span);
+    const offset = this.ctx.params.reduce((n, p) => n + p.size, 0);
+    const size = o.factor ? o.factor.levels.length : o.size ?? 1;
+    const p: IrParam = {
+      name, size, offset, span, transform: o.transform ?? IDENTITY,
+      ...(o.factor && { factor: o.factor.name, levels: o.factor.levels }),
+      ...(o.elementNames && { elementNames: o.elementNames }),
+    };
+    this.ctx.paramIndex.set(name, this.ctx.params.length);
+    this.ctx.params.push(p);
+    return this.ctx.params.length - 1;
+  }
+
+  prior(param: number, name: string, args: readonly IrExpr[]): void {
+    const d = dist(name);
+    this.defaults.push({ param, dist: d, form: d.forms[0], args });
+  }
+
+  column(name: string, span: Span): Column {
+    const col = this.ctx.columns.get(name);
+    if (!col) throw new FormulaError(`unknown column '${name}' in the formula`, span, `columns: ${[...this.ctx.columns.keys()].filter((k) => !k.includes('|')).join(', ')}`);
+    return col;
+  }
+
+  derived<T extends Column>(col: T): T {
+    if (!this.ctx.columns.has(col.name)) this.ctx.columns.set(col.name, col);
+    return this.ctx.columns.get(col.name) as T;
+  }
+
+  /** The numeric product of a term's numeric variables, as a data expression. */
+  numeric(cols: readonly NumericColumn[]): IrExpr | null {
+    if (cols.length === 0) return null;
+    const col = cols.length === 1 ? cols[0] : this.derived(productColumn(cols, cols.map((x) => x.name).join(':')));
+    return { op: 'data', column: col.name };
+  }
+
+  /** One fixed term: a parameter per model-matrix column, and its contribution to the predictor. */
+  fixedTerm(t: FixedTerm, coding: readonly boolean[]): IrExpr {
+    const cols = t.vars.map((v) => this.column(v, t.span));
+    const factors = cols.filter(isFactor);
+    const numerics = cols.filter((x): x is NumericColumn => !isFactor(x));
+    const x = this.numeric(numerics);
+    const numName = numerics.map((n) => n.name).join(':');
+    const pname = `b_${safe(t.vars.join('_'))}`;
+    if (factors.length === 0) {
+      const p = this.param(pname, t.span, { elementNames: [numName] });
+      this.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
+      return mul({ op: 'param', param: p }, x!);
+    }
+    const contrast = factors.map((f) => coding[cols.indexOf(f)]);
+    const key = `${factors.map((f) => f.name).join(':')}|${contrast.map((b) => (b ? 'c' : 'f')).join('')}`;
+    const crossed = factors.length === 1 && !contrast[0]
+      ? { column: factors[0], names: factors[0].levels.map((l) => `${factors[0].name}${l}`) }
+      : crossFactors(factors, contrast, key);
+    const fcol = this.derived(crossed.column);
+    const names = crossed.names.map((n) => (numName ? `${n}:${numName}` : n));
+    const p = this.param(pname, t.span, { factor: fcol, elementNames: names });
+    this.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
+    const g: IrExpr = { op: 'gather', param: p, factor: fcol.name };
+    return x ? mul(g, x) : g;
+  }
+
+  /** `(terms | g)`: one latent vector per term and grouping, with its sd (and a correlation for two terms). */
+  randomTerm(r: RandomTerm): IrExpr {
+    const labels = [...(r.intercept ? ['(Intercept)'] : []), ...r.terms.map((t) => t.vars.join(':'))];
+    const xs = [...(r.intercept ? [null] : []), ...r.terms.map((t) => {
+      const cols = t.vars.map((v) => this.column(v, t.span));
+      if (cols.some(isFactor)) throw new FormulaError(`factor '${t.vars.join(':')}' inside a random-effect term is not supported`, t.span, 'use numeric covariates, or a separate (1 | g:f) term');
+      return this.numeric(cols as NumericColumn[]);
+    })];
+    if (labels.length === 0) throw new FormulaError('a random-effect term needs at least one term', r.span);
+    if (r.correlated && labels.length > 2) {
+      throw new FormulaError(`${labels.length} correlated random-effect terms are not supported yet (at most 2)`, r.span, "write '||' for uncorrelated terms");
+    }
+    let eta: IrExpr | null = null;
+    for (const vars of r.groups) {
+      const gcols = vars.map((v) => this.column(v, r.span));
+      if (!gcols.every(isFactor)) throw new FormulaError(`the grouping '${vars.join(':')}' must be made of factor columns`, r.span);
+      const group = this.derived(gcols.length === 1 ? gcols[0] : crossFactors(gcols, gcols.map(() => false), vars.join(':')).column);
+      const gl = safe(vars.join('_'));
+      const gname = vars.join(':');
+      const suffix = (k: number): string => (labels.length === 1 ? '' : `_${safe(labels[k] === '(Intercept)' ? 'Intercept' : labels[k])}`);
+      const sds = labels.map((l, k) => {
+        const p = this.param(`sd_${gl}${suffix(k)}`, r.span, { elementNames: [`sd[${gname}, ${l}]`], transform: { kind: 'lower', lo: 0 } });
+        this.prior(p, DEFAULT_PRIORS.sd.dist, DEFAULT_PRIORS.sd.args.map(c));
+        return { op: 'param', param: p } as IrExpr;
+      });
+      const names = (l: string): string[] => group.levels.map((lv) => `${gname}[${lv}, ${l}]`);
+      const times = (e: IrExpr, k: number): IrExpr => (xs[k] ? mul(e, xs[k]!) : e);
+      if (r.correlated && labels.length === 2) {
+        // Non-centred: u = diag(sd) L z with z ~ N(0, 1) and L the Cholesky factor of [[1, r], [r, 1]].
+        const zs = labels.map((l, k) => {
+          const p = this.param(`z_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l).map((n) => `z:${n}`) });
+          this.prior(p, 'Normal', [c(0), c(1)]);
+          return { op: 'gather', param: p, factor: group.name } as IrExpr;
+        });
+        const rho = this.param(`cor_${gl}`, r.span, { elementNames: [`cor[${gname}, ${labels[0]}, ${labels[1]}]`], transform: { kind: 'bounded', lo: -1, hi: 1 } });
+        this.prior(rho, DEFAULT_PRIORS.correlation.dist, DEFAULT_PRIORS.correlation.args.map(c));
+        const rr: IrExpr = { op: 'param', param: rho };
+        const u1: IrExpr = add(mul(rr, zs[0]), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, zs[1]));
+        eta = add(eta, times(mul(sds[0], zs[0]), 0));
+        eta = add(eta, times(mul(sds[1], u1), 1));
+        continue;
+      }
+      labels.forEach((l, k) => {
+        const p = this.param(`u_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l) });
+        this.prior(p, 'Normal', [c(0), sds[k]]);
+        eta = add(eta, times({ op: 'gather', param: p, factor: group.name }, k));
+      });
+    }
+    return eta!;
+  }
+}
+
+/** R's coding rule: a factor gets treatment contrasts when the term without it is in the model. */
+function codings(f: Formula, columns: ReadonlyMap<string, Column>): boolean[][] {
+  const key = (vars: readonly string[]): string => [...vars].sort().join(':');
+  const present = new Set(f.fixed.map((t) => key(t.vars)));
+  if (f.intercept) present.add('');
+  let fullUsed = false;
+  return f.fixed.map((t) => t.vars.map((v, j) => {
+    if (!isFactor(columns.get(v))) return false;
+    const margin = key(t.vars.filter((_, k) => k !== j));
+    if (margin === '' && !f.intercept) {
+      // Without an intercept, R codes the first factor fully and the others by contrasts.
+      const contrast = fullUsed;
+      fullUsed = true;
+      return contrast;
+    }
+    return present.has(margin);
+  }));
+}
+
+/**
+ * Expands `y ~ family(formula)` into parameters (named as lme4 names them), default priors and a
+ * likelihood: the same IR a hand-written model produces.
+ */
+export function expandFormula(
+  f: Formula, family: Family, response: string, extra: { trials?: IrExpr; offsets: readonly IrExpr[] }, ctx: FormulaContext, span: Span,
+): Expansion {
+  const ex = new Expander(ctx);
+  let eta: IrExpr | null = null;
+  if (f.intercept) {
+    const p = ex.param('b_Intercept', span, { elementNames: ['(Intercept)'] });
+    ex.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
+    eta = { op: 'param', param: p };
+  }
+  const coding = codings(f, ctx.columns);
+  f.fixed.forEach((t, i) => {
+    eta = add(eta, ex.fixedTerm(t, coding[i]));
+  });
+  for (const o of extra.offsets) eta = add(eta, o);
+  for (const r of f.random) eta = add(eta, ex.randomTerm(r));
+  const predictor = eta ?? c(0);
+  const like = (name: string, form: number, args: IrExpr[]): IrLikelihood => {
+    const d = dist(name);
+    return { column: response, dist: d, form: d.forms[form] as Form, args, span };
+  };
+  let likelihood: IrLikelihood;
+  switch (family) {
+    case 'poisson': likelihood = like('Poisson', 0, [predictor]); break;
+    case 'bernoulli': likelihood = like('Bernoulli', 0, [predictor]); break;
+    case 'binomial':
+      if (!extra.trials) throw new FormulaError('binomial needs the number of trials', span, 'write binomial(trials = n, ...)');
+      likelihood = like('Binomial', 0, [extra.trials, predictor]);
+      break;
+    case 'gaussian': {
+      const s = ex.param('sigma', span, { elementNames: ['sigma'], transform: { kind: 'lower', lo: 0 } });
+      ex.prior(s, DEFAULT_PRIORS.sigma.dist, DEFAULT_PRIORS.sigma.args.map(c));
+      likelihood = like('Normal', 0, [predictor, { op: 'param', param: s }]);
+      break;
+    }
+    case 'negative_binomial': {
+      const phi = ex.param('phi', span, { elementNames: ['phi'], transform: { kind: 'lower', lo: 0 } });
+      ex.prior(phi, DEFAULT_PRIORS.dispersion.dist, DEFAULT_PRIORS.dispersion.args.map(c));
+      likelihood = like('NegativeBinomial', 0, [predictor, { op: 'param', param: phi }]);
+      break;
+    }
+  }
+  return { likelihood, defaults: ex.defaults };
+}

@@ -1,0 +1,83 @@
+import type { Program, ParamDecl, SampleStmt } from '../../language/ast.js';
+import { suggest } from '../../language/suggest.js';
+import type { IrExpr, IrLikelihood, IrPrior } from '../ir.js';
+import { lowerExpr } from '../lower_expr.js';
+import { report, type Scope } from '../scope.js';
+import { responseFits } from '../lower.js';
+import { FAMILIES, expandFormula, type Family } from './expand.js';
+import { FormulaError, readFormula } from './terms.js';
+
+export const isFamily = (name: string): name is Family => (FAMILIES as readonly string[]).includes(name);
+
+/**
+ * Lowers every `y ~ family(formula)` statement of the model block: they run before the parameters
+ * block is read, so that a declaration there can give a formula parameter its own prior.
+ */
+export function lowerFormulas(program: Program, scope: Scope): { likelihoods: IrLikelihood[]; defaults: IrPrior[]; created: Set<number> } {
+  const likelihoods: IrLikelihood[] = [];
+  const defaults: IrPrior[] = [];
+  const before = scope.params.length;
+  for (const stmt of program.model) {
+    if (stmt.kind !== 'sample' || !isFamily(stmt.dist.name.name)) continue;
+    const out = lowerFormula(stmt, stmt.dist.name.name, scope);
+    if (!out) continue;
+    likelihoods.push(out.likelihood);
+    defaults.push(...out.defaults);
+  }
+  const created = new Set(Array.from({ length: scope.params.length - before }, (_, k) => before + k));
+  return { likelihoods, defaults, created };
+}
+
+function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope) {
+  const col = scope.columns.get(stmt.target.name);
+  if (!col || col.kind !== 'numeric') {
+    const close = suggest(stmt.target.name, [...scope.columns.keys()]);
+    return report(scope, 'E210', col ? `'${stmt.target.name}' is a factor and cannot be modelled` : `unknown column '${stmt.target.name}'`, stmt.target.span,
+      close !== undefined && !col ? `did you mean '${close}'?` : undefined);
+  }
+  const positional = stmt.dist.args.filter((a) => !a.name);
+  const named = stmt.dist.args.filter((a) => a.name);
+  if (positional.length !== 1) {
+    return report(scope, 'E220', `${family}() takes one formula`, stmt.dist.span, `e.g. ${stmt.target.name} ~ ${family}(1 + x + (1 | g))`);
+  }
+  for (const a of named) {
+    if (a.name!.name !== 'trials' || family !== 'binomial') {
+      return report(scope, 'E220', `${family}() has no argument '${a.name!.name}'`, a.name!.span, family === 'binomial' ? "binomial takes 'trials = n'" : undefined);
+    }
+  }
+  try {
+    const formula = readFormula(positional[0].value);
+    const lowerData = (e: Parameters<typeof lowerExpr>[0]): IrExpr => {
+      const ir = lowerExpr(e, scope, 'model');
+      if (!ir) throw new Silent();
+      return ir;
+    };
+    const offsets = formula.offsets.map(lowerData);
+    const trialsArg = named.find((a) => a.name!.name === 'trials');
+    const trials = trialsArg ? lowerData(trialsArg.value) : undefined;
+    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets }, scope, stmt.dist.span);
+    if (!responseFits(stmt.target, col.type, out.likelihood.dist, stmt.dist.name.span, scope)) return null;
+    return out;
+  } catch (e) {
+    if (e instanceof Silent) return null;
+    if (e instanceof FormulaError) return report(scope, 'E220', e.message, e.span, e.hint);
+    throw e;
+  }
+}
+
+/** Thrown after a diagnostic was already reported. */
+class Silent extends Error {}
+
+/**
+ * A parameters-block declaration named like a formula parameter (`sd_patient_assignment ~ HalfNormal(2)`)
+ * replaces that parameter's default prior instead of declaring a new parameter.
+ */
+export function formulaOverride(decl: ParamDecl, scope: Scope, created: ReadonlySet<number>, overridden: Set<number>): boolean {
+  const p = scope.paramIndex.get(decl.name.name);
+  if (p === undefined || !created.has(p)) return false;
+  if (decl.index || decl.constraint) {
+    report(scope, 'E207', `'${decl.name.name}' is a parameter of the formula; give it only a prior`, decl.name.span, `write ${decl.name.name} ~ Distribution(...)`);
+  }
+  overridden.add(p);
+  return true;
+}

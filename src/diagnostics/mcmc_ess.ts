@@ -1,0 +1,131 @@
+/**
+ * Effective sample size of one variable over several chains (Geyer 1992; Vehtari et al. 2021, sec. 3.2),
+ * as posterior's `.ess` computes it: FFT autocovariances per chain, the multi-chain autocorrelation
+ * rho_t = 1 - (W - mean_m acov_m(t)) / var+, Geyer's initial positive and monotone sequences, and the
+ * antithetic-friendly truncation tau = -1 + 2 sum_{t < T} rho_t + max(rho_T, 0).
+ */
+import { mean, variance } from '../math/stats.js';
+import type { Chains } from './mcmc_rank.js';
+
+/** posterior's should_return_NA: any non-finite value, or all values equal to within machine epsilon. */
+export function isDegenerate(chains: Chains): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of chains) {
+    for (const x of c) {
+      if (!Number.isFinite(x)) return true;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  return Math.abs(hi - lo) < Number.EPSILON;
+}
+
+/** In-place iterative radix-2 FFT of (re, im); the length must be a power of two. */
+function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j], re[i]];
+      [im[i], im[j]] = [im[j], im[i]];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = ((inverse ? 2 : -2) * Math.PI) / len;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const wr = Math.cos(ang * k);
+        const wi = Math.sin(ang * k);
+        const a = i + k;
+        const b = a + len / 2;
+        const xr = re[b] * wr - im[b] * wi;
+        const xi = re[b] * wi + im[b] * wr;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
+      }
+    }
+  }
+}
+
+/**
+ * Biased autocovariances acov(t) = (1/N) sum_i yc_i yc_{i+t}, t = 0..N-1, by FFT on a zero-padded copy
+ * (padding to at least 2N makes the circular correlation a linear one; any such length gives the same
+ * numbers). As posterior does, the result is rescaled so that acov(0) is exactly var(x) (N-1)/N.
+ */
+export function autocovariance(x: Float64Array): Float64Array {
+  const N = x.length;
+  const varx = variance(x);
+  if (varx === 0) return new Float64Array(N);
+  let size = 1;
+  while (size < 2 * N) size <<= 1;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  const m = mean(x);
+  for (let i = 0; i < N; i++) re[i] = x[i] - m;
+  fft(re, im, false);
+  for (let i = 0; i < size; i++) {
+    re[i] = re[i] * re[i] + im[i] * im[i];
+    im[i] = 0;
+  }
+  fft(re, im, true);
+  const out = new Float64Array(N);
+  const scale = (varx * (N - 1)) / N / re[0];
+  for (let t = 0; t < N; t++) out[t] = re[t] * scale;
+  return out;
+}
+
+/** ESS of the chains as given (split them first for split-ESS); NaN where posterior returns NA. */
+export function ess(chains: Chains): number {
+  const M = chains.length;
+  const N = chains[0].length;
+  if (N < 3 || isDegenerate(chains)) return NaN;
+  const acovMeans = new Float64Array(N);
+  for (const c of chains) {
+    const a = autocovariance(c);
+    for (let t = 0; t < N; t++) acovMeans[t] += a[t] / M;
+  }
+  const meanVar = (acovMeans[0] * N) / (N - 1);
+  let varPlus = (meanVar * (N - 1)) / N;
+  if (M > 1) varPlus += variance(Float64Array.from(chains, (c) => mean(c)));
+  const rhoAt = (t: number): number => 1 - (meanVar - acovMeans[t]) / varPlus;
+
+  // Geyer's initial positive sequence: pairs (rho_2k, rho_2k+1) while their sum stays positive.
+  const rho = new Float64Array(N);
+  let t = 0;
+  let rhoEven = 1;
+  let rhoOdd = rhoAt(1);
+  rho[0] = rhoEven;
+  rho[1] = rhoOdd;
+  while (t < N - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
+    t += 2;
+    rhoEven = rhoAt(t);
+    rhoOdd = rhoAt(t + 1);
+    if (rhoEven + rhoOdd >= 0) {
+      rho[t] = rhoEven;
+      rho[t + 1] = rhoOdd;
+    }
+  }
+  const maxT = t;
+  // Keeping a positive rho_T reduces the variance of the estimate for antithetic chains.
+  if (rhoEven > 0) rho[maxT] = rhoEven;
+
+  // Geyer's initial monotone sequence: no pair may exceed the one before it.
+  for (t = 2; t <= maxT - 2; t += 2) {
+    if (rho[t] + rho[t + 1] > rho[t - 2] + rho[t - 1]) {
+      rho[t] = (rho[t - 2] + rho[t - 1]) / 2;
+      rho[t + 1] = rho[t];
+    }
+  }
+  // R's sum(rho[1:max_t]) with max_t = 0 is rho[1] alone (1:0 is c(1, 0)); mirror it.
+  let sum = maxT === 0 ? rho[0] : 0;
+  for (let k = 0; k < maxT; k++) sum += rho[k];
+  const total = M * N;
+  // ESS is capped at S log10(S): beyond that the estimate is noise for antithetic chains.
+  const tau = Math.max(-1 + 2 * sum + rho[maxT], 1 / Math.log10(total));
+  return total / tau;
+}

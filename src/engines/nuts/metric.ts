@@ -1,0 +1,75 @@
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { InferenceError } from '../../core/errors.js';
+import type { Rng } from '../../core/rng.js';
+
+/**
+ * The Euclidean metric of the kinetic energy K(p) = p' M^-1 p / 2, held by its inverse M^-1 (which warm-up
+ * estimates as the posterior covariance). Stan's diag_e / dense_e metrics.
+ */
+export interface Metric {
+  readonly kind: 'diag' | 'dense';
+  /** M^-1: the diagonal, or the full matrix row by row. */
+  readonly inverse: Float64Array | readonly Float64Array[];
+  /** p ~ N(0, M). */
+  sampleMomentum(rng: Rng): Float64Array;
+  /** The "sharp" momentum p# = M^-1 p = dK/dp: the velocity of q. */
+  velocity(p: Float64Array): Float64Array;
+}
+
+/** p' M^-1 p / 2 given p and its velocity M^-1 p. */
+export function kineticEnergy(p: Float64Array, v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += p[i] * v[i];
+  return 0.5 * s;
+}
+
+export function diagMetric(invDiag: Float64Array): Metric {
+  const sdP = invDiag.map((v) => 1 / Math.sqrt(v));
+  return {
+    kind: 'diag',
+    inverse: invDiag,
+    sampleMomentum: (rng) => sdP.map((s) => s * rng.normal()),
+    velocity: (p) => p.map((pi, i) => pi * invDiag[i]),
+  };
+}
+
+/**
+ * Dense metric: with M^-1 = L L', p = L'^-1 z for z ~ N(0, I) has covariance (L L')^-1 = M, as Stan's
+ * dense_e_metric draws it (an upper-triangular solve, no inverse formed).
+ */
+export function denseMetric(inv: readonly Float64Array[]): Metric {
+  const d = inv.length;
+  const chol = new CholeskyDecomposition(new Matrix(inv.map((r) => Array.from(r))));
+  if (!chol.isPositiveDefinite()) throw new InferenceError('E512', 'the adapted dense metric is not positive definite');
+  const L = chol.lowerTriangularMatrix.to2DArray().map((r) => Float64Array.from(r));
+  return {
+    kind: 'dense',
+    inverse: inv,
+    sampleMomentum(rng) {
+      const z = Float64Array.from({ length: d }, () => rng.normal());
+      const p = new Float64Array(d);
+      for (let i = d - 1; i >= 0; i--) {
+        let s = z[i];
+        for (let k = i + 1; k < d; k++) s -= L[k][i] * p[k];
+        p[i] = s / L[i][i];
+      }
+      return p;
+    },
+    velocity(p) {
+      const v = new Float64Array(d);
+      for (let i = 0; i < d; i++) {
+        const row = inv[i];
+        let s = 0;
+        for (let j = 0; j < d; j++) s += row[j] * p[j];
+        v[i] = s;
+      }
+      return v;
+    },
+  };
+}
+
+/** The starting metric: unit diagonal, as in Stan. */
+export function unitMetric(dim: number, dense: boolean): Metric {
+  if (!dense) return diagMetric(new Float64Array(dim).fill(1));
+  return denseMetric(Array.from({ length: dim }, (_, i) => Float64Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0))));
+}
