@@ -3,7 +3,8 @@ import type { Program, ParamDecl, DistCall, Ident } from '../language/ast.js';
 import { suggest } from '../language/suggest.js';
 import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable } from '../data/table.js';
 import { IDENTITY, describeTransform, type Transform } from '../bijectors/transforms.js';
-import { findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
+import { DISTRIBUTION_NAMES, findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
+import { FAMILIES } from './formula/expand.js';
 import { compareRange, readConstraint, supportTransform } from './constraints.js';
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
@@ -244,6 +245,11 @@ function lowerLikelihood(target: Ident, call: DistCall, scope: Scope): IrLikelih
       close !== undefined ? `did you mean '${close}'?` : 'the left of ~ is a data column (a likelihood) or a parameter (a prior)');
   }
   if (col.kind === 'factor') return report(scope, 'E210', `'${target.name}' is a factor and cannot be modelled`, target.span);
+  if (/^[a-z]/.test(call.name.name) && !findDistribution(call.name.name)) {
+    const close = suggest(call.name.name, [...FAMILIES, ...DISTRIBUTION_NAMES]);
+    return report(scope, 'E220', `unknown family '${call.name.name}'`, call.name.span,
+      close !== undefined ? `did you mean '${close}'?` : `formula families: ${FAMILIES.join(', ')}; distributions are capitalised (Normal, Poisson, ...)`);
+  }
   const m = lowerArgs(call, scope, 'model');
   if (!m) return null;
   if (!responseFits(target, col.type, m.dist, call.name.span, scope)) return null;

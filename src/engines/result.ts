@@ -12,4 +12,18 @@ export interface EngineResult {
   readonly timings: Readonly<Record<string, number>>;
   /** For Gaussian approximations: their mean and marginal sds in theta. */
   readonly gaussian?: { readonly mean: Float64Array; readonly sd: Float64Array };
+  /**
+   * Exact point estimates, for engines that have them (marginal Laplace), so that a summary can report
+   * them without Monte Carlo error. All in theta (the unconstrained space). `theta`: the estimate
+   * (maximum of the Laplace marginal for the outer coordinates, conditional modes for the latent ones).
+   * `covariance` (dim x dim rows): the outer block is the inverse negative Hessian of the marginal, the
+   * latent block the conditional covariance (-H_uu)^-1 at the estimate, the cross blocks 0. `sd`: per
+   * coordinate, the standard error for an outer one (NaN where the Hessian is flat: a boundary or an
+   * unidentified parameter) and the conditional sd for a latent one, as lme4 reports them.
+   */
+  readonly estimates?: {
+    readonly theta: Float64Array;
+    readonly covariance: Float64Array[];
+    readonly sd: Float64Array;
+  };
 }

@@ -143,7 +143,7 @@ export interface WarmStart {
  * precision returned is the one at u-hat.
  */
 export function solveInner(ld: LogDensity, split: Split, phi: Float64Array, start: WarmStart): InnerSolution {
-  let u = Float64Array.from(start.u);
+  let u: Float64Array = Float64Array.from(start.u);
   let P = start.precision;
   let fresh = false;
   let evaluations = 0;

@@ -85,6 +85,8 @@ export interface OuterCovariance {
   readonly covariance: Float64Array[];
   /** Flat or upward-curving directions (in sd-scaled coordinates) with their scaled precision. */
   readonly flat: readonly { readonly precision: number; readonly vector: Float64Array }[];
+  /** Columns w_k = D v_k / sqrt(lambda_k): covariance = sum_k w_k w_k' (for draws). */
+  readonly factor: readonly Float64Array[];
   /** Smallest and largest eigenvalues of the scaled precision. */
   readonly extremes: readonly [number, number];
 }
@@ -100,15 +102,18 @@ export function outerCovariance(H: Float64Array[], scale: Float64Array): OuterCo
   const lmax = Math.max(...values, 0);
   const covariance = Array.from({ length: p }, () => new Float64Array(p));
   const flat: { precision: number; vector: Float64Array }[] = [];
+  const factor: Float64Array[] = [];
   values.forEach((l, k) => {
     const v = vectors[k];
     if (!(l > FLAT * lmax)) {
       flat.push({ precision: l, vector: v });
       return;
     }
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) covariance[i][j] += (v[i] * scale[i] * v[j] * scale[j]) / l;
+    const w = v.map((x, i) => (x * scale[i]) / Math.sqrt(l));
+    factor.push(w);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) covariance[i][j] += w[i] * w[j];
   });
-  return { covariance, flat, extremes: [values.length ? Math.min(...values) : NaN, lmax] };
+  return { covariance, flat, factor, extremes: [values.length ? Math.min(...values) : NaN, lmax] };
 }
 
 /** The Newton step (-H)^+ g: flat directions stay put. */

@@ -1,0 +1,53 @@
+import type { LogDensity } from '../../core/log_density.js';
+import { kineticEnergy, type Metric } from './metric.js';
+
+/** A position with its log density and gradient: what a transition carries from one iteration to the next. */
+export interface Position {
+  readonly q: Float64Array;
+  readonly logp: number;
+  readonly grad: Float64Array;
+}
+
+/** A point of phase space (Stan's ps_point) with everything the trajectory needs of it. */
+export interface PhasePoint extends Position {
+  readonly p: Float64Array;
+  /** M^-1 p. */
+  readonly v: Float64Array;
+  /** H = -log p(q) + K(p), +Infinity where the log density is not finite (Stan maps NaN to +inf). */
+  readonly H: number;
+}
+
+export function hamiltonian(logp: number, p: Float64Array, v: Float64Array): number {
+  const H = -logp + kineticEnergy(p, v);
+  return Number.isNaN(H) ? Infinity : H;
+}
+
+export function phasePoint(pos: Position, p: Float64Array, metric: Metric): PhasePoint {
+  const v = metric.velocity(p);
+  return { ...pos, p, v, H: hamiltonian(pos.logp, p, v) };
+}
+
+/** The log density and gradient at q, with a non-finite value reported as -Infinity. */
+export function evaluate(ld: LogDensity, q: Float64Array): Position {
+  const { value, grad } = ld.valueAndGrad(q);
+  return { q, logp: Number.isFinite(value) ? value : -Infinity, grad };
+}
+
+/**
+ * One leapfrog step of size eps (negative: backwards in time), Stan's expl_leapfrog: half a kick, a drift
+ * with the velocity M^-1 p, half a kick. Symplectic and reversible, so the energy error stays bounded
+ * instead of drifting; everything in float64.
+ */
+export function leapfrog(ld: LogDensity, metric: Metric, z: PhasePoint, eps: number): PhasePoint {
+  const d = z.q.length;
+  const half = 0.5 * eps;
+  const pHalf = new Float64Array(d);
+  for (let i = 0; i < d; i++) pHalf[i] = z.p[i] + half * z.grad[i];
+  const vHalf = metric.velocity(pHalf);
+  const q = new Float64Array(d);
+  for (let i = 0; i < d; i++) q[i] = z.q[i] + eps * vHalf[i];
+  const pos = evaluate(ld, q);
+  const p = new Float64Array(d);
+  for (let i = 0; i < d; i++) p[i] = pHalf[i] + half * pos.grad[i];
+  return phasePoint(pos, p, metric);
+}
