@@ -2,8 +2,10 @@ import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
 import { drawGaussian, gaussianFromPrecision, marginalSds, type Gaussian } from './gaussian.js';
-import { assemble, cholSolve, splitOf, type Split } from './marginal_inner.js';
+import { assemble, splitOf, type Split } from './marginal_inner.js';
+import { cholSolve } from './marginal_linalg.js';
 import { LaplaceMarginal } from './marginal_objective.js';
+import { startingPoint } from './marginal_start.js';
 import { maximiseMarginal, outerCovariance, type OuterCovariance, type OuterEstimate } from './marginal_outer.js';
 
 /**
@@ -22,9 +24,6 @@ export interface MarginalLaplaceOptions {
   readonly maxIterations?: number;
 }
 
-/** Scaled precision eigenvalues below this fraction of the largest: the estimate is weakly determined. */
-const NEARLY_FLAT = 1e-6;
-
 export function runMarginalLaplace(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
   // Finite differences of L need float64: a float32 density hands over its float64 twin.
   const exact = ld.float64Twin?.() ?? ld;
@@ -39,7 +38,13 @@ function run(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
   const t0 = performance.now();
   const split = splitOf(ld);
   const marginal = new LaplaceMarginal(ld, split);
-  const est = maximiseMarginal(marginal, new Float64Array(split.outer.length), opts.maxIterations ?? 1000);
+  const start = startingPoint(ld, split);
+  marginal.seed(start.u);
+  let est = maximiseMarginal(marginal, start.phi, opts.maxIterations ?? 1000);
+  if (!marginal.patternHolds(est.phi, est.point.inner)) {
+    marginal.useDense();
+    est = maximiseMarginal(marginal, est.phi, opts.maxIterations ?? 1000);
+  }
   const t1 = performance.now();
 
   const inner = est.point.inner;
@@ -48,17 +53,7 @@ function run(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
   const latent = gaussianFromPrecision(inner.u, inner.precision, latentNames);
   const estimates = pointEstimates(split, est, outer, latent, inner.chol);
 
-  // phi ~ N(phi-hat, (-H)^-1) and, independently, u ~ N(u-hat(phi-hat), (-H_uu)^-1): this ignores how
-  // u-hat moves with phi, as lme4's conditional sds do, so u's spread is slightly understated.
-  const rng = opts.rng.child('marginal-laplace-draws');
-  const draws = Array.from({ length: opts.draws }, () => {
-    const phi = Float64Array.from(est.phi);
-    for (const w of outer.factor) {
-      const z = rng.normal();
-      for (let i = 0; i < phi.length; i++) phi[i] += z * w[i];
-    }
-    return assemble(split, phi, drawGaussian(latent, rng).theta);
-  });
+  const draws = drawMarginal(split, est.phi, outer, latent, opts.rng.child('marginal-laplace-draws'), opts.draws);
   const t2 = performance.now();
 
   const scaledGrad = est.grad.reduce((m, g, i) => Math.max(m, Math.abs(g) * est.scale[i]), 0);
@@ -69,12 +64,13 @@ function run(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
       logLik: est.point.value + ld.constant,
       outerDim: split.outer.length,
       latentDim: split.latent.length,
+      latentHessianGroups: marginal.hessianGroups,
       optimizerIterations: est.lbfgs.iterations,
       optimizerReason: est.lbfgs.reason,
       newtonPolishSteps: est.newtonSteps,
       gradNormAtMode: est.grad.reduce((m, g) => Math.max(m, Math.abs(g)), 0),
       scaledGradNormAtMode: scaledGrad,
-      hessianConditionScaled: outer.extremes[1] / outer.extremes[0],
+      hessianConditionScaled: outer.flat.length > 0 ? Infinity : outer.extremes[1] / outer.extremes[0],
       marginalEvaluations: marginal.evaluations,
       gradientEvaluations: marginal.gradientEvaluations,
       innerNewtonSteps: marginal.newtonSteps,
@@ -86,6 +82,22 @@ function run(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
     gaussian: { mean: estimates.theta, sd: estimates.sd },
     estimates,
   };
+}
+
+/**
+ * phi ~ N(phi-hat, (-H)^-1) and, independently, u ~ N(u-hat(phi-hat), (-H_uu)^-1). This ignores how
+ * u-hat moves with phi, as lme4's conditional sds do, so u's spread is slightly understated and
+ * the draws carry no correlation between the fixed effects and the random effects.
+ */
+function drawMarginal(split: Split, phiHat: Float64Array, outer: OuterCovariance, latent: Gaussian, rng: Rng, n: number): Float64Array[] {
+  return Array.from({ length: n }, () => {
+    const phi = Float64Array.from(phiHat);
+    for (const w of outer.factor) {
+      const z = rng.normal();
+      for (let i = 0; i < phi.length; i++) phi[i] += z * w[i];
+    }
+    return assemble(split, phi, drawGaussian(latent, rng).theta);
+  });
 }
 
 /** The exact point values and sds: outer block (-H)^-1, latent block (-H_uu)^-1, no cross terms. */
@@ -116,14 +128,9 @@ function warningsFor(ld: LogDensity, split: Split, est: OuterEstimate, outer: Ou
   const warnings: string[] = [];
   const name = (v: Float64Array): string => `'${ld.thetaNames[split.outer[dominant(v)]]}'`;
   for (const f of outer.flat) {
-    warnings.push(`the Hessian of the Laplace marginal is not negative definite at the estimate (scaled curvature ${(-f.precision).toExponential(2)} ` +
-      `along a direction mostly of ${name(f.vector)}): a boundary estimate (e.g. a variance at 0) or an unidentified parameter; ` +
-      'its standard error is not reported and the draws do not vary along it');
-  }
-  const [lmin, lmax] = outer.extremes;
-  if (outer.flat.length === 0 && lmin < NEARLY_FLAT * lmax) {
-    warnings.push(`the Hessian of the Laplace marginal is nearly singular at the estimate (condition ${(lmax / lmin).toExponential(2)} in sd units): ` +
-      'an estimate near a boundary (e.g. a variance near 0) or weakly identified; its standard errors are unreliable');
+    warnings.push('the Hessian of the Laplace marginal is not negative definite at the estimate ' +
+      `(curvature ${(-f.precision).toExponential(2)} in sd units, flat to within its finite-difference noise, along a direction mostly of ${name(f.vector)}): ` +
+      'a boundary estimate (e.g. a variance at 0) or an unidentified parameter; its standard error is not reported (NaN) and the draws do not vary along it');
   }
   if (scaledGrad > 1e-3) {
     warnings.push(`the optimizer stopped (${est.lbfgs.reason}) with a gradient of ${scaledGrad.toExponential(2)} (in sd units): the estimate may be inaccurate`);

@@ -1,5 +1,6 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { LogDensity } from '../../core/log_density.js';
+import { cholesky, cholSolve, dampedCholesky, dot, infNorm, logDetOf } from './marginal_linalg.js';
+import type { Coloring } from './marginal_sparsity.js';
 
 /**
  * The inner problem of the marginal Laplace approximation: for fixed outer parameters phi, the
@@ -22,8 +23,8 @@ export function splitOf(ld: LogDensity): Split {
 
 export function assemble(split: Split, phi: Float64Array, u: Float64Array): Float64Array {
   const theta = new Float64Array(split.dim);
-  split.outer.forEach((i, k) => (theta[i] = phi[k]));
-  split.latent.forEach((i, k) => (theta[i] = u[k]));
+  for (let k = 0; k < phi.length; k++) theta[split.outer[k]] = phi[k];
+  for (let k = 0; k < u.length; k++) theta[split.latent[k]] = u[k];
   return theta;
 }
 
@@ -47,8 +48,8 @@ export interface InnerSolution {
 /**
  * Newton steps stop when the step inf-norm is below this. L's error from an unconverged u is first
  * order in the step through log det(-H_uu(u)) (d log det / du = tr(P^-1 dP/du), O(1) for log links),
- * and the outer finite differences divide L by steps near 1e-4: 1e-11 keeps that noise near 1e-7 in
- * the gradient. Newton converges quadratically, so the tolerance costs at most one more step; the
+ * and the outer finite differences divide L by steps of 1e-3 conditional sd (~1e-4 for ZEB2): 1e-11
+ * keeps that noise near 1e-7 in the gradient. Newton converges quadratically, so the tolerance costs at most one more step; the
  * float64 floor is |gradient rounding| / curvature, near 1e-14 for ZEB2.
  */
 const STEP_TOL = 1e-11;
@@ -60,80 +61,65 @@ const MAX_STEPS = 100;
  */
 const H_REL = 1e-4;
 
-/** Fresh value, u-gradient and precision at (phi, u): 1 + 2|u| gradients in one batch. */
-function curvatureAt(ld: LogDensity, split: Split, phi: Float64Array, u: Float64Array, scale: Float64Array):
-  { value: number; gradU: Float64Array; precision: Float64Array[] } {
+/** What an inner solve needs besides phi: the density, the split and how to difference the u-Hessian. */
+export interface InnerProblem {
+  readonly ld: LogDensity;
+  readonly split: Split;
+  /** Columns of H_uu differenced together (see marginal_sparsity.ts); dense until the pattern is known. */
+  coloring: Coloring;
+}
+
+/**
+ * Fresh value, u-gradient and precision at (phi, u): 1 + 2 x (number of column groups) gradients in
+ * one batch (1 + 2|u| when dense). Column j of the differences is read only on its pattern's rows.
+ */
+function curvatureAt(problem: InnerProblem, phi: Float64Array, u: Float64Array, scale: Float64Array):
+  { value: number; gradU: Float64Array; precision: Float64Array[]; evaluations: number } {
+  const { ld, split, coloring } = problem;
   const q = u.length;
   const centre = assemble(split, phi, u);
   const points = [centre];
   const steps = Float64Array.from(scale, (s) => H_REL * Math.min(s, 1));
-  for (let j = 0; j < q; j++) {
+  for (const group of coloring.groups) {
     for (const sign of [1, -1]) {
       const p = Float64Array.from(centre);
-      p[split.latent[j]] += sign * steps[j];
+      for (const j of group) p[split.latent[j]] += sign * steps[j];
       points.push(p);
     }
   }
   const out = ld.valueAndGradBatch(points);
   const precision = Array.from({ length: q }, () => new Float64Array(q));
-  for (let j = 0; j < q; j++) {
-    const gp = out[1 + 2 * j].grad;
-    const gm = out[2 + 2 * j].grad;
-    for (let i = 0; i < q; i++) precision[i][j] = -(gp[split.latent[i]] - gm[split.latent[i]]) / (2 * steps[j]);
-  }
+  coloring.groups.forEach((group, g) => {
+    const gp = out[1 + 2 * g].grad;
+    const gm = out[2 + 2 * g].grad;
+    for (const j of group) {
+      for (const i of coloring.rows[j]) precision[i][j] = -(gp[split.latent[i]] - gm[split.latent[i]]) / (2 * steps[j]);
+    }
+  });
   for (let i = 0; i < q; i++) {
     for (let j = 0; j < i; j++) precision[i][j] = precision[j][i] = 0.5 * (precision[i][j] + precision[j][i]);
   }
-  return { value: out[0].value, gradU: restrict(out[0].grad, split.latent), precision };
+  return { value: out[0].value, gradU: restrict(out[0].grad, split.latent), precision, evaluations: points.length };
+}
+
+/** The precision at (phi, u) differenced with `coloring` (the dense one checks a sparse pattern), steps scaled by `reference`. */
+export function precisionAt(problem: InnerProblem, phi: Float64Array, u: Float64Array, reference: Float64Array[], coloring: Coloring): Float64Array[] {
+  const scale = Float64Array.from(reference, (r, j) => 1 / Math.sqrt(Math.max(r[j], 1e-300)));
+  return curvatureAt({ ...problem, coloring }, phi, u, scale).precision;
 }
 
 function restrict(grad: Float64Array, idx: readonly number[]): Float64Array {
-  return Float64Array.from(idx, (i) => grad[i]);
-}
-
-const infNorm = (v: Float64Array): number => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, x, i) => s + x * b[i], 0);
-
-/** Lower Cholesky factor of a symmetric matrix, or null when it is not positive definite. */
-export function choleskyOf(P: Float64Array[]): Float64Array[] | null {
-  if (P.length === 0) return [];
-  const chol = new CholeskyDecomposition(new Matrix(P.map((r) => Array.from(r))));
-  if (!chol.isPositiveDefinite()) return null;
-  const L = chol.lowerTriangularMatrix;
-  return Array.from({ length: P.length }, (_, i) => Float64Array.from(L.getRow(i)));
-}
-
-/** Solves L L' x = b. */
-export function cholSolve(L: Float64Array[], b: Float64Array): Float64Array {
-  const n = b.length;
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i][k] * y[k];
-    y[i] = s / L[i][i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= L[k][i] * y[k];
-    y[i] = s / L[i][i];
-  }
-  return y;
-}
-
-/** The Newton step P^-1 g, damped by lambda I (Levenberg) while P is not positive definite (far from the mode). */
-function newtonStep(P: Float64Array[], g: Float64Array): Float64Array {
-  const scale = Math.max(1e-8, ...P.map((r, i) => Math.abs(r[i])));
-  for (let lambda = 0; lambda <= 1e8 * scale; lambda = lambda === 0 ? 1e-8 * scale : lambda * 10) {
-    const L = choleskyOf(P.map((r, i) => r.map((v, j) => v + (i === j ? lambda : 0))));
-    if (L) return cholSolve(L, g);
-  }
-  return g.map((v) => v / scale);
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = grad[idx[k]];
+  return out;
 }
 
 /** Where an inner solve starts: the previous solution's u and precision (stale, but close). */
 export interface WarmStart {
   readonly u: Float64Array;
   readonly precision?: Float64Array[];
+  /** Cholesky factor of `precision` (positive definite), reused for the chord steps. */
+  readonly chol?: Float64Array[];
 }
 
 /**
@@ -142,31 +128,37 @@ export interface WarmStart {
  * between nearby phi); it is recomputed when progress slows, and always at the end, so that the
  * precision returned is the one at u-hat.
  */
-export function solveInner(ld: LogDensity, split: Split, phi: Float64Array, start: WarmStart): InnerSolution {
+export function solveInner(problem: InnerProblem, phi: Float64Array, start: WarmStart): InnerSolution {
+  const { ld, split } = problem;
   let u: Float64Array = Float64Array.from(start.u);
   let P = start.precision;
+  let factor = P ? (start.chol && start.chol.length === P.length ? start.chol : dampedCholesky(P)) : undefined;
   let fresh = false;
-  let evaluations = 0;
-  const scale = Float64Array.from(u, (_, j) => (P ? 1 / Math.sqrt(Math.max(P[j][j], 1e-300)) : 1));
+  let evaluations = 1;
+  const scale = new Float64Array(u.length).fill(1);
+  const setScale = (M: Float64Array[]): void => M.forEach((r, j) => (scale[j] = 1 / Math.sqrt(Math.max(r[j], 1e-300))));
+  if (P) setScale(P);
   const first = ld.valueAndGrad(assemble(split, phi, u));
-  evaluations++;
   let value = first.value;
   let g = restrict(first.grad, split.latent);
   let steps = 0;
   let converged = false;
   let lastFreshStep = Infinity;
   for (let iter = 0; iter < MAX_STEPS && Number.isFinite(value); iter++) {
-    if (!P) {
-      const c = curvatureAt(ld, split, phi, u, scale);
-      evaluations += 1 + 2 * u.length;
+    if (!P || !factor) {
+      const c = curvatureAt(problem, phi, u, scale);
+      evaluations += c.evaluations;
       ({ value, precision: P } = c);
       g = c.gradU;
+      factor = dampedCholesky(P);
       fresh = true;
-      P.forEach((r, j) => (scale[j] = 1 / Math.sqrt(Math.max(r[j], 1e-300))));
+      setScale(P);
     }
-    const step = newtonStep(P, g);
+    const step = cholSolve(factor, g);
     const size = infNorm(step);
-    if (size <= STEP_TOL) {
+    if (size <= STEP_TOL || (fresh && size < 1e-8 && size > 0.5 * lastFreshStep)) {
+      // Converged, or at the float64 floor (quadratic convergence has stopped: the steps are the
+      // rounding of the gradient). Either is final only on a precision computed here.
       if (fresh) {
         converged = true;
         break;
@@ -174,18 +166,11 @@ export function solveInner(ld: LogDensity, split: Split, phi: Float64Array, star
       P = undefined;
       continue;
     }
-    if (fresh) {
-      // Quadratic convergence has stopped: the steps are float64 rounding of the gradient (the floor).
-      if (size < 1e-8 && size > 0.5 * lastFreshStep) {
-        converged = true;
-        break;
-      }
-      lastFreshStep = size;
-    }
+    if (fresh) lastFreshStep = size;
     const next = lineSearch(ld, split, phi, u, value, g, step);
     evaluations += next.evaluations;
     if (!next.accepted) {
-      // At the float64 floor (no step improves f or the gradient), or a stale precision misleads.
+      // No step improves f or the gradient: at the floor, or a stale precision misleads.
       if (fresh) break;
       P = undefined;
       continue;
@@ -198,14 +183,13 @@ export function solveInner(ld: LogDensity, split: Split, phi: Float64Array, star
     if (shrink > 1e-2) P = undefined;
   }
   if (!fresh) {
-    const c = curvatureAt(ld, split, phi, u, scale);
-    evaluations += 1 + 2 * u.length;
+    const c = curvatureAt(problem, phi, u, scale);
+    evaluations += c.evaluations;
     ({ value, precision: P } = c);
   }
   const precision = P ?? [];
-  const chol = choleskyOf(precision);
-  let logDet = -Infinity;
-  if (chol) logDet = 2 * chol.reduce((s, r, i) => s + Math.log(r[i]), 0);
+  const chol = cholesky(precision);
+  const logDet = chol ? logDetOf(chol) : -Infinity;
   return { u, value, precision, logDet, chol: chol ?? [], newtonSteps: steps, gradientEvaluations: evaluations, converged };
 }
 
@@ -219,7 +203,8 @@ function lineSearch(ld: LogDensity, split: Split, phi: Float64Array, u: Float64A
   const resolution = 1e-13 * (1 + Math.abs(value));
   let evaluations = 0;
   for (let t = 1; t > 1e-10; t /= 2) {
-    const trial = u.map((v, j) => v + t * step[j]);
+    const trial = new Float64Array(u.length);
+    for (let j = 0; j < u.length; j++) trial[j] = u[j] + t * step[j];
     const r = ld.valueAndGrad(assemble(split, phi, trial));
     evaluations++;
     if (!Number.isFinite(r.value)) continue;

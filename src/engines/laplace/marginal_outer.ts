@@ -10,7 +10,7 @@ export interface OuterEstimate {
   readonly point: MarginalPoint;
   /** Central-difference gradient of L at phi. */
   readonly grad: Float64Array;
-  /** Hessian of L (second differences), at the L-BFGS estimate before the Newton polish. */
+  /** Hessian of L (second differences), at the L-BFGS estimate (at phi if the Newton polish moved far). */
   readonly hessian: Float64Array[];
   readonly scale: Float64Array;
   readonly lbfgs: LbfgsResult;
@@ -37,7 +37,7 @@ export function maximiseMarginal(marginal: LaplaceMarginal, phi0: Float64Array, 
     const step = newtonStep(hessian, current.grad, current.scale);
     // In units of the conditional sds (no larger than the standard errors).
     const relative = step.reduce((m, v, i) => Math.max(m, Math.abs(v) / current.scale[i]), 0);
-    if (!(relative > 1e-6)) break;
+    if (!(relative > 1e-5)) break;
     const next = Float64Array.from(phi, (v, i) => v + step[i]);
     const trial = marginal.valueAndGrad(next);
     if (!(trial.value >= current.value - 1e-9 * (1 + Math.abs(current.value)))) break;
@@ -67,10 +67,11 @@ function runLbfgs(marginal: LaplaceMarginal, phi0: Float64Array, maxIterations: 
 
 /**
  * Eigenvalues of the sd-scaled precision D (-H) D (D = the conditional sds, so that its diagonal is
- * near 1 whatever the units) at or below this fraction of the largest are flat: (-H) is not
- * positive definite there, to within the finite-difference noise of H (about 1e-5 in these units).
+ * near 1 whatever the units) at or below this fraction of the largest are flat: the second
+ * differences resolve curvature to about 1e-5 in these units, so below 1e-6 the sign is noise. A
+ * variance at its boundary lands here (its curvature in log sd vanishes with the sd).
  */
-const FLAT = 1e-8;
+const FLAT = 1e-6;
 
 /** Eigenpairs of D (-H) D (ascending). */
 function scaledEigen(H: Float64Array[], scale: Float64Array): { values: number[]; vectors: Float64Array[] } {
@@ -113,7 +114,7 @@ export function outerCovariance(H: Float64Array[], scale: Float64Array): OuterCo
     factor.push(w);
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) covariance[i][j] += w[i] * w[j];
   });
-  return { covariance, flat, factor, extremes: [values.length ? Math.min(...values) : NaN, lmax] };
+  return { covariance, flat, factor, extremes: [Math.min(...values), lmax] };
 }
 
 /** The Newton step (-H)^+ g: flat directions stay put. */
