@@ -16,7 +16,8 @@ export function markLatent(ir: ModelIR): ModelIR {
     return t.dist.name === 'Normal' && t.args[0].op === 'const' && t.args[0].value === 0 && dependsOnParams(t.args[1]);
   };
   const first = ir.params.map(candidate);
-  const latent = ir.params.map((_, i) => first[i] && ![...paramsOf(termsOf(i)[0].args[1])].some((q) => first[q]));
+  // The formula expander marks the standardised effects of correlated terms (z ~ Normal(0, 1)) itself.
+  const latent = ir.params.map((p, i) => p.latent === true || (first[i] && ![...paramsOf(termsOf(i)[0].args[1])].some((q) => first[q])));
   if (!latent.some(Boolean)) return ir;
   return { ...ir, params: ir.params.map((p, i) => (latent[i] ? { ...p, latent: true } : p)) };
 }

@@ -42,7 +42,7 @@ class Expander {
   readonly defaults: IrPrior[] = [];
   constructor(private readonly ctx: FormulaContext) {}
 
-  param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform }): number {
+  param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform; latent?: boolean }): number {
     if (this.ctx.paramIndex.has(name) || this.ctx.columns.has(name)) throw new FormulaError(`the formula needs a parameter '${name}', but that name is taken`, span);
     const offset = this.ctx.params.reduce((n, p) => n + p.size, 0);
     const size = o.factor ? o.factor.levels.length : o.size ?? 1;
@@ -50,6 +50,7 @@ class Expander {
       name, size, offset, span, transform: o.transform ?? IDENTITY,
       ...(o.factor && { factor: o.factor.name, levels: o.factor.levels }),
       ...(o.elementNames && { elementNames: o.elementNames }),
+      ...(o.latent && { latent: true }),
     };
     this.ctx.paramIndex.set(name, this.ctx.params.length);
     this.ctx.params.push(p);
@@ -135,7 +136,7 @@ class Expander {
       if (r.correlated && labels.length === 2) {
         // Non-centred: u = diag(sd) L z with z ~ N(0, 1) and L the Cholesky factor of [[1, r], [r, 1]].
         const zs = labels.map((l, k) => {
-          const p = this.param(`z_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l).map((n) => `z:${n}`) });
+          const p = this.param(`z_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l).map((n) => `z:${n}`), latent: true });
           this.prior(p, 'Normal', [c(0), c(1)]);
           return { op: 'gather', param: p, factor: group.name } as IrExpr;
         });
