@@ -9,6 +9,8 @@ export interface EndToEndTiming {
   readonly seconds: number;
   readonly runs: number;
   readonly all: readonly number[];
+  /** Whether a discarded warm-up run came first. */
+  readonly warmedUp: boolean;
 }
 
 export const CLI = 'bin/ppl.js';
@@ -17,19 +19,38 @@ export function inferArgs(model: string, engine: string, backend: 'auto' | 'tfjs
   return [CLI, 'infer', model, '--engine', engine, ...(backend === 'auto' ? [] : ['--backend', backend])];
 }
 
-/** Above this many seconds for the warm-up run, one more run is all the time budget allows. */
-const SLOW_RUN_SECONDS = 20;
+export interface RunPolicy {
+  /** Runs kept after the warm-up when a run is quick. */
+  readonly runs: number;
+  /** A first run longer than this (seconds) is slow: it is kept, not discarded as a warm-up. */
+  readonly slowSeconds: number;
+  /** A slow configuration gets more runs (up to `runs`) only while its total stays under this (seconds). */
+  readonly slowBudgetSeconds: number;
+}
+
+export const DEFAULT_POLICY: RunPolicy = { runs: 5, slowSeconds: 5, slowBudgetSeconds: 25 };
 
 /**
- * Median of `runs` runs after one warm-up (the warm-up fills the file cache and is discarded). An
- * engine slow enough to break the bench's time budget (a sampler, later) is timed once more only.
+ * Median of `policy.runs` runs after one discarded warm-up (which fills the file cache and the OS's
+ * caches of node and the bundle). A slow configuration (a sampler: 10-20 s a run) would break the
+ * bench's five minutes that way, so its first run is kept and more follow only within a budget.
  */
-export async function timeInfer(root: string, model: string, engine: string, backend: 'auto' | 'tfjs', runs: number, warmup = 1): Promise<EndToEndTiming> {
+export async function timeInfer(root: string, model: string, engine: string, backend: 'auto' | 'tfjs', policy: RunPolicy = DEFAULT_POLICY): Promise<EndToEndTiming> {
   const args = inferArgs(model, engine, backend);
-  let warmSeconds = 0;
-  for (let i = 0; i < warmup; i++) warmSeconds = (await timeNodeProcess(args, root)) / 1000;
-  const n = warmSeconds > SLOW_RUN_SECONDS ? 1 : runs;
-  const all: number[] = [];
-  for (let i = 0; i < n; i++) all.push((await timeNodeProcess(args, root)) / 1000);
-  return { engine, model, backend, seconds: median(all), runs: n, all };
+  const run = async (): Promise<number> => (await timeNodeProcess(args, root)) / 1000;
+  const first = await run();
+  const slow = first > policy.slowSeconds;
+  const all: number[] = slow ? [first] : [];
+  while (all.length < policy.runs) {
+    const spent = all.reduce((a, b) => a + b, 0);
+    if (slow && spent + first > policy.slowBudgetSeconds) break;
+    all.push(await run());
+  }
+  return { engine, model, backend, seconds: median(all), runs: all.length, all, warmedUp: !slow };
+}
+
+/** One run, no warm-up (for a configuration measured once, after others have warmed the caches). */
+export async function timeInferOnce(root: string, model: string, engine: string, backend: 'auto' | 'tfjs'): Promise<EndToEndTiming> {
+  const seconds = (await timeNodeProcess(inferArgs(model, engine, backend), root)) / 1000;
+  return { engine, model, backend, seconds, runs: 1, all: [seconds], warmedUp: false };
 }

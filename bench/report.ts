@@ -37,7 +37,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 export function endToEndTable(rows: readonly EndToEndTiming[]): string {
   return markdownTable(['command', 'runs', 'median (s)', 'each run (s)'], rows.map((r) => [
     `\`ppl infer ${r.model} --engine ${r.engine}${r.backend === 'auto' ? '' : ` --backend ${r.backend}`}\``,
-    String(r.runs), secs(r.seconds), r.all.map(secs).join(', '),
+    `${r.runs}${r.warmedUp ? ' + warm-up' : ''}`, secs(r.seconds), r.all.map(secs).join(', '),
   ]), ['l', 'r', 'r', 'l']);
 }
 
@@ -76,7 +76,7 @@ function machineLines(r: BenchResults): string[] {
   const m = r.machine;
   const lines = [
     `- date: ${m.date}`, `- node: ${m.node}`, `- CPU: ${m.cpu}, ${m.cores} cores`,
-    `- the whole bench took ${secs(r.totalSeconds)} s`,
+    `- the measurements took ${secs(r.totalSeconds)} s (after \`npm run build\`, which \`npm run bench\` runs first)`,
   ];
   const i = r.interference;
   if (i) {

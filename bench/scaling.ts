@@ -2,10 +2,10 @@ import { loadModel } from '../src/io/load_model.js';
 import { emitJs } from '../src/compiler/js/emit.js';
 import { initTfjs } from '../src/compiler/tfjs/backend.js';
 import { emitTfjs } from '../src/compiler/tfjs/emit.js';
-import { timeInfer } from './end_to_end.js';
+import { DEFAULT_POLICY, timeInfer } from './end_to_end.js';
 import { nearPosterior, timePoints } from './log_density.js';
 import type { SimulatedModel } from './simulate.js';
-import { timeRuns } from './timing.js';
+import { runNode, timeRuns } from './timing.js';
 
 /** The measured columns of the scaling table, in their order. */
 export const SCALING_COLUMNS = [
@@ -21,19 +21,20 @@ export type ScalingKey = (typeof SCALING_COLUMNS)[number]['key'];
 
 export type ScalingRow = { readonly rows: number; readonly cells: number; readonly fileMB: number } & Record<ScalingKey, number>;
 
+/** What one fresh process measures of a simulated size (bench/scaling_worker.ts prints it as JSON). */
+export type InProcessTimings = Pick<ScalingRow, 'cells' | 'loadS' | 'tfjsBuildS' | 'tfjsK1Ms' | 'tfjsK16Ms' | 'jsRowMs'>;
+
 /**
- * One simulated size: `ppl infer` from process start (median of `runs` after a warm-up), reading and
- * compiling in this process (file -> checked, lowered, reduced model and its log density; median of 3
+ * Reading and compiling (file -> checked, lowered, reduced model and its log density; median of 3
  * after a warm-up), building the row-wise tfjs graph, and the row-wise log density's value+gradient.
  */
-export async function measureSize(root: string, sim: SimulatedModel, runs: number): Promise<ScalingRow> {
-  const infer = await timeInfer(root, sim.modelPath, 'laplace', 'auto', runs);
+export async function measureInProcess(modelPath: string): Promise<InProcessTimings> {
   const load = async (): Promise<void> => {
-    const ld = await loadModel(sim.modelPath).logDensity();
+    const ld = await loadModel(modelPath).logDensity();
     ld.dispose();
   };
   const loadS = (await timeRuns(load, 3, 1)).ms / 1000;
-  const model = loadModel(sim.modelPath);
+  const model = loadModel(modelPath);
   await initTfjs();
   const t0 = performance.now();
   const rowTf = emitTfjs(model.rowwiseIr);
@@ -52,7 +53,20 @@ export async function measureSize(root: string, sim: SimulatedModel, runs: numbe
   const rowJs = emitJs(model.rowwiseIr);
   const jsRowMs = timePoints(rowJs, theta, 1, opts).msPerPoint;
   rowJs.dispose();
-  return { rows: sim.rows, cells: model.ir.data.nRows, fileMB: sim.bytes / 1e6, inferS: infer.seconds, loadS, tfjsBuildS, tfjsK1Ms, tfjsK16Ms, jsRowMs };
+  return { cells: model.ir.data.nRows, loadS, tfjsBuildS, tfjsK1Ms, tfjsK16Ms, jsRowMs };
+}
+
+export const WORKER = 'bench/scaling_worker.ts';
+
+/**
+ * One simulated size: `ppl infer` from process start (see timeInfer), then the in-process timings in
+ * a fresh Node process, so that no size inherits another's heap, garbage or tfjs memory.
+ */
+export async function measureSize(root: string, sim: SimulatedModel, runs: number): Promise<ScalingRow> {
+  const infer = await timeInfer(root, sim.modelPath, 'laplace', 'auto', { ...DEFAULT_POLICY, runs });
+  const { stdout } = await runNode(['--import', 'tsx', WORKER, sim.modelPath], root);
+  const inProcess = JSON.parse(stdout.trim().split('\n').at(-1)!) as InProcessTimings;
+  return { rows: sim.rows, fileMB: sim.bytes / 1e6, inferS: infer.seconds, ...inProcess };
 }
 
 export interface Growth {

@@ -70,23 +70,29 @@ export async function timeRuns(fn: () => unknown, runs: number, warmup = 0): Pro
 
 /**
  * Runs `node args...` and resolves with its wall time in milliseconds, from just before the spawn to
- * the exit: what a user waits for, Node's start-up included. Output is collected (and dropped); a
- * non-zero exit rejects with the tail of stderr.
+ * the exit (what a user waits for, Node's start-up included), and its stdout. A non-zero exit rejects
+ * with the tail of stderr.
  */
-export function timeNodeProcess(args: readonly string[], cwd: string): Promise<number> {
+export function runNode(args: readonly string[], cwd: string): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.resume();
+    child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => {
       stderr = (stderr + b.toString()).slice(-4000);
     });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t0;
-      if (code === 0) resolve(ms);
+      if (code === 0) resolve({ ms, stdout: Buffer.concat(out).toString() });
       else reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`));
     });
   });
+}
+
+/** Wall milliseconds of `node args...` (see runNode). */
+export async function timeNodeProcess(args: readonly string[], cwd: string): Promise<number> {
+  return (await runNode(args, cwd)).ms;
 }

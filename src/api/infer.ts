@@ -4,6 +4,7 @@ import { ENGINE_RUNNERS, ENGINES, type EngineName } from './engines.js';
 import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
 import { splitValues } from '../compiler/layout.js';
+import { withEstimates } from '../results/estimates.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
 import type { BackendName } from './backend_choice.js';
@@ -18,25 +19,96 @@ export interface InferOptions {
   readonly backend?: BackendName;
   /** Engine-specific settings (see each engine's options in docs/engines.md). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** K fits with seeds seed..seed+K-1, pooled, with the run-to-run sd of every mean (default 1). */
+  readonly runs?: number;
 }
 
-export interface Fit {
-  readonly engine: EngineName;
-  readonly settings: { readonly seed: number; readonly draws: number; readonly psis: boolean; readonly backend: string; readonly backendChoice: string };
-  /** Constrained parameters then generated quantities, one name per column of `draws`. */
-  readonly names: readonly string[];
-  readonly draws: readonly Float64Array[];
-  readonly weights?: Float64Array;
+/** One of K runs (--runs K): its seed, its own summary and what its engine reported. */
+export interface RunRecord {
+  readonly seed: number;
   readonly summary: readonly SummaryRow[];
   readonly diagnostics: EngineResult['diagnostics'];
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
 }
 
+/** A summary row; with several runs, `runSd` is the sd of the K runs' means of the quantity. */
+export type FitSummaryRow = SummaryRow & { readonly runSd?: number };
+
+export interface Fit {
+  readonly engine: EngineName;
+  readonly settings: { readonly seed: number; readonly draws: number; readonly psis: boolean; readonly backend: string; readonly backendChoice: string; readonly runs: number };
+  /** Constrained parameters then generated quantities, one name per column of `draws`. */
+  readonly names: readonly string[];
+  /** With several runs: every run's draws, run after run (each run carries weight 1 / K). */
+  readonly draws: readonly Float64Array[];
+  readonly weights?: Float64Array;
+  readonly summary: readonly FitSummaryRow[];
+  readonly diagnostics: EngineResult['diagnostics'];
+  readonly warnings: readonly string[];
+  readonly timings: Readonly<Record<string, number>>;
+  /** With runs > 1: each run, seeds seed, seed + 1, ..., seed + K - 1. */
+  readonly runs?: readonly RunRecord[];
+}
+
 export const DEFAULT_SEED = 1;
 export const DEFAULT_DRAWS = 4000;
+/** Run-to-run sd of a mean, in posterior sds, above which --runs flags the quantity (the issue's 0.1). */
+export const RUN_SPREAD_LIMIT = 0.1;
 
-/** Runs an engine on a compiled model and maps its draws to named, constrained quantities. */
+interface OneRun {
+  readonly seed: number;
+  readonly result: EngineResult;
+  readonly draws: Float64Array[];
+  readonly summary: SummaryRow[];
+}
+
+/** Each run weighs 1 / K in the pooled draws; unweighted runs spread it evenly over their draws. */
+function pooledWeights(runs: readonly OneRun[]): Float64Array | undefined {
+  if (runs.every((r) => r.result.weights === undefined)) return undefined;
+  return Float64Array.from(runs.flatMap((r) => {
+    const w = r.result.weights ?? new Float64Array(r.draws.length).fill(1);
+    const total = w.reduce((a, b) => a + b, 0);
+    return Array.from(w, (x) => x / total / runs.length);
+  }));
+}
+
+/** Warnings of all runs, each kind once (numbers aside), with how many runs gave it. */
+function mergeWarnings(runs: readonly OneRun[]): string[] {
+  const kinds = new Map<string, { text: string; seed: number; count: number }>();
+  for (const r of runs) {
+    for (const w of r.result.warnings) {
+      const key = w.replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '#');
+      const k = kinds.get(key) ?? { text: w, seed: r.seed, count: 0 };
+      kinds.set(key, { ...k, count: k.count + 1 });
+    }
+  }
+  return [...kinds.values()].map((k) => `${k.text} (${k.count} of ${runs.length} runs; numbers from seed ${k.seed})`);
+}
+
+/** Pools K runs: one summary of all draws, each row with the sd of the runs' means, and a warning for the unstable ones. */
+function combineRuns(names: readonly string[], runs: readonly OneRun[]): Pick<Fit, 'draws' | 'weights' | 'summary' | 'warnings'> & { maxRunSd: number } {
+  const draws = runs.flatMap((r) => r.draws);
+  const weights = pooledWeights(runs);
+  const chains = runs[0].result.chains;
+  const pooled = summarizeDraws(names, draws, weights, chains === undefined ? undefined : chains * runs.length);
+  const summary = pooled.map((row, j) => {
+    const means = runs.map((r) => r.summary[j].mean);
+    const m = means.reduce((a, b) => a + b, 0) / means.length;
+    return { ...row, runSd: Math.sqrt(means.reduce((a, b) => a + (b - m) ** 2, 0) / (means.length - 1)) };
+  });
+  const ratio = (r: FitSummaryRow): number => (r.runSd ?? 0) / r.sd;
+  const flagged = summary.filter((r) => ratio(r) > RUN_SPREAD_LIMIT).sort((a, b) => ratio(b) - ratio(a));
+  const warnings = mergeWarnings(runs);
+  if (flagged.length > 0) {
+    warnings.push(`across ${runs.length} runs (seeds ${runs[0].seed}-${runs[runs.length - 1].seed}) the means of ${flagged.length} quantities ` +
+      `vary by more than ${RUN_SPREAD_LIMIT} posterior sd: ${flagged.slice(0, 5).map((r) => `${r.name} (${ratio(r).toFixed(2)} sd)`).join(', ')}` +
+      `${flagged.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`);
+  }
+  return { draws, weights, summary, warnings, maxRunSd: Math.max(...summary.map(ratio)) };
+}
+
+/** Runs an engine on a compiled model (K times with runs = K) and maps its draws to named, constrained quantities. */
 export async function infer(model: Model, options: InferOptions = {}): Promise<Fit> {
   const engine = options.engine ?? 'laplace';
   if (!(ENGINES as readonly string[]).includes(engine)) {
@@ -45,26 +117,52 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   const seed = options.seed ?? DEFAULT_SEED;
   const nDraws = options.draws ?? DEFAULT_DRAWS;
   const psis = options.psis ?? false;
+  const nRuns = options.runs ?? 1;
+  if (!Number.isInteger(nRuns) || nRuns < 1) {
+    throw new GlimmerError([{ code: 'E411', message: `runs must be an integer >= 1, got ${nRuns}` }]);
+  }
+  if (model.ir.ml && engine !== 'laplace') {
+    throw new GlimmerError([{ code: 'E412', message: `maximum likelihood (--ml) is computed by the laplace engine, not '${engine}'`, hint: 'drop --ml for a Bayesian fit, or use --engine laplace' }]);
+  }
+  // Maximum likelihood integrates the random effects out, as lme4 does.
+  const engineSettings = model.ir.ml ? { ...options.settings, marginal: true } : options.settings ?? {};
   const t0 = performance.now();
   const ld = await model.logDensity({ backend: options.backend ?? 'auto' });
   const t1 = performance.now();
   try {
-    const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed), psis, settings: options.settings ?? {} });
     const ir = model.ir;
-    const draws = result.draws.map((theta) => {
+    const names = [...ld.names, ...ir.generated.map((g) => g.name)];
+    const toRow = (theta: Float64Array): Float64Array => {
       const values = ld.constrain(theta);
       const gen = ir.generated.map((g) => evalExpr(g.expr, splitValues(ir, values), ir.data) as number);
       const row = new Float64Array(values.length + gen.length);
       row.set(values);
       row.set(gen, values.length);
       return row;
-    });
-    const names = [...ld.names, ...ir.generated.map((g) => g.name)];
+    };
+    const runs: OneRun[] = [];
+    for (let k = 0; k < nRuns; k++) {
+      const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
+      const draws = result.draws.map(toRow);
+      runs.push({ seed: seed + k, result, draws, summary: withEstimates(summarizeDraws(names, draws, result.weights, result.chains), result, ld) });
+    }
+    const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
+    const first = runs[0];
+    if (nRuns === 1) {
+      return {
+        engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary,
+        diagnostics: first.result.diagnostics, warnings: first.result.warnings,
+        timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
+      };
+    }
+    const { maxRunSd, ...pooled } = combineRuns(names, runs);
+    const timings: Record<string, number> = { compileMs: t1 - t0 };
+    for (const r of runs) for (const [k, v] of Object.entries(r.result.timings)) timings[k] = (timings[k] ?? 0) + v;
     return {
-      engine, settings: { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice }, names, draws, weights: result.weights,
-      summary: summarizeDraws(names, draws, result.weights, result.chains),
-      diagnostics: result.diagnostics, warnings: result.warnings,
-      timings: { compileMs: t1 - t0, ...result.timings, totalMs: performance.now() - t0 },
+      engine, settings, names, ...pooled,
+      diagnostics: { ...first.result.diagnostics, runs: nRuns, maxRunSd },
+      timings: { ...timings, totalMs: performance.now() - t0 },
+      runs: runs.map((r) => ({ seed: r.seed, summary: r.summary, diagnostics: r.result.diagnostics, warnings: r.result.warnings, timings: r.result.timings })),
     };
   } finally {
     ld.dispose();

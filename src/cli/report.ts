@@ -26,6 +26,13 @@ const fmt = (v: number | string | boolean): string => (typeof v === 'number' ? (
 export function describeDiagnostics(fit: Fit): string {
   const d = fit.diagnostics;
   const lines: string[] = [];
+  if (typeof d.divergences === 'number') {
+    lines.push(`${fmt(d.chains)} chains x ${fmt(d.drawsPerChain)} draws (${fmt(d.warmup)} warm-up): max R-hat ${fmt(d.maxRhat)}, min bulk ESS ${fmt(Math.round(Number(d.minEssBulk)))}, ` +
+      `min tail ESS ${fmt(Math.round(Number(d.minEssTail)))}, ${fmt(d.divergences)} divergences, ${fmt(d.treeDepthHits)} max-depth hits, min E-BFMI ${fmt(d.ebfmiMin)}`);
+  }
+  if (typeof d.logLik === 'number') {
+    lines.push(`log-likelihood ${d.logLik.toFixed(2)} (Laplace approximation over the random effects; standard errors from the marginal's Hessian)`);
+  }
   if (typeof d.khat === 'number') {
     lines.push(`Pareto k-hat ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(d.psisEss)} of ${fmt(d.nDraws)} draws`);
   }

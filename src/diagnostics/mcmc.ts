@@ -26,8 +26,13 @@ export interface McmcDiagnostics {
   readonly mcseSd: number;
 }
 
+/** R-hat of the folded draws |x - median|, rank-normalised and split: it sees chains that differ in scale. */
+function foldedRhat(chains: Chains): number {
+  return rhatOfChains(zScale(splitChains(foldDraws(chains))));
+}
+
 export function rhat(chains: Chains): number {
-  return Math.max(rhatOfChains(zScale(splitChains(chains))), rhatOfChains(zScale(splitChains(foldDraws(chains)))));
+  return Math.max(rhatOfChains(zScale(splitChains(chains))), foldedRhat(chains));
 }
 
 export function essBulk(chains: Chains): number {
@@ -60,11 +65,14 @@ export function mcseSd(chains: Chains, column: Float64Array): number {
 export function mcmcDiagnostics(column: ArrayLike<number>, nChains: number): McmcDiagnostics {
   const chains = toChains(column, nChains);
   const x = Float64Array.from(column);
-  const essBasic = ess(splitChains(chains));
+  const split = splitChains(chains);
+  const essBasic = ess(split);
+  // The rank-normalised split chains serve both R-hat and bulk ESS: ranking is the costly step.
+  const zBulk = zScale(split);
   return {
-    rhat: rhat(chains),
-    rhatBasic: rhatOfChains(splitChains(chains)),
-    essBulk: essBulk(chains),
+    rhat: Math.max(rhatOfChains(zBulk), foldedRhat(chains)),
+    rhatBasic: rhatOfChains(split),
+    essBulk: ess(zBulk),
     essTail: essTail(chains),
     essBasic,
     mcseMean: sd(x) / Math.sqrt(essBasic),

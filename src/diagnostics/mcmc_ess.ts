@@ -29,16 +29,21 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
+      const tr = re[i];
+      re[i] = re[j];
+      re[j] = tr;
+      const ti = im[i];
+      im[i] = im[j];
+      im[j] = ti;
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = ((inverse ? 2 : -2) * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(ang * k);
-        const wi = Math.sin(ang * k);
+    // One twiddle factor per k, shared by every butterfly of this stage (they are independent).
+    for (let k = 0; k < len / 2; k++) {
+      const wr = Math.cos(ang * k);
+      const wi = Math.sin(ang * k);
+      for (let i = 0; i < n; i += len) {
         const a = i + k;
         const b = a + len / 2;
         const xr = re[b] * wr - im[b] * wi;

@@ -33,7 +33,9 @@ export function splitChains(chains: Chains): Float64Array[] {
 /** Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')). */
 export function averageRanks(values: Float64Array): Float64Array {
   const S = values.length;
-  const order = Array.from({ length: S }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const order = new Uint32Array(S);
+  for (let i = 0; i < S; i++) order[i] = i;
+  order.sort((a, b) => values[a] - values[b]);
   const ranks = new Float64Array(S);
   for (let i = 0; i < S;) {
     let j = i;

@@ -5,9 +5,17 @@ const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPreci
 /** RFC 4180 quoting: labels such as `beta[T : R : diseased]` are plain, but a label may hold a comma. */
 const field = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** MCMC fits carry R-hat, ESS and MCSE; other engines' summaries keep the six plain columns. */
+const hasMcmc = (rows: readonly SummaryRow[]): boolean => rows.some((r) => r.rhat !== undefined);
+const mcmcCells = (r: SummaryRow): number[] => [r.rhat ?? NaN, r.essBulk ?? NaN, r.essTail ?? NaN, r.mcseMean ?? NaN];
+
 export function summaryCsv(rows: readonly SummaryRow[]): string {
-  const lines = ['name,mean,sd,q2.5,q50,q97.5'];
-  for (const r of rows) lines.push([field(r.name), num(r.mean), num(r.sd), num(r.q2_5), num(r.q50), num(r.q97_5)].join(','));
+  const mcmc = hasMcmc(rows);
+  const lines = ['name,mean,sd,q2.5,q50,q97.5' + (mcmc ? ',rhat,ess_bulk,ess_tail,mcse_mean' : '')];
+  for (const r of rows) {
+    const cells = [r.mean, r.sd, r.q2_5, r.q50, r.q97_5, ...(mcmc ? mcmcCells(r) : [])];
+    lines.push([field(r.name), ...cells.map(num)].join(','));
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -22,10 +30,17 @@ export function drawsCsv(names: readonly string[], draws: readonly Float64Array[
   return lines.join('\n') + '\n';
 }
 
-/** The table printed to the terminal: aligned columns, 3 significant decimals. */
+/** R-hat to 3 decimals (the threshold is 1.01), ESS as whole draws, MCSE to 2 significant digits. */
+const mcmcText = (r: SummaryRow): string[] => {
+  const [rhat, bulk, tail, mcse] = mcmcCells(r);
+  return [rhat.toFixed(3), bulk.toFixed(0), tail.toFixed(0), Number.isFinite(mcse) ? mcse.toPrecision(2) : String(mcse)];
+};
+
+/** The table printed to the terminal: aligned columns, 3 decimals; MCMC fits add rhat, ess_bulk, ess_tail, mcse_mean. */
 export function summaryTable(rows: readonly SummaryRow[]): string {
-  const head = ['name', 'mean', 'sd', '2.5%', '50%', '97.5%'];
-  const cells = rows.map((r) => [r.name, ...[r.mean, r.sd, r.q2_5, r.q50, r.q97_5].map((x) => x.toFixed(3))]);
+  const mcmc = hasMcmc(rows);
+  const head = ['name', 'mean', 'sd', '2.5%', '50%', '97.5%', ...(mcmc ? ['rhat', 'ess_bulk', 'ess_tail', 'mcse_mean'] : [])];
+  const cells = rows.map((r) => [r.name, ...[r.mean, r.sd, r.q2_5, r.q50, r.q97_5].map((x) => x.toFixed(3)), ...(mcmc ? mcmcText(r) : [])]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
   const line = (c: string[]): string => c.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ');
   return [line(head), ...cells.map(line)].join('\n');

@@ -1,4 +1,5 @@
 import { summarize } from '../math/stats.js';
+import { mcmcDiagnostics } from '../diagnostics/mcmc.js';
 
 export interface SummaryRow {
   readonly name: string;
@@ -14,11 +15,19 @@ export interface SummaryRow {
   readonly mcseMean?: number;
 }
 
-/** One row per scalar quantity from draws (rows = draws, columns = quantities), weighted when weights are given. */
-export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array, _chains?: number): SummaryRow[] {
+/**
+ * One row per scalar quantity from draws (rows = draws, columns = quantities), weighted when weights are given.
+ * When the draws are `chains` chains of equal length, chain after chain (MCMC), each row also gets R-hat, bulk
+ * and tail ESS and the MCSE of the mean (Vehtari et al. 2021, as R's posterior computes them).
+ */
+export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array, chains?: number): SummaryRow[] {
+  const mcmc = chains !== undefined && weights === undefined && draws.length % chains === 0 && draws.length >= 4 * chains;
   return names.map((name, j) => {
     const column = Float64Array.from(draws, (d) => d[j]);
     const s = summarize(column, weights);
-    return { name, mean: s.mean, sd: s.sd, q2_5: s.q2_5, q50: s.q50, q97_5: s.q97_5 };
+    const row = { name, mean: s.mean, sd: s.sd, q2_5: s.q2_5, q50: s.q50, q97_5: s.q97_5 };
+    if (!mcmc) return row;
+    const d = mcmcDiagnostics(column, chains);
+    return { ...row, rhat: d.rhat, essBulk: d.essBulk, essTail: d.essTail, mcseMean: d.mcseMean };
   });
 }

@@ -24,7 +24,7 @@ export function hamiltonian(logp: number, p: Float64Array, v: Float64Array): num
 
 export function phasePoint(pos: Position, p: Float64Array, metric: Metric): PhasePoint {
   const v = metric.velocity(p);
-  return { ...pos, p, v, H: hamiltonian(pos.logp, p, v) };
+  return { q: pos.q, logp: pos.logp, grad: pos.grad, p, v, H: hamiltonian(pos.logp, p, v) };
 }
 
 /** The log density and gradient at q, with a non-finite value reported as -Infinity. */
@@ -37,17 +37,23 @@ export function evaluate(ld: LogDensity, q: Float64Array): Position {
  * One leapfrog step of size eps (negative: backwards in time), Stan's expl_leapfrog: half a kick, a drift
  * with the velocity M^-1 p, half a kick. Symplectic and reversible, so the energy error stays bounded
  * instead of drifting; everything in float64.
+ *
+ * The new point's q, p and v share one allocation, and p and v hold the half-step values until the second
+ * kick overwrites them: small typed arrays cost ~0.4 us each to allocate in V8, which with five per step
+ * was as much as the ZEB2 gradient. Nothing else sees the point before it is returned.
  */
 export function leapfrog(ld: LogDensity, metric: Metric, z: PhasePoint, eps: number): PhasePoint {
   const d = z.q.length;
   const half = 0.5 * eps;
-  const pHalf = new Float64Array(d);
-  for (let i = 0; i < d; i++) pHalf[i] = z.p[i] + half * z.grad[i];
-  const vHalf = metric.velocity(pHalf);
-  const q = new Float64Array(d);
-  for (let i = 0; i < d; i++) q[i] = z.q[i] + eps * vHalf[i];
+  const buf = new Float64Array(3 * d);
+  const q = buf.subarray(0, d);
+  const p = buf.subarray(d, 2 * d);
+  const v = buf.subarray(2 * d);
+  for (let i = 0; i < d; i++) p[i] = z.p[i] + half * z.grad[i];
+  metric.velocityInto(p, v);
+  for (let i = 0; i < d; i++) q[i] = z.q[i] + eps * v[i];
   const pos = evaluate(ld, q);
-  const p = new Float64Array(d);
-  for (let i = 0; i < d; i++) p[i] = pHalf[i] + half * pos.grad[i];
-  return phasePoint(pos, p, metric);
+  for (let i = 0; i < d; i++) p[i] += half * pos.grad[i];
+  metric.velocityInto(p, v);
+  return { q, logp: pos.logp, grad: pos.grad, p, v, H: hamiltonian(pos.logp, p, v) };
 }

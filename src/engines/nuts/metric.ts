@@ -14,6 +14,8 @@ export interface Metric {
   sampleMomentum(rng: Rng): Float64Array;
   /** The "sharp" momentum p# = M^-1 p = dK/dp: the velocity of q. */
   velocity(p: Float64Array): Float64Array;
+  /** The same, written into `out` (the leapfrog step allocates once per step: see integrator.ts). */
+  velocityInto(p: Float64Array, out: Float64Array): void;
 }
 
 /** p' M^-1 p / 2 given p and its velocity M^-1 p. */
@@ -23,13 +25,28 @@ export function kineticEnergy(p: Float64Array, v: Float64Array): number {
   return 0.5 * s;
 }
 
+// Plain loops rather than TypedArray.prototype.map: these run at every leapfrog step, and V8's typed-array
+// map with a closure costs about as much as the ZEB2 gradient itself.
 export function diagMetric(invDiag: Float64Array): Metric {
-  const sdP = invDiag.map((v) => 1 / Math.sqrt(v));
+  const d = invDiag.length;
+  const sdP = new Float64Array(d);
+  for (let i = 0; i < d; i++) sdP[i] = 1 / Math.sqrt(invDiag[i]);
   return {
     kind: 'diag',
     inverse: invDiag,
-    sampleMomentum: (rng) => sdP.map((s) => s * rng.normal()),
-    velocity: (p) => p.map((pi, i) => pi * invDiag[i]),
+    sampleMomentum(rng) {
+      const p = new Float64Array(d);
+      for (let i = 0; i < d; i++) p[i] = sdP[i] * rng.normal();
+      return p;
+    },
+    velocity(p) {
+      const v = new Float64Array(d);
+      this.velocityInto(p, v);
+      return v;
+    },
+    velocityInto(p, out) {
+      for (let i = 0; i < d; i++) out[i] = p[i] * invDiag[i];
+    },
   };
 }
 
@@ -57,13 +74,16 @@ export function denseMetric(inv: readonly Float64Array[]): Metric {
     },
     velocity(p) {
       const v = new Float64Array(d);
+      this.velocityInto(p, v);
+      return v;
+    },
+    velocityInto(p, out) {
       for (let i = 0; i < d; i++) {
         const row = inv[i];
         let s = 0;
         for (let j = 0; j < d; j++) s += row[j] * p[j];
-        v[i] = s;
+        out[i] = s;
       }
-      return v;
     },
   };
 }

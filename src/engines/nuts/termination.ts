@@ -5,11 +5,17 @@
  * sampler uses, so it is invariant to the linear rescaling that warm-up applies.
  */
 export function noUTurn(vMinus: Float64Array, vPlus: Float64Array, rho: Float64Array): boolean {
+  return noUTurnOfSum(vMinus, vPlus, rho, undefined);
+}
+
+/** noUTurn with rho = r1 + r2, without forming the sum (this runs at every merge of every tree). */
+function noUTurnOfSum(vMinus: Float64Array, vPlus: Float64Array, r1: Float64Array, r2: Float64Array | undefined): boolean {
   let a = 0;
   let b = 0;
-  for (let i = 0; i < rho.length; i++) {
-    a += vPlus[i] * rho[i];
-    b += vMinus[i] * rho[i];
+  for (let i = 0; i < r1.length; i++) {
+    const r = r2 === undefined ? r1[i] : r1[i] + r2[i];
+    a += vPlus[i] * r;
+    b += vMinus[i] * r;
   }
   return a > 0 && b > 0;
 }
@@ -43,7 +49,7 @@ export interface Spans {
  * the halves, which the whole-span check misses on near-iid targets (stan-dev/stan #2799, PR #2800, Stan 2.21).
  */
 export function mergeContinues(s: Spans): boolean {
-  return noUTurn(s.firstA.v, s.lastB.v, addVec(s.rhoA, s.rhoB))
-    && noUTurn(s.firstA.v, s.firstB.v, addVec(s.rhoA, s.firstB.p))
-    && noUTurn(s.lastA.v, s.lastB.v, addVec(s.rhoB, s.lastA.p));
+  return noUTurnOfSum(s.firstA.v, s.lastB.v, s.rhoA, s.rhoB)
+    && noUTurnOfSum(s.firstA.v, s.firstB.v, s.rhoA, s.firstB.p)
+    && noUTurnOfSum(s.lastA.v, s.lastB.v, s.rhoB, s.lastA.p);
 }

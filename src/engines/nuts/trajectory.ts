@@ -49,7 +49,8 @@ function leaf(ctx: TreeContext, from: PhasePoint): Subtree {
   const dH = z.H - ctx.H0;
   if (dH > MAX_DELTA_H) ctx.divergent = true;
   ctx.sumAcceptProb += dH < 0 ? 1 : Math.exp(-dH);
-  return { valid: !ctx.divergent, proposal: z, logWeight: -dH, rho: Float64Array.from(z.p), near: z, far: z };
+  // Momenta are never written after a leapfrog step creates them, so a leaf's rho can share z.p.
+  return { valid: !ctx.divergent, proposal: z, logWeight: -dH, rho: z.p, near: z, far: z };
 }
 
 /**

@@ -5,8 +5,9 @@ import { meanFieldFamily } from './meanfield.js';
 export type FamilyKind = 'meanfield' | 'fullrank';
 /**
  * 'stl': "sticking the landing" (Roeder et al. 2017), the score term of log q dropped; its variance
- * vanishes as q approaches the posterior. 'entropy': the analytic entropy gradient (Stan's ADVI,
- * Kucukelbir et al. 2017), kept for rerunning published recipes.
+ * vanishes as q approaches the posterior (full-rank: every parameter; mean-field: the sds only, see
+ * meanfield.ts). 'entropy': the analytic entropy gradient (Stan's ADVI, Kucukelbir et al. 2017), kept
+ * for rerunning published recipes.
  */
 export type Estimator = 'stl' | 'entropy';
 

@@ -4,9 +4,12 @@ import type { Frame } from './frame.js';
 import { packedIndex, packedLowerTSolve, packedLowerTimes, solveLower, solveLowerT } from './triangular.js';
 
 /**
- * Full-rank Gaussian: theta = center + L'^-1 (m + B eps), B lower-triangular, lambda = [m, packed B].
- * Its covariance is L'^-1 B B' L^-1: every covariance is reachable (B = chol(L' S L)), and B = I is the
- * Laplace Gaussian itself. log q(theta) = -d/2 log 2 pi + sum log L_ii - sum log |B_ii| - |eps|^2 / 2.
+ * Full-rank Gaussian: theta = center + L'^-1 (m + B eps), B lower-triangular with a positive diagonal,
+ * lambda = [m, B packed by rows with log B_ii in place of B_ii]. Its covariance is L'^-1 B B' L^-1: every
+ * covariance is reachable (B = chol(L' S L)), and B = I is the Laplace Gaussian itself.
+ * log q(theta) = -d/2 log 2 pi + sum log L_ii - sum log B_ii - |eps|^2 / 2.
+ * The log diagonal keeps B invertible: with B_ii itself, one Adam step of size lr from B_ii = lr (the
+ * TFP recipe's 0.01 start) lands on 0, where log q is infinite.
  */
 export function fullRankFamily(frame: Frame): Family {
   const d = frame.center.length;
@@ -21,8 +24,14 @@ export function fullRankFamily(frame: Frame): Family {
   if (L) for (let i = 0; i < d; i++) logDetL += Math.log(L[i][i]);
   const logDetB = (lambda: Float64Array): number => {
     let s = 0;
-    for (let i = 0; i < d; i++) s += Math.log(Math.abs(lambda[d + packedIndex(i, i)]));
+    for (let i = 0; i < d; i++) s += lambda[d + packedIndex(i, i)];
     return s;
+  };
+  /** lambda with exp() applied to the stored log diagonal: B as a packed triangle at offset d. */
+  const withB = (lambda: Float64Array): Float64Array => {
+    const out = Float64Array.from(lambda);
+    for (let i = 0; i < d; i++) out[d + packedIndex(i, i)] = Math.exp(lambda[d + packedIndex(i, i)]);
+    return out;
   };
   return {
     kind: 'fullrank',
@@ -32,13 +41,14 @@ export function fullRankFamily(frame: Frame): Family {
       const lambda = new Float64Array(size);
       lambda.set(frame.start);
       // The Laplace covariance (B = I), or the random start's sds.
-      for (let i = 0; i < d; i++) lambda[d + packedIndex(i, i)] = L ? 1 : frame.conditionalSd[i];
+      for (let i = 0; i < d; i++) lambda[d + packedIndex(i, i)] = L ? 0 : Math.log(frame.conditionalSd[i]);
       return lambda;
     },
     draws(lambda: Float64Array, eps: readonly Float64Array[]): Draw[] {
       const c = -0.5 * d * Math.log(2 * Math.PI) + logDetL - logDetB(lambda);
+      const B = withB(lambda);
       return eps.map((e) => {
-        const w = packedLowerTimes(lambda, d, e);
+        const w = packedLowerTimes(B, d, e);
         let ee = 0;
         for (let i = 0; i < d; i++) {
           w[i] += lambda[i];
@@ -49,13 +59,14 @@ export function fullRankFamily(frame: Frame): Family {
     },
     gradient(lambda: Float64Array, eps: readonly Float64Array[], grads: readonly Float64Array[], estimator: Estimator): Float64Array {
       const K = eps.length;
+      const B = withB(lambda);
       const out = new Float64Array(size);
       for (let k = 0; k < K; k++) {
         const e = eps[k];
         // Gradient in w: L^-1 grad log p; STL adds -grad_w log q at stopped lambda = B'^-1 eps.
         const G = L ? solveLower(L, grads[k]) : Float64Array.from(grads[k]);
         if (estimator === 'stl') {
-          const score = packedLowerTSolve(lambda, d, e);
+          const score = packedLowerTSolve(B, d, e);
           for (let i = 0; i < d; i++) G[i] += score[i];
         }
         let p = d;
@@ -65,17 +76,22 @@ export function fullRankFamily(frame: Frame): Family {
           for (let j = 0; j <= i; j++) out[p++] += gi * e[j];
         }
       }
-      if (estimator === 'entropy') for (let i = 0; i < d; i++) out[d + packedIndex(i, i)] += 1 / lambda[d + packedIndex(i, i)];
+      for (let i = 0; i < d; i++) {
+        // Chain rule to log B_ii; the entropy's gradient in log B_ii is 1.
+        const p = d + packedIndex(i, i);
+        out[p] = out[p] * B[p] + (estimator === 'entropy' ? 1 : 0);
+      }
       return out;
     },
     entropy: (lambda: Float64Array) => standardEntropy(d) - logDetL + logDetB(lambda),
     mean: (lambda: Float64Array) => toTheta(Float64Array.from(lambda.subarray(0, d))),
     sd(lambda: Float64Array): Float64Array {
       // Column j of L'^-1 B is L'^-1 (column j of B); the marginal variance is the squared row norm.
+      const B = withB(lambda);
       const v = new Float64Array(d);
       for (let j = 0; j < d; j++) {
         const col = new Float64Array(d);
-        for (let i = j; i < d; i++) col[i] = lambda[d + packedIndex(i, j)];
+        for (let i = j; i < d; i++) col[i] = B[d + packedIndex(i, j)];
         const x = L ? solveLowerT(L, col) : col;
         for (let i = 0; i < d; i++) v[i] += x[i] * x[i];
       }

@@ -1,0 +1,78 @@
+import type { LogDensity } from '../../core/log_density.js';
+import type { Rng } from '../../core/rng.js';
+import { warmup, type WarmupSettings } from './adaptation.js';
+import { randomInit } from './init.js';
+import type { Position } from './integrator.js';
+import type { Kernel, TransitionInfo } from './nuts.js';
+
+export interface ChainSettings extends WarmupSettings {
+  readonly numDraws: number;
+}
+
+/** Per-draw sampler statistics of one chain after warm-up (Stan's accept_stat__, treedepth__, ...). */
+export interface SamplerStats {
+  readonly acceptStat: Float64Array;
+  readonly treeDepth: Int32Array;
+  readonly nLeapfrog: Int32Array;
+  readonly divergent: Uint8Array;
+  readonly energy: Float64Array;
+}
+
+export interface ChainOutput {
+  /** Post-warm-up draws in theta. */
+  readonly draws: Float64Array[];
+  readonly stats: SamplerStats;
+  readonly stepSize: number;
+  readonly inverseMetric: Float64Array | readonly Float64Array[];
+  readonly warmupDivergences: number;
+  readonly warmupLeapfrogs: number;
+  readonly warmupMs: number;
+  readonly samplingMs: number;
+}
+
+function emptyStats(n: number): SamplerStats {
+  return {
+    acceptStat: new Float64Array(n), treeDepth: new Int32Array(n), nLeapfrog: new Int32Array(n),
+    divergent: new Uint8Array(n), energy: new Float64Array(n),
+  };
+}
+
+function record(stats: SamplerStats, i: number, info: TransitionInfo): void {
+  stats.acceptStat[i] = info.acceptStat;
+  stats.treeDepth[i] = info.treeDepth;
+  stats.nLeapfrog[i] = info.nLeapfrog;
+  stats.divergent[i] = info.divergent ? 1 : 0;
+  stats.energy[i] = info.energy;
+}
+
+/**
+ * One chain from start to end: initialisation, adaptive warm-up, then numDraws transitions with the step
+ * size and metric frozen. Every random number comes from the chain's own stream, so a chain's draws are a
+ * function of (seed, chain index, model) alone.
+ */
+export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: Rng, onIteration?: () => void): ChainOutput {
+  const t0 = performance.now();
+  const start = randomInit(ld, rng);
+  let warmupDivergences = 0;
+  let warmupLeapfrogs = 0;
+  const adapted = warmup(ld, kernel, start, s, rng, (info) => {
+    warmupDivergences += info.divergent ? 1 : 0;
+    warmupLeapfrogs += info.nLeapfrog;
+    onIteration?.();
+  });
+  const t1 = performance.now();
+  const stats = emptyStats(s.numDraws);
+  const draws: Float64Array[] = [];
+  let position: Position = adapted.position;
+  for (let i = 0; i < s.numDraws; i++) {
+    const [next, info] = kernel(ld, adapted.metric, position, { stepSize: adapted.stepSize, maxDepth: s.maxDepth }, rng);
+    position = next;
+    draws.push(Float64Array.from(position.q)); // q may be a view into a leapfrog step's buffer
+    record(stats, i, info);
+    onIteration?.();
+  }
+  return {
+    draws, stats, stepSize: adapted.stepSize, inverseMetric: adapted.metric.inverse,
+    warmupDivergences, warmupLeapfrogs, warmupMs: t1 - t0, samplingMs: performance.now() - t1,
+  };
+}

@@ -1,0 +1,66 @@
+import { userError } from '../../core/errors.js';
+import type { Rng } from '../../core/rng.js';
+import { DEFAULT_INT_TIME } from './hmc.js';
+
+/** What a run of the sampler is told; the defaults are Stan's. */
+export interface NutsOptions {
+  readonly engine: 'nuts' | 'hmc';
+  readonly rng: Rng;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly drawsPerChain: number;
+  readonly adaptDelta: number;
+  readonly maxDepth: number;
+  readonly dense: boolean;
+  /** Static HMC only: the integration time T (L = T / eps steps). */
+  readonly intTime: number;
+  /** Called after every transition of every chain. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly chain: number;
+  readonly chains: number;
+  /** Iterations done in this chain, warm-up included, and the chain's total. */
+  readonly iteration: number;
+  readonly iterations: number;
+  readonly warmup: boolean;
+}
+
+export const NUTS_DEFAULTS = { chains: 4, warmup: 1000, drawsPerChain: 1000, adaptDelta: 0.8, maxDepth: 10, dense: false } as const;
+
+/**
+ * The shared `draws` option counts all draws for the other engines, and its default (4000) is Stan's
+ * 4 chains x 1000. For MCMC `draws` is per chain; the untouched default becomes Stan's 1000 per chain.
+ * A caller that knows the user typed the number passes `drawsPerChain` in the settings.
+ */
+export const COMMON_DEFAULT_DRAWS = 4000;
+
+function intSetting(settings: Readonly<Record<string, unknown>>, key: string, fallback: number, min: number): number {
+  const v = settings[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw userError('E420', `the ${key} setting must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+/** Validated sampler options from the API's common options and engine settings (a mistake here is the user's: exit 2). */
+export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Readonly<Record<string, unknown>>, rng: Rng): NutsOptions {
+  const adaptDelta = settings.adaptDelta ?? NUTS_DEFAULTS.adaptDelta;
+  if (typeof adaptDelta !== 'number' || !(adaptDelta > 0 && adaptDelta < 1)) {
+    throw userError('E420', `adapt-delta must be a number strictly between 0 and 1, got ${String(adaptDelta)}`, { hint: 'values near 1 (0.95, 0.99) give smaller steps and fewer divergences' });
+  }
+  const intTime = settings.intTime ?? DEFAULT_INT_TIME;
+  if (typeof intTime !== 'number' || !(intTime > 0)) throw userError('E420', `the intTime setting must be a positive number, got ${String(intTime)}`);
+  const perChainFallback = draws === COMMON_DEFAULT_DRAWS ? NUTS_DEFAULTS.drawsPerChain : draws;
+  return {
+    engine,
+    rng,
+    chains: intSetting(settings, 'chains', NUTS_DEFAULTS.chains, 1),
+    warmup: intSetting(settings, 'warmup', NUTS_DEFAULTS.warmup, 0),
+    drawsPerChain: intSetting(settings, 'drawsPerChain', perChainFallback, 1),
+    adaptDelta,
+    maxDepth: intSetting(settings, 'maxDepth', NUTS_DEFAULTS.maxDepth, 1),
+    dense: settings.dense === true,
+    intTime,
+    onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: Progress) => void) : undefined,
+  };
+}

@@ -1,0 +1,97 @@
+import { mcmcDiagnostics } from '../../diagnostics/mcmc.js';
+import { ebfmi, EBFMI_THRESHOLD } from '../../diagnostics/mcmc_sampler.js';
+import type { ChainOutput } from './chain.js';
+
+/** Stan's and posterior's thresholds: R-hat 1.01 (Vehtari et al. 2021), ESS 100 per chain, E-BFMI 0.3. */
+export const RHAT_THRESHOLD = 1.01;
+export const ESS_PER_CHAIN = 100;
+
+export interface SamplerSummary {
+  readonly divergences: number;
+  readonly treeDepthHits: number;
+  readonly transitions: number;
+  readonly ebfmi: number[];
+  readonly meanAcceptStat: number;
+  readonly leapfrogs: number;
+}
+
+export function samplerSummary(chains: readonly ChainOutput[], maxDepth: number): SamplerSummary {
+  let divergences = 0;
+  let treeDepthHits = 0;
+  let transitions = 0;
+  let accept = 0;
+  let leapfrogs = 0;
+  for (const c of chains) {
+    const s = c.stats;
+    for (let i = 0; i < s.divergent.length; i++) {
+      divergences += s.divergent[i];
+      if (s.treeDepth[i] >= maxDepth) treeDepthHits++;
+      accept += s.acceptStat[i];
+      leapfrogs += s.nLeapfrog[i];
+      transitions++;
+    }
+    leapfrogs += c.warmupLeapfrogs;
+  }
+  return { divergences, treeDepthHits, transitions, ebfmi: chains.map((c) => ebfmi(c.stats.energy)), meanAcceptStat: accept / transitions, leapfrogs };
+}
+
+const list = (names: string[]): string => {
+  const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+};
+
+/** Plain warnings about the sampler, each with its number and what to do about it. */
+export function samplerWarnings(s: SamplerSummary, maxDepth: number): string[] {
+  const w: string[] = [];
+  if (s.divergences > 0) {
+    w.push(`${s.divergences} of ${s.transitions} transitions after warm-up were divergent: the sampler could not follow the posterior's ` +
+      'curvature and the draws may be biased. Raise --adapt-delta (0.95, 0.99) for smaller steps, or reparameterise ' +
+      '(e.g. non-centered random effects: u = sigma * z with z ~ Normal(0, 1)).');
+  }
+  if (s.treeDepthHits > 0) {
+    w.push(`${s.treeDepthHits} of ${s.transitions} transitions hit the maximum tree depth ${maxDepth}: trajectories were cut short. ` +
+      'This costs efficiency, not validity; raise --max-depth, or try --dense for a strongly correlated posterior.');
+  }
+  s.ebfmi.forEach((e, k) => {
+    if (e < EBFMI_THRESHOLD) {
+      w.push(`chain ${k + 1} has E-BFMI ${e.toFixed(2)} < ${EBFMI_THRESHOLD}: momentum resampling explores the energy poorly ` +
+        '(heavy tails or a funnel). Reparameterise the model; more draws will not fix it.');
+    }
+  });
+  return w;
+}
+
+export interface ConvergenceSummary {
+  readonly maxRhat: number;
+  readonly minEssBulk: number;
+  readonly minEssTail: number;
+  readonly warnings: string[];
+}
+
+/**
+ * R-hat and ESS of every named quantity (constrained draws, chain-major): warnings that name the worst ones.
+ * Non-finite diagnostics (a constant quantity) are skipped.
+ */
+export function convergenceWarnings(names: readonly string[], draws: readonly Float64Array[], chains: number): ConvergenceSummary {
+  const rows = names.map((name, j) => ({ name, d: mcmcDiagnostics(Float64Array.from(draws, (x) => x[j]), chains) }));
+  const finite = (v: number): boolean => Number.isFinite(v);
+  const maxRhat = Math.max(...rows.map((r) => r.d.rhat).filter(finite));
+  const minEssBulk = Math.min(...rows.map((r) => r.d.essBulk).filter(finite));
+  const minEssTail = Math.min(...rows.map((r) => r.d.essTail).filter(finite));
+  const minEss = ESS_PER_CHAIN * chains;
+  const warnings: string[] = [];
+  const highRhat = rows.filter((r) => r.d.rhat > RHAT_THRESHOLD).sort((a, b) => b.d.rhat - a.d.rhat);
+  if (highRhat.length > 0) {
+    warnings.push(`R-hat up to ${highRhat[0].d.rhat.toFixed(3)} > ${RHAT_THRESHOLD} for ${list(highRhat.map((r) => r.name))}: the chains ` +
+      'disagree, so do not trust these estimates. Run longer (--warmup, --draws); if it persists, look for multimodality ' +
+      'or a parameter the data and priors do not identify.');
+  }
+  const lowEss = rows.filter((r) => r.d.essBulk < minEss || r.d.essTail < minEss)
+    .sort((a, b) => Math.min(a.d.essBulk, a.d.essTail) - Math.min(b.d.essBulk, b.d.essTail));
+  if (lowEss.length > 0) {
+    const worst = Math.min(lowEss[0].d.essBulk, lowEss[0].d.essTail);
+    warnings.push(`effective sample size as low as ${worst.toFixed(0)} < ${minEss} (${ESS_PER_CHAIN} per chain) for ${list(lowEss.map((r) => r.name))}: ` +
+      'means, sds and especially the 2.5%/97.5% quantiles are imprecise. Run more draws (--draws).');
+  }
+  return { maxRhat, minEssBulk, minEssTail, warnings };
+}

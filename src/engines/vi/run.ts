@@ -1,0 +1,78 @@
+import type { LogDensity } from '../../core/log_density.js';
+import type { Rng } from '../../core/rng.js';
+import { InferenceError } from '../../core/errors.js';
+import type { EngineResult } from '../result.js';
+import { makeFamily, type FamilyKind } from './family.js';
+import { finalDraws } from './final.js';
+import { frameAtMode, randomFrame, type Frame } from './frame.js';
+import { optimize } from './optimize.js';
+import { elboTrace } from './schedule.js';
+import type { ViSettings } from './settings.js';
+import { khatWarning, meanFieldWarning, optimizerWarnings } from './warnings.js';
+
+export interface ViOptions {
+  readonly rng: Rng;
+  /** Draws returned from the final q (more with --psis, until the PSIS ESS reaches minEss). */
+  readonly draws: number;
+  readonly psis: boolean;
+  readonly settings: ViSettings;
+  readonly minEss?: number;
+  readonly maxDraws?: number;
+}
+
+/** The Laplace start, with a hint that fits VI when there is no Gaussian at the mode to start from. */
+function startAtMode(ld: LogDensity): Frame {
+  try {
+    return frameAtMode(ld);
+  } catch (e) {
+    if (!(e instanceof InferenceError) || e.code !== 'E503') throw e;
+    throw new InferenceError(e.code, e.message, `${e.hint}; VI starts from there: try --init random with more --steps, or --engine nuts`);
+  }
+}
+
+/**
+ * Gaussian variational inference, mean-field ('advi') or full-rank ('fullrank'): start (the Laplace fit,
+ * or the TFP recipe's random start), stochastic ELBO ascent with iterate averaging (optimize.ts), then
+ * draws from q with the ELBO and PSIS's k-hat (final.ts), and warnings that say what to do.
+ */
+export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineResult {
+  const s = o.settings;
+  const t0 = performance.now();
+  const frame = s.init === 'mode' ? startAtMode(ld) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
+  const family = makeFamily(kind, frame);
+  const t1 = performance.now();
+  const fit = optimize(ld, family, s, o.rng.child('vi-steps'), (lambda) => frame.laplaceSd ?? family.sd(lambda));
+  if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {
+    throw new InferenceError('E504', 'variational inference failed: the log density was not finite at any Monte Carlo draw',
+      s.init === 'random' ? 'try --init mode' : 'check the model for parameters without a proper prior');
+  }
+  const t2 = performance.now();
+  const minEss = o.minEss ?? 1000;
+  const out = finalDraws(ld, family, fit.lambda, o.rng.child('vi-draws'), { draws: o.draws, reweight: o.psis, minEss, maxDraws: o.maxDraws ?? 64000 });
+  const t3 = performance.now();
+  const mean = family.mean(fit.lambda);
+  const sd = family.sd(fit.lambda);
+  const warnings = [
+    ...khatWarning(kind, out.psis, o.psis),
+    ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
+    ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
+    ...(o.psis && out.psis.ess < minEss ? [`PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`] : []),
+  ];
+  return {
+    engine: kind === 'meanfield' ? 'advi' : 'fullrank',
+    draws: out.draws,
+    weights: o.psis ? out.psis.logWeights.map(Math.exp) : undefined,
+    diagnostics: {
+      family: kind, recipe: s.recipe, optimizer: s.optimizer, lr: s.lr, mcDraws: s.mcDraws, init: s.init, averaging: s.average, estimator: s.estimator,
+      steps: fit.steps, stopReason: fit.stopReason, climbSteps: fit.climbSteps, averagedSteps: fit.averagedSteps,
+      mcseMean: fit.mcseMean, mcseLogSd: fit.mcseLogSd, ...(s.average ? {} : { iterateSd: fit.iterateSd }),
+      elbo: out.elbo, elboMcse: out.elboMcse, elboTrace: elboTrace(fit.windows),
+      khat: out.psis.khat, khatThreshold: out.psis.threshold, psisEss: out.psis.ess, nDraws: out.draws.length,
+      droppedDraws: fit.dropped, nonFiniteDraws: out.nonFinite,
+      ...(frame.mode ? { modeIterations: frame.mode.iterations, modeReason: frame.mode.reason, logDensityAtMode: frame.mode.logDensity } : {}),
+    },
+    warnings,
+    timings: { initMs: t1 - t0, optimizeMs: t2 - t1, drawsMs: t3 - t2 },
+    gaussian: { mean, sd },
+  };
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../src/core/rng.js';
+import { mcmcDiagnostics, mcseSd } from '../../../src/diagnostics/mcmc.js';
+import { toChains } from '../../../src/diagnostics/mcmc_rank.js';
+import { nutsOptions } from '../../../src/engines/nuts/options.js';
+import { runNuts } from '../../../src/engines/nuts/run.js';
+import type { EngineResult } from '../../../src/engines/result.js';
+import { mean, sd } from '../../../src/math/stats.js';
+import { correlatedGaussian2, diagonalGaussian } from './gaussian_density.js';
+
+/**
+ * Targets with known means and sds. Tolerance fixed in advance: 4 Monte Carlo standard errors (the
+ * sampler's own MCSE of the mean, and of the sd), i.e. a false alarm about once in 16,000 comparisons
+ * for a correct sampler; the seed is fixed, so the outcome is too.
+ */
+const K = 4;
+
+function checkRecovery(r: EngineResult, means: readonly number[], sds: readonly number[]): void {
+  expect(r.diagnostics.divergences).toBe(0);
+  means.forEach((m, j) => {
+    const column = Float64Array.from(r.draws, (d) => d[j]);
+    const d = mcmcDiagnostics(column, r.chains!);
+    expect(d.rhat, `x[${j + 1}] R-hat`).toBeLessThanOrEqual(1.01);
+    expect(Math.abs(mean(column) - m), `x[${j + 1}] mean`).toBeLessThanOrEqual(K * d.mcseMean);
+    expect(Math.abs(sd(column) - sds[j]), `x[${j + 1}] sd`).toBeLessThanOrEqual(K * mcseSd(toChains(column, r.chains!), column));
+  });
+}
+
+describe('NUTS on a correlated 2-D Gaussian (rho = 0.9, sds 1 and 3)', () => {
+  const ld = correlatedGaussian2([1, -2], 1, 3, 0.9);
+  it.each([false, true])('recovers means and sds within 4 MCSE (dense metric: %s)', (dense) => {
+    const r = runNuts(ld, nutsOptions('nuts', 4000, { dense }, createRng(1)));
+    expect(r.draws.length).toBe(4000);
+    expect(r.chains).toBe(4);
+    expect(r.diagnostics.metric).toBe(dense ? 'dense' : 'diag');
+    checkRecovery(r, [1, -2], [1, 3]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('static HMC (--engine hmc) recovers them too', () => {
+    const r = runNuts(ld, nutsOptions('hmc', 4000, {}, createRng(3)));
+    expect(r.engine).toBe('hmc');
+    checkRecovery(r, [1, -2], [1, 3]);
+  });
+});
+
+describe('NUTS on a 50-D Gaussian of independent coordinates', () => {
+  const d = 50;
+  const means = Array.from({ length: d }, (_, i) => (i - 25) / 5);
+  const sds = Array.from({ length: d }, (_, i) => 0.5 + (i % 5));
+  it('recovers every mean and sd within 4 MCSE, with no warnings', () => {
+    const r = runNuts(diagonalGaussian(means, sds), nutsOptions('nuts', 4000, {}, createRng(2)));
+    checkRecovery(r, means, sds);
+    expect(r.diagnostics.treeDepthHits).toBe(0);
+    expect(r.diagnostics.ebfmiMin as number).toBeGreaterThan(0.3);
+    expect(r.warnings).toEqual([]);
+  });
+});
+
+describe('determinism', () => {
+  const ld = correlatedGaussian2([0, 0], 1, 2, 0.5);
+  const opts = (seed: number, chains: number) => nutsOptions('nuts', 60, { chains, warmup: 60 }, createRng(seed));
+  it('gives identical draws for the same seed and different ones for another', () => {
+    const a = runNuts(ld, opts(7, 2));
+    const b = runNuts(ld, opts(7, 2));
+    const c = runNuts(ld, opts(8, 2));
+    expect(a.draws).toEqual(b.draws);
+    expect(a.draws[0][0]).not.toBe(c.draws[0][0]);
+  });
+
+  it('makes each chain a function of (seed, chain index) alone: chains do not share a stream', () => {
+    const one = runNuts(ld, opts(7, 1));
+    const three = runNuts(ld, opts(7, 3));
+    expect(three.draws.slice(0, 60)).toEqual(one.draws);
+  });
+
+  it('reads the default 4000 draws as 1000 per chain and any other count as per chain', () => {
+    expect(nutsOptions('nuts', 4000, {}, createRng(1)).drawsPerChain).toBe(1000);
+    expect(nutsOptions('nuts', 500, {}, createRng(1)).drawsPerChain).toBe(500);
+    expect(nutsOptions('nuts', 4000, { drawsPerChain: 4000 }, createRng(1)).drawsPerChain).toBe(4000);
+  });
+
+  it('rejects an adapt-delta outside (0, 1) as a usage error', () => {
+    expect(() => nutsOptions('nuts', 4000, { adaptDelta: 1 }, createRng(1))).toThrow(/adapt-delta/);
+  });
+});
