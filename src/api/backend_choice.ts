@@ -1,6 +1,7 @@
 import type { LogDensity } from '../core/log_density.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { emitJs } from '../compiler/js/emit.js';
+import { sumLogDensities } from './hybrid.js';
 
 /** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
 async function loadTfjsEmitter(): Promise<typeof import('../compiler/tfjs/emit.js')> {
@@ -50,7 +51,9 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
     return Object.assign(emitJs(ir), { choice: backend === 'js' ? 'forced by --backend js' : `${terms} row terms: float64 JS` });
   }
   const rowIr = ir;
-  const tfjs = Object.assign((await loadTfjsEmitter()).emitTfjs(ir), { float64Twin: () => emitJs(rowIr) });
+  // Row terms on tfjs; priors and Jacobians (parameter-level, few) in float64 JS.
+  const rowTerms = (await loadTfjsEmitter()).emitTfjs({ ...ir, priors: [], ml: true });
+  const tfjs = Object.assign(sumLogDensities(rowTerms, emitJs({ ...ir, likelihoods: [] })), { float64Twin: () => emitJs(rowIr) });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
   }
