@@ -14,15 +14,21 @@ export function factorsOf(e: IrExpr, out: Set<string> = new Set()): Set<string> 
 /** Rows grouped by the combination of factor levels they carry, cells numbered by first appearance. */
 export function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: Int32Array; codes: Int32Array[]; nCells: number } {
   const cols = factors.map((f) => data.factors.get(f)!.codes);
-  // A row's cell as one number, codes in mixed radix (+1 for the contrast code -1): no strings per row.
+  // A row's cell as one number, codes in mixed radix (+1 for the contrast code -1), so no string is
+  // made per row; combinations too many for an exact double fall back to string keys.
   const radix = factors.map((f) => data.factors.get(f)!.levels.length + 1);
-  if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return cellsByString(cols, data.nRows);
-  const index = new Map<number, number>();
+  const exact = radix.reduce((a, b) => a * b, 1) <= Number.MAX_SAFE_INTEGER;
+  const keyOf = (i: number): number | string => {
+    if (!exact) return cols.map((c) => c[i]).join(',');
+    let key = 0;
+    for (let j = 0; j < cols.length; j++) key = key * radix[j] + cols[j][i] + 1;
+    return key;
+  };
+  const index = new Map<number | string, number>();
   const cellOfRow = new Int32Array(data.nRows);
   const codes: number[][] = factors.map(() => []);
   for (let i = 0; i < data.nRows; i++) {
-    let key = 0;
-    for (let j = 0; j < cols.length; j++) key = key * radix[j] + cols[j][i] + 1;
+    const key = keyOf(i);
     let c = index.get(key);
     if (c === undefined) {
       c = index.size;
@@ -32,24 +38,6 @@ export function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: 
     cellOfRow[i] = c;
   }
   return { cellOfRow, codes: codes.map((c) => Int32Array.from(c)), nCells: Math.max(index.size, data.nRows > 0 ? 1 : 0) };
-}
-
-/** The same for factor combinations too many for one exact number. */
-function cellsByString(cols: readonly Int32Array[], nRows: number): { cellOfRow: Int32Array; codes: Int32Array[]; nCells: number } {
-  const index = new Map<string, number>();
-  const cellOfRow = new Int32Array(nRows);
-  const codes: number[][] = cols.map(() => []);
-  for (let i = 0; i < nRows; i++) {
-    const key = cols.map((c) => c[i]).join(',');
-    let c = index.get(key);
-    if (c === undefined) {
-      c = index.size;
-      index.set(key, c);
-      cols.forEach((col, j) => codes[j].push(col[i]));
-    }
-    cellOfRow[i] = c;
-  }
-  return { cellOfRow, codes: codes.map((c) => Int32Array.from(c)), nCells: Math.max(index.size, nRows > 0 ? 1 : 0) };
 }
 
 export type Term = { readonly sign: 1 | -1; readonly expr: IrExpr };
