@@ -11,12 +11,14 @@ export interface EndToEndTiming {
   readonly all: readonly number[];
   /** Whether a discarded warm-up run came first. */
   readonly warmedUp: boolean;
+  /** Further arguments, e.g. ['--runs', '10']. */
+  readonly extra?: readonly string[];
 }
 
 export const CLI = 'bin/ppl.js';
 
-export function inferArgs(model: string, engine: string, backend: 'auto' | 'tfjs'): string[] {
-  return [CLI, 'infer', model, '--engine', engine, ...(backend === 'auto' ? [] : ['--backend', backend])];
+export function inferArgs(model: string, engine: string, backend: 'auto' | 'tfjs', extra: readonly string[] = []): string[] {
+  return [CLI, 'infer', model, '--engine', engine, ...(backend === 'auto' ? [] : ['--backend', backend]), ...extra];
 }
 
 export interface RunPolicy {
@@ -50,7 +52,7 @@ export async function timeInfer(root: string, model: string, engine: string, bac
 }
 
 /** One run, no warm-up (for a configuration measured once, after others have warmed the caches). */
-export async function timeInferOnce(root: string, model: string, engine: string, backend: 'auto' | 'tfjs'): Promise<EndToEndTiming> {
-  const seconds = (await timeNodeProcess(inferArgs(model, engine, backend), root)) / 1000;
-  return { engine, model, backend, seconds, runs: 1, all: [seconds], warmedUp: false };
+export async function timeInferOnce(root: string, model: string, engine: string, backend: 'auto' | 'tfjs', extra: readonly string[] = []): Promise<EndToEndTiming> {
+  const seconds = (await timeNodeProcess(inferArgs(model, engine, backend, extra), root)) / 1000;
+  return { engine, model, backend, seconds, runs: 1, all: [seconds], warmedUp: false, extra };
 }

@@ -36,7 +36,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 export function endToEndTable(rows: readonly EndToEndTiming[]): string {
   return markdownTable(['command', 'runs', 'median (s)', 'each run (s)'], rows.map((r) => [
-    `\`ppl infer ${r.model} --engine ${r.engine}${r.backend === 'auto' ? '' : ` --backend ${r.backend}`}\``,
+    `\`ppl infer ${r.model} --engine ${r.engine}${r.backend === 'auto' ? '' : ` --backend ${r.backend}`}${r.extra?.length ? ` ${r.extra.join(' ')}` : ''}\``,
     `${r.runs}${r.warmedUp ? ' + warm-up' : ''}`, secs(r.seconds), r.all.map(secs).join(', '),
   ]), ['l', 'r', 'r', 'l']);
 }

@@ -54,6 +54,12 @@ async function endToEnd(): Promise<EndToEndTiming[]> {
   const t = await timeInferOnce(ROOT, MODELS.weak, 'laplace', 'tfjs');
   say(`ppl infer ${MODELS.weak} --engine laplace --backend tfjs: ${t.seconds.toFixed(2)} s (one run)`);
   out.push(t);
+  // Issue 5: ten full-rank VI runs (seeds 1..10) against one lme4 fit (76 s).
+  if ((ENGINES as readonly string[]).includes('fullrank')) {
+    const ten = await timeInferOnce(ROOT, MODELS.weak, 'fullrank', 'auto', ['--runs', '10']);
+    say(`ppl infer ${MODELS.weak} --engine fullrank --runs 10: ${ten.seconds.toFixed(2)} s (one run; lme4 takes 76 s for one fit)`);
+    out.push(ten);
+  }
   return out;
 }
 
@@ -62,7 +68,7 @@ function compare(e2e: readonly EndToEndTiming[]): Comparison[] {
   return loadReferences().map((reference) => {
     const engine = (ENGINES as readonly string[]).includes(reference.kind) ? reference.kind : 'laplace';
     const model = MODELS[reference.priors];
-    const ours = e2e.find((r) => r.engine === engine && r.model === model && r.backend === 'auto');
+    const ours = e2e.find((r) => r.engine === engine && r.model === model && r.backend === 'auto' && !r.extra?.length);
     if (!ours) throw new Error(`bench: no ${engine} run of ${model} to compare ${reference.label} with`);
     const standIn = engine === reference.kind ? undefined : `no ${reference.kind} engine in Glimmer yet: against ${engine}`;
     return { reference, ours, standIn };
