@@ -5,7 +5,7 @@ let ready: Promise<string> | undefined;
 
 /**
  * Selects the fastest backend available once per process: wasm (3-12x faster than cpu in Node,
- * see docs/performance), falling back to cpu. tfjs's "running in Node" banner goes to console.warn
+ * see docs/performance), falling back to cpu. tfjs's "running in Node" banner is printed through the console
  * only when the platform is node and tfjs-node is absent; it is silenced here so stdout stays ours.
  */
 export function initTfjs(): Promise<string> {

@@ -10,6 +10,7 @@
  * likelihood is maximised over (covariance parameters, log sigma) by Nelder-Mead, then Newton steps
  * on a central-difference Hessian.
  */
+import { cholesky as chol, cholSolve } from '../../dense.js';
 
 export interface LmmData {
   readonly y: readonly number[];
@@ -39,34 +40,6 @@ export interface ExactLmmFit {
 type Matrix = number[][];
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-function chol(A: readonly (readonly number[])[]): Matrix {
-  const n = A.length;
-  const L = A.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      if (i === j && !(s > 0)) throw new Error('matrix not positive definite');
-      L[i][j] = i === j ? Math.sqrt(s) : s / L[j][j];
-    }
-  }
-  return L;
-}
-
-function cholSolve(L: readonly (readonly number[])[], b: readonly number[]): number[] {
-  const n = b.length;
-  const z = [...b];
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) z[i] -= L[i][k] * z[k];
-    z[i] /= L[i][i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) z[i] -= L[k][i] * z[k];
-    z[i] /= L[i][i];
-  }
-  return z;
-}
 
 const logDetChol = (L: Matrix): number => L.reduce((s, r, i) => s + 2 * Math.log(r[i]), 0);
 

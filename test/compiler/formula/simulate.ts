@@ -1,6 +1,7 @@
 import { compile } from '../../../src/api/compile.js';
 import { infer, type Fit, type FitSummaryRow } from '../../../src/api/infer.js';
 import type { Rng } from '../../../src/core/rng.js';
+import { cholesky, cholSolve as solveChol } from '../../dense.js';
 
 /** Samplers and plumbing for the formula recovery tests; all randomness comes from a seeded Rng. */
 
@@ -69,33 +70,6 @@ export interface InfoRow {
   readonly x: readonly number[];
   readonly z: readonly (readonly [number, number])[];
   readonly w: number;
-}
-
-function cholesky(A: readonly (readonly number[])[]): number[][] {
-  const n = A.length;
-  const L = A.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      L[i][j] = i === j ? Math.sqrt(s) : s / L[j][j];
-    }
-  }
-  return L;
-}
-
-function solveChol(L: readonly (readonly number[])[], b: readonly number[]): number[] {
-  const n = b.length;
-  const z = [...b];
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) z[i] -= L[i][k] * z[k];
-    z[i] /= L[i][i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) z[i] -= L[k][i] * z[k];
-    z[i] /= L[i][i];
-  }
-  return z;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { createRng } from '../../../src/core/rng.js';
 import { runMarginalLaplace } from '../../../src/engines/laplace/marginal.js';
+import { cholesky as chol, cholSolve as solve } from '../../dense.js';
 
 // For a Gaussian linear mixed model the Laplace marginal is exact, so the engine must reproduce the
 // maximum of the exact marginal likelihood y ~ N(mu 1, sigma_e^2 I + sum_f sigma_f^2 Z_f Z_f'),
@@ -13,35 +14,6 @@ interface Design {
   /** Per factor, the level of each row. */
   readonly levels: number[][];
   readonly nLevels: number[];
-}
-
-/** Lower Cholesky factor of a small dense SPD matrix. */
-function chol(A: number[][]): number[][] {
-  const n = A.length;
-  const L = A.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      L[i][j] = i === j ? Math.sqrt(s) : s / L[j][j];
-    }
-  }
-  return L;
-}
-
-/** V^-1 b from V's Cholesky factor. */
-function solve(L: number[][], b: number[]): number[] {
-  const n = b.length;
-  const y = [...b];
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) y[i] -= L[i][k] * y[k];
-    y[i] /= L[i][i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) y[i] -= L[k][i] * y[k];
-    y[i] /= L[i][i];
-  }
-  return y;
 }
 
 /** V for log sds [...factors, residual]. */
