@@ -5,7 +5,16 @@ import { emptyFile, malformedCsv } from './diagnostics.js';
 /** The records of a CSV text: the header row, then the data rows (possibly ragged: the caller checks). */
 export interface CsvRecords {
   readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
+  readonly nRows: number;
+  /** Number of fields of a data row. */
+  width(row: number): number;
+  /** A field of a data row (the row must have that many fields). */
+  cell(row: number, col: number): string;
+}
+
+function fromArrays(records: string[][]): CsvRecords {
+  const rows = records.slice(1);
+  return { header: records[0], nRows: rows.length, width: (r) => rows[r].length, cell: (r, c) => rows[r][c] };
 }
 
 /**
@@ -17,9 +26,9 @@ export interface CsvRecords {
 export function readCsvRecords(text: string, file: string): CsvRecords {
   let records: string[][];
   if (!text.includes('"')) {
-    records = splitUnquoted(text);
-    if (records.length === 0) throw new GlimmerError([emptyFile(file)]);
-    return { header: records[0], rows: records.slice(1) };
+    const lines = unquotedLines(text);
+    if (lines.length === 0) throw new GlimmerError([emptyFile(file)]);
+    return linesRecords(lines);
   }
   try {
     // All three line ends, rather than whichever csv-parse sees first: a file with mixed line ends
@@ -31,21 +40,46 @@ export function readCsvRecords(text: string, file: string): CsvRecords {
   if (records.length === 0) {
     throw new GlimmerError([emptyFile(file)]);
   }
-  return { header: records[0], rows: records.slice(1) };
+  return fromArrays(records);
 }
 
 /**
- * Without a quote character, CSV is lines of comma-separated fields, and splitting them directly
- * gives exactly csv-parse's records (same line ends, BOM and blank lines) at a fraction of the
- * cost: 68,627 rows in ~40 ms instead of ~250 ms.
+ * Without a quote character, CSV is lines of comma-separated fields: the same records as csv-parse
+ * (same line ends, BOM and blank lines) at a fraction of the cost. Fields are cut out of a line only
+ * when asked for, so a table makes one string per line and one per declared cell, not one per field.
  */
-function splitUnquoted(text: string): string[][] {
+function unquotedLines(text: string): string[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: string[][] = [];
-  for (const line of body.split(/\r\n|\n|\r/)) {
-    if (line.length > 0) records.push(line.split(','));
-  }
-  return records;
+  return body.split(/\r\n|\n|\r/).filter((line) => line.length > 0);
+}
+
+function linesRecords(lines: string[]): CsvRecords {
+  const nRows = lines.length - 1;
+  const widths = new Int32Array(nRows).fill(-1);
+  const fieldStart = (line: string, col: number): number => {
+    let at = 0;
+    for (let k = 0; k < col && at >= 0; k++) at = line.indexOf(',', at) + 1 || -1;
+    return at;
+  };
+  return {
+    header: lines[0].split(','),
+    nRows,
+    width(r) {
+      if (widths[r] < 0) {
+        const line = lines[r + 1];
+        let n = 1;
+        for (let at = line.indexOf(','); at >= 0; at = line.indexOf(',', at + 1)) n++;
+        widths[r] = n;
+      }
+      return widths[r];
+    },
+    cell(r, c) {
+      const line = lines[r + 1];
+      const start = fieldStart(line, c);
+      const end = line.indexOf(',', start);
+      return line.slice(start, end < 0 ? line.length : end);
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GlimmerError, type Diagnostic, type Span } from '../core/errors.js';
 import { closestName } from './closest.js';
-import { readCsvRecords, recordStartLines } from './csv.js';
+import { readCsvRecords, recordStartLines, type CsvRecords } from './csv.js';
 import { badValue, missingColumn, moreBadValues, moreRaggedRows, noDataRows, raggedRow, repeatedColumn } from './diagnostics.js';
 import { orderLevels } from './levels.js';
 import { checkFactor, checkNumeric } from './values.js';
@@ -51,24 +51,25 @@ const SHOWN_PER_COLUMN = 5;
  * (E303), so one run shows the user everything to fix.
  */
 export function parseTable(text: string, file: string, specs: readonly ColumnSpec[]): DataTable {
-  const { header, rows } = readCsvRecords(text, file);
+  const records = readCsvRecords(text, file);
+  const { header, nRows } = records;
   const report = new Reporter(text, file);
   const located = locateColumns(header, specs, file, report.diagnostics);
-  const ragged = findRaggedRows(rows, header.length, report);
-  if (rows.length === 0) report.diagnostics.push(noDataRows(file));
+  const ragged = findRaggedRows(records, header.length, report);
+  if (nRows === 0) report.diagnostics.push(noDataRows(file));
 
   const columns = new Map<string, Column>();
   for (const { spec, index } of located) {
-    const cells = (row: number): string => rows[row][index];
+    const cells = (row: number): string => records.cell(row, index);
     const column =
       spec.type === 'factor'
-        ? readFactor(spec.name, rows.length, cells, ragged, report)
-        : readNumeric(spec.name, spec.type, rows.length, cells, ragged, report);
+        ? readFactor(spec.name, nRows, cells, ragged, report)
+        : readNumeric(spec.name, spec.type, nRows, cells, ragged, report);
     columns.set(spec.name, column);
     report.endColumn((more) => moreBadValues(spec.name, more, file));
   }
   if (report.diagnostics.length > 0) throw new GlimmerError(report.diagnostics);
-  return { file, nRows: rows.length, columns };
+  return { file, nRows, columns };
 }
 
 /** The header position of each declared column; a missing or repeated one becomes a diagnostic. */
@@ -92,12 +93,13 @@ function locateColumns(header: readonly string[], specs: readonly ColumnSpec[], 
 }
 
 /** Rows whose field count differs from the header's: reported, and their cells are not read. */
-function findRaggedRows(rows: readonly (readonly string[])[], width: number, report: Reporter): Uint8Array {
-  const ragged = new Uint8Array(rows.length);
-  for (let row = 0; row < rows.length; row++) {
-    if (rows[row].length === width) continue;
+function findRaggedRows(records: CsvRecords, width: number, report: Reporter): Uint8Array {
+  const ragged = new Uint8Array(records.nRows);
+  for (let row = 0; row < records.nRows; row++) {
+    const w = records.width(row);
+    if (w === width) continue;
     ragged[row] = 1;
-    report.problem((where, file) => raggedRow(where, rows[row].length, width, file), row);
+    report.problem((where, file) => raggedRow(where, w, width, file), row);
   }
   report.endColumn((more, file) => moreRaggedRows(more, file));
   return ragged;

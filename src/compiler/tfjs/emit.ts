@@ -38,7 +38,13 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
   const { nChunks, chunk: C } = layout;
   // Constants are made once, outside any tf.tidy, so that no evaluation disposes of them.
   const dataTensors = new Map<string, tf.Tensor3D>();
-  const toRows = (v: Float64Array): tf.Tensor3D => tf.tensor3d(Float32Array.from(layout.rowAt, (r) => v[r]), [1, nChunks, C]);
+  // Plain loops: TypedArray.from with a map function is ~10x slower on a million rows.
+  const permute = (v: Float64Array, zeroPadding: boolean): Float32Array => {
+    const out = new Float32Array(layout.rowAt.length);
+    for (let j = 0; j < out.length; j++) out[j] = zeroPadding && layout.mask && layout.mask[j] === 0 ? 0 : v[layout.rowAt[j]];
+    return out;
+  };
+  const toRows = (v: Float64Array): tf.Tensor3D => tf.tensor3d(permute(v, false), [1, nChunks, C]);
   const mask = layout.mask ? tf.tensor3d(layout.mask, [1, nChunks, C]) : null;
   const indexers = new Map<string, ReturnType<typeof makeRowIndexer>>();
   const visit = (e: IrExpr): void => {
@@ -60,7 +66,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
   // residuals vanish without a mask: two row-sized multiplications fewer per call.
   const offsets = new Map<IrLikelihood, { cell: IrExpr; d: tf.Tensor3D; expD: tf.Tensor3D; y?: tf.Tensor3D }>();
   const padZero = (v: Float64Array): tf.Tensor3D =>
-    tf.tensor3d(Float32Array.from(layout.rowAt, (r, j) => (layout.mask && layout.mask[j] === 0 ? 0 : v[r])), [1, nChunks, C]);
+    tf.tensor3d(permute(v, true), [1, nChunks, C]);
   for (const lik of ir.likelihoods) {
     const score = lik.form.score;
     if (!score) continue;
