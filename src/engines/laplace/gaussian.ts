@@ -1,6 +1,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import { solveLowerT } from '../../math/triangular.js';
 
 /** N(mean, P^-1) with the precision P = L L' held by its Cholesky factor, all float64. */
 export interface Gaussian {
@@ -31,18 +32,6 @@ export function gaussianFromPrecision(mean: Float64Array, precision: Float64Arra
   return { mean, L, logNorm };
 }
 
-/** Solves L' x = z by back substitution. */
-function solveLt(L: Float64Array[], z: Float64Array): Float64Array {
-  const d = z.length;
-  const x = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < d; k++) s -= L[k][i] * x[k];
-    x[i] = s / L[i][i];
-  }
-  return x;
-}
-
 /** A draw and its log density under the Gaussian: theta = mean + L'^-1 z, log q = logNorm - |z|^2 / 2. */
 export function drawGaussian(g: Gaussian, rng: Rng): { theta: Float64Array; logq: number } {
   const d = g.mean.length;
@@ -52,7 +41,7 @@ export function drawGaussian(g: Gaussian, rng: Rng): { theta: Float64Array; logq
     z[i] = rng.normal();
     zz += z[i] * z[i];
   }
-  const x = solveLt(g.L, z);
+  const x = solveLowerT(g.L, z);
   for (let i = 0; i < d; i++) x[i] += g.mean[i];
   return { theta: x, logq: g.logNorm - 0.5 * zz };
 }

@@ -1,6 +1,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import { solveLowerT } from '../../math/triangular.js';
 
 /**
  * The Euclidean metric of the kinetic energy K(p) = p' M^-1 p / 2, held by its inverse M^-1 (which warm-up
@@ -63,14 +64,7 @@ export function denseMetric(inv: readonly Float64Array[]): Metric {
     kind: 'dense',
     inverse: inv,
     sampleMomentum(rng) {
-      const z = Float64Array.from({ length: d }, () => rng.normal());
-      const p = new Float64Array(d);
-      for (let i = d - 1; i >= 0; i--) {
-        let s = z[i];
-        for (let k = i + 1; k < d; k++) s -= L[k][i] * p[k];
-        p[i] = s / L[i][i];
-      }
-      return p;
+      return solveLowerT(L, Float64Array.from({ length: d }, () => rng.normal()));
     },
     velocity(p) {
       const v = new Float64Array(d);

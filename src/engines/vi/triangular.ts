@@ -1,35 +1,9 @@
 /**
- * Triangular solves on a lower-triangular L held as rows (L[i][j], j <= i), float64. The
- * variational families use them to move between theta and the whitened coordinates of the
- * Laplace Gaussian, theta = center + L'^-1 w, where L L' is the precision at the mode.
+ * Packed lower triangles for the full-rank family. The solves on row-held factors that the
+ * families use to move between theta and the whitened coordinates of the Laplace Gaussian
+ * (theta = center + L'^-1 w) are in src/math/triangular.ts.
  */
-
-/** x with L x = b (forward substitution). */
-export function solveLower(L: readonly Float64Array[], b: Float64Array): Float64Array {
-  const d = b.length;
-  const x = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    const row = L[i];
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= row[k] * x[k];
-    x[i] = s / row[i];
-  }
-  return x;
-}
-
-/** x with L' x = b (back substitution). */
-export function solveLowerT(L: readonly Float64Array[], b: Float64Array): Float64Array {
-  const d = b.length;
-  const x = Float64Array.from(b);
-  for (let i = d - 1; i >= 0; i--) {
-    x[i] /= L[i][i];
-    const xi = x[i];
-    const row = L[i];
-    // Column i of L' is row i of L: subtract its contribution from the rows above.
-    for (let k = 0; k < i; k++) x[k] -= row[k] * xi;
-  }
-  return x;
-}
+export { solveLower, solveLowerT } from '../../math/triangular.js';
 
 /** Position of B[i][j] (j <= i) in a row-major packed lower triangle. */
 export const packedIndex = (i: number, j: number): number => (i * (i + 1)) / 2 + j;
