@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The chain worker is its own entry: worker threads load it by file name (src/cli/chains/pool.ts).
+  entryPoints: { main: 'src/cli/main.ts', chain_worker: 'src/cli/chains/worker.ts' },
   outdir: 'dist/bundle',
   // Code behind dynamic imports (the tfjs emitter) goes to its own chunk, loaded only when used.
   splitting: true,

@@ -5,8 +5,9 @@ import { runLaplace } from '../engines/laplace/run.js';
 import { runMarginalLaplace } from '../engines/laplace/marginal.js';
 import { runVi } from '../engines/vi/run.js';
 import { parseViSettings } from '../engines/vi/settings.js';
-import { runNuts } from '../engines/nuts/run.js';
+import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
+import type { ChainRunner } from '../engines/nuts/chain_job.js';
 
 /** What every engine is given besides the log density. */
 export interface CommonOptions {
@@ -28,9 +29,21 @@ export const ENGINE_RUNNERS = {
   advi: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   fullrank: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).
-  nuts: (ld: LogDensity, o: CommonOptions): EngineResult => runNuts(ld, nutsOptions('nuts', o.draws, o.settings, o.rng)),
-  hmc: (ld: LogDensity, o: CommonOptions): EngineResult => runNuts(ld, nutsOptions('hmc', o.draws, o.settings, o.rng)),
+  nuts: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('nuts', ld, o),
+  hmc: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('hmc', ld, o),
 } as const;
+
+/**
+ * MCMC in this thread, or on the ChainRunner the caller gives in settings.chainRunner (the CLI's worker
+ * threads; a browser app could give web workers), with settings.threads saying how many it uses.
+ */
+function runMcmc(engine: 'nuts' | 'hmc', ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> {
+  const options = nutsOptions(engine, o.draws, o.settings, o.rng);
+  const runner = o.settings.chainRunner;
+  if (typeof runner !== 'function') return runNuts(ld, options);
+  const threads = typeof o.settings.threads === 'number' ? o.settings.threads : 1;
+  return runNutsOn(runner as ChainRunner, threads, ld, options);
+}
 
 export type EngineName = keyof typeof ENGINE_RUNNERS;
 export const ENGINES = Object.keys(ENGINE_RUNNERS) as EngineName[];

@@ -10,6 +10,7 @@ import { versions } from './versions.js';
 import { describeCheck, describeDiagnostics } from './report.js';
 import { progressReporter } from '../engines/nuts/progress.js';
 import { readFileSync } from 'node:fs';
+import { parallelChains } from './chains/for_infer.js';
 
 interface Io {
   out(s: string): void;
@@ -109,6 +110,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     }, 0.8)
     .option('--max-depth <n>', 'MCMC: maximum NUTS tree depth (at most 2^n - 1 leapfrog steps)', intOption('--max-depth', 1), 10)
     .option('--dense', 'MCMC: adapt a dense metric (for strongly correlated posteriors)', false)
+    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores); the draws do not depend on it', intOption('--threads', 1))
     .addOption(new Option('--vi-recipe <name>', 'VI (advi, fullrank): glimmer (defaults) or tfp (the TFP tutorial: adam, lr 1e-2, 10000 steps, 2 draws, random init, no averaging)').choices(['glimmer', 'tfp']))
     .addOption(new Option('--optimizer <name>', 'VI: stochastic optimizer').choices(['adam', 'sgd']))
     .option('--lr <x>', 'VI: learning rate (default 0.05, in whitened coordinates)', (v: string): number => {
@@ -123,7 +125,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
     .option('--marginal', 'laplace: integrate the random effects out (the marginal posterior mode) instead of a joint Gaussian', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
-    .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean; runs: number; ml: boolean; marginal: boolean }, cmd: Command) => {
+    .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number; viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean; runs: number; ml: boolean; marginal: boolean }, cmd: Command) => {
       try {
         const m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
         const mcmcSettings = {
@@ -136,7 +138,15 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
           ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
         };
-        const fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...mcmcSettings, ...viSettings, marginal: opts.marginal }, runs: opts.runs });
+        const parallel = opts.engine === 'nuts' || opts.engine === 'hmc'
+          ? parallelChains({ modelPath: model, dataPath: opts.data, ml: opts.ml, backend: opts.backend, chains: opts.chains, threads: opts.threads })
+          : undefined;
+        let fit: Fit;
+        try {
+          fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...mcmcSettings, ...viSettings, ...parallel?.settings, marginal: opts.marginal }, runs: opts.runs });
+        } finally {
+          if (parallel?.finish()) code = 130;
+        }
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
         io.out(summaryTable(fit.summary));
         if (fit.runs) io.out('\n' + runSpreadTable(fit));

@@ -8,6 +8,8 @@ export interface Rng {
   normal(): number;
   /** An independent stream derived from this seed and a label (for chains, runs, workers). */
   child(label: string | number): Rng;
+  /** The seed string this stream was made from: createRng(id) starts the same stream afresh (in a worker thread). */
+  readonly id: string;
 }
 
 export function createRng(seed: number | string): Rng {
@@ -20,6 +22,7 @@ export function createRng(seed: number | string): Rng {
     return u;
   };
   return {
+    id: base,
     uniform,
     normal(): number {
       // Marsaglia's polar method: exact, two normals per accepted pair.

@@ -19,6 +19,8 @@ export interface Adapted {
   readonly position: Position;
   readonly stepSize: number;
   readonly metric: Metric;
+  /** Warm-up was stopped early (Ctrl-C): what it had learnt so far. */
+  readonly interrupted: boolean;
 }
 
 /** Called after every transition, warm-up and sampling alike (for progress and sampler statistics). */
@@ -40,12 +42,12 @@ function metricFrom(estimate: Float64Array | Float64Array[], names: readonly str
  * size is re-initialised and the dual averaging restarted at mu = log(10 eps). Warm-up ends with
  * eps = exp(xBar). The kernel itself knows nothing of adaptation.
  */
-export function warmup(ld: LogDensity, kernel: Kernel, start: Position, s: WarmupSettings, rng: Rng, onTransition?: OnTransition): Adapted {
+export function warmup(ld: LogDensity, kernel: Kernel, start: Position, s: WarmupSettings, rng: Rng, onTransition?: OnTransition, shouldStop?: () => boolean): Adapted {
   let metric = unitMetric(ld.dim, s.dense);
   // mu is set from the user's step size (1) before the heuristic runs, as in Stan's services.
   let da: DualAveraging = startDualAveraging(1);
   let stepSize = initStepSize(ld, metric, start, 1, rng);
-  if (s.numWarmup === 0) return { position: start, stepSize, metric };
+  if (s.numWarmup === 0) return { position: start, stepSize, metric, interrupted: false };
   const windows = slowWindows(s.numWarmup);
   let w = 0;
   let estimator = new Welford(ld.dim, s.dense);
@@ -55,6 +57,7 @@ export function warmup(ld: LogDensity, kernel: Kernel, start: Position, s: Warmu
     position = next;
     onTransition?.(info, true);
     [da, stepSize] = learnStepSize(da, info.acceptStat, s.adaptDelta);
+    if (shouldStop?.()) return { position, stepSize: finalStepSize(da), metric, interrupted: true };
     if (w >= windows.length || i < windows[w].start) continue;
     estimator.add(position.q);
     if (i !== windows[w].end - 1) continue;
@@ -64,5 +67,5 @@ export function warmup(ld: LogDensity, kernel: Kernel, start: Position, s: Warmu
     estimator = new Welford(ld.dim, s.dense);
     w++;
   }
-  return { position, stepSize: finalStepSize(da), metric };
+  return { position, stepSize: finalStepSize(da), metric, interrupted: false };
 }

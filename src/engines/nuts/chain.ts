@@ -4,6 +4,7 @@ import { warmup, type WarmupSettings } from './adaptation.js';
 import { randomInit } from './init.js';
 import type { Position } from './integrator.js';
 import type { Kernel, TransitionInfo } from './nuts.js';
+import type { ChainControl } from './chain_job.js';
 
 export interface ChainSettings extends WarmupSettings {
   readonly numDraws: number;
@@ -28,6 +29,8 @@ export interface ChainOutput {
   readonly warmupLeapfrogs: number;
   readonly warmupMs: number;
   readonly samplingMs: number;
+  /** Set when the chain was stopped early (shouldStop): the draws are those made before. */
+  readonly interrupted?: boolean;
 }
 
 function emptyStats(n: number): SamplerStats {
@@ -50,7 +53,8 @@ function record(stats: SamplerStats, i: number, info: TransitionInfo): void {
  * size and metric frozen. Every random number comes from the chain's own stream, so a chain's draws are a
  * function of (seed, chain index, model) alone.
  */
-export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: Rng, onIteration?: () => void): ChainOutput {
+export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: Rng, control: ChainControl = {}): ChainOutput {
+  const { onIteration, shouldStop } = control;
   const t0 = performance.now();
   const start = randomInit(ld, rng);
   let warmupDivergences = 0;
@@ -59,20 +63,31 @@ export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: 
     warmupDivergences += info.divergent ? 1 : 0;
     warmupLeapfrogs += info.nLeapfrog;
     onIteration?.();
-  });
+  }, shouldStop);
   const t1 = performance.now();
   const stats = emptyStats(s.numDraws);
   const draws: Float64Array[] = [];
   let position: Position = adapted.position;
-  for (let i = 0; i < s.numDraws; i++) {
+  let interrupted = adapted.interrupted;
+  for (let i = 0; i < s.numDraws && !interrupted; i++) {
     const [next, info] = kernel(ld, adapted.metric, position, { stepSize: adapted.stepSize, maxDepth: s.maxDepth }, rng);
     position = next;
     draws.push(Float64Array.from(position.q)); // q may be a view into a leapfrog step's buffer
     record(stats, i, info);
     onIteration?.();
+    interrupted = shouldStop?.() ?? false;
   }
   return {
-    draws, stats, stepSize: adapted.stepSize, inverseMetric: adapted.metric.inverse,
+    draws, stats: interrupted ? truncateStats(stats, draws.length) : stats, stepSize: adapted.stepSize, inverseMetric: adapted.metric.inverse,
     warmupDivergences, warmupLeapfrogs, warmupMs: t1 - t0, samplingMs: performance.now() - t1,
+    ...(interrupted ? { interrupted } : {}),
+  };
+}
+
+/** The first n draws' statistics (a chain stopped early, or chains cut to a common length). */
+export function truncateStats(s: SamplerStats, n: number): SamplerStats {
+  return {
+    acceptStat: s.acceptStat.slice(0, n), treeDepth: s.treeDepth.slice(0, n), nLeapfrog: s.nLeapfrog.slice(0, n),
+    divergent: s.divergent.slice(0, n), energy: s.energy.slice(0, n),
   };
 }

@@ -16,6 +16,8 @@ export interface NutsOptions {
   readonly intTime: number;
   /** Called after every transition of every chain. */
   readonly onProgress?: (p: Progress) => void;
+  /** Polled after every transition: true stops every chain with the draws made so far (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface Progress {
@@ -62,5 +64,6 @@ export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Rea
     dense: settings.dense === true,
     intTime,
     onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: Progress) => void) : undefined,
+    shouldStop: typeof settings.shouldStop === 'function' ? (settings.shouldStop as () => boolean) : undefined,
   };
 }

@@ -14,19 +14,24 @@ export function renderProgress(p: Progress, width = 30): string {
 
 /**
  * A progress callback that redraws the line in place (carriage return) at most every `intervalMs`, and
- * erases it after the last iteration of the last chain so that it leaves nothing in the terminal.
+ * erases it once every chain has finished so that it leaves nothing in the terminal. Chains may run in
+ * parallel: the line shows the chain furthest behind.
  */
 export function progressReporter(write: (s: string) => void, intervalMs = 100, now: () => number = () => performance.now()): (p: Progress) => void {
   let last = -Infinity;
+  let latest: (Progress | undefined)[] = [];
   return (p) => {
-    const finished = p.chain === p.chains - 1 && p.iteration === p.iterations;
-    if (finished) {
+    if (latest.length !== p.chains) latest = new Array<Progress | undefined>(p.chains);
+    latest[p.chain] = p;
+    const at = (i: number): number => latest[i]?.iteration ?? 0;
+    if (latest.every((_, i) => at(i) === p.iterations)) {
       write('\r\x1b[K');
       return;
     }
     const t = now();
     if (t - last < intervalMs && p.iteration !== 1) return;
     last = t;
-    write(`\r${renderProgress(p)}\x1b[K`);
+    const slowest = latest.reduce((s, _, i) => (at(i) < at(s) ? i : s), 0);
+    write(`\r${renderProgress(latest[slowest] ?? { ...p, chain: slowest, iteration: 0, warmup: true })}\x1b[K`);
   };
 }

@@ -1,29 +1,54 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { EngineResult } from '../result.js';
-import { runChain, type ChainOutput } from './chain.js';
-import { staticHmcKernel } from './hmc.js';
-import { nutsTransition, type Kernel } from './nuts.js';
+import { InferenceError } from '../../core/errors.js';
+import { truncateStats, type ChainOutput } from './chain.js';
+import { runChainJob, type ChainJob, type ChainRunner } from './chain_job.js';
 import type { NutsOptions } from './options.js';
 import { convergenceWarnings, samplerSummary, samplerWarnings } from './report.js';
 
+/** Fewer draws than this per chain after a stop leave nothing worth summarising. */
+const MIN_DRAWS_AFTER_STOP = 10;
+
 const fmtList = (xs: readonly number[], digits: number): string => xs.map((x) => x.toFixed(digits)).join(', ');
 
-/**
- * The driver: the only loop over chains. Chains run one after another in this thread; each draws every
- * random number from its own stream rng.child('chain-<i>'), so the result does not depend on the order
- * or timing of chains, and moving them to worker threads would not change a digit.
- */
-function runChains(ld: LogDensity, kernel: Kernel, o: NutsOptions): ChainOutput[] {
-  const iterations = o.warmup + o.drawsPerChain;
+/** Chain i of this run, as plain data for runChainJob here or in a worker. */
+function chainJobs(o: NutsOptions): ChainJob[] {
   const settings = { numWarmup: o.warmup, numDraws: o.drawsPerChain, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, dense: o.dense };
-  return Array.from({ length: o.chains }, (_, chain) => {
+  return Array.from({ length: o.chains }, (_, chain) => ({ chain, engine: o.engine, intTime: o.intTime, settings, rngId: o.rng.id }));
+}
+
+function progressOf(o: NutsOptions): (chain: number, iteration: number) => void {
+  const iterations = o.warmup + o.drawsPerChain;
+  return (chain, iteration) => o.onProgress?.({ chain, chains: o.chains, iteration, iterations, warmup: iteration <= o.warmup });
+}
+
+/**
+ * The chains one after another in this thread. Each draws every random number from its own stream
+ * rng.child('chain-<i>'), so the result does not depend on the order, the thread or the timing of chains:
+ * a ChainRunner on worker threads gives the same digits.
+ */
+function runChainsHere(ld: LogDensity, o: NutsOptions): ChainOutput[] {
+  const progress = progressOf(o);
+  return chainJobs(o).map((job) => {
     let iteration = 0;
-    const tick = o.onProgress && ((): void => {
-      iteration++;
-      o.onProgress!({ chain, chains: o.chains, iteration, iterations, warmup: iteration <= o.warmup });
-    });
-    return runChain(ld, kernel, settings, o.rng.child(`chain-${chain}`), tick);
+    return runChainJob(ld, job, { onIteration: () => progress(job.chain, ++iteration), shouldStop: o.shouldStop });
   });
+}
+
+/**
+ * Chains stopped early (Ctrl-C) are cut to the shortest one, so that R-hat and ESS still see equal
+ * chains; chains stopped before they had MIN_DRAWS_AFTER_STOP draws (still warming up, or not yet
+ * started on a busy thread) are left out.
+ */
+function equalLength(chains: readonly ChainOutput[]): { chains: ChainOutput[]; interrupted: boolean } {
+  if (!chains.some((c) => c.interrupted)) return { chains: [...chains], interrupted: false };
+  const kept = chains.filter((c) => c.draws.length >= MIN_DRAWS_AFTER_STOP);
+  if (kept.length === 0) {
+    throw new InferenceError('E515', `stopped during warm-up: no chain had ${MIN_DRAWS_AFTER_STOP} post-warm-up draws yet`,
+      'let the run finish warm-up, or lower --warmup');
+  }
+  const n = Math.min(...kept.map((c) => c.draws.length));
+  return { chains: kept.map((c) => ({ ...c, draws: c.draws.slice(0, n), stats: truncateStats(c.stats, n) })), interrupted: true };
 }
 
 /**
@@ -32,22 +57,31 @@ function runChains(ld: LogDensity, kernel: Kernel, o: NutsOptions): ChainOutput[
  * sampler's diagnostics and warnings (divergences, tree depth, E-BFMI, R-hat, ESS).
  */
 export function runNuts(ld: LogDensity, o: NutsOptions): EngineResult {
-  const kernel = o.engine === 'hmc' ? staticHmcKernel(o.intTime) : nutsTransition;
-  const chains = runChains(ld, kernel, o);
+  return assemble(ld, o, runChainsHere(ld, o), 1);
+}
+
+/** The same run with the chains on a ChainRunner (worker threads): the same draws, in less time. */
+export async function runNutsOn(runner: ChainRunner, threads: number, ld: LogDensity, o: NutsOptions): Promise<EngineResult> {
+  return assemble(ld, o, await runner(chainJobs(o), progressOf(o)), threads);
+}
+
+function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[], threads: number): EngineResult {
+  const { chains, interrupted } = equalLength(outputs);
+  const nChains = chains.length;
   const draws = chains.flatMap((c) => c.draws);
   const sampler = samplerSummary(chains, o.maxDepth);
   // Convergence on the constrained scale, as the summary reports it (rank-based R-hat and ESS barely
   // depend on the scale, but the folded R-hat does).
-  const convergence = convergenceWarnings(ld.names, draws.map((d) => ld.constrain(d)), o.chains);
+  const convergence = convergenceWarnings(ld.names, draws.map((d) => ld.constrain(d)), nChains);
   const warmupDivergences = chains.reduce((s, c) => s + c.warmupDivergences, 0);
   return {
     engine: o.engine,
     draws,
-    chains: o.chains,
+    chains: nChains,
     diagnostics: {
-      chains: o.chains,
+      chains: nChains,
       warmup: o.warmup,
-      drawsPerChain: o.drawsPerChain,
+      drawsPerChain: chains[0].draws.length,
       adaptDelta: o.adaptDelta,
       maxDepth: o.maxDepth,
       metric: o.dense ? 'dense' : 'diag',
@@ -62,9 +96,13 @@ export function runNuts(ld: LogDensity, o: NutsOptions): EngineResult {
       maxRhat: convergence.maxRhat,
       minEssBulk: convergence.minEssBulk,
       minEssTail: convergence.minEssTail,
-      threads: 1,
+      threads,
+      ...(interrupted ? { interrupted: true } : {}),
     },
-    warnings: [...samplerWarnings(sampler, o.maxDepth), ...convergence.warnings],
+    warnings: [
+      ...(interrupted ? [`interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`] : []),
+      ...samplerWarnings(sampler, o.maxDepth), ...convergence.warnings,
+    ],
     timings: {
       warmupMs: chains.reduce((s, c) => s + c.warmupMs, 0),
       samplingMs: chains.reduce((s, c) => s + c.samplingMs, 0),

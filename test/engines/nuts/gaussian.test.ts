@@ -84,3 +84,32 @@ describe('determinism', () => {
     expect(() => nutsOptions('nuts', 4000, { adaptDelta: 1 }, createRng(1))).toThrow(/adapt-delta/);
   });
 });
+
+describe('stopping early (Ctrl-C)', () => {
+  const ld = correlatedGaussian2([0, 0], 1, 2, 0.5);
+  /** Asks to stop once `after` transitions have been made over all chains. */
+  const stopAfter = (after: number): (() => boolean) => {
+    let calls = 0;
+    return () => ++calls > after;
+  };
+
+  it('keeps the chains that have draws, cut to a common length, and says so', () => {
+    // Chains run one after another here, polling after every transition: the first makes 100 + 200, the
+    // second 100 warm-up transitions and stops after its 80th draw (poll 480), the rest stop at once.
+    const r = runNuts(ld, nutsOptions('nuts', 200, { chains: 4, warmup: 100, shouldStop: stopAfter(300 + 100 + 79) }, createRng(5)));
+    expect(r.chains).toBe(2);
+    expect(r.draws.length).toBe(2 * 80);
+    expect(r.diagnostics.interrupted).toBe(true);
+    expect(r.diagnostics.drawsPerChain).toBe(80);
+    expect(r.warnings[0]).toBe('interrupted: the summary is of 2 of 4 chains, cut to the first 80 of 200 draws each');
+    // The draws kept are those an uninterrupted run makes.
+    const full = runNuts(ld, nutsOptions('nuts', 200, { chains: 2, warmup: 100 }, createRng(5)));
+    expect(r.draws.slice(0, 80)).toEqual(full.draws.slice(0, 80));
+    expect(r.draws.slice(80)).toEqual(full.draws.slice(200, 280));
+  });
+
+  it('fails with a plain error when no chain got past warm-up', () => {
+    expect(() => runNuts(ld, nutsOptions('nuts', 200, { chains: 2, warmup: 100, shouldStop: stopAfter(50) }, createRng(5))))
+      .toThrow('stopped during warm-up: no chain had 10 post-warm-up draws yet');
+  });
+});

@@ -5,7 +5,7 @@ import { denseMetric, diagMetric } from '../../../src/engines/nuts/metric.js';
 import { learnStepSize, startDualAveraging, finalStepSize } from '../../../src/engines/nuts/step_size.js';
 import { noUTurn } from '../../../src/engines/nuts/termination.js';
 import { slowWindows, Welford } from '../../../src/engines/nuts/windows.js';
-import { renderProgress } from '../../../src/engines/nuts/progress.js';
+import { progressReporter, renderProgress } from '../../../src/engines/nuts/progress.js';
 import { correlatedGaussian2 } from './gaussian_density.js';
 
 describe("Stan's warm-up windows", () => {
@@ -110,5 +110,19 @@ describe('progress bar', () => {
   it('renders chain, bar, iteration and phase', () => {
     expect(renderProgress({ chain: 1, chains: 4, iteration: 500, iterations: 2000, warmup: true }, 8))
       .toBe('chain 2/4 [==      ]  500/2000 warm-up ');
+  });
+
+  it('shows the chain furthest behind when chains run in parallel, and clears the line when all are done', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const report = progressReporter((s) => lines.push(s), 100, () => (t += 200));
+    const p = (chain: number, iteration: number) => ({ chain, chains: 2, iteration, iterations: 10, warmup: iteration <= 5 });
+    report(p(0, 4));
+    report(p(1, 2));
+    report(p(0, 10));
+    expect(lines.slice(-1)[0]).toContain('chain 2/2');
+    expect(lines.slice(-1)[0]).toContain(' 2/10 warm-up');
+    report(p(1, 10));
+    expect(lines.slice(-1)[0]).toBe('\r\x1b[K');
   });
 });

@@ -1,0 +1,35 @@
+import type { BackendName } from '../../api/backend_choice.js';
+import { defaultThreads, workerChainRunner } from './pool.js';
+
+export interface ParallelChains {
+  /** Engine settings to add: the runner and its thread count, or nothing (chains in this thread). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Removes the Ctrl-C handler; true if the user pressed Ctrl-C during the run. */
+  finish(): boolean;
+}
+
+/**
+ * MCMC chains on worker threads for `ppl infer`, and Ctrl-C: the first press asks every chain to stop
+ * and the run ends with the draws made so far; a second press exits at once. With one thread (or
+ * `--backend measure`, whose choice a worker could make differently) the chains run in this thread and
+ * Ctrl-C keeps its usual meaning.
+ */
+export function parallelChains(o: { modelPath: string; dataPath?: string; ml: boolean; backend: BackendName; chains: number; threads?: number }): ParallelChains {
+  const threads = o.threads ?? defaultThreads(o.chains);
+  if (threads <= 1 || o.backend === 'measure') return { settings: {}, finish: () => false };
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const onSigint = (): void => {
+    if (Atomics.load(stop, 0) !== 0) process.exit(130);
+    Atomics.store(stop, 0, 1);
+    process.stderr.write('\nstopping: finishing the current transition of every chain (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const runner = workerChainRunner({ modelPath: o.modelPath, dataPath: o.dataPath, ml: o.ml, backend: o.backend }, threads, stop);
+  return {
+    settings: { chainRunner: runner, threads, shouldStop: () => Atomics.load(stop, 0) !== 0 },
+    finish: () => {
+      process.off('SIGINT', onSigint);
+      return Atomics.load(stop, 0) !== 0;
+    },
+  };
+}
