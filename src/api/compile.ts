@@ -12,8 +12,8 @@ import { describeTransform } from '../bijectors/transforms.js';
 export interface CompileOptions {
   /** The model's file name, used in error locations. */
   readonly fileName?: string;
-  /** The data as CSV text (already gunzipped), and the name to report it by. */
-  readonly data?: { readonly text: string; readonly file: string };
+  /** The data as CSV text (already gunzipped), and the name to report it by (a bare string is reported as 'data.csv'). */
+  readonly data?: string | { readonly text: string; readonly file: string };
   /** Reduce the likelihood to per-cell sums where that is exact (default true; false keeps the row-wise graph). */
   readonly reduce?: boolean;
   /** Maximum likelihood (lme4's objective): drop all priors but the random effects' and all Jacobians. */
@@ -54,16 +54,17 @@ const EMPTY = (file: string): DataTable => ({ file, nRows: 0, columns: new Map()
 /** Source + data -> a checked model. Every user mistake becomes a GlimmerError with located diagnostics. */
 export function compile(source: string, options: CompileOptions = {}): Model {
   const file = options.fileName ?? 'model.glmm';
+  const data = typeof options.data === 'string' ? { text: options.data, file: 'data.csv' } : options.data;
   const program = parseModel(source, file);
   const { specs, diagnostics } = columnSpecs(program);
   if (diagnostics.length > 0) throw new GlimmerError(diagnostics);
-  let table = EMPTY(options.data?.file ?? '');
+  let table = EMPTY(data?.file ?? '');
   if (specs.length > 0) {
-    if (!options.data) {
+    if (!data) {
       throw new GlimmerError([{ code: 'E402', message: 'the model declares data columns but no data was given', span: program.data?.span,
         hint: "name a file in the data block (data \"file.csv\" { ... }) or pass --data FILE" }]);
     }
-    table = parseTable(options.data.text, options.data.file, specs);
+    table = parseTable(data.text, data.file, specs);
   }
   const lowered = lowerProgram(program, table);
   const rowwiseIr = options.ml ? toMaximumLikelihood(lowered) : lowered;

@@ -1,0 +1,22 @@
+// The library's core as one browser bundle (dist/browser/glimmer.mjs): compile + infer, no file system.
+// Run by `npm run build:browser`; test/api/browser_bundle.test.ts builds it into a temporary folder, fails if
+// any module reaches for a Node built-in, and fits a model with it.
+import { build } from 'esbuild';
+
+export async function bundleBrowser({ outdir = 'dist/browser' } = {}) {
+  return build({
+    entryPoints: ['src/api/index.ts'],
+    outdir,
+    entryNames: 'glimmer',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await bundleBrowser();
