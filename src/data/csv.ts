@@ -27,8 +27,8 @@ export function readCsvRecords(text: string, file: string): CsvRecords {
   let records: string[][];
   if (!text.includes('"')) {
     const lines = unquotedLines(text);
-    if (lines.length === 0) throw new GlimmerError([emptyFile(file)]);
-    return linesRecords(lines);
+    if (lines.count === 0) throw new GlimmerError([emptyFile(file)]);
+    return linesRecords(text, lines);
   }
   try {
     // All three line ends, rather than whichever csv-parse sees first: a file with mixed line ends
@@ -43,41 +43,83 @@ export function readCsvRecords(text: string, file: string): CsvRecords {
   return fromArrays(records);
 }
 
-/**
- * Without a quote character, CSV is lines of comma-separated fields: the same records as csv-parse
- * (same line ends, BOM and blank lines) at a fraction of the cost. Fields are cut out of a line only
- * when asked for, so a table makes one string per line and one per declared cell, not one per field.
- */
-function unquotedLines(text: string): string[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return body.split(/\r\n|\n|\r/).filter((line) => line.length > 0);
+/** Where each non-empty line of a text starts and ends (the end excludes the line break). */
+interface LineSpans {
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
 }
 
-function linesRecords(lines: string[]): CsvRecords {
-  const nRows = lines.length - 1;
+/**
+ * Without a quote character, CSV is lines of comma-separated fields: the same records as csv-parse
+ * (same line ends, BOM and blank lines) at a fraction of the cost. Lines are kept as offsets into the
+ * text, not as strings: a million line strings live at once cost the garbage collector more than
+ * the parse (time grew faster than the rows), while the strings cut out per cell die young.
+ */
+function unquotedLines(text: string): LineSpans {
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let count = 0;
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (at < text.length) {
+    let end = at;
+    let ch = 0;
+    for (; end < text.length; end++) {
+      ch = text.charCodeAt(end);
+      if (ch === 0x0a || ch === 0x0d) break;
+    }
+    if (end > at) {
+      if (count === starts.length) {
+        starts = grow(starts);
+        ends = grow(ends);
+      }
+      starts[count] = at;
+      ends[count] = end;
+      count++;
+    }
+    at = ch === 0x0d && text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+  }
+  return { count, starts, ends };
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function linesRecords(text: string, lines: LineSpans): CsvRecords {
+  const nRows = lines.count - 1;
   const widths = new Int32Array(nRows).fill(-1);
-  const fieldStart = (line: string, col: number): number => {
-    let at = 0;
-    for (let k = 0; k < col && at >= 0; k++) at = line.indexOf(',', at) + 1 || -1;
+  const { starts, ends } = lines;
+  /** Offset of field `col` of line `line`, or -1 if the line has fewer fields. */
+  const fieldStart = (line: number, col: number): number => {
+    let at = starts[line];
+    const end = ends[line];
+    for (let k = 0; k < col; k++) {
+      const comma = text.indexOf(',', at);
+      if (comma < 0 || comma >= end) return -1;
+      at = comma + 1;
+    }
     return at;
   };
   return {
-    header: lines[0].split(','),
+    header: text.slice(starts[0], ends[0]).split(','),
     nRows,
     width(r) {
       if (widths[r] < 0) {
-        const line = lines[r + 1];
+        const end = ends[r + 1];
         let n = 1;
-        for (let at = line.indexOf(','); at >= 0; at = line.indexOf(',', at + 1)) n++;
+        for (let at = text.indexOf(',', starts[r + 1]); at >= 0 && at < end; at = text.indexOf(',', at + 1)) n++;
         widths[r] = n;
       }
       return widths[r];
     },
     cell(r, c) {
-      const line = lines[r + 1];
-      const start = fieldStart(line, c);
-      const end = line.indexOf(',', start);
-      return line.slice(start, end < 0 ? line.length : end);
+      const start = fieldStart(r + 1, c);
+      const end = ends[r + 1];
+      const comma = text.indexOf(',', start);
+      return text.slice(start, comma < 0 || comma > end ? end : comma);
     },
   };
 }
