@@ -105,3 +105,29 @@ describe.each([
 
   it('agrees with the tfjs emitter', () => expectAgreesWithTfjs(ir, points.slice(0, 3).map((p) => toMine(p.theta))));
 });
+
+describe('JS emitter on 10,000 rows: every family', () => {
+  // The 40 rows repeated: value and gradient stay exact when the row sums are long.
+  const lines = csv.split('\n');
+  const big = [lines[0], ...Array.from({ length: 10_000 }, (_, i) => lines[1 + (i % (lines.length - 1))])].join('\n');
+  it.each(Object.entries(models))('%s', (_name, body) => {
+    const ir = compileText(`${header}\n${body}`, big).rowwiseIr;
+    expect(ir.data.nRows).toBe(10_000);
+    const ld = emitJs(ir);
+    const h = 1e-6;
+    for (const p of randomPoints(ir.dim).slice(0, 2)) {
+      const ref = logKernelF64(ir, p);
+      const { value, grad } = ld.valueAndGrad(p);
+      expect(Math.abs(value - ref)).toBeLessThanOrEqual(1e-11 * Math.abs(ref));
+      expect(Math.abs(ld.valueBatch([p])[0] - ref)).toBeLessThanOrEqual(1e-11 * Math.abs(ref));
+      for (let i = 0; i < ir.dim; i++) {
+        const up = Float64Array.from(p);
+        const dn = Float64Array.from(p);
+        up[i] += h;
+        dn[i] -= h;
+        const fd = (logKernelF64(ir, up) - logKernelF64(ir, dn)) / (2 * h);
+        expect(Math.abs(grad[i] - fd), `d/dtheta[${i}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+});
