@@ -14,7 +14,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@tensorflow/*'],
+  // The plotting libraries too (imported lazily, for --plot and compare): resvg is a native addon that
+  // esbuild cannot bundle, and vega and vega-lite are loaded beside it from node_modules.
+  external: ['@tensorflow/*', 'vega', 'vega-lite', '@resvg/*'],
   banner: { js: "import { createRequire as __glimmerRequire } from 'node:module'; const require = __glimmerRequire(import.meta.url);" },
   logLevel: 'warning',
 });

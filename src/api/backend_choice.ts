@@ -1,6 +1,7 @@
 import type { LogDensity } from '../core/log_density.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { emitJs } from '../compiler/js/emit.js';
+import { explainNonFinite } from '../compiler/js/explain.js';
 import { sumLogDensities } from './hybrid.js';
 
 /** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
@@ -43,7 +44,8 @@ function medianMs(ld: LogDensity, theta: Float64Array): number {
  */
 export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: BackendName): Promise<TimedLogDensity> {
   if (ir.reduction && backend !== 'tfjs') {
-    return Object.assign(emitJs(ir), { choice: `reduced to ${ir.data.nRows} cells: float64 JS` });
+    // A non-finite value is explained on the rows the user wrote, not on the cells they were summed into.
+    return Object.assign(emitJs(ir), { choice: `reduced to ${ir.data.nRows} cells: float64 JS`, explainNonFinite: (t: Float64Array) => explainNonFinite(rowwise, t) });
   }
   ir = rowwise;
   const terms = ir.data.nRows;
@@ -53,7 +55,8 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
   const rowIr = ir;
   // Row terms on tfjs; priors and Jacobians (parameter-level, few) in float64 JS.
   const rowTerms = (await loadTfjsEmitter()).emitTfjs({ ...ir, priors: [], ml: true });
-  const tfjs = Object.assign(sumLogDensities(rowTerms, emitJs({ ...ir, likelihoods: [] })), { float64Twin: () => emitJs(rowIr) });
+  const tfjs = Object.assign(sumLogDensities(rowTerms, emitJs({ ...ir, likelihoods: [] })),
+    { float64Twin: () => emitJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t) });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
   }

@@ -7,6 +7,7 @@ import type { ModelIR } from '../compiler/ir.js';
 import { makeLogDensity, type BackendName, type TimedLogDensity } from './backend_choice.js';
 import { reduceModel, type ReductionReport } from '../compiler/reduce/reduce.js';
 import { toMaximumLikelihood } from '../compiler/latent.js';
+import { uninformedParams } from '../compiler/improper.js';
 import { describeTransform } from '../bijectors/transforms.js';
 
 export interface CompileOptions {
@@ -68,6 +69,8 @@ export function compile(source: string, options: CompileOptions = {}): Model {
   }
   const lowered = lowerProgram(program, table);
   const rowwiseIr = options.ml ? toMaximumLikelihood(lowered) : lowered;
+  const uninformed = uninformedParams(rowwiseIr);
+  if (uninformed.length > 0) throw new GlimmerError(uninformed);
   const { ir, report } = options.reduce === false
     ? { ir: rowwiseIr, report: { path: 'rowwise', rows: table.nRows, reason: 'reduction turned off' } as const }
     : reduceModel(rowwiseIr);

@@ -8,6 +8,10 @@ import { withEstimates } from '../results/estimates.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
 import type { BackendName } from './backend_choice.js';
+import { compileContrasts } from '../compiler/contrast.js';
+export { contrastFileName } from '../compiler/contrast.js';
+import type { ContrastRow } from '../results/contrasts.js';
+import { fitContrasts } from './fit_contrasts.js';
 
 export { ENGINES, type EngineName };
 
@@ -21,6 +25,8 @@ export interface InferOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** K fits with seeds seed..seed+K-1, pooled, with the run-to-run sd of every mean (default 1). */
   readonly runs?: number;
+  /** Scalar functions of the parameters to report with P(> 0), written as in a generated block: `beta["A"] - beta["B"]` (or `beta[A] - beta[B]`). */
+  readonly contrasts?: readonly string[];
 }
 
 /** One of K runs (--runs K): its seed, its own summary and what its engine reported. */
@@ -47,8 +53,14 @@ export interface Fit {
   readonly diagnostics: EngineResult['diagnostics'];
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
+  /** For MCMC: the draws are this many chains of equal length, chain after chain (with K runs, K times the engine's chains). */
+  readonly chains?: number;
+  /** For VI: each run's ELBO history (EngineResult.trace), run after run. */
+  readonly traces?: readonly NonNullable<EngineResult['trace']>[];
   /** With runs > 1: each run, seeds seed, seed + 1, ..., seed + K - 1. */
   readonly runs?: readonly RunRecord[];
+  /** The generated quantities, then the requested contrasts: summary and P(> 0). Absent when there are none. */
+  readonly contrasts?: readonly ContrastRow[];
 }
 
 export const DEFAULT_SEED = 1;
@@ -124,6 +136,8 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   if (model.ir.ml && engine !== 'laplace') {
     throw new GlimmerError([{ code: 'E412', message: `maximum likelihood (--ml) is computed by the laplace engine, not '${engine}'`, hint: 'drop --ml for a Bayesian fit, or use --engine laplace' }]);
   }
+  // Checked before fitting: a misspelt level should not cost a NUTS run.
+  const contrasts = compileContrasts(options.contrasts ?? [], model.rowwiseIr);
   // Maximum likelihood integrates the random effects out, as lme4 does.
   const engineSettings = model.ir.ml ? { ...options.settings, marginal: true } : options.settings ?? {};
   const t0 = performance.now();
@@ -148,9 +162,12 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
     const first = runs[0];
+    const chains = first.result.chains === undefined ? {} : { chains: first.result.chains * nRuns };
+    const traces = first.result.trace ? { traces: runs.flatMap((r) => (r.result.trace ? [r.result.trace] : [])) } : {};
     if (nRuns === 1) {
       return {
-        engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary,
+        engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
+        ...fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains),
         diagnostics: first.result.diagnostics, warnings: first.result.warnings,
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };
@@ -159,7 +176,8 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     const timings: Record<string, number> = { compileMs: t1 - t0 };
     for (const r of runs) for (const [k, v] of Object.entries(r.result.timings)) timings[k] = (timings[k] ?? 0) + v;
     return {
-      engine, settings, names, ...pooled,
+      engine, settings, names, ...pooled, ...chains, ...traces,
+      ...fitContrasts(ir, contrasts, pooled.draws, pooled.weights, chains.chains),
       diagnostics: { ...first.result.diagnostics, runs: nRuns, maxRunSd },
       timings: { ...timings, totalMs: performance.now() - t0 },
       runs: runs.map((r) => ({ seed: r.seed, summary: r.summary, diagnostics: r.result.diagnostics, warnings: r.result.warnings, timings: r.result.timings })),

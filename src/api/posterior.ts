@@ -49,6 +49,10 @@ export class Posterior {
     return this.raw.warnings;
   }
 
+  get contrasts(): Fit['contrasts'] {
+    return this.raw.contrasts;
+  }
+
   private column(name: string): number {
     const j = this.raw.names.indexOf(name);
     if (j < 0) {

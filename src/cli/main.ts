@@ -10,6 +10,11 @@ import { versions } from './versions.js';
 import { describeCheck, describeDiagnostics } from './report.js';
 import { progressReporter } from '../engines/nuts/progress.js';
 import { readFileSync } from 'node:fs';
+import { registerCompare } from './compare.js';
+import { contrastSources, describeContrasts, registerContrasts } from './contrasts.js';
+import { registerPpc } from './ppc.js';
+import { contrastsCsv } from '../results/contrasts.js';
+import { writeFitPlots } from './plot_render.js';
 import { parallelChains } from './chains/for_infer.js';
 
 interface Io {
@@ -40,9 +45,9 @@ function runSpreadTable(fit: Fit): string {
 }
 
 /** Prints a user's mistake as located diagnostics; returns the exit code. */
-function reportError(e: unknown, io: Io, sourceFiles: readonly string[]): number {
+function reportError(e: unknown, io: Io, sourceFiles: readonly string[], textSources: ReadonlyMap<string, string> = new Map()): number {
   if (e instanceof GlimmerError) {
-    const sources = new Map<string, string>();
+    const sources = new Map<string, string>(textSources);
     for (const f of sourceFiles) {
       try {
         sources.set(f, readFileSync(f, 'utf8'));
@@ -70,7 +75,8 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   const program = new Command('ppl')
     .description('Glimmer: Bayesian and likelihood inference for generalized linear mixed models')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // Help wrapped at 80 columns whatever the terminal, so docs/cli.md (rendered from it) is the same everywhere.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), getOutHelpWidth: () => 80, getErrHelpWidth: () => 80 })
     .showHelpAfterError('(run ppl --help for usage)');
 
   program.command('check')
@@ -125,7 +131,9 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
     .option('--marginal', 'laplace: integrate the random effects out (the marginal posterior mode) instead of a joint Gaussian', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
-    .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number; viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean; runs: number; ml: boolean; marginal: boolean }, cmd: Command) => {
+    .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
+    .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (model: string, opts: { engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number; viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean; runs: number; ml: boolean; marginal: boolean; plot?: string; contrast: string[] }, cmd: Command) => {
       try {
         const m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
         const mcmcSettings = {
@@ -143,13 +151,14 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           : undefined;
         let fit: Fit;
         try {
-          fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...mcmcSettings, ...viSettings, ...parallel?.settings, marginal: opts.marginal }, runs: opts.runs });
+          fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...mcmcSettings, ...viSettings, ...parallel?.settings, marginal: opts.marginal }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) code = 130;
         }
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
         io.out(summaryTable(fit.summary));
         if (fit.runs) io.out('\n' + runSpreadTable(fit));
+        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts));
         io.out('\n' + describeDiagnostics(fit));
         for (const w of fit.warnings) io.err(`warning: ${w}`);
         if (opts.out) {
@@ -163,13 +172,19 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
             'summary.csv': summaryCsv(fit.summary),
             'draws.csv': drawsCsv(fit.names, fit.draws, fit.weights),
             'run.json': JSON.stringify(run, null, 2) + '\n',
+            ...(fit.contrasts ? { 'contrasts.csv': contrastsCsv(fit.contrasts) } : {}),
           });
-          io.out(`\nwrote ${opts.out}/summary.csv, draws.csv, run.json`);
+          io.out(`\nwrote ${opts.out}/summary.csv, draws.csv, run.json${fit.contrasts ? ', contrasts.csv' : ''}`);
         }
+        if (opts.plot) io.out(`\nwrote ${(await writeFitPlots(fit, opts.plot)).join(', ')}`);
       } catch (e) {
-        code = reportError(e, io, [model]);
+        code = reportError(e, io, [model], contrastSources(opts.contrast));
       }
     });
+
+  registerCompare(program, io, io === stdio && process.stderr.isTTY === true, (e, files) => { code = reportError(e, io, files); });
+  registerContrasts(program, io, (e, files, sources) => { code = reportError(e, io, files, sources); });
+  registerPpc(program, io, (e, files) => { code = reportError(e, io, files); });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

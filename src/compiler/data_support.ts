@@ -30,13 +30,20 @@ export function checkLikelihoodData(lik: IrLikelihood, numeric: ReadonlyMap<stri
   const trialsConst = trialsExpr?.op === 'const' ? trialsExpr.value : undefined;
   for (let i = 0; i < y.length; i++) {
     let message: string | undefined;
+    let column = lik.column;
     if (!ok(y[i])) message = `${lik.dist.name} needs ${describe[lik.dist.support]} values, got ${y[i]}`;
     const n = trials ? trials[i] : trialsConst;
+    // A formula's trials column may be declared 'real': 2.5 trials would silently give a wrong likelihood.
+    if (message === undefined && n !== undefined && !fitsSupport.count(n)) {
+      message = `${n} trials is not a count (a non-negative integer)`;
+      if (trialsExpr?.op === 'data' && table.columns.has(trialsExpr.column)) column = trialsExpr.column;
+    }
     if (message === undefined && n !== undefined && !(y[i] <= n)) message = `${y[i]} successes out of ${n} trials`;
     if (message === undefined) continue;
     bad++;
     if (bad <= MAX_PER_COLUMN) {
-      out.push({ code: 'E310', message: `column '${lik.column}' row ${i + 1} (line ${i + 2} of ${table.file}): ${message}`, span: lik.span });
+      const line = table.lineOf?.(i) ?? i + 2;
+      out.push({ code: 'E310', message: `column '${column}' row ${i + 1} (line ${line} of ${table.file}): ${message}`, span: lik.span });
     }
   }
   if (bad > MAX_PER_COLUMN) out.push({ code: 'E310', message: `column '${lik.column}': and ${bad - MAX_PER_COLUMN} more rows like these`, span: lik.span });

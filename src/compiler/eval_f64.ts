@@ -41,27 +41,57 @@ export function evalExpr(e: IrExpr, values: ParamValues, data: IrData): F64 {
 }
 
 /**
+ * One term of the log density as the evaluator sums it: a parameter's log-Jacobian, a prior (one value
+ * per element, kernel then xTerm), or a likelihood (one value per data row). `parts` are summed in order.
+ */
+export type TermF64 =
+  | { readonly kind: 'jacobian'; readonly param: number; readonly parts: readonly F64[] }
+  | { readonly kind: 'prior'; readonly index: number; readonly parts: readonly F64[] }
+  | { readonly kind: 'likelihood'; readonly index: number; readonly parts: readonly F64[] };
+
+/**
+ * The terms of the log density at theta, one by one, with the constrained values they were evaluated
+ * at: what `logKernelF64` sums, kept apart so that a non-finite total can be traced to its term.
+ */
+export function termsF64(ir: ModelIR, theta: Float64Array): { values: ParamValues; terms: TermF64[] } {
+  const terms: TermF64[] = [];
+  const values = ir.params.map((p, param) => {
+    const t = theta.slice(p.offset, p.offset + p.size);
+    const { x, logJ } = constrainWithJacobian(f64Ops, p.transform, t);
+    if (logJ !== null && !ir.ml) terms.push({ kind: 'jacobian', param, parts: [logJ] });
+    return typeof x === 'number' ? Float64Array.of(x) : x;
+  });
+  ir.priors.forEach((prior, index) => {
+    const x = values[prior.param];
+    const args = prior.args.map((a) => evalExpr(a, values, ir.data));
+    const parts = [prior.form.kernel(f64Ops, x, args)];
+    if (prior.form.xTerm) parts.push(prior.form.xTerm(f64Ops, x));
+    terms.push({ kind: 'prior', index, parts });
+  });
+  ir.likelihoods.forEach((lik, index) => {
+    const y = ir.data.numeric.get(lik.column)!;
+    const args = lik.args.map((a) => evalExpr(a, values, ir.data));
+    terms.push({ kind: 'likelihood', index, parts: [lik.form.kernel(f64Ops, y, args)] });
+  });
+  return { values, terms };
+}
+
+/** How many values a term's parts hold: the parameter's size, or the number of data rows. */
+export function termLength(ir: ModelIR, term: TermF64): number {
+  if (term.kind === 'jacobian') return ir.params[term.param].size;
+  if (term.kind === 'prior') return ir.params[ir.priors[term.index].param].size;
+  return ir.data.nRows;
+}
+
+/**
  * The part of the log density (in theta, with log-Jacobians) that the graph computes, in float64:
  * the reference the tfjs graph is tested against. Add `hostConstant(ir)` for the normalised value.
  */
 export function logKernelF64(ir: ModelIR, theta: Float64Array): number {
   let total = 0;
-  const values = ir.params.map((p) => {
-    const t = theta.slice(p.offset, p.offset + p.size);
-    const { x, logJ } = constrainWithJacobian(f64Ops, p.transform, t);
-    if (logJ !== null && !ir.ml) total += sumF64(logJ, p.size);
-    return typeof x === 'number' ? Float64Array.of(x) : x;
-  });
-  for (const prior of ir.priors) {
-    const x = values[prior.param];
-    const args = prior.args.map((a) => evalExpr(a, values, ir.data));
-    total += sumF64(prior.form.kernel(f64Ops, x, args), x.length);
-    if (prior.form.xTerm) total += sumF64(prior.form.xTerm(f64Ops, x), x.length);
-  }
-  for (const lik of ir.likelihoods) {
-    const y = ir.data.numeric.get(lik.column)!;
-    const args = lik.args.map((a) => evalExpr(a, values, ir.data));
-    total += sumF64(lik.form.kernel(f64Ops, y, args), ir.data.nRows);
+  for (const term of termsF64(ir, theta).terms) {
+    const n = termLength(ir, term);
+    for (const part of term.parts) total += sumF64(part, n);
   }
   return total;
 }

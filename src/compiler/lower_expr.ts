@@ -14,10 +14,59 @@ function knownNames(scope: Scope): string[] {
 }
 
 /**
+ * Limits on a lowered expression. Definitions are inlined where they are used, so a chain of them
+ * (`b = a + a`, `c = b + b`, ...) can make an expression far deeper or larger than any line of the
+ * file: the emitters recurse over it (the stack) and walk it as a tree (time doubling per link).
+ * The parser's limits are in language/limits.ts.
+ */
+export const MAX_IR_DEPTH = 1000;
+export const MAX_IR_SIZE = 100_000;
+
+/**
  * Resolves names, inlines local definitions and checks shapes: data appears only in the model
  * block, vectors appear only indexed, string labels only as indexes. Returns null after reporting.
  */
 export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
+  const ir = lowerNode(e, scope, ctx);
+  if (ir === null) return null;
+  const { depth, size } = measure(ir);
+  const hint = 'definitions are copied into every expression that uses them: simplify them';
+  if (depth > MAX_IR_DEPTH) {
+    return report(scope, 'E214', `expression nested more than ${MAX_IR_DEPTH} operations deep once definitions are inlined`, e.span, hint);
+  }
+  if (size > MAX_IR_SIZE) {
+    return report(scope, 'E214', `expression of more than ${MAX_IR_SIZE} operations once definitions are inlined`, e.span, hint);
+  }
+  return ir;
+}
+
+/** Depth and tree size of every expression measured so far: inlined definitions are shared nodes. */
+const measured = new WeakMap<IrExpr, { depth: number; size: number }>();
+
+const children = (e: IrExpr): IrExpr[] => (e.op === 'bin' ? [e.a, e.b] : e.op === 'neg' || e.op === 'call' ? [e.arg] : []);
+
+/** Depth and size (as a tree) of `root`, without recursion, each shared node visited once. */
+function measure(root: IrExpr): { depth: number; size: number } {
+  const stack: IrExpr[] = [root];
+  while (stack.length > 0) {
+    const e = stack[stack.length - 1];
+    if (measured.has(e)) {
+      stack.pop();
+      continue;
+    }
+    const pending = children(e).filter((c) => !measured.has(c));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    const parts = children(e).map((c) => measured.get(c)!);
+    measured.set(e, { depth: 1 + Math.max(0, ...parts.map((p) => p.depth)), size: 1 + parts.reduce((n, p) => n + p.size, 0) });
+  }
+  return measured.get(root)!;
+}
+
+function lowerNode(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
   switch (e.kind) {
     case 'num':
       return { op: 'const', value: e.value };
@@ -28,7 +77,7 @@ export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
     case 'index':
       return lowerIndex(e, scope, ctx);
     case 'neg': {
-      const arg = lowerExpr(e.operand, scope, ctx);
+      const arg = lowerNode(e.operand, scope, ctx);
       if (!arg) return null;
       return arg.op === 'const' ? { op: 'const', value: -arg.value } : { op: 'neg', arg };
     }
@@ -37,8 +86,8 @@ export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
         return report(scope, 'E205', `'${e.op}' only has a meaning inside a formula`, e.span,
           "formulas are written as a family's argument, e.g. y ~ poisson(0 + g + (1 | h))");
       }
-      const a = lowerExpr(e.left, scope, ctx);
-      const b = lowerExpr(e.right, scope, ctx);
+      const a = lowerNode(e.left, scope, ctx);
+      const b = lowerNode(e.right, scope, ctx);
       if (!a || !b) return null;
       if (a.op === 'const' && b.op === 'const') return { op: 'const', value: fold(e.op, a.value, b.value) };
       return { op: 'bin', o: e.op as BinaryOp, a, b };
@@ -51,7 +100,7 @@ export function lowerExpr(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
       if (e.args.length !== 1) {
         return report(scope, 'E202', `'${fn}' takes 1 argument, got ${e.args.length}`, e.span);
       }
-      const arg = lowerExpr(e.args[0], scope, ctx);
+      const arg = lowerNode(e.args[0], scope, ctx);
       if (!arg) return null;
       if (arg.op === 'const') return { op: 'const', value: applyFn(fn as Fn, arg.value) };
       return { op: 'call', fn: fn as Fn, arg };

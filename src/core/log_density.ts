@@ -35,6 +35,12 @@ export interface LogDensity {
    * cannot resolve (finite-difference curvature along weakly identified ridges, the last Newton steps).
    */
   float64Twin?(): LogDensity;
+  /**
+   * Why the log density is not finite at theta, in the model's terms: which statement (and where in
+   * the model file), at which data row, with which parameter values. Undefined when it is finite.
+   * Engines only pass the text on; they know nothing of the model behind it.
+   */
+  explainNonFinite?(theta: Float64Array): string | undefined;
   /** Frees backend memory (tfjs tensors). */
   dispose(): void;
 }

@@ -15,7 +15,8 @@ export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
   if (d.span) {
     const { file, line, col, length } = d.span;
     out.push(`  --> ${file}:${line}:${col}`);
-    const text = sources.get(file)?.split(/\r?\n/)[line - 1];
+    // The lexer ends a line at \r\n, \n or a lone \r (old Mac files): so must the quoted line.
+    const text = sources.get(file)?.split(/\r\n|\r|\n/)[line - 1];
     if (text !== undefined) {
       const gutter = ' '.repeat(String(line).length);
       const shown = text.replace(/\t/g, ' ');

@@ -8,10 +8,25 @@ import type { Diagnostic, Span } from '../core/errors.js';
  * line for their editor.
  */
 
-export function missingColumn(name: string, file: string, header: readonly string[], suggestion: string | undefined, span?: Span): Diagnostic {
+/** Field separators that spreadsheets write instead of ',' (a European Excel writes ';'). */
+const OTHER_SEPARATORS: readonly [string, string][] = [[';', "';'"], ['\t', 'tabs'], ['|', "'|'"]];
+
+/**
+ * Why a declared column is not found, most telling first: the file is not comma-separated (its header
+ * is one field full of another separator), the name is there with spaces around it, a near miss.
+ */
+function missingColumnHint(name: string, file: string, header: readonly string[], suggestion: string | undefined): string {
+  const separator = header.length === 1 ? OTHER_SEPARATORS.find(([sep]) => header[0].includes(sep)) : undefined;
+  if (separator !== undefined) return `${file} seems to separate its fields with ${separator[1]}: Glimmer reads comma-separated values`;
+  const spaced = header.find((h) => h.trim() === name);
+  if (spaced !== undefined) return `the header has '${spaced}', with spaces: remove them from the header`;
+  if (suggestion !== undefined) return `did you mean '${suggestion}'?`;
   const shown = header.slice(0, 12).join(', ') + (header.length > 12 ? `, ... (${header.length - 12} more)` : '');
-  const hint = suggestion !== undefined ? `did you mean '${suggestion}'?` : `${file} has the columns: ${shown}`;
-  return { code: 'E301', message: `column '${name}' is not in ${file}`, span, hint, file };
+  return `${file} has the columns: ${shown}`;
+}
+
+export function missingColumn(name: string, file: string, header: readonly string[], suggestion: string | undefined, span?: Span): Diagnostic {
+  return { code: 'E301', message: `column '${name}' is not in ${file}`, span, hint: missingColumnHint(name, file, header, suggestion), file };
 }
 
 export function repeatedColumn(name: string, times: number, file: string, span?: Span): Diagnostic {

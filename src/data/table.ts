@@ -40,6 +40,11 @@ export interface DataTable {
   file: string;
   nRows: number;
   columns: Map<string, Column>;
+  /**
+   * The file line on which a 0-based data row starts, for messages about rows found later (the
+   * compiler's checks): not row + 2 when there are blank lines or line breaks inside quotes.
+   */
+  lineOf?(row: number): number;
 }
 
 /** Problems shown per column (and for ragged rows) before the rest are summed up in one line. */
@@ -69,7 +74,7 @@ export function parseTable(text: string, file: string, specs: readonly ColumnSpe
     report.endColumn((more) => moreBadValues(spec.name, more, file));
   }
   if (report.diagnostics.length > 0) throw new GlimmerError(report.diagnostics);
-  return { file, nRows, columns };
+  return { file, nRows, columns, lineOf: (row) => report.lineOf(row) };
 }
 
 /** The header position of each declared column; a missing or repeated one becomes a diagnostic. */
@@ -170,7 +175,8 @@ class Reporter {
     this.count = 0;
   }
 
-  private lineOf(row: number): number {
+  /** The file line on which 0-based data `row` starts; the first call scans the text. */
+  lineOf(row: number): number {
     this.lines ??= recordStartLines(this.text);
     // Record 0 is the header; fall back to "one record per line" if the scan ever disagrees.
     return this.lines[row + 1] ?? row + 2;

@@ -10,6 +10,8 @@ export interface EngineResult {
   /** Plain-language warnings with numbers, for the summary and run.json. */
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
+  /** For optimizing engines (VI): the ELBO history, the mean estimate over each window of steps ending at `step`. */
+  readonly trace?: { readonly step: Float64Array; readonly elbo: Float64Array };
   /** For Gaussian approximations: their mean and marginal sds in theta. */
   readonly gaussian?: { readonly mean: Float64Array; readonly sd: Float64Array };
   /**

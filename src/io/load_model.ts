@@ -12,13 +12,26 @@ export interface LoadOptions {
   readonly ml?: boolean;
 }
 
-/** Reads a model file. A missing file is the user's mistake (E401). */
+/**
+ * Reads a model file. A missing file is the user's mistake (E401), and so is one that is not text:
+ * most likely the data file given in the model's place, which would otherwise come out as a screen
+ * of "unexpected character" errors.
+ */
 export function readModelSource(path: string): string {
+  const fail = (reason: string, hint?: string) => userError('E401', `cannot read model file '${path}': ${reason}`, { hint });
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw userError('E401', `cannot read model file '${path}': ${code === 'ENOENT' ? 'no such file' : code ?? 'unknown error'}`);
+    throw fail(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code ?? 'unknown error');
+  }
+  const notModel = 'a model file is text (.glmm); a data file goes in the data block or --data';
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw fail('it is gzip data, not a model', notModel);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw fail('it is not UTF-8 text', notModel);
   }
 }
 
@@ -27,7 +40,7 @@ export function loadModel(modelPath: string, options: LoadOptions = {}): Model {
   const source = readModelSource(modelPath);
   const program = parseModel(source, modelPath);
   const declared = program.data?.path;
-  const dataPath = options.dataPath ?? (declared ? resolveDataPath(modelPath, declared.value) : undefined);
+  const dataPath = options.dataPath ?? (declared ? resolveDataPath(modelPath, declared.value, declared.span) : undefined);
   const data = dataPath === undefined ? undefined : { text: readTextFile(dataPath, options.dataPath ? undefined : declared?.span), file: dataPath };
   return compile(source, { fileName: modelPath, data, reduce: options.reduce, ml: options.ml });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { userError, type Span } from '../core/errors.js';
 import { parseTable, type ColumnSpec, type DataTable } from '../data/table.js';
@@ -50,9 +50,24 @@ export function readTextFile(path: string, span?: Span): string {
   }
 }
 
-/** Where a data path written in a model points: relative to the model file's folder; absolute stays. */
-export function resolveDataPath(modelFile: string, dataPath: string): string {
-  return isAbsolute(dataPath) ? dataPath : join(dirname(modelFile), dataPath);
+/**
+ * Where a data path written in a model points: relative to the model file's folder, and inside it
+ * (subfolders are fine). A model file is text that may come from anyone, so it cannot reach other
+ * files (`../../etc/passwd`, `/home/me/.ssh/id_rsa`) by naming them; the user can, by passing the
+ * path on the command line (--data), which is never checked. Symbolic links inside the folder are
+ * followed: placing one takes write access to the folder, which the model's author need not have.
+ * `span` is where the model names the path; without it the error names the model file.
+ */
+export function resolveDataPath(modelFile: string, dataPath: string, span?: Span): string {
+  const folder = dirname(modelFile);
+  const path = join(folder, dataPath);
+  const inside = relative(resolve(folder), resolve(path));
+  const escapes = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  if (isAbsolute(dataPath) || escapes) {
+    const hint = `a model names its data relative to its own folder; to read this file, pass it on the command line: --data ${isAbsolute(dataPath) ? dataPath : path}`;
+    throw userError('E404', `data file '${dataPath}' is outside the model file's folder`, span === undefined ? { file: modelFile, hint } : { span, hint });
+  }
+  return path;
 }
 
 /** Reads and checks a data file in one step: `readTextFile` then `parseTable`, the path naming it. */

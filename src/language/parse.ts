@@ -2,6 +2,7 @@ import { tokenMatcher } from 'chevrotain';
 import type { Diagnostic } from '../core/errors.js';
 import type { Program } from './ast.js';
 import { lex } from './lexer.js';
+import { checkExpressionDepth, checkLength, checkNesting, checkTokenCount } from './limits.js';
 import { glimmerParser } from './parser.js';
 import type { Extent } from './recovery.js';
 import type { SyntaxProblem } from './syntax_errors.js';
@@ -13,14 +14,24 @@ import { UnterminatedComment } from './tokens.js';
  * `program` is present exactly when there are no syntax errors.
  */
 export function parse(source: string, file: string): { program?: Program; diagnostics: Diagnostic[] } {
+  // Too large to lex or parse quickly (a data file given as the model?): that alone is the news.
+  const tooLong = checkLength(source, file);
+  if (tooLong !== undefined) return { diagnostics: [tooLong] };
   const { tokens, problems: lexical } = lex(source, file);
+  // Too deep to parse without overflowing the stack: that, and what the lexer found before it.
+  const tooDeep = checkNesting(tokens, file);
+  if (tooDeep !== undefined) return { diagnostics: onePerStatement([...lexical.filter((p) => p.offset < tooDeep.offset), tooDeep], []) };
+  const tooMany = checkTokenCount(tokens, file);
+  if (tooMany !== undefined) return { diagnostics: [tooMany] };
   const { cst, problems: syntactic, extents } = glimmerParser.parseProgram(tokens, file);
   // An unterminated comment swallows the rest of the file: whatever the parser then misses is not news.
   const comment = tokens.find((t) => tokenMatcher(t, UnterminatedComment));
   const relevant = comment === undefined ? syntactic : syntactic.filter((p) => p.offset < comment.startOffset);
   const diagnostics = onePerStatement([...lexical, ...relevant], extents);
   if (diagnostics.length > 0) return { diagnostics };
-  return { program: toAst(cst, file, source), diagnostics };
+  const program = toAst(cst, file, source);
+  const deep = checkExpressionDepth(program);
+  return deep.length > 0 ? { diagnostics: deep } : { program, diagnostics };
 }
 
 /**

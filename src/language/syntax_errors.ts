@@ -10,6 +10,7 @@ import type { Diagnostic, Span } from '../core/errors.js';
  *   E114 an expression or argument is missing              E115 a distribution is missing or malformed
  *   E116 a bad index                                       E117 a statement in the wrong block
  *   E118 a reserved word used as a name                    E119 any other unexpected token
+ *   E120 a file too large, or an expression nested too deeply, to compile safely
  *
  * Token texts (`after`, `found`) arrive quoted by explain_failure.ts: `'x'`, or `"a b"` for a string.
  * `found` is undefined when the parser met the end of the line or file: the caret then points where
@@ -150,4 +151,15 @@ export const syntaxErrors = {
     diag('E119', `expected ${expected} after ${after}${foundSuffix(found)}`, span, commaHint ? "separate arguments with ','" : undefined),
   unexpected: (span: Span, expected: string, after: string, found: Found): Diagnostic =>
     diag('E119', `expected ${expected} after ${after}${foundSuffix(found)}`, span),
+
+  // E120: limits that keep the parser and the compiler's recursive passes fast and within the stack.
+  fileTooLarge: (span: Span, limit: string): Diagnostic =>
+    diag('E120', `model file too large: more than ${limit}`, span,
+      "a model file holds blocks such as 'model { ... }'; a data file goes in the data block or --data"),
+  nestedTooDeeply: (span: Span, limit: number): Diagnostic =>
+    diag('E120', `brackets and signs nested more than ${limit} levels deep`, span,
+      "simplify the expression: write an inner part as a definition ('name = ...') in the model block"),
+  expressionTooDeep: (span: Span, limit: number): Diagnostic =>
+    diag('E120', `expression nested more than ${limit} operations deep`, span,
+      'a sum or product nests one operation per term: simplify the expression'),
 };

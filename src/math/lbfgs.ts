@@ -32,6 +32,8 @@ export interface LbfgsResult {
   evaluations: number;
   converged: boolean;
   reason: 'gradient' | 'relative-change' | 'max-iterations' | 'line-search-failed';
+  /** Inf-norm of the gradient at x: with `converged` false, how far from stationary the answer is. */
+  gradNorm: number;
 }
 
 // Sufficient decrease and curvature constants of the strong Wolfe conditions (the usual quasi-Newton values).
@@ -287,6 +289,7 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     evaluations,
     converged,
     reason,
+    gradNorm: infNorm(current.grad),
   });
 
   for (let iteration = 0; ; iteration++) {

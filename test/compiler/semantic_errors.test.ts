@@ -88,6 +88,15 @@ const cases: [string, string, string][] = [
   ["modelling a factor",
     "data { y: count  n: count  x: real  g: factor  h: factor }\nparameters { b ~ Normal(0, 1) }\nmodel { g ~ Poisson(log_rate = b) }",
     "error[E210]: 'g' is a factor and cannot be modelled\n  --> test.glmm:3:9\n  |\n3 | model { g ~ Poisson(log_rate = b) }\n  |         ^"],
+  // Definitions are inlined: each doubling link doubles the expression the emitters walk (found by the fuzzer's limits).
+  ["definitions that double in size, inlined",
+    "data { y: count  n: count  x: real  g: factor  h: factor }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  a0 = b\n" +
+      Array.from({ length: 17 }, (_, i) => `  a${i + 1} = a${i} + a${i}\n`).join('') + "  y ~ Poisson(log_rate = a17)\n}",
+    "error[E214]: expression of more than 100000 operations once definitions are inlined\n  --> test.glmm:20:9\n   |\n20 |   a16 = a15 + a15\n   |         ^^^^^^^^^\nhint: definitions are copied into every expression that uses them: simplify them"],
+  ["a chain of 1000 definitions, inlined",
+    "data { y: count  n: count  x: real  g: factor  h: factor }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  a0 = b\n" +
+      Array.from({ length: 1000 }, (_, i) => `  a${i + 1} = a${i} + 1\n`).join('') + "  y ~ Poisson(log_rate = a1000)\n}",
+    "error[E214]: expression nested more than 1000 operations deep once definitions are inlined\n  --> test.glmm:1004:11\n     |\n1004 |   a1000 = a999 + 1\n     |           ^^^^^^^^\nhint: definitions are copied into every expression that uses them: simplify them"],
 ];
 
 describe('semantic errors: located messages with hints', () => {

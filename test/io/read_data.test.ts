@@ -77,11 +77,21 @@ describe('readTextFile', () => {
 });
 
 describe('resolveDataPath', () => {
-  it("resolves relative to the model file's folder and keeps absolute paths", () => {
+  it("resolves relative to the model file's folder, subfolders included", () => {
     expect(resolveDataPath('models/zeb2.glmm', 'zeb2.csv.gz')).toBe(join('models', 'zeb2.csv.gz'));
     expect(resolveDataPath('zeb2.glmm', 'data/zeb2.csv')).toBe(join('data', 'zeb2.csv'));
-    expect(resolveDataPath('/a/b/m.glmm', '../d.csv')).toBe('/a/d.csv');
-    expect(resolveDataPath('models/zeb2.glmm', '/data/zeb2.csv')).toBe('/data/zeb2.csv');
+    expect(resolveDataPath('/a/b/m.glmm', 'data/../d.csv')).toBe('/a/b/d.csv');
+    expect(resolveDataPath('/a/b/m.glmm', '..d.csv')).toBe('/a/b/..d.csv');
+  });
+
+  it("E404: a path that leaves the model file's folder, relative or absolute", () => {
+    for (const path of ['../d.csv', '../../etc/passwd', 'data/../../d.csv', '/etc/passwd', '/a/b/d.csv']) {
+      expect(() => resolveDataPath('/a/b/m.glmm', path)).toThrow(`E404: data file '${path}' is outside the model file's folder`);
+    }
+    expect(renderedError(() => resolveDataPath('models/zeb2.glmm', '../../etc/passwd'))).toBe(
+      "error[E404]: data file '../../etc/passwd' is outside the model file's folder\n  --> models/zeb2.glmm\n" +
+        "hint: a model names its data relative to its own folder; to read this file, pass it on the command line: --data ../etc/passwd",
+    );
   });
 });
 

@@ -854,3 +854,68 @@ describe('syntax errors, as rendered', () => {
     }
   });
 });
+
+/**
+ * E120: the limits that keep a crafted or corrupted file from overflowing the stack (the parser and
+ * the compiler's passes recurse) or parsing for seconds. Found by the model fuzzer (test/fuzz/).
+ */
+describe('E120: files too deep or too large to compile safely', () => {
+  /** The diagnostics for `text`, rendered as users see them. */
+  const render = (text: string): string => {
+    const { program, diagnostics } = parse(text, FILE);
+    expect(program).toBeUndefined();
+    return diagnostics.map((d) => renderDiagnostic(d, new Map([[FILE, text]]))).join('\n\n');
+  };
+  const framed = (line: number, text: string, col: number, carets = 1): string =>
+    `  --> ${FILE}:${line}:${col}\n  |\n${line} | ${text}\n  | ${' '.repeat(col - 1)}${'^'.repeat(carets)}`;
+  const nestingHint = "hint: simplify the expression: write an inner part as a definition ('name = ...') in the model block";
+
+  it('10,000 nested parentheses: at the 65th level', () => {
+    const line = `  y ~ Normal(${'('.repeat(10_000)}m${')'.repeat(10_000)}, 1)`;
+    expect(render(`model {\n${line}\n}\n`)).toBe(
+      `error[E120]: brackets and signs nested more than 64 levels deep\n${framed(2, line, 13 + 64)}\n${nestingHint}`,
+    );
+  });
+
+  it('10,000 unclosed brackets, a run of signs, signs and calls mixed', () => {
+    for (const [inner, col] of [['['.repeat(10_000), 77], ['-'.repeat(100), 77], [`${'exp(-'.repeat(40)}m${')'.repeat(40)}`, 18 + 5 * 31]] as const) {
+      // Normal's '(' is level 1; each 'exp(-' adds two: the 32nd '-' (at 18 + 5 * 31) is level 65.
+      const line = `  y ~ Normal(${inner}, 1)`;
+      expect(render(`model {\n${line}\n}\n`)).toBe(`error[E120]: brackets and signs nested more than 64 levels deep\n${framed(2, line, col)}\n${nestingHint}`);
+    }
+  });
+
+  it('64 levels of brackets, signs or calls (the distribution\'s own included) still parse', () => {
+    for (const inner of [`${'('.repeat(63)}m${')'.repeat(63)}`, `${'-'.repeat(63)}m`, `${'exp('.repeat(63)}m${')'.repeat(63)}`]) {
+      const { program, diagnostics } = parse(`model {\n  y ~ Normal(${inner}, 1)\n}\n`, FILE);
+      expect(diagnostics).toEqual([]);
+      expect(program).toBeDefined();
+    }
+  });
+
+  it('a sum of 1001 terms: more than 1000 operations deep', () => {
+    const line = `  eta = ${Array(1001).fill('a').join(' + ')}`;
+    expect(render(`model {\n${line}\n}\n`)).toBe(
+      `error[E120]: expression nested more than 1000 operations deep\n${framed(2, line, 9, line.length - 8)}\n` +
+        'hint: a sum or product nests one operation per term: simplify the expression',
+    );
+    expect(parse(`model {\n  eta = ${Array(1000).fill('a').join(' + ')}\n}\n`, FILE).diagnostics).toEqual([]);
+  });
+
+  it('more than 20,000 tokens, or more than a million characters: a data file given as the model?', () => {
+    const hint = "hint: a model file holds blocks such as 'model { ... }'; a data file goes in the data block or --data";
+    const statements = Array.from({ length: 7000 }, (_, i) => `  g${i} = 1`);
+    expect(render(`generated {\n${statements.join('\n')}\n}\n`)).toBe(
+      `error[E120]: model file too large: more than 20000 tokens\n  --> ${FILE}:6668:3\n     |\n6668 |   g6666 = 1\n     |   ^^^^^\n${hint}`,
+    );
+    const long = `// ${'x'.repeat(1_000_000)}`;
+    expect(render(`${long}\nmodel { }\n`)).toBe(`error[E120]: model file too large: more than 1000000 characters\n${framed(1, long, 1)}\n${hint}`);
+  });
+
+  it('10,000 of any opener, closer or quote ends in diagnostics, never a stack overflow', () => {
+    for (const piece of ['(', '[', '{', '}', ')', ']', '-', 'exp(', '(1 | ', 'b[', '"', '`', '/*', '- (', '+', ',', '~']) {
+      const { diagnostics } = parse(`model {\n  y ~ Normal(${piece.repeat(10_000)}m, 1)\n}\n`, FILE);
+      expect(diagnostics.length, piece).toBeGreaterThan(0);
+    }
+  });
+});

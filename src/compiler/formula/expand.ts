@@ -94,6 +94,12 @@ class Expander {
       return mul({ op: 'param', param: p }, x!);
     }
     const contrast = factors.map((f) => coding[cols.indexOf(f)]);
+    const single = factors.find((f, j) => contrast[j] && f.levels.length < 2);
+    if (single) {
+      // lme4 stops here too ("contrasts can be applied only to factors with 2 or more levels"): the term would have no column.
+      throw new FormulaError(`factor '${single.name}' has ${single.levels.length === 1 ? `one level ('${single.levels[0]}')` : 'no levels'} in the data, so '${t.vars.join(':')}' has no column to estimate`,
+        t.span, `drop the term, or check the data: a factor needs at least 2 levels to be contrasted`);
+    }
     const key = `${factors.map((f) => f.name).join(':')}|${contrast.map((b) => (b ? 'c' : 'f')).join('')}`;
     const crossed = factors.length === 1 && !contrast[0]
       ? { column: factors[0], names: factors[0].levels.map((l) => `${factors[0].name}${l}`) }

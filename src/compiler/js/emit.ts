@@ -5,6 +5,7 @@ import { latentCoordinates } from '../latent.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
+import { explainNonFinite } from './explain.js';
 
 /** A parameter without a factor is one number; keeping it a scalar node spares a length-1 array per op. */
 const isScalar = (p: IrParam): boolean => p.levels === undefined && p.size === 1;
@@ -91,6 +92,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     valueBatch: (thetas) => Float64Array.from(thetas, value),
     constrain: (theta) => constrainTheta(ir, theta),
     unconstrain: (values) => unconstrainValues(ir, values),
+    explainNonFinite: (theta) => explainNonFinite(ir, theta),
     dispose: () => {
       dataLeaves.clear();
       arena.release();

@@ -6,6 +6,7 @@ import { assemble, splitOf, type Split } from './marginal_inner.js';
 import { cholSolve } from './marginal_linalg.js';
 import { LaplaceMarginal } from './marginal_objective.js';
 import { startingPoint } from './marginal_start.js';
+import { initialPoint } from '../init_point.js';
 import { maximiseMarginal, outerCovariance, type OuterCovariance, type OuterEstimate } from './marginal_outer.js';
 
 /**
@@ -38,7 +39,9 @@ function run(ld: LogDensity, opts: MarginalLaplaceOptions): EngineResult {
   const t0 = performance.now();
   const split = splitOf(ld);
   const marginal = new LaplaceMarginal(ld, split);
-  const start = startingPoint(ld, split);
+  // theta = 0, or where the joint density is not finite there, a seeded random point (init_point.ts).
+  const init = initialPoint(ld, opts.rng.child('init'), { first: new Float64Array(ld.dim) });
+  const start = startingPoint(ld, split, init.theta);
   marginal.seed(start.u);
   let est = maximiseMarginal(marginal, start.phi, opts.maxIterations ?? 1000);
   if (!marginal.patternHolds(est.phi, est.point.inner)) {

@@ -16,16 +16,17 @@ import { assemble, type Split } from './marginal_inner.js';
  * coordinates fixed also keeps the joint fit bounded (a variance free to go to 0 would make f
  * unbounded, since log N(0 | 0, s) grows without limit as s -> 0).
  */
-export function startingPoint(ld: LogDensity, split: Split): { phi: Float64Array; u: Float64Array; free: number[] } {
+export function startingPoint(ld: LogDensity, split: Split, theta0: Float64Array): { phi: Float64Array; u: Float64Array; free: number[] } {
   const p = split.outer.length;
   const q = split.latent.length;
-  const zero = { phi: new Float64Array(p), u: new Float64Array(q), free: [] as number[] };
+  const phi0 = Float64Array.from(split.outer, (i) => theta0[i]);
+  const zero = { phi: phi0, u: Float64Array.from(split.latent, (i) => theta0[i]), free: [] as number[] };
   if (p === 0 || q === 0) return zero;
-  const free = coupledCoordinates(ld, split);
+  const free = coupledCoordinates(ld, split, theta0);
   if (free.length === 0) return zero;
   // Joint coordinates: the free outer ones, then u.
   const place = (x: Float64Array): Float64Array => {
-    const phi = new Float64Array(p);
+    const phi = Float64Array.from(phi0);
     free.forEach((k, a) => (phi[k] = x[a]));
     return assemble(split, phi, x.subarray(free.length));
   };
@@ -34,9 +35,9 @@ export function startingPoint(ld: LogDensity, split: Split): { phi: Float64Array
     const res = lbfgs((x) => {
       const r = ld.valueAndGrad(place(x));
       return { value: Number.isFinite(r.value) ? -r.value : Infinity, grad: Float64Array.from(joint, (i) => -r.grad[i]) };
-    }, new Float64Array(joint.length), { maxIterations: 500, gradTol: 1e-6, relTol: 1e-12 });
+    }, Float64Array.from(joint, (i) => theta0[i]), { maxIterations: 500, gradTol: 1e-6, relTol: 1e-12 });
     if (!Number.isFinite(res.value)) return zero;
-    const phi = new Float64Array(p);
+    const phi = Float64Array.from(phi0);
     free.forEach((k, a) => (phi[k] = res.x[a]));
     return { phi, u: Float64Array.from(res.x.subarray(free.length)), free };
   } catch {
@@ -44,12 +45,12 @@ export function startingPoint(ld: LogDensity, split: Split): { phi: Float64Array
   }
 }
 
-/** Outer coordinates (indices into split.outer) whose curvature with u at theta = 0 is not zero. */
-function coupledCoordinates(ld: LogDensity, split: Split): number[] {
+/** Outer coordinates (indices into split.outer) whose curvature with u at theta0 (normally 0) is not zero. */
+function coupledCoordinates(ld: LogDensity, split: Split, theta0: Float64Array): number[] {
   const h = 1e-4;
   const points = split.outer.flatMap((i) => [h, -h].map((s) => {
-    const t = new Float64Array(split.dim);
-    t[i] = s;
+    const t = Float64Array.from(theta0);
+    t[i] += s;
     return t;
   }));
   const out = ld.valueAndGradBatch(points);

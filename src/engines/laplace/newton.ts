@@ -16,13 +16,22 @@ function dampedNewtonStep(H: Float64Array[], g: Float64Array): Float64Array {
   }
 }
 
+export interface Polished {
+  readonly theta: Float64Array;
+  readonly grad: Float64Array;
+  readonly hessian: Float64Array[];
+  /** Inf-norm of the gradient where the polish stopped. */
+  readonly gradNorm: number;
+  readonly steps: number;
+}
+
 /**
  * Newton steps on the float64 finite-difference Hessian, accepted when the gradient norm falls.
  * L-BFGS stops where float32 noise in the value hides progress; a Newton step needs only the
  * gradient, which float32 gives to 7e-6 relative, so it lands on the mode to within gradient
  * noise / curvature. Far from the mode (a ridge L-BFGS gave up on) the step is damped and halved.
  */
-export function polishMode(ld: LogDensity, theta: Float64Array, maxSteps = 30): { theta: Float64Array; grad: Float64Array; hessian: Float64Array[]; gradNorm: number; steps: number } {
+export function polishMode(ld: LogDensity, theta: Float64Array, maxSteps = 30): Polished {
   let x = theta;
   let g = ld.valueAndGrad(x).grad;
   let H = hessianFD(ld, x);

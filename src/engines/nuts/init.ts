@@ -1,28 +1,15 @@
-import { InferenceError } from '../../core/errors.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
-import { evaluate, type Position } from './integrator.js';
+import { INIT_RADIUS, initialPoint } from '../init_point.js';
+import type { Position } from './integrator.js';
 
-/** Stan's MAX_INIT_TRIES. */
-const MAX_TRIES = 100;
-
-/** Stan's default: each unconstrained coordinate uniform on (-radius, radius). */
-export const INIT_RADIUS = 2;
-
-function isUsable(p: Position): boolean {
-  return Number.isFinite(p.logp) && p.grad.every(Number.isFinite);
-}
+export { INIT_RADIUS };
 
 /**
- * Stan's random initialisation (services/util/initialize.hpp): theta ~ U(-2, 2) per coordinate, drawn from the
- * chain's own stream, retried up to 100 times until the log density and its gradient are finite.
+ * Stan's random initialisation: theta ~ U(-2, 2) per coordinate, drawn from the chain's own stream,
+ * retried up to 100 times until the log density and its gradient are finite (init_point.ts).
  */
 export function randomInit(ld: LogDensity, rng: Rng, radius = INIT_RADIUS): Position {
-  for (let t = 0; t < MAX_TRIES; t++) {
-    const q = Float64Array.from({ length: ld.dim }, () => radius * (2 * rng.uniform() - 1));
-    const p = evaluate(ld, q);
-    if (isUsable(p)) return p;
-  }
-  throw new InferenceError('E510', `no initial value with a finite log density and gradient in ${MAX_TRIES} tries of U(-${radius}, ${radius})`,
-    'check that the priors and the data allow parameters of ordinary size on the unconstrained scale');
+  const p = initialPoint(ld, rng, { radius });
+  return { q: p.theta, logp: p.value, grad: p.grad };
 }

@@ -1,6 +1,7 @@
 import { mcmcDiagnostics } from '../../diagnostics/mcmc.js';
 import { ebfmi, EBFMI_THRESHOLD } from '../../diagnostics/mcmc_sampler.js';
 import type { ChainOutput } from './chain.js';
+import { drifting, type Drift } from './drift.js';
 
 /** Stan's and posterior's thresholds: R-hat 1.01 (Vehtari et al. 2021), ESS 100 per chain, E-BFMI 0.3. */
 export const RHAT_THRESHOLD = 1.01;
@@ -13,6 +14,8 @@ export interface SamplerSummary {
   readonly ebfmi: number[];
   readonly meanAcceptStat: number;
   readonly leapfrogs: number;
+  /** Coordinates carried off beyond the spread warm-up measured (drift.ts): an improper posterior. */
+  readonly drift: readonly Drift[];
 }
 
 export function samplerSummary(chains: readonly ChainOutput[], maxDepth: number): SamplerSummary {
@@ -32,7 +35,10 @@ export function samplerSummary(chains: readonly ChainOutput[], maxDepth: number)
     }
     leapfrogs += c.warmupLeapfrogs;
   }
-  return { divergences, treeDepthHits, transitions, ebfmi: chains.map((c) => ebfmi(c.stats.energy)), meanAcceptStat: accept / transitions, leapfrogs };
+  return {
+    divergences, treeDepthHits, transitions, ebfmi: chains.map((c) => ebfmi(c.stats.energy)), meanAcceptStat: accept / transitions, leapfrogs,
+    drift: drifting(chains),
+  };
 }
 
 const list = (names: string[]): string => {
@@ -40,9 +46,18 @@ const list = (names: string[]): string => {
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 };
 
-/** Plain warnings about the sampler, each with its number and what to do about it. */
-export function samplerWarnings(s: SamplerSummary, maxDepth: number): string[] {
+/**
+ * Plain warnings about the sampler, each with its number and what to do about it. `names` (theta's)
+ * name the drifting coordinates; without them they are numbered in the order `ppl check` lists them.
+ */
+export function samplerWarnings(s: SamplerSummary, maxDepth: number, names: readonly string[] = []): string[] {
   const w: string[] = [];
+  for (const d of s.drift) {
+    const name = names[d.index] ?? `unconstrained coordinate ${d.index + 1}`;
+    w.push(`'${name}' drifts without bound: in ${d.chains} of ${d.ofChains} chains its draws spread over up to ${d.ratio.toPrecision(2)} times ` +
+      `the variance warm-up measured, reaching ${d.largest.toPrecision(2)}; the posterior is probably improper (a flat prior on a parameter ` +
+      'the data do not bound, e.g. complete separation), and these draws describe no distribution. Give it a proper prior.');
+  }
   if (s.divergences > 0) {
     w.push(`${s.divergences} of ${s.transitions} transitions after warm-up were divergent: the sampler could not follow the posterior's ` +
       'curvature and the draws may be biased. Raise --adapt-delta (0.95, 0.99) for smaller steps, or reparameterise ' +

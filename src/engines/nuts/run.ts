@@ -101,7 +101,7 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
     },
     warnings: [
       ...(interrupted ? [`interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`] : []),
-      ...samplerWarnings(sampler, o.maxDepth), ...convergence.warnings,
+      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames), ...convergence.warnings,
     ],
     timings: {
       warmupMs: chains.reduce((s, c) => s + c.warmupMs, 0),

@@ -1,8 +1,7 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
-import { gaussianFromPrecision, marginalSds } from '../laplace/gaussian.js';
-import { findMode } from '../laplace/mode.js';
-import { polishMode } from '../laplace/newton.js';
+import { marginalSds } from '../laplace/gaussian.js';
+import { gaussianAtMode } from '../laplace/mode.js';
 
 /**
  * The coordinates the optimizer works in: theta = center + L'^-1 w, with L L' the precision of the
@@ -31,15 +30,8 @@ export interface Frame {
  * polish, the finite-difference Hessian there. On ZEB2 it is already within 0.25 posterior sd of NUTS,
  * so the stochastic optimizer only has a short, well-conditioned way to go.
  */
-export function frameAtMode(ld: LogDensity): Frame {
-  // As in the Laplace engine: a float32 density climbs, its float64 twin finishes and gives the curvature.
-  const exact = ld.float64Twin?.() ?? ld;
-  const rough = findMode(ld, new Float64Array(ld.dim));
-  const opt = exact === ld ? rough : findMode(exact, rough.x);
-  const polished = polishMode(exact, opt.x);
-  if (exact !== ld) exact.dispose();
-  const precision = polished.hessian.map((r) => r.map((v) => -v));
-  const g = gaussianFromPrecision(polished.theta, precision, ld.thetaNames);
+export function frameAtMode(ld: LogDensity, rng: Rng): Frame {
+  const { opt, polished, precision, gaussian: g } = gaussianAtMode(ld, rng);
   return {
     center: g.mean,
     L: g.L,

@@ -1,5 +1,6 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
+import { InferenceError } from '../../core/errors.js';
 import type { Family } from './family.js';
 import { initialOptimizerState } from './optimizer.js';
 import { CLIMB_WINDOWS, averageOf, averagingRate, nextAction, stillRising, type AverageCheck, type WindowStats } from './schedule.js';
@@ -67,6 +68,33 @@ class WindowAccumulator {
 }
 
 /**
+ * Windows in a row without one finite ELBO: every draw is dropped, so the step is zero and nothing will
+ * move again. After finite ones, the optimizer has left the region where the log density is defined
+ * (diverged); from the start, it never was in it.
+ */
+const DEAD_WINDOWS = 4;
+
+function stuck(windows: readonly WindowStats[]): boolean {
+  const n = windows.length;
+  return n >= DEAD_WINDOWS && windows.slice(n - DEAD_WINDOWS).every((w) => w.elbo === -Infinity);
+}
+
+function neverFinite(s: ViSettings, ld: LogDensity, mean: Float64Array): InferenceError {
+  const why = ld.explainNonFinite?.(mean);
+  return new InferenceError('E504', `variational inference failed: the log density was not finite at any Monte Carlo draw in the first ${DEAD_WINDOWS * s.window} steps` +
+    `${why ? `; at the Gaussian's mean, ${why}` : ''}`,
+    s.init === 'random' ? 'try --init mode' : 'check the model for parameters without a proper prior');
+}
+
+/** The optimizer blew up: stop there and say so, with the numbers. */
+function diverged(step: number, lr: number, windows: readonly WindowStats[], optimizer: string, what: string): InferenceError {
+  const last = [...windows].reverse().find((w) => Number.isFinite(w.elbo));
+  const elbo = last ? `; the last finite windowed ELBO was ${last.elbo.toPrecision(6)}, at step ${last.step}` : '';
+  return new InferenceError('E508', `variational inference diverged at step ${step} (${optimizer}, learning rate ${lr}): ${what}${elbo}`,
+    'lower --lr, or use the default recipe (adam, started at the mode)');
+}
+
+/**
  * The optimization driver: the only loop. Climb at lr, then average with a decreasing rate until the
  * average's MCSE is below tol (schedule.ts); or, without averaging, exactly `steps` steps at lr and the
  * last iterate (the TFP recipe). `scaleOf` gives the unit of the means' MCSE (posterior sds, from Laplace).
@@ -92,12 +120,17 @@ export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng
   for (let t = 0; t < s.steps; t++) {
     const lr = s.average && averageFrom >= 0 ? averagingRate(s.lr, windows.length - averageFrom) : s.lr;
     const [next, info] = elboStep(config, state, rng, lr);
+    if (!next.lambda.every(Number.isFinite)) throw diverged(t + 1, lr, windows, s.optimizer, "the step overflowed the Gaussian's parameters");
     state = next;
     dropped += info.dropped;
     acc.add(state.lambda, info.elbo);
     if (!s.average && t >= s.steps - JITTER_STEPS) lastMeans.push(family.mean(state.lambda));
     if ((t + 1) % s.window !== 0) continue;
     windows.push(acc.close(t + 1));
+    if (stuck(windows)) {
+      if (!windows.some((w) => Number.isFinite(w.elbo))) throw neverFinite(s, ld, family.mean(state.lambda));
+      throw diverged(t + 1, lr, windows, s.optimizer, `no Monte Carlo draw had a finite log density for ${DEAD_WINDOWS * s.window} steps`);
+    }
     if (!s.average) continue;
     const what = nextAction(windows, averageFrom, s.tol, check);
     if (what.action === 'stop') return result(t + 1, 'converged', what.check.lambda, what.check);

@@ -21,9 +21,9 @@ export interface ViOptions {
 }
 
 /** The Laplace start, with a hint that fits VI when there is no Gaussian at the mode to start from. */
-function startAtMode(ld: LogDensity): Frame {
+function startAtMode(ld: LogDensity, rng: Rng): Frame {
   try {
-    return frameAtMode(ld);
+    return frameAtMode(ld, rng);
   } catch (e) {
     if (!(e instanceof InferenceError) || e.code !== 'E503') throw e;
     throw new InferenceError(e.code, e.message, `${e.hint}; VI starts from there: try --init random with more --steps, or --engine nuts`);
@@ -38,7 +38,7 @@ function startAtMode(ld: LogDensity): Frame {
 export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineResult {
   const s = o.settings;
   const t0 = performance.now();
-  const frame = s.init === 'mode' ? startAtMode(ld) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
+  const frame = s.init === 'mode' ? startAtMode(ld, o.rng) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
   const family = makeFamily(kind, frame);
   const t1 = performance.now();
   const fit = optimize(ld, family, s, o.rng.child('vi-steps'), (lambda) => frame.laplaceSd ?? family.sd(lambda));
@@ -73,6 +73,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     },
     warnings,
     timings: { initMs: t1 - t0, optimizeMs: t2 - t1, drawsMs: t3 - t2 },
+    trace: { step: Float64Array.from(fit.windows, (w) => w.step), elbo: Float64Array.from(fit.windows, (w) => w.elbo) },
     gaussian: { mean, sd },
   };
 }

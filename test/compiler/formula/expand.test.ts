@@ -92,3 +92,20 @@ describe('unsupported formulas get located errors that name the problem', () => 
     expect(text).toMatch(/--> test\.glmm:2:\d+/);
   });
 });
+
+describe('a factor with one level cannot be contrasted', () => {
+  it('is a located E220 naming the factor and its level, as lme4 refuses it', () => {
+    const src = 'data { y: count  x: real  one: factor }\nmodel { y ~ poisson(1 + x + one) }';
+    const data = ['y,x,one', ...Array.from({ length: 10 }, (_, i) => `${i % 3},${(i / 10).toFixed(1)},only`)].join('\n');
+    let text = 'no error';
+    try {
+      compileText(src, data);
+    } catch (e) {
+      text = (e as GlimmerError).diagnostics.map((d) => renderDiagnostic(d, new Map([['test.glmm', src]]))).join('\n');
+    }
+    expect(text.split('\n')[0]).toBe("error[E220]: factor 'one' has one level ('only') in the data, so 'one' has no column to estimate");
+    expect(text).toContain('--> test.glmm:2:');
+    // Without an intercept the factor is coded fully: one level is then one column, and that is fine.
+    expect(() => compileText('data { y: count  one: factor }\nmodel { y ~ poisson(0 + one) }', data)).not.toThrow();
+  });
+});

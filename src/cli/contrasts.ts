@@ -1,0 +1,154 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { userError } from '../core/errors.js';
+import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, infer, type EngineName } from '../api/infer.js';
+import type { Model } from '../api/compile.js';
+import { loadModel } from '../io/load_model.js';
+import { suggest } from '../language/suggest.js';
+import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
+import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
+import { readAllColumns, resolveColumn } from './data_columns.js';
+import { writeOutputs } from './output.js';
+
+interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+/** Prints an error as `ppl` does (located, with the pseudo-files' texts) and sets the exit code. */
+export type OnError = (e: unknown, files: readonly string[], sources?: ReadonlyMap<string, string>) => void;
+
+/** The texts of --contrast arguments under the pseudo-file names their errors point into. */
+export function contrastSources(texts: readonly string[]): Map<string, string> {
+  return new Map(texts.map((t, i) => [contrastFileName(i, texts.length), t]));
+}
+
+/** `ppl infer`'s table of generated quantities and --contrast expressions, with P(> 0). */
+export function describeContrasts(rows: readonly ContrastRow[]): string {
+  return `contrasts and generated quantities (P(>0): posterior probability of a positive value):\n${contrastsTable(rows)}`;
+}
+
+interface ContrastsOpts {
+  factor: string;
+  by: string[];
+  ref: string[];
+  engine: EngineName;
+  seed: number;
+  draws: number;
+  data?: string;
+  out?: string;
+}
+
+/** One reported difference: `param[plus] - param[minus]`, the levels differing in `by`. */
+interface Planned {
+  readonly param: string;
+  readonly group: PairGroup;
+  readonly pair: LevelPair;
+  readonly name: string;
+}
+
+const quoted = (label: string): string => `"${label.replace(/[\\"]/g, '\\$&')}"`;
+
+/** The parameters indexed by the factor; an unknown factor gets a did-you-mean among the factors that index parameters. */
+function factorParams(m: Model, factor: string): { name: string; levels: readonly string[] }[] {
+  const params = m.ir.params.filter((p) => p.factor === factor);
+  if (params.length > 0) return params.map((p) => ({ name: p.name, levels: p.levels ?? [] }));
+  const factors = [...new Set(m.ir.params.flatMap((p) => (p.factor ? [p.factor] : [])))];
+  const close = suggest(factor, factors);
+  throw userError('E430', m.rowwiseIr.data.factors.has(factor) ? `no parameter is indexed by '${factor}'` : `unknown factor '${factor}'`,
+    { hint: close ? `did you mean '${close}'?` : `factors that index parameters: ${factors.join(', ') || 'none'}` });
+}
+
+/** The pairs of levels to compare, from every column of the data file. */
+function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
+  const params = factorParams(m, opts.factor);
+  const table = readAllColumns(model, opts.data);
+  const by = opts.by.map((name) => {
+    const r = resolveColumn(name, table.header, '--by');
+    if (r.note) io.out(r.note);
+    return r.column;
+  });
+  const refs = new Map(opts.ref.map((spec) => {
+    const [col, ...rest] = spec.split('=');
+    if (rest.length === 0) throw userError('E430', `--ref '${spec}' is not COLUMN=VALUE`, { hint: 'e.g. --ref disease_assignment=healthy' });
+    return [resolveColumn(col.trim(), by, '--ref').column, rest.join('=').trim()];
+  }));
+  const factor = m.rowwiseIr.data.factors.get(opts.factor)!;
+  const columns = table.header.map((name, c) => ({ name, value: (r: number) => table.cell(r, c) }));
+  const groups = pairwiseContrasts(levelDesign(opts.factor, factor.levels, factor.codes, columns), by, refs);
+  return params.flatMap((p) => groups.flatMap((group) => group.pairs.map((pair) => ({
+    param: p.name, group, pair, name: `${p.name}[${p.levels[pair.plus]}] - ${p.name}[${p.levels[pair.minus]}]`,
+  }))));
+}
+
+const levelsOf = (m: Model, param: string): readonly string[] => m.ir.params.find((q) => q.name === param)?.levels ?? [];
+
+const heading = (g: PairGroup): string =>
+  `${g.by}: ${g.values.slice(1).join(', ')} - ${g.reference}${g.held.length ? ` (same ${[...g.held].join(', ')})` : ''}`;
+
+async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise<void> {
+  const m = loadModel(model, { dataPath: opts.data });
+  const planned = plan(m, model, opts, io);
+  if (planned.length === 0) {
+    throw userError('E431', `no two levels of '${opts.factor}' differ in exactly one of ${opts.by.join(', ')} with all else equal`,
+      { hint: 'check --by: each column should split the levels into groups that are otherwise alike' });
+  }
+  const texts = planned.map((p) => {
+    const levels = levelsOf(m, p.param);
+    return `${p.param}[${quoted(levels[p.pair.plus])}] - ${p.param}[${quoted(levels[p.pair.minus])}]`;
+  });
+  const fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, contrasts: texts });
+  const rows = (fit.contrasts ?? []).slice(-texts.length).map((r, i) => ({ ...r, name: planned[i].name }));
+  io.out(`${fit.engine} fit of ${model}: differences of ${[...new Set(planned.map((p) => p.param))].join(', ')} between levels of ${opts.factor}` +
+    ` that differ in one of ${[...new Set(planned.map((p) => p.group.by))].join(', ')}${fit.weights ? ', PSIS-reweighted' : ''}`);
+  let start = 0;
+  while (start < planned.length) {
+    const { param, group } = planned[start];
+    let end = start;
+    while (end < planned.length && planned[end].param === param && planned[end].group === group) end++;
+    io.out(`\n${heading(group)}\n${contrastsTable(rows.slice(start, end))}`);
+    start = end;
+  }
+  for (const w of fit.warnings) io.err(`warning: ${w}`);
+  if (opts.out) {
+    const extra = [
+      { head: 'parameter', cell: (i: number) => planned[i].param },
+      { head: 'by', cell: (i: number) => planned[i].group.by },
+      { head: 'level', cell: (i: number) => levelsOf(m, planned[i].param)[planned[i].pair.plus] },
+      { head: 'minus_level', cell: (i: number) => levelsOf(m, planned[i].param)[planned[i].pair.minus] },
+    ];
+    writeOutputs(opts.out, { 'contrasts.csv': contrastsCsv(rows, extra) });
+    io.out(`\nwrote ${opts.out}/contrasts.csv`);
+  }
+}
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const repeat = (v: string, prev: string[]): string[] => [...prev, v];
+function intAtLeast(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+/** `ppl contrasts MODEL --factor F --by A,B`: every difference between levels of F that differ in one of A, B. */
+export function registerContrasts(program: Command, io: Io, onError: OnError): void {
+  program.command('contrasts')
+    .description('differences between the levels of a factor that differ in one data column, all else equal, with P(>0)')
+    .argument('<model>', 'a .glmm model file')
+    .requiredOption('--factor <name>', 'the factor whose levels are compared (it indexes parameters, e.g. cell_group)')
+    .requiredOption('--by <columns>', 'comma-separated data columns constant within levels (e.g. tissue_assignment,disease_assignment)', list)
+    .option('--ref <column=value>', 'the reference value of a --by column, subtracted from the others (repeatable)', repeat, [])
+    .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
+    .option('--seed <n>', 'random seed', intAtLeast('--seed', 0), DEFAULT_SEED)
+    .option('--draws <n>', 'number of draws', intAtLeast('--draws', 10), DEFAULT_DRAWS)
+    .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option('--out <dir>', 'write contrasts.csv to this folder')
+    .action(async (model: string, opts: ContrastsOpts) => {
+      try {
+        await runContrasts(model, opts, io);
+      } catch (e) {
+        onError(e, [model]);
+      }
+    });
+}

@@ -1,0 +1,52 @@
+import type { ChainOutput } from './chain.js';
+
+/**
+ * Post-warm-up variance over the adapted metric's variance above which a coordinate is drifting. The
+ * metric is the variance the chain showed in its last slow warm-up window, so in a proper posterior the
+ * ratio is near 1 (0.3-3 on the eight schools with 100 to 1000 warm-up iterations). Along a flat
+ * direction nothing pulls the chain back: each transition runs the whole trajectory one way, and the
+ * draws spread over 10^6-10^7 times the metric's variance (a flat prior under complete separation).
+ */
+export const DRIFT_RATIO = 100;
+
+export interface Drift {
+  /** Coordinate of theta. */
+  readonly index: number;
+  /** Chains in which it drifted, of those whose metric was adapted. */
+  readonly chains: number;
+  readonly ofChains: number;
+  /** The largest post-warm-up variance over metric variance, and the largest |theta| reached. */
+  readonly ratio: number;
+  readonly largest: number;
+}
+
+const metricDiagonal = (m: ChainOutput['inverseMetric']): Float64Array =>
+  (m instanceof Float64Array ? m : Float64Array.from(m, (r, i) => r[i]));
+
+/**
+ * Coordinates whose draws spread far beyond what warm-up measured, in more than half of the chains: the
+ * sign of an improper posterior, a parameter the sampler carries off towards infinity. Chains whose
+ * metric is still the unit one (warm-up too short to adapt it) have no scale to compare with.
+ */
+export function drifting(chains: readonly ChainOutput[]): Drift[] {
+  const adapted = chains.filter((c) => c.draws.length >= 10 && !metricDiagonal(c.inverseMetric).every((v) => v === 1));
+  if (adapted.length === 0) return [];
+  const dim = adapted[0].draws[0].length;
+  const out: Drift[] = [];
+  for (let j = 0; j < dim; j++) {
+    let count = 0;
+    let ratio = 0;
+    let largest = 0;
+    for (const c of adapted) {
+      const xs = c.draws.map((d) => d[j]);
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+      const r = v / metricDiagonal(c.inverseMetric)[j];
+      if (r > DRIFT_RATIO) count++;
+      ratio = Math.max(ratio, r);
+      largest = xs.reduce((m, x) => Math.max(m, Math.abs(x)), largest);
+    }
+    if (2 * count > adapted.length) out.push({ index: j, chains: count, ofChains: adapted.length, ratio, largest });
+  }
+  return out;
+}
