@@ -5,7 +5,7 @@ import { emitTfjs } from '../src/compiler/tfjs/emit.js';
 import { DEFAULT_POLICY, timeInfer } from './end_to_end.js';
 import { nearPosterior, timePoints } from './log_density.js';
 import type { SimulatedModel } from './simulate.js';
-import { runNode, timeRuns } from './timing.js';
+import { median, runNode } from './timing.js';
 
 /** The measured columns of the scaling table, in their order. */
 export const SCALING_COLUMNS = [
@@ -25,20 +25,32 @@ export type ScalingRow = { readonly rows: number; readonly cells: number; readon
 export type InProcessTimings = Pick<ScalingRow, 'cells' | 'loadS' | 'tfjsBuildS' | 'tfjsK1Ms' | 'tfjsK16Ms' | 'jsRowMs'>;
 
 /**
+ * The median of 3 timed runs after a warm-up one, each started from a collected heap (the worker runs
+ * with --expose-gc), as a user's `ppl infer` starts in a fresh process: otherwise a load of 10^6 rows
+ * also pays for collecting the previous one's 60 MB of garbage, and the first run of a process pays for
+ * compiling its code, whatever the size.
+ */
+async function cleanHeapMedianMs(fn: () => unknown): Promise<number> {
+  const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+  const ms: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    collect();
+    const t0 = performance.now();
+    await fn();
+    if (i > 0) ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+/**
  * Reading and compiling (file -> checked, lowered, reduced model and its log density), building the
  * row-wise tfjs graph (each the median of 3 after a warm-up), and the row-wise log density's value+gradient.
  */
 export async function measureInProcess(modelPath: string): Promise<InProcessTimings> {
-  const load = async (): Promise<void> => {
-    const ld = await loadModel(modelPath).logDensity();
-    ld.dispose();
-  };
-  const loadS = (await timeRuns(load, 3, 1)).ms / 1000;
+  const loadS = (await cleanHeapMedianMs(async () => (await loadModel(modelPath).logDensity()).dispose())) / 1000;
   const model = loadModel(modelPath);
   await initTfjs();
-  // Like load + compile, the median of 3 builds after a warm-up one: the first build of a process pays
-  // for compiling its code and for collecting what loading left behind, whatever the size.
-  const tfjsBuildS = (await timeRuns(() => emitTfjs(model.rowwiseIr).dispose(), 3, 1)).ms / 1000;
+  const tfjsBuildS = (await cleanHeapMedianMs(() => emitTfjs(model.rowwiseIr).dispose())) / 1000;
   const rowTf = emitTfjs(model.rowwiseIr);
   const theta = nearPosterior(rowTf);
   // A second of warm-up: tfjs on wasm takes a few hundred small calls to settle, and loading left garbage behind.
@@ -65,7 +77,7 @@ export const WORKER = 'bench/scaling_worker.ts';
  */
 export async function measureSize(root: string, sim: SimulatedModel, runs: number): Promise<ScalingRow> {
   const infer = await timeInfer(root, sim.modelPath, 'laplace', 'auto', { ...DEFAULT_POLICY, runs });
-  const { stdout } = await runNode(['--import', 'tsx', WORKER, sim.modelPath], root);
+  const { stdout } = await runNode(['--expose-gc', '--import', 'tsx', WORKER, sim.modelPath], root);
   const inProcess = JSON.parse(stdout.trim().split('\n').at(-1)!) as InProcessTimings;
   return { rows: sim.rows, fileMB: sim.bytes / 1e6, inferS: infer.seconds, ...inProcess };
 }

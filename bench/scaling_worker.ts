@@ -1,4 +1,4 @@
-// One size of the scaling bench, in a fresh process: `node --import tsx bench/scaling_worker.ts MODEL`
+// One size of the scaling bench, in a fresh process: `node --expose-gc --import tsx bench/scaling_worker.ts MODEL`
 // prints the in-process timings of measureInProcess as one line of JSON (the last line of stdout).
 import { measureInProcess } from './scaling.js';
 
