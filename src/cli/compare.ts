@@ -8,12 +8,9 @@ import { NUTS_DEFAULTS } from '../engines/nuts/options.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';
 import { writeOutputs } from './output.js';
+import { intOption, type Io } from './io.js';
 import { renderPlot } from './plot_render.js';
 
-interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
 
 /** Most exact first: the engine the others are measured against is the first of these present. */
 export const EXACTNESS: readonly EngineName[] = ['nuts', 'hmc', 'fullrank', 'laplace', 'advi'];
@@ -122,14 +119,6 @@ function engineList(v: string): EngineName[] {
   return names as EngineName[];
 }
 
-function positiveInt(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return n;
-  };
-}
-
 interface CompareOpts { engines: readonly EngineName[]; runs: number; seed: number; out?: string; data?: string; backend: BackendName; threads?: number }
 
 async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean): Promise<void> {
@@ -171,12 +160,12 @@ export function registerCompare(program: Command, io: Io, progress: boolean, onE
     .description('fit a model with several engines and compare their estimates (table, largest disagreement, forest plot)')
     .argument('<model>', 'a .glmm model file')
     .addOption(new Option('--engines <list>', `comma-separated engines (${ENGINES.join(', ')})`).argParser(engineList).default(DEFAULT_ENGINES, DEFAULT_ENGINES.join(',')))
-    .option('--runs <k>', 'runs of each stochastic engine (advi, fullrank, nuts, hmc), seeds seed..seed+K-1', positiveInt('--runs', 1), 1)
-    .option('--seed <n>', 'random seed of the first run', positiveInt('--seed', 0), DEFAULT_SEED)
+    .option('--runs <k>', 'runs of each stochastic engine (advi, fullrank, nuts, hmc), seeds seed..seed+K-1', intOption('--runs', 1), 1)
+    .option('--seed <n>', 'random seed of the first run', intOption('--seed', 0), DEFAULT_SEED)
     .option('--out <dir>', 'folder for forest.svg, forest.png and compare.csv (default: compare-<model name>)')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
     .addOption(new Option('--backend <name>', 'log-density backend').choices(BACKENDS).default('auto'))
-    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores)', positiveInt('--threads', 1))
+    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores)', intOption('--threads', 1))
     .action(async (model: string, opts: CompareOpts) => {
       try {
         await runCompare(model, opts, io, progress);

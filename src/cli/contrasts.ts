@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { userError } from '../core/errors.js';
 import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, infer, type EngineName } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
@@ -8,14 +8,9 @@ import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contr
 import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
 import { readAllColumns, resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
+import { intOption, type Io, type OnError } from './io.js';
 
-interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
 
-/** Prints an error as `ppl` does (located, with the pseudo-files' texts) and sets the exit code. */
-export type OnError = (e: unknown, files: readonly string[], sources?: ReadonlyMap<string, string>) => void;
 
 /** The texts of --contrast arguments under the pseudo-file names their errors point into. */
 export function contrastSources(texts: readonly string[]): Map<string, string> {
@@ -123,14 +118,6 @@ async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 const repeat = (v: string, prev: string[]): string[] => [...prev, v];
-function intAtLeast(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return n;
-  };
-}
-
 /** `ppl contrasts MODEL --factor F --by A,B`: every difference between levels of F that differ in one of A, B. */
 export function registerContrasts(program: Command, io: Io, onError: OnError): void {
   program.command('contrasts')
@@ -140,8 +127,8 @@ export function registerContrasts(program: Command, io: Io, onError: OnError): v
     .requiredOption('--by <columns>', 'comma-separated data columns constant within levels (e.g. tissue_assignment,disease_assignment)', list)
     .option('--ref <column=value>', 'the reference value of a --by column, subtracted from the others (repeatable)', repeat, [])
     .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
-    .option('--seed <n>', 'random seed', intAtLeast('--seed', 0), DEFAULT_SEED)
-    .option('--draws <n>', 'number of draws', intAtLeast('--draws', 10), DEFAULT_DRAWS)
+    .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
+    .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
     .option('--out <dir>', 'write contrasts.csv to this folder')
     .action(async (model: string, opts: ContrastsOpts) => {

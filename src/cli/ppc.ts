@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEFAULT_SEED, ENGINES, infer, type EngineName } from '../api/infer.js';
 import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
@@ -6,15 +6,11 @@ import { orderLevels } from '../data/levels.js';
 import { loadModel } from '../io/load_model.js';
 import { ppcSpec } from '../plots/ppc.js';
 import { ppcCsv, ppcTables, type Grouping } from '../results/ppc.js';
-import type { OnError } from './contrasts.js';
 import { readAllColumns, resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
+import { intOption, type Io, type OnError } from './io.js';
 import { renderPlot } from './plot_render.js';
 
-interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
 
 interface PpcOpts {
   engine: EngineName;
@@ -62,22 +58,14 @@ async function runPpc(model: string, opts: PpcOpts, io: Io): Promise<void> {
   }
 }
 
-function intAtLeast(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-    return n;
-  };
-}
-
 /** `ppl ppc MODEL`: replicated data from the fitted model against the observed, per group. */
 export function registerPpc(program: Command, io: Io, onError: OnError): void {
   program.command('ppc')
     .description('posterior predictive check: statistics of the data (mean, variance, zeros) against data replicated from the fit, per group')
     .argument('<model>', 'a .glmm model file')
     .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
-    .option('--seed <n>', 'random seed (fit and replication)', intAtLeast('--seed', 0), DEFAULT_SEED)
-    .option('--draws <n>', 'replicated data sets, one per posterior draw', intAtLeast('--draws', 1), DEFAULT_PPC_DRAWS)
+    .option('--seed <n>', 'random seed (fit and replication)', intOption('--seed', 0), DEFAULT_SEED)
+    .option('--draws <n>', 'replicated data sets, one per posterior draw', intOption('--draws', 1), DEFAULT_PPC_DRAWS)
     .option('--by <factor>', 'group the rows by this data column (default: the first factor of the likelihood)')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
     .option('--out <dir>', 'write ppc.csv to this folder')

@@ -79,3 +79,18 @@ export function mcmcDiagnostics(column: ArrayLike<number>, nChains: number): Mcm
     mcseSd: mcseSd(chains, x),
   };
 }
+
+/** What a summary row and the sampler's warnings show: mcmcDiagnostics without rhatBasic and mcseSd (one ESS fewer). */
+export type SummaryDiagnostics = Pick<McmcDiagnostics, 'rhat' | 'essBulk' | 'essTail' | 'mcseMean'>;
+
+export function summaryDiagnostics(column: ArrayLike<number>, nChains: number): SummaryDiagnostics {
+  const chains = toChains(column, nChains);
+  const split = splitChains(chains);
+  const zBulk = zScale(split);
+  return {
+    rhat: Math.max(rhatOfChains(zBulk), foldedRhat(chains)),
+    essBulk: ess(zBulk),
+    essTail: essTail(chains),
+    mcseMean: sd(Float64Array.from(column)) / Math.sqrt(ess(split)),
+  };
+}

@@ -21,6 +21,26 @@ export function isDegenerate(chains: Chains): boolean {
   return Math.abs(hi - lo) < Number.EPSILON;
 }
 
+const TWIDDLES = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+
+/**
+ * exp(-2 pi i j / n) for j < n / 2, made once per length: a summary computes thousands of FFTs of the
+ * same length, and the sines and cosines were most of their cost.
+ */
+function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = TWIDDLES.get(n);
+  if (!t) {
+    const cos = new Float64Array(n / 2);
+    const sin = new Float64Array(n / 2);
+    for (let j = 0; j < n / 2; j++) {
+      cos[j] = Math.cos((-2 * Math.PI * j) / n);
+      sin[j] = Math.sin((-2 * Math.PI * j) / n);
+    }
+    TWIDDLES.set(n, (t = { cos, sin }));
+  }
+  return t;
+}
+
 /** In-place iterative radix-2 FFT of (re, im); the length must be a power of two. */
 function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
   const n = re.length;
@@ -37,12 +57,13 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
       im[j] = ti;
     }
   }
+  const { cos, sin } = twiddles(n);
   for (let len = 2; len <= n; len <<= 1) {
-    const ang = ((inverse ? 2 : -2) * Math.PI) / len;
+    const stride = n / len;
     // One twiddle factor per k, shared by every butterfly of this stage (they are independent).
     for (let k = 0; k < len / 2; k++) {
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
+      const wr = cos[k * stride];
+      const wi = inverse ? -sin[k * stride] : sin[k * stride];
       for (let i = 0; i < n; i += len) {
         const a = i + k;
         const b = a + len / 2;

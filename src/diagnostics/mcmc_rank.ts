@@ -33,6 +33,35 @@ export function splitChains(chains: Chains): Float64Array[] {
 /** Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')). */
 export function averageRanks(values: Float64Array): Float64Array {
   const S = values.length;
+  for (let i = 0; i < S; i++) if (!Number.isFinite(values[i])) return averageRanksBySort(values);
+  // The values sorted natively (a numeric typed-array sort, no comparator), then each value's run of
+  // equals found by binary search: the same average ranks, several times faster than sorting indices
+  // with a comparator, and a summary ranks every quantity twice.
+  const sorted = Float64Array.from(values).sort();
+  const ranks = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    const lo = lowerBound(sorted, values[i]);
+    let hi = lo + 1;
+    while (hi < S && sorted[hi] === values[i]) hi++;
+    ranks[i] = (lo + 1 + hi) / 2; // mean of the 1-based ranks lo+1..hi
+  }
+  return ranks;
+}
+
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Average ranks by sorting indices: for non-finite values, which a numeric sort and a search cannot order alike. */
+function averageRanksBySort(values: Float64Array): Float64Array {
+  const S = values.length;
   const order = new Uint32Array(S);
   for (let i = 0; i < S; i++) order[i] = i;
   order.sort((a, b) => values[a] - values[b]);

@@ -1,5 +1,5 @@
 import { summarize } from '../math/stats.js';
-import { mcmcDiagnostics } from '../diagnostics/mcmc.js';
+import { summaryDiagnostics } from '../diagnostics/mcmc.js';
 
 export interface SummaryRow {
   readonly name: string;
@@ -27,7 +27,7 @@ export function summarizeDraws(names: readonly string[], draws: readonly Float64
     const s = summarize(column, weights);
     const row = { name, mean: s.mean, sd: s.sd, q2_5: s.q2_5, q50: s.q50, q97_5: s.q97_5 };
     if (!mcmc) return row;
-    const d = mcmcDiagnostics(column, chains);
+    const d = summaryDiagnostics(column, chains);
     return { ...row, rhat: d.rhat, essBulk: d.essBulk, essTail: d.essTail, mcseMean: d.mcseMean };
   });
 }

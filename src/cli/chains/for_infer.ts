@@ -1,10 +1,10 @@
 import type { BackendName } from '../../api/backend_choice.js';
-import { defaultThreads, workerChainRunner } from './pool.js';
+import { defaultThreads, startWorkerPool } from './pool.js';
 
 export interface ParallelChains {
   /** Engine settings to add: the runner and its thread count, or nothing (chains in this thread). */
   readonly settings: Readonly<Record<string, unknown>>;
-  /** Removes the Ctrl-C handler; true if the user pressed Ctrl-C during the run. */
+  /** Ends the workers and removes the Ctrl-C handler; true if the user pressed Ctrl-C during the run. */
   finish(): boolean;
 }
 
@@ -15,7 +15,7 @@ export interface ParallelChains {
  * Ctrl-C keeps its usual meaning.
  */
 export function parallelChains(o: { modelPath: string; dataPath?: string; ml: boolean; backend: BackendName; chains: number; threads?: number }): ParallelChains {
-  const threads = o.threads ?? defaultThreads(o.chains);
+  const threads = Math.min(o.threads ?? defaultThreads(o.chains), o.chains);
   if (threads <= 1 || o.backend === 'measure') return { settings: {}, finish: () => false };
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = (): void => {
@@ -24,10 +24,12 @@ export function parallelChains(o: { modelPath: string; dataPath?: string; ml: bo
     process.stderr.write('\nstopping: finishing the current transition of every chain (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
-  const runner = workerChainRunner({ modelPath: o.modelPath, dataPath: o.dataPath, ml: o.ml, backend: o.backend }, threads, stop);
+  // Started now, so that the workers load the model while this thread does the same.
+  const pool = startWorkerPool({ modelPath: o.modelPath, dataPath: o.dataPath, ml: o.ml, backend: o.backend }, threads, stop);
   return {
-    settings: { chainRunner: runner, threads, shouldStop: () => Atomics.load(stop, 0) !== 0 },
+    settings: { chainRunner: pool.runner, threads, shouldStop: () => Atomics.load(stop, 0) !== 0 },
     finish: () => {
+      pool.close();
       process.off('SIGINT', onSigint);
       return Atomics.load(stop, 0) !== 0;
     },

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InferenceError } from '../../core/errors.js';
 import type { ChainOutput } from '../../engines/nuts/chain.js';
-import type { ChainJob, ChainRunner } from '../../engines/nuts/chain_job.js';
+import type { ChainRunner } from '../../engines/nuts/chain_job.js';
 import type { FromWorker, ModelRecipe, ToWorker, WorkerFailure, WorkerInit } from './protocol.js';
 
 /** One thread per chain, up to the cores there are. */
@@ -30,44 +30,77 @@ function rebuild(e: WorkerFailure): Error {
   return err;
 }
 
+/** Worker threads that load the model once and then run chains, for as many runs as the fit asks. */
+export interface WorkerPool {
+  readonly runner: ChainRunner;
+  /** Ends every worker (they would otherwise keep the process alive). */
+  close(): void;
+}
+
+type Listener = (w: Worker, m: FromWorker) => void;
+
 /**
- * Chains on `threads` worker threads, each of which rebuilds the model from its recipe and takes the
- * next chain when it finishes one. Which thread runs which chain varies; the draws do not, since each
- * chain has its own random stream. `stop` (shared memory) tells every chain to end early.
+ * `threads` workers, started at once so that they rebuild the model while the main thread compiles it
+ * too. Each takes the next chain when it finishes one; which thread runs which chain varies, the draws do
+ * not, since each chain has its own random stream. `stop` (shared memory) tells every chain to end early.
+ * Workers stay loaded between runs (--runs K) until `close`.
  */
-export function workerChainRunner(recipe: ModelRecipe, threads: number, stop: Int32Array): ChainRunner {
-  return (jobs: readonly ChainJob[], onProgress?: (chain: number, iteration: number) => void): Promise<ChainOutput[]> =>
-    new Promise((resolve, reject) => {
-      const queue = [...jobs];
-      const outputs: ChainOutput[] = new Array(jobs.length);
-      const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => spawn({ recipe, stop }));
-      let done = 0;
-      let failed = false;
-      const fail = (e: Error): void => {
-        if (failed) return;
-        failed = true;
-        for (const w of workers) void w.terminate();
-        reject(e);
-      };
-      const next = (w: Worker): void => {
-        const job = queue.shift();
-        w.postMessage((job ? { type: 'job', job } : { type: 'exit' }) satisfies ToWorker);
-      };
-      for (const w of workers) {
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') next(w);
-          else if (m.type === 'progress') onProgress?.(m.chain, m.iteration);
-          else if (m.type === 'failed') fail(rebuild(m.error));
-          else {
-            outputs[jobs.findIndex((j) => j.chain === m.chain)] = m.output;
-            next(w);
-            if (++done === jobs.length) resolve(outputs);
-          }
-        });
-        w.on('error', (e) => fail(e));
-        w.on('exit', (code) => {
-          if (code !== 0 && done < jobs.length) fail(new Error(`a chain worker exited with code ${code}`));
-        });
-      }
+export function startWorkerPool(recipe: ModelRecipe, threads: number, stop: Int32Array): WorkerPool {
+  const workers = Array.from({ length: threads }, () => spawn({ recipe, stop }));
+  const idle = new Set<Worker>();
+  let failure: Error | undefined;
+  let run: { listener: Listener; fail: (e: Error) => void } | undefined;
+  const fail = (e: Error): void => {
+    failure ??= e;
+    run?.fail(e);
+  };
+  for (const w of workers) {
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'failed') return fail(rebuild(m.error));
+      if (m.type === 'ready') idle.add(w);
+      run?.listener(w, m);
     });
+    w.on('error', (e) => fail(e));
+    w.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`a chain worker exited with code ${code}`));
+    });
+  }
+  const runner: ChainRunner = (jobs, onProgress) => new Promise<ChainOutput[]>((resolve, reject) => {
+    if (failure) return reject(failure);
+    const queue = [...jobs];
+    const outputs: ChainOutput[] = new Array(jobs.length);
+    let done = 0;
+    const next = (w: Worker): void => {
+      const job = queue.shift();
+      if (!job) return;
+      idle.delete(w);
+      w.postMessage({ type: 'job', job } satisfies ToWorker);
+    };
+    run = {
+      fail: (e) => {
+        run = undefined;
+        reject(e);
+      },
+      listener: (w, m) => {
+        if (m.type === 'ready') next(w);
+        else if (m.type === 'progress') onProgress?.(m.chain, m.iteration);
+        else if (m.type === 'done') {
+          outputs[jobs.findIndex((j) => j.chain === m.chain)] = m.output;
+          idle.add(w);
+          next(w);
+          if (++done === jobs.length) {
+            run = undefined;
+            resolve(outputs);
+          }
+        }
+      },
+    };
+    for (const w of [...idle]) next(w);
+  });
+  return {
+    runner,
+    close: () => {
+      for (const w of workers) void w.terminate();
+    },
+  };
 }

@@ -80,8 +80,13 @@ export class Tape implements Ops<AdNode> {
   private readonly terms: AdNode[] = [];
   private readonly counts: number[] = [];
 
+  /** With `shareUnary`, a unary op applied twice to the same node is computed once (see glm_fused.ts). */
+  private readonly unaryDone: Map<AdNode, AdNode> | null;
+
   /** Array values live in `arena` (reset by the caller between evaluations). */
-  constructor(private readonly record: boolean, private readonly arena: Arena) {}
+  constructor(private readonly record: boolean, private readonly arena: Arena, shareUnary = false) {
+    this.unaryDone = shareUnary ? new Map() : null;
+  }
 
   /** A coordinate block of theta: the leaves the gradient is read from. */
   input(value: F64): AdNode {
@@ -105,7 +110,11 @@ export class Tape implements Ops<AdNode> {
   }
 
   private un(op: UnOp, a: AdNode): AdNode {
-    return this.push(op, unary(op, a.value, this.arena), a, null);
+    const done = this.unaryDone?.get(a);
+    if (done && done.op === op) return done;
+    const out = this.push(op, unary(op, a.value, this.arena), a, null);
+    this.unaryDone?.set(a, out);
+    return out;
   }
 
   c(x: number): AdNode { return this.leaf(x); }

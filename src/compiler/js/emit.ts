@@ -5,6 +5,7 @@ import { latentCoordinates } from '../latent.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
+import { fuseGlm, fusedValue } from './glm_fused.js';
 import { explainNonFinite } from './explain.js';
 
 /** A parameter without a factor is one number; keeping it a scalar node spares a length-1 array per op. */
@@ -29,6 +30,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
   };
   const codes = (factor: string): Int32Array => ir.data.factors.get(factor)!.codes;
   const arena = new Arena();
+  const fused = ir.likelihoods.map((lik) => fuseGlm(ir, lik));
 
   /** Records the log density at theta on a new tape; returns its value, the tape and the theta leaves. */
   const forward = (theta: Float64Array, record: boolean): { total: number; tape: Tape; inputs: AdNode[] } => {
@@ -61,7 +63,11 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
       total += tape.sum(prior.form.kernel(tape, x, prior.args.map(ev)), size);
       if (prior.form.xTerm) total += tape.sum(prior.form.xTerm(tape, x), size);
     }
-    for (const lik of ir.likelihoods) total += tape.sum(lik.form.kernel(tape, dataLeaf(lik.column), lik.args.map(ev)), N);
+    ir.likelihoods.forEach((lik, j) => {
+      if (!fused[j]) total += tape.sum(lik.form.kernel(tape, dataLeaf(lik.column), lik.args.map(ev)), N);
+    });
+    // Last, so that their gradient-only requests to the arena come after every value request.
+    for (const f of fused) if (f) total += fusedValue(f, xs, ir.data.numeric.get(f.lik.column)!, N, arena, record);
     return { total, tape, inputs };
   };
 

@@ -42,10 +42,10 @@ export function evaluate(ld: LogDensity, q: Float64Array): Position {
  * kick overwrites them: small typed arrays cost ~0.4 us each to allocate in V8, which with five per step
  * was as much as the ZEB2 gradient. Nothing else sees the point before it is returned.
  */
-export function leapfrog(ld: LogDensity, metric: Metric, z: PhasePoint, eps: number): PhasePoint {
+export function leapfrog(ld: LogDensity, metric: Metric, z: PhasePoint, eps: number, slab?: Slab): PhasePoint {
   const d = z.q.length;
   const half = 0.5 * eps;
-  const buf = new Float64Array(3 * d);
+  const buf = slab ? slab.take(3 * d) : new Float64Array(3 * d);
   const q = buf.subarray(0, d);
   const p = buf.subarray(d, 2 * d);
   const v = buf.subarray(2 * d);
@@ -56,4 +56,31 @@ export function leapfrog(ld: LogDensity, metric: Metric, z: PhasePoint, eps: num
   for (let i = 0; i < d; i++) p[i] += half * pos.grad[i];
   metric.velocityInto(p, v);
   return { q, logp: pos.logp, grad: pos.grad, p, v, H: hamiltonian(pos.logp, p, v) };
+}
+
+/**
+ * Scratch arrays for one NUTS transition: views on one buffer, handed out in turn and all released at the
+ * next transition's start. A transition makes tens to hundreds of small arrays (three per leapfrog step,
+ * one per merge); V8 allocates each typed array of over 64 bytes off the heap, at about a microsecond,
+ * which on ZEB2 cost as much as the tree building itself. Nothing taken may outlive the transition:
+ * its result is copied out.
+ */
+export class Slab {
+  private buf = new Float64Array(1 << 14);
+  private at = 0;
+
+  take(n: number): Float64Array {
+    if (this.at + n > this.buf.length) {
+      // Arrays already handed out keep the old buffer alive; the new one serves the rest of the transition.
+      this.buf = new Float64Array(Math.max(2 * this.buf.length, n));
+      this.at = 0;
+    }
+    const view = this.buf.subarray(this.at, this.at + n);
+    this.at += n;
+    return view;
+  }
+
+  reset(): void {
+    this.at = 0;
+  }
 }

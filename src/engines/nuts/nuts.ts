@@ -1,9 +1,11 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
-import { phasePoint, type PhasePoint, type Position } from './integrator.js';
+import { phasePoint, Slab, type PhasePoint, type Position } from './integrator.js';
 import type { Metric } from './metric.js';
 import { addVec, mergeContinues, type End, type Spans } from './termination.js';
 import { buildTree, logAddExp, type Subtree, type TreeContext } from './trajectory.js';
+
+const SLAB = new Slab();
 
 /** What one transition reports besides the new position: Stan's sampler parameters (accept_stat__, ...). */
 export interface TransitionInfo {
@@ -46,9 +48,11 @@ function spansAfter(t: Trajectory, sub: Subtree, forward: boolean): Spans {
  * far from the start.
  */
 export const nutsTransition: Kernel = (ld, metric, from, settings, rng) => {
+  // Transitions in one thread run one at a time and copy their result out, so one slab serves them all.
+  SLAB.reset();
   const z0 = phasePoint(from, metric.sampleMomentum(rng), metric);
-  const ctx: TreeContext = { ld, metric, rng, H0: z0.H, eps: settings.stepSize, nLeapfrog: 0, sumAcceptProb: 0, divergent: false };
-  let traj: Trajectory = { back: z0, front: z0, rho: Float64Array.from(z0.p) };
+  const ctx: TreeContext = { ld, metric, rng, H0: z0.H, eps: settings.stepSize, nLeapfrog: 0, sumAcceptProb: 0, divergent: false, slab: SLAB };
+  let traj: Trajectory = { back: z0, front: z0, rho: z0.p };
   let backEnd: PhasePoint = z0;
   let frontEnd: PhasePoint = z0;
   let sample: PhasePoint = z0;
@@ -65,7 +69,7 @@ export const nutsTransition: Kernel = (ld, metric, from, settings, rng) => {
     const spans = spansAfter(traj, sub, forward);
     if (forward) frontEnd = sub.far;
     else backEnd = sub.far;
-    traj = { back: spans.firstA, front: spans.lastB, rho: addVec(spans.rhoA, spans.rhoB) };
+    traj = { back: spans.firstA, front: spans.lastB, rho: addVec(spans.rhoA, spans.rhoB, SLAB) };
     if (!mergeContinues(spans)) break;
   }
   const info: TransitionInfo = {
@@ -76,5 +80,6 @@ export const nutsTransition: Kernel = (ld, metric, from, settings, rng) => {
     energy: sample.H,
     stepSize: settings.stepSize,
   };
-  return [{ q: sample.q, logp: sample.logp, grad: sample.grad }, info];
+  // q lives in the slab, which the next transition reuses (grad is the log density's own array).
+  return [{ q: Float64Array.from(sample.q), logp: sample.logp, grad: sample.grad }, info];
 };

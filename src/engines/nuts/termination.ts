@@ -1,3 +1,4 @@
+import type { Slab } from './integrator.js';
 /**
  * The generalised no-U-turn criterion (Betancourt 2013; 2017, App. A), as Stan's compute_criterion: a span of
  * states keeps going while the summed momentum rho still points along the velocity at both of its ends,
@@ -20,9 +21,9 @@ function noUTurnOfSum(vMinus: Float64Array, vPlus: Float64Array, r1: Float64Arra
   return a > 0 && b > 0;
 }
 
-/** Momentum sum of two spans. */
-export function addVec(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
+/** Momentum sum of two spans (in `slab` when given: see integrator.ts). */
+export function addVec(a: Float64Array, b: Float64Array, slab?: Slab): Float64Array {
+  const out = slab ? slab.take(a.length) : new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   return out;
 }

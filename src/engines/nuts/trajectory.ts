@@ -1,6 +1,6 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
-import { leapfrog, type PhasePoint } from './integrator.js';
+import { leapfrog, type PhasePoint, type Slab } from './integrator.js';
 import type { Metric } from './metric.js';
 import { mergeContinues, addVec, type End } from './termination.js';
 
@@ -20,6 +20,8 @@ export interface TreeContext {
   /** Sum over every new state of min(1, exp(H0 - H)), the statistic step-size adaptation targets. */
   sumAcceptProb: number;
   divergent: boolean;
+  /** Where the transition's arrays come from (released when the next transition starts). */
+  readonly slab?: Slab;
 }
 
 /** A subtree of 2^depth states, built away from the existing trajectory. */
@@ -44,7 +46,7 @@ export function logAddExp(a: number, b: number): number {
 }
 
 function leaf(ctx: TreeContext, from: PhasePoint): Subtree {
-  const z = leapfrog(ctx.ld, ctx.metric, from, ctx.eps);
+  const z = leapfrog(ctx.ld, ctx.metric, from, ctx.eps, ctx.slab);
   ctx.nLeapfrog++;
   const dH = z.H - ctx.H0;
   if (dH > MAX_DELTA_H) ctx.divergent = true;
@@ -76,7 +78,7 @@ export function buildTree(ctx: TreeContext, from: PhasePoint, depth: number): Su
     valid,
     proposal: takeSecond ? second.proposal : first.proposal,
     logWeight,
-    rho: addVec(first.rho, second.rho),
+    rho: addVec(first.rho, second.rho, ctx.slab),
     near: first.near,
     far: second.far,
   };

@@ -1,0 +1,127 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKENDS, type BackendName } from '../api/backend_choice.js';
+import type { Model } from '../api/compile.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, infer, type EngineName, type Fit } from '../api/infer.js';
+import { drawsCsv, summaryCsv, summaryTable } from '../results/format.js';
+import { contrastsCsv } from '../results/contrasts.js';
+import { loadModel } from '../io/load_model.js';
+import { progressReporter } from '../engines/nuts/progress.js';
+import { parallelChains } from './chains/for_infer.js';
+import { contrastSources, describeContrasts } from './contrasts.js';
+import { intOption, stdio, type Io, type OnError } from './io.js';
+import { writeOutputs } from './output.js';
+import { writeFitPlots } from './plot_render.js';
+import { describeDiagnostics } from './report.js';
+import { versions } from './versions.js';
+
+interface InferOpts {
+  engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string;
+  chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number;
+  viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean;
+  runs: number; ml: boolean; marginal: boolean; plot?: string; contrast: string[];
+}
+
+/** The engine settings the options give (each engine reads its own; see docs/engines.md). */
+function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, unknown> {
+  return {
+    chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense,
+    // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
+    ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
+    ...(io === stdio && process.stderr.isTTY ? { progress: progressReporter((s) => process.stderr.write(s)) } : {}),
+    viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
+    ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
+    marginal: opts.marginal,
+  };
+}
+
+/** With --runs K: the sd of every mean across the K runs, in posterior sds; '*' marks those above RUN_SPREAD_LIMIT. */
+function runSpreadTable(fit: Fit): string {
+  const runs = fit.runs ?? [];
+  const w = Math.max(...fit.summary.map((r) => r.name.length));
+  const lines = [`run-to-run sd of the means over ${runs.length} runs (seeds ${runs[0]?.seed}-${runs[runs.length - 1]?.seed}):`, `${'name'.padEnd(w)}  run sd  / post. sd`];
+  for (const r of fit.summary) {
+    const ratio = (r.runSd ?? NaN) / r.sd;
+    lines.push(`${r.name.padEnd(w)}  ${(r.runSd ?? NaN).toFixed(4).padStart(6)}  ${ratio.toFixed(3).padStart(9)}${ratio > RUN_SPREAD_LIMIT ? ' *' : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** `ppl infer MODEL`: fit with one engine, print the summary, contrasts and diagnostics; --out, --plot. */
+export function registerInfer(program: Command, io: Io, argv: readonly string[], onError: OnError, setCode: (code: number) => void): void {
+  program.command('infer')
+    .description('fit a model and print a summary of the posterior')
+    .argument('<model>', 'a .glmm model file')
+    .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
+    .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
+    .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
+    .addOption(new Option('--backend <name>', 'log-density backend: js (float64), tfjs, auto (by size), measure (time both here)').choices(BACKENDS).default('auto'))
+    .option('--psis', 'reweight the draws by Pareto-smoothed importance sampling (Laplace)', false)
+    .option('--out <dir>', 'write summary.csv, draws.csv and run.json to this folder')
+    .option('--chains <n>', 'MCMC (nuts, hmc): number of chains; --draws is then per chain (default 1000)', intOption('--chains', 1), 4)
+    .option('--warmup <n>', 'MCMC: warm-up iterations per chain', intOption('--warmup', 0), 1000)
+    .option('--adapt-delta <x>', 'MCMC: target acceptance statistic of step-size adaptation, in (0, 1)', (v: string): number => {
+      const x = Number(v);
+      if (!(x > 0 && x < 1)) throw new InvalidArgumentError('--adapt-delta must be a number strictly between 0 and 1');
+      return x;
+    }, 0.8)
+    .option('--max-depth <n>', 'MCMC: maximum NUTS tree depth (at most 2^n - 1 leapfrog steps)', intOption('--max-depth', 1), 10)
+    .option('--dense', 'MCMC: adapt a dense metric (for strongly correlated posteriors)', false)
+    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores); the draws do not depend on it', intOption('--threads', 1))
+    .addOption(new Option('--vi-recipe <name>', 'VI (advi, fullrank): glimmer (defaults) or tfp (the TFP tutorial: adam, lr 1e-2, 10000 steps, 2 draws, random init, no averaging)').choices(['glimmer', 'tfp']))
+    .addOption(new Option('--optimizer <name>', 'VI: stochastic optimizer').choices(['adam', 'sgd']))
+    .option('--lr <x>', 'VI: learning rate (default 0.05, in whitened coordinates)', (v: string): number => {
+      const x = Number(v);
+      if (!(x > 0 && Number.isFinite(x))) throw new InvalidArgumentError('--lr must be a number > 0');
+      return x;
+    })
+    .option('--steps <n>', 'VI: step limit (without averaging: exactly this many steps; default 10000)', intOption('--steps', 1))
+    .option('--mc-draws <n>', 'VI: Monte Carlo draws per step (default 16)', intOption('--mc-draws', 1))
+    .addOption(new Option('--init <how>', 'VI: start at the posterior mode (Laplace fit) or at random').choices(['mode', 'random']))
+    .option('--no-average', 'VI: no iterate averaging or convergence rule: return the last iterate of --steps steps')
+    .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
+    .option('--marginal', 'laplace: integrate the random effects out (the marginal posterior mode) instead of a joint Gaussian', false)
+    .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
+    .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
+    .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (model: string, opts: InferOpts, cmd: Command) => {
+      // MCMC's worker threads start first: they load the model while this thread does.
+      const parallel = opts.engine === 'nuts' || opts.engine === 'hmc'
+        ? parallelChains({ modelPath: model, dataPath: opts.data, ml: opts.ml, backend: opts.backend, chains: opts.chains, threads: opts.threads })
+        : undefined;
+      try {
+        let m: Model;
+        let fit: Fit;
+        try {
+          m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
+          fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
+        } finally {
+          if (parallel?.finish()) setCode(130);
+        }
+        io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
+        io.out(summaryTable(fit.summary));
+        if (fit.runs) io.out('\n' + runSpreadTable(fit));
+        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts));
+        io.out('\n' + describeDiagnostics(fit));
+        for (const w of fit.warnings) io.err(`warning: ${w}`);
+        if (opts.out) {
+          const run = {
+            engine: fit.engine, model, data: opts.data ?? m.ir.data.file, rows: m.nRows, parameters: m.ir.dim, path: m.reduction,
+            settings: fit.settings, seed: fit.settings.seed, versions: versions(), timings: fit.timings,
+            diagnostics: fit.diagnostics, warnings: fit.warnings, command: ['ppl', ...argv].join(' '),
+            ...(fit.runs ? { runs: fit.runs } : {}),
+          };
+          writeOutputs(opts.out, {
+            'summary.csv': summaryCsv(fit.summary),
+            'draws.csv': drawsCsv(fit.names, fit.draws, fit.weights),
+            'run.json': JSON.stringify(run, null, 2) + '\n',
+            ...(fit.contrasts ? { 'contrasts.csv': contrastsCsv(fit.contrasts) } : {}),
+          });
+          io.out(`\nwrote ${opts.out}/summary.csv, draws.csv, run.json${fit.contrasts ? ', contrasts.csv' : ''}`);
+        }
+        if (opts.plot) io.out(`\nwrote ${(await writeFitPlots(fit, opts.plot)).join(', ')}`);
+      } catch (e) {
+        onError(e, [model], contrastSources(opts.contrast));
+      }
+    });
+}
