@@ -64,19 +64,13 @@ export function mcseSd(chains: Chains, column: Float64Array): number {
 /** All diagnostics of one variable, from its chain-major column of draws. */
 export function mcmcDiagnostics(column: ArrayLike<number>, nChains: number): McmcDiagnostics {
   const chains = toChains(column, nChains);
-  const x = Float64Array.from(column);
   const split = splitChains(chains);
   const essBasic = ess(split);
-  // The rank-normalised split chains serve both R-hat and bulk ESS: ranking is the costly step.
-  const zBulk = zScale(split);
   return {
-    rhat: Math.max(rhatOfChains(zBulk), foldedRhat(chains)),
+    ...summaryDiagnostics(column, nChains),
     rhatBasic: rhatOfChains(split),
-    essBulk: ess(zBulk),
-    essTail: essTail(chains),
     essBasic,
-    mcseMean: sd(x) / Math.sqrt(essBasic),
-    mcseSd: mcseSd(chains, x),
+    mcseSd: mcseSd(chains, Float64Array.from(column)),
   };
 }
 

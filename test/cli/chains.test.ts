@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run_cli.js';
 import { ROOT } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimmer-chains-'));
@@ -11,12 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const model = `${ROOT}models/eight_schools_nc.glmm`;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('MCMC chains on worker threads', () => {
   it('gives byte-identical summary.csv and draws.csv with 1, 2 and 4 threads', async () => {

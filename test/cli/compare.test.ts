@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { infer, type Fit } from '../../src/api/infer.js';
 import { compareTable, disagreements, referenceEngine } from '../../src/cli/compare.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run_cli.js';
 import { loadModel } from '../../src/io/load_model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimmer-compare-'));
@@ -15,12 +15,7 @@ writeFileSync(join(dir, 'small.glmm'), `data "d.csv" { y: count  g: factor  x: r
 parameters { b ~ Normal(0, 2)  u[g] ~ Normal(0, 1) }
 model { y ~ Poisson(log_rate = u[g] + b * x) }`);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 /** A fit reduced to what the comparison reads: its engine and summary rows. */
 const fakeFit = (engine: string, rows: [string, number, number][]): Fit =>

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run_cli.js';
 import { ROOT } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimmer-cli-'));
@@ -12,12 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const zeb2 = readFileSync(`${ROOT}models/zeb2.glmm`, 'utf8');
 copyFileSync(`${ROOT}models/zeb2.csv.gz`, join(dir, 'zeb2.csv.gz'));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('ppl check', () => {
   it('exits 2 on a misspelled distribution, with place, line, caret and suggestion', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run_cli.js';
 import { RESVG_OPTIONS, renderPlot } from '../../src/cli/plot_render.js';
 import { elboSpec } from '../../src/plots/elbo.js';
 
@@ -43,12 +43,7 @@ describe('ppl infer --plot', () => {
   writeFileSync(join(dir, 'm.glmm'), 'data "d.csv" { y: count  x: real } parameters { a ~ Normal(0, 2)  b ~ Normal(0, 2) } model { y ~ Poisson(log_rate = a + b * x) }');
   const files = (d: string): string[] => readdirSync(d).sort();
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = runCli;
 
   it('writes forest, densities and the ELBO trace for VI', async () => {
     const out = join(dir, 'advi');

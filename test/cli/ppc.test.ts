@@ -2,19 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run_cli.js';
 import { writeMini } from './contrasts_ppc_data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glimmer-ppc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const model = writeMini(dir);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 const GROUPS = ['B : PBMC : diseased', 'B : PBMC : healthy', 'B : R : diseased', 'B : R : healthy', 'T : PBMC : diseased', 'T : PBMC : healthy', 'T : R : diseased', 'T : R : healthy'];
 

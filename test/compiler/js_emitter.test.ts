@@ -36,6 +36,17 @@ function expectAgreesWithTfjs(ir: ModelIR, points: Float64Array[]): void {
   tf.dispose();
 }
 
+/** The gradient of the float64 evaluator by central differences of step h. */
+function centralDifferences(ir: ModelIR, p: Float64Array, h: number): Float64Array {
+  return Float64Array.from({ length: ir.dim }, (_, i) => {
+    const up = Float64Array.from(p);
+    const dn = Float64Array.from(p);
+    up[i] += h;
+    dn[i] -= h;
+    return (logKernelF64(ir, up) - logKernelF64(ir, dn)) / (2 * h);
+  });
+}
+
 beforeAll(async () => {
   await initTfjs();
 });
@@ -60,14 +71,8 @@ describe.each(Object.entries(models))('JS emitter: %s', (_name, body) => {
     const h = 1e-6;
     for (const p of points) {
       const { grad } = ld.valueAndGrad(p);
-      for (let i = 0; i < ir.dim; i++) {
-        const up = Float64Array.from(p);
-        const dn = Float64Array.from(p);
-        up[i] += h;
-        dn[i] -= h;
-        const fd = (logKernelF64(ir, up) - logKernelF64(ir, dn)) / (2 * h);
-        expect(Math.abs(grad[i] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
-      }
+      const fd = centralDifferences(ir, p, h);
+      for (let i = 0; i < ir.dim; i++) expect(Math.abs(grad[i] - fd[i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd[i])));
     }
   });
 
@@ -120,14 +125,8 @@ describe('JS emitter on 10,000 rows: every family', () => {
       const { value, grad } = ld.valueAndGrad(p);
       expect(Math.abs(value - ref)).toBeLessThanOrEqual(1e-11 * Math.abs(ref));
       expect(Math.abs(ld.valueBatch([p])[0] - ref)).toBeLessThanOrEqual(1e-11 * Math.abs(ref));
-      for (let i = 0; i < ir.dim; i++) {
-        const up = Float64Array.from(p);
-        const dn = Float64Array.from(p);
-        up[i] += h;
-        dn[i] -= h;
-        const fd = (logKernelF64(ir, up) - logKernelF64(ir, dn)) / (2 * h);
-        expect(Math.abs(grad[i] - fd), `d/dtheta[${i}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
-      }
+      const fd = centralDifferences(ir, p, h);
+      for (let i = 0; i < ir.dim; i++) expect(Math.abs(grad[i] - fd[i]), `d/dtheta[${i}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd[i])));
     }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { infer } from '../../../src/api/infer.js';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../cli/run_cli.js';
 import { compileText } from '../../helpers.js';
 
 const csv = ['y,x', '3,0.1', '0,-1.2', '5,0.8', '2,0.3', '7,1.5', '1,-0.4', '4,0.9', '0,-2.0'].join('\n');
@@ -39,12 +39,7 @@ describe('ppl infer with VI options', () => {
   writeFileSync(join(dir, 'd.csv'), csv);
   writeFileSync(join(dir, 'm.glmm'), source);
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = runCli;
 
   it('passes the flags to the engine and writes every run to run.json', async () => {
     const out = join(dir, 'out');
