@@ -67,7 +67,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
       if (!fused[j]) total += tape.sum(lik.form.kernel(tape, dataLeaf(lik.column), lik.args.map(ev)), N);
     });
     // Last, so that their gradient-only requests to the arena come after every value request.
-    for (const f of fused) if (f) total += fusedValue(f, xs, ir.data.numeric.get(f.lik.column)!, N, arena, record);
+    for (const f of fused) if (f) total += fusedValue(f, xs, arena, record);
     return { total, tape, inputs };
   };
 
@@ -102,6 +102,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     dispose: () => {
       dataLeaves.clear();
       arena.release();
+      for (const f of fused) f?.scratch.release();
     },
   };
 }
