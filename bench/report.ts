@@ -125,7 +125,7 @@ ${logDensityTable(r.logDensity)}
 
 ## 3. Scaling with the number of cells
 
-Simulated ZEB2-like tables (\`bench/simulate.ts\`): each cell copies a random real cell's cell group, patient and total_count, and ZEB2 ~ Poisson(exp(beta_g + u_p) * total_count) with beta and u from \`test/fixtures/zeb2/truth.json\`, seeded. \`ppl infer\` is the median of 3 runs after a warm-up. The other columns are measured in a fresh Node process per size, so that no size inherits another's heap: "load + compile" reads the .csv.gz, checks it and builds the reduced log density, "tfjs graph build" emits the row-wise tfjs graph (each the median of 3 after a warm-up, each started from a collected heap as a fresh \`ppl\` process would be), and the log-density columns are per value+gradient (median of 50 after a second of warm-up), the K=16 column per point.
+Simulated ZEB2-like tables (\`bench/simulate.ts\`): each cell copies a random real cell's cell group, patient and total_count, and ZEB2 ~ Poisson(exp(beta_g + u_p) * total_count) with beta and u from \`test/fixtures/zeb2/truth.json\`, seeded. \`ppl infer\` is the median of 3 runs after a warm-up. The other columns are measured in a fresh Node process per size, so that no size inherits another's heap: "load + compile" reads the .csv.gz, checks it and builds the reduced log density, "tfjs graph build" emits the row-wise tfjs graph (each the median of 5 after a warm-up, each started from a collected heap as a fresh \`ppl\` process would be), and the log-density columns are per value+gradient (median of 50 after a second of warm-up), the K=16 column per point.
 
 ${scalingTable(r.scaling)}
 ${from && to && r.growth ? `

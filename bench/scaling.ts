@@ -25,7 +25,7 @@ export type ScalingRow = { readonly rows: number; readonly cells: number; readon
 export type InProcessTimings = Pick<ScalingRow, 'cells' | 'loadS' | 'tfjsBuildS' | 'tfjsK1Ms' | 'tfjsK16Ms' | 'jsRowMs'>;
 
 /**
- * The median of 3 timed runs after a warm-up one, each started from a collected heap (the worker runs
+ * The median of 5 timed runs after a warm-up one, each started from a collected heap (the worker runs
  * with --expose-gc), as a user's `ppl infer` starts in a fresh process: otherwise a load of 10^6 rows
  * also pays for collecting the previous one's 60 MB of garbage, and the first run of a process pays for
  * compiling its code, whatever the size.
@@ -33,7 +33,7 @@ export type InProcessTimings = Pick<ScalingRow, 'cells' | 'loadS' | 'tfjsBuildS'
 async function cleanHeapMedianMs(fn: () => unknown): Promise<number> {
   const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
   const ms: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 6; i++) {
     collect();
     const t0 = performance.now();
     await fn();
@@ -44,7 +44,7 @@ async function cleanHeapMedianMs(fn: () => unknown): Promise<number> {
 
 /**
  * Reading and compiling (file -> checked, lowered, reduced model and its log density), building the
- * row-wise tfjs graph (each the median of 3 after a warm-up), and the row-wise log density's value+gradient.
+ * row-wise tfjs graph (each the median of 5 after a warm-up), and the row-wise log density's value+gradient.
  */
 export async function measureInProcess(modelPath: string): Promise<InProcessTimings> {
   const loadS = (await cleanHeapMedianMs(async () => (await loadModel(modelPath).logDensity()).dispose())) / 1000;

@@ -1,7 +1,11 @@
 // Bundles the CLI into one file so that start-up does not walk hundreds of small modules
 // (chevrotain's lodash-es tree alone costs ~0.4 s). tfjs stays external: it is imported lazily,
 // only for models large enough to need it, and its wasm binaries are found beside its own files.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names change with their contents: start from an empty folder so that old chunks do not pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   // The chain worker is its own entry: worker threads load it by file name (src/cli/chains/pool.ts).
