@@ -20,7 +20,19 @@ function columnOf(c: ChainDraws, name: string): number {
   return j;
 }
 
-const facetOf = (parameters: readonly string[]) => ({ field: 'parameter', type: 'nominal', sort: parameters, title: null, header: { labelLimit: 0 } });
+/** One panel per quantity, in the order given, `columns` to a row: the frame both MCMC plots share. */
+function faceted(title: string, values: readonly object[], parameters: readonly string[], columns: number, spec: object, extra: object = {}): PlotSpec {
+  return {
+    $schema: SCHEMA,
+    title: { text: title, anchor: 'start' },
+    config: PLOT_CONFIG,
+    data: { values },
+    facet: { field: 'parameter', type: 'nominal', sort: parameters, title: null, header: { labelLimit: 0 } },
+    columns,
+    spec,
+    ...extra,
+  };
+}
 
 /** The draws of each chain against iteration, one panel per quantity (Gelman et al. BDA3 sec. 11.4). */
 export function traceSpec(c: ChainDraws, parameters: readonly string[], title = 'trace'): PlotSpec {
@@ -33,25 +45,16 @@ export function traceSpec(c: ChainDraws, parameters: readonly string[], title = 
       for (let t = 0; t < perChain; t += stride) values.push({ parameter: p, chain: k + 1, iteration: t + 1, value: c.draws[k * perChain + t][j] });
     }
   }
-  return {
-    $schema: SCHEMA,
-    title: { text: title, anchor: 'start' },
-    config: PLOT_CONFIG,
-    data: { values },
-    facet: facetOf(parameters),
-    columns: 2,
-    spec: {
-      width: 320,
-      height: 90,
-      mark: { type: 'line', strokeWidth: 0.6, opacity: 0.8 },
-      encoding: {
-        x: { field: 'iteration', type: 'quantitative', title: null, scale: { nice: false } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'chain', type: 'nominal', scale: { scheme: CHAIN_SCHEME } },
-      },
+  return faceted(title, values, parameters, 2, {
+    width: 320,
+    height: 90,
+    mark: { type: 'line', strokeWidth: 0.6, opacity: 0.8 },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: null, scale: { nice: false } },
+      y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+      color: { field: 'chain', type: 'nominal', scale: { scheme: CHAIN_SCHEME } },
     },
-    resolve: { scale: { y: 'independent' } },
-  };
+  }, { resolve: { scale: { y: 'independent' } } });
 }
 
 /**
@@ -85,27 +88,19 @@ export function rankSpec(c: ChainDraws, parameters: readonly string[], title = '
       [...row, row[row.length - 1]].forEach((count, b) => values.push({ parameter: p, chain: k + 1, bin: b / RANK_BINS, count }));
     });
   }
-  return {
-    $schema: SCHEMA,
-    title: { text: title, anchor: 'start' },
-    config: PLOT_CONFIG,
-    data: { values },
-    facet: facetOf(parameters),
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 90,
-      layer: [
-        {
-          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
-          encoding: {
-            x: { field: 'bin', type: 'quantitative', title: 'rank quantile', scale: { domain: [0, 1], nice: false } },
-            y: { field: 'count', type: 'quantitative', title: null, scale: { zero: true } },
-            color: { field: 'chain', type: 'nominal', scale: { scheme: CHAIN_SCHEME } },
-          },
+  return faceted(title, values, parameters, 3, {
+    width: 200,
+    height: 90,
+    layer: [
+      {
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'bin', type: 'quantitative', title: 'rank quantile', scale: { domain: [0, 1], nice: false } },
+          y: { field: 'count', type: 'quantitative', title: null, scale: { zero: true } },
+          color: { field: 'chain', type: 'nominal', scale: { scheme: CHAIN_SCHEME } },
         },
-        { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: perChain / RANK_BINS } } },
-      ],
-    },
-  };
+      },
+      { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { datum: perChain / RANK_BINS } } },
+    ],
+  });
 }
