@@ -1,6 +1,7 @@
 import type { Span } from '../core/errors.js';
 import type { Transform } from '../bijectors/transforms.js';
 import type { DistSpec, Form } from '../distributions/catalog.js';
+import type { LatentKind } from './latent/recognise.js';
 /** Arithmetic in the IR (formula operators are expanded before lowering). */
 export type BinaryOp = '+' | '-' | '*' | '/';
 
@@ -43,6 +44,13 @@ export interface IrParam {
    * integrates these out; lme4 calls them the random effects.
    */
   readonly latent?: boolean;
+  /** How the random effects are written (`ppl check` lists them); set with `latent`. */
+  readonly latentKind?: LatentKind;
+  /**
+   * A fixed effect of the latent Gaussian field: a Normal or flat prior, and it enters every likelihood
+   * linearly. Nested Laplace and REML integrate these out with the random effects; ML keeps them outside.
+   */
+  readonly linear?: boolean;
 }
 
 /** A density term on a parameter (its prior, or a `u ~ ...` statement in the model block). */

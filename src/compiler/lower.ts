@@ -9,7 +9,7 @@ import { compareRange, readConstraint, supportTransform } from './constraints.js
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
 import { lowerExpr } from './lower_expr.js';
-import { markLatent } from './latent.js';
+import { markLatent } from './latent/recognise.js';
 import { formulaOverride, isFamily, lowerFormulas } from './formula/lower_formula.js';
 import { hoistDataExprs } from './hoist.js';
 import { checkLikelihoodData } from './data_support.js';

@@ -50,7 +50,7 @@ class Expander {
       name, size, offset, span, transform: o.transform ?? IDENTITY,
       ...(o.factor && { factor: o.factor.name, levels: o.factor.levels }),
       ...(o.elementNames && { elementNames: o.elementNames }),
-      ...(o.latent && { latent: true }),
+      ...(o.latent && { latent: true, latentKind: 'correlated' as const }),
     };
     this.ctx.paramIndex.set(name, this.ctx.params.length);
     this.ctx.params.push(p);
