@@ -3,6 +3,8 @@ import type { ModelIR } from '../compiler/ir.js';
 import { emitJs } from '../compiler/js/emit.js';
 import { explainNonFinite } from '../compiler/js/explain.js';
 import { sumLogDensities } from './hybrid.js';
+import { latentCoordinates, linearCoordinates } from '../compiler/latent.js';
+import { latentHessian } from '../compiler/latent/hessian.js';
 
 /** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
 async function loadTfjsEmitter(): Promise<typeof import('../compiler/tfjs/emit.js')> {
@@ -56,7 +58,11 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
   // Row terms on tfjs; priors and Jacobians (parameter-level, few) in float64 JS.
   const rowTerms = (await loadTfjsEmitter()).emitTfjs({ ...ir, priors: [], ml: true });
   const tfjs = Object.assign(sumLogDensities(rowTerms, emitJs({ ...ir, likelihoods: [] })),
-    { float64Twin: () => emitJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t) });
+    {
+      float64Twin: () => emitJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t),
+      // The latent field is the whole model's: the row graph alone lacks the priors.
+      latent: latentCoordinates(rowIr), linear: linearCoordinates(rowIr), latentHessian: (c: readonly number[]) => latentHessian(rowIr, c),
+    });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
   }

@@ -21,6 +21,17 @@ export interface LogDensity {
    * out (marginal Laplace); empty when the model has none.
    */
   readonly latent: readonly number[];
+  /**
+   * theta coordinates of the fixed effects of the latent Gaussian field (a Normal or flat prior, entering
+   * every likelihood linearly): nested Laplace and REML integrate them out with `latent`, ML does not.
+   */
+  readonly linear?: readonly number[];
+  /**
+   * The exact negative Hessian of the log density in some of the `latent` and `linear` coordinates, on a
+   * sparse pattern fixed once; undefined when the model's structure does not give it (the engine then
+   * differences gradients).
+   */
+  latentHessian?(coords: readonly number[]): LatentHessian | undefined;
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
@@ -43,4 +54,20 @@ export interface LogDensity {
   explainNonFinite?(theta: Float64Array): string | undefined;
   /** Frees backend memory (tfjs tensors). */
   dispose(): void;
+}
+
+/** A symmetric sparse pattern: the lower triangle with the full diagonal, by columns, rows ascending. */
+export interface SymmetricPattern {
+  readonly n: number;
+  readonly colPtr: Int32Array;
+  readonly rowIdx: Int32Array;
+}
+
+/** The negative Hessian of a log density in some coordinates, on a fixed sparse pattern. */
+export interface LatentHessian {
+  /** theta coordinates, in the order of the matrix's rows and columns. */
+  readonly coords: readonly number[];
+  readonly pattern: SymmetricPattern;
+  /** -d^2 log p / dx dx' at theta (lower triangle, aligned with pattern.rowIdx). */
+  values(theta: Float64Array): Float64Array;
 }

@@ -1,7 +1,8 @@
 import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrParam, ModelIR } from '../ir.js';
-import { latentCoordinates } from '../latent.js';
+import { latentCoordinates, linearCoordinates } from '../latent.js';
+import { latentHessian } from '../latent/hessian.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
@@ -92,6 +93,8 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     names: names.constrained,
     constant: hostConstant(ir),
     latent: latentCoordinates(ir),
+    linear: linearCoordinates(ir),
+    latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.
     valueAndGradBatch: (thetas) => thetas.map(valueAndGrad),

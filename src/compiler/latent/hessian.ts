@@ -5,16 +5,9 @@ import { constantJet, jetOps, seedJet, JetUnsupported, type Jet } from '../../di
 import type { F64 } from '../../distributions/f64_ops.js';
 import { affineIn, NotAffine, type Affine } from './affine.js';
 import { predictorArg } from './recognise.js';
-import { patternOfPairs, type SymmetricPattern } from './pairs.js';
+import { patternOfPairs } from './pairs.js';
+import type { LatentHessian, SymmetricPattern } from '../../core/log_density.js';
 
-/** The exact negative Hessian of the log density in some latent coordinates, on a fixed sparse pattern. */
-export interface LatentHessian {
-  /** theta coordinates, in the order of the matrix's rows and columns. */
-  readonly coords: readonly number[];
-  readonly pattern: SymmetricPattern;
-  /** -d^2 log p / dx dx' at theta (lower triangle, aligned with pattern.rowIdx). */
-  values(theta: Float64Array): Float64Array;
-}
 
 /**
  * One source of curvature in x: "rows" r with a scalar z_r = offset + sum_t a_tr x_t (a likelihood's

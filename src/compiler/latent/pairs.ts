@@ -1,9 +1,4 @@
-/** A symmetric sparse pattern: the lower triangle with the full diagonal, by columns, rows ascending. */
-export interface SymmetricPattern {
-  readonly n: number;
-  readonly colPtr: Int32Array;
-  readonly rowIdx: Int32Array;
-}
+import type { SymmetricPattern } from '../../core/log_density.js';
 
 /**
  * The lower-triangle pattern of the (row, col) pairs (either triangle, repeats allowed, the diagonal always

@@ -3,7 +3,8 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import { dependsOnParams, type IrExpr, type IrLikelihood, type ModelIR } from '../ir.js';
 import type { Form } from '../../distributions/catalog.js';
 import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
-import { latentCoordinates } from '../latent.js';
+import { latentCoordinates, linearCoordinates } from '../latent.js';
+import { latentHessian } from '../latent/hessian.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
 import { makeRowIndexer } from './index_rows.js';
@@ -223,6 +224,8 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     names: names.constrained,
     constant: hostConstant(ir),
     latent: latentCoordinates(ir),
+    linear: linearCoordinates(ir),
+    latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,
     valueBatch: (thetas) => rowSums(tf.tidy(() => graph(toTensor(thetas)).dataSync()), thetas.length),

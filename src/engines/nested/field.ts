@@ -1,0 +1,92 @@
+import type { LatentHessian, LogDensity } from '../../core/log_density.js';
+import { analyseCholesky, type CholeskySymbolic } from '../../math/sparse/index.js';
+
+/**
+ * What is integrated out, and what is kept outside:
+ * - `ml`: the random effects (lme4's u); the fixed effects and variance parameters are maximised.
+ * - `reml`: the random effects and the linear fixed effects under a flat prior (Harville 1974: the
+ *   restricted likelihood is the likelihood integrated over the fixed effects); variance parameters maximised.
+ * - `posterior`: the whole latent Gaussian field (random and fixed effects with Normal or flat priors,
+ *   INLA's latent field, Rue et al. 2009); the hyperparameters' posterior comes from the Laplace marginal.
+ */
+export type FieldMode = 'ml' | 'reml' | 'posterior';
+
+/** theta split into the latent field x and the outer parameters phi, with x's Hessian and its symbolic factorisation. */
+export interface Field {
+  readonly ld: LogDensity;
+  readonly mode: FieldMode;
+  /** theta coordinates of x, in the Hessian's order. */
+  readonly x: readonly number[];
+  /** theta coordinates of phi. */
+  readonly outer: readonly number[];
+  readonly hessian: LatentHessian;
+  readonly symbolic: CholeskySymbolic;
+  /** True when the Hessian is the compiler's exact one; false when it is differenced from gradients. */
+  readonly structured: boolean;
+}
+
+export function fieldCoordinates(ld: LogDensity, mode: FieldMode): number[] {
+  const x = mode === 'ml' ? [...ld.latent] : [...ld.latent, ...(ld.linear ?? [])];
+  return x.sort((a, b) => a - b);
+}
+
+/** The field of a log density, or undefined when nothing can be integrated out. */
+export function makeField(ld: LogDensity, mode: FieldMode): Field | undefined {
+  const x = fieldCoordinates(ld, mode);
+  if (x.length === 0) return undefined;
+  const inX = new Set(x);
+  const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i));
+  const exact = ld.latentHessian?.(x);
+  const hessian = exact ?? differencedHessian(ld, x);
+  return { ld, mode, x, outer, hessian, symbolic: analyseCholesky(hessian.pattern), structured: exact !== undefined };
+}
+
+/**
+ * The fallback for a model whose structure the compiler cannot differentiate: a dense Hessian from
+ * central differences of exact gradients (2|x| gradients per evaluation; only for small fields).
+ */
+export function differencedHessian(ld: LogDensity, coords: readonly number[]): LatentHessian {
+  const n = coords.length;
+  const colPtr = new Int32Array(n + 1);
+  const rowIdx: number[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let i = j; i < n; i++) rowIdx.push(i);
+    colPtr[j + 1] = rowIdx.length;
+  }
+  const pattern = { n, colPtr, rowIdx: Int32Array.from(rowIdx) };
+  return {
+    coords, pattern,
+    values(theta: Float64Array): Float64Array {
+      const cols = coords.map((c) => {
+        const h = 1e-5 * Math.max(1, Math.abs(theta[c]));
+        const [plus, minus] = [h, -h].map((d) => {
+          const t = Float64Array.from(theta);
+          t[c] += d;
+          return t;
+        });
+        const [gp, gm] = ld.valueAndGradBatch([plus, minus]).map((r) => r.grad);
+        return Float64Array.from(coords, (r) => -(gp[r] - gm[r]) / (2 * h));
+      });
+      const out = new Float64Array(pattern.rowIdx.length);
+      for (let j = 0; j < n; j++) {
+        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+          const i = pattern.rowIdx[k];
+          out[k] = 0.5 * (cols[j][i] + cols[i][j]);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** theta from phi and x. */
+export function assemble(field: Field, phi: Float64Array, x: Float64Array): Float64Array {
+  const theta = new Float64Array(field.ld.dim);
+  field.outer.forEach((c, k) => (theta[c] = phi[k]));
+  field.x.forEach((c, k) => (theta[c] = x[k]));
+  return theta;
+}
+
+export function pick(v: Float64Array, coords: readonly number[]): Float64Array {
+  return Float64Array.from(coords, (c) => v[c]);
+}
