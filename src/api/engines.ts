@@ -2,7 +2,7 @@ import type { LogDensity } from '../core/log_density.js';
 import type { Rng } from '../core/rng.js';
 import type { EngineResult } from '../engines/result.js';
 import { runLaplace } from '../engines/laplace/run.js';
-import { runMarginalLaplace } from '../engines/laplace/marginal.js';
+import { runMaximumLikelihood } from '../engines/nested/run_ml.js';
 import { runVi } from '../engines/vi/run.js';
 import { parseViSettings } from '../engines/vi/settings.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
@@ -25,7 +25,7 @@ export interface CommonOptions {
 export const ENGINE_RUNNERS = {
   // settings.marginal (set by --marginal, and by --ml): integrate the random effects out, as lme4 does.
   laplace: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> =>
-    (o.settings.marginal ? runMarginalLaplace(ld, { draws: o.draws, rng: o.rng }) : runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis })),
+    (o.settings.marginal ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.draws, rng: o.rng }) : runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis })),
   advi: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   fullrank: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).

@@ -15,17 +15,18 @@ export interface EngineResult {
   /** For Gaussian approximations: their mean and marginal sds in theta. */
   readonly gaussian?: { readonly mean: Float64Array; readonly sd: Float64Array };
   /**
-   * Exact point estimates, for engines that have them (marginal Laplace), so that a summary can report
-   * them without Monte Carlo error. All in theta (the unconstrained space). `theta`: the estimate
-   * (maximum of the Laplace marginal for the outer coordinates, conditional modes for the latent ones).
-   * `covariance` (dim x dim rows): the outer block is the inverse negative Hessian of the marginal, the
-   * latent block the conditional covariance (-H_uu)^-1 at the estimate, the cross blocks 0. `sd`: per
+   * Exact point estimates, for engines that have them (ML, REML), so that a summary can report them
+   * without Monte Carlo error. All in theta (the unconstrained space). `theta`: the estimate (maximum of
+   * the Laplace marginal for the outer coordinates, conditional modes for the integrated ones). `sd`: per
    * coordinate, the standard error for an outer one (NaN where the Hessian is flat: a boundary or an
-   * unidentified parameter) and the conditional sd for a latent one, as lme4 reports them.
+   * unidentified parameter) and the conditional sd for an integrated one, as lme4 reports them.
+   * `variance(g)`: g' C g for a gradient g in theta, C the estimates' covariance (outer block from the
+   * marginal's Hessian, integrated block H^-1, no cross terms); with `latentOnly`, the integrated block alone
+   * (lme4's conditional variances): the delta method for derived quantities.
    */
   readonly estimates?: {
     readonly theta: Float64Array;
-    readonly covariance: Float64Array[];
     readonly sd: Float64Array;
+    variance(g: Float64Array, latentOnly?: boolean): number;
   };
 }

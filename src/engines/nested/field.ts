@@ -30,10 +30,9 @@ export function fieldCoordinates(ld: LogDensity, mode: FieldMode): number[] {
   return x.sort((a, b) => a - b);
 }
 
-/** The field of a log density, or undefined when nothing can be integrated out. */
-export function makeField(ld: LogDensity, mode: FieldMode): Field | undefined {
+/** The field of a log density (x may be empty: a model without random effects, under ML). */
+export function makeField(ld: LogDensity, mode: FieldMode): Field {
   const x = fieldCoordinates(ld, mode);
-  if (x.length === 0) return undefined;
   const inX = new Set(x);
   const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i));
   const exact = ld.latentHessian?.(x);

@@ -1,0 +1,54 @@
+import { InferenceError } from '../../core/errors.js';
+import type { Field } from './field.js';
+import type { LaplaceMarginal } from './marginal.js';
+import type { OuterMode } from './optimize.js';
+import type { OuterCovariance } from './covariance.js';
+
+const fmt = (v: number): string => String(Number(v.toPrecision(3)));
+
+/** How far a probe looks along a fixed effect, in its standard errors (or scales where there is none). */
+const PROBE_SES = 10;
+
+/**
+ * Throws E507 when the likelihood has no maximum along a fixed effect: 10 standard errors further out it
+ * is still higher than at the estimate. That is complete (or quasi-complete) separation in a binary model:
+ * the optimizer stops somewhere on a slope that rises for ever (lme4 then prints a huge estimate with a
+ * huge SE, glm() a warning about fitted probabilities 0 or 1).
+ */
+export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMode, outer: OuterCovariance): void {
+  const linear = new Set(field.ld.linear ?? []);
+  const names = field.ld.thetaNames;
+  field.outer.forEach((c, j) => {
+    if (!linear.has(c)) return;
+    const se = Math.sqrt(outer.covariance[j][j]);
+    const step = PROBE_SES * (Number.isFinite(se) && se > 0 ? Math.max(se, mode.scale[j]) : Math.max(1, mode.scale[j]));
+    for (const sign of [1, -1]) {
+      const phi = Float64Array.from(mode.phi);
+      phi[j] += sign * step;
+      const at = L.at(phi, mode.point.inner.x);
+      if ('failure' in at || !(at.value >= mode.point.value - 1e-6)) continue;
+      L.reset(mode.point.inner.x);
+      throw new InferenceError('E507', `the likelihood has no maximum: it rises by ${fmt(at.value - mode.point.value)} from the estimate ` +
+        `'${names[c]}' = ${fmt(mode.phi[j])} to ${fmt(phi[j])} and on, so no finite estimate exists`,
+        'this is complete separation: a covariate (or a combination) predicts the 0/1 response perfectly, and maximum likelihood ' +
+        'sends its coefficient to infinity. Drop --ml for a Bayesian fit (the default Normal(0, 10) prior keeps it finite), or remove the separating covariate');
+    }
+    L.reset(mode.point.inner.x);
+  });
+}
+
+/**
+ * lme4's "boundary (singular) fit": a variance parameter estimated at 0 (its log below -9, or a direction
+ * the marginal's Hessian calls flat). Its estimate is reported as 0 to the digits shown and no SE.
+ */
+export function boundaryWarnings(field: Field, mode: OuterMode, outer: OuterCovariance): string[] {
+  const linear = new Set(field.ld.linear ?? []);
+  const names = field.ld.names;
+  const flatCoords = new Set(outer.flat.map((f) => field.outer[f.vector.reduce((b, v, i, a) => (Math.abs(v) > Math.abs(a[b]) ? i : b), 0)]));
+  const atZero = field.outer.filter((c, j) => !linear.has(c) && field.ld.thetaNames[c].startsWith('log(') && mode.phi[j] < -9);
+  const hit = [...new Set([...atZero, ...flatCoords])];
+  if (hit.length === 0) return [];
+  return [`boundary (singular) fit: ${hit.map((c) => `'${names[c]}'`).join(', ')} ${hit.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
+    'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
+    'and the model may be simpler than written (lme4 says the same: see ?isSingular)'];
+}

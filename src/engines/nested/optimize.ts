@@ -1,0 +1,102 @@
+import { InferenceError } from '../../core/errors.js';
+import { lbfgs, type LbfgsResult } from '../../math/lbfgs.js';
+import { outerCovariance } from './covariance.js';
+import type { InnerFailure } from './inner.js';
+import type { LaplaceMarginal, MarginalPoint } from './marginal.js';
+
+/** The maximum of the Laplace marginal over phi, with its gradient and Hessian there. */
+export interface OuterMode {
+  readonly phi: Float64Array;
+  readonly point: MarginalPoint;
+  readonly grad: Float64Array;
+  /** d2L/dphi2 (central differences of the exact gradient). */
+  readonly hessian: Float64Array[];
+  /** Each phi_j's natural step (its conditional sd, at most 1). */
+  readonly scale: Float64Array;
+  readonly lbfgs: LbfgsResult;
+  readonly newtonSteps: number;
+}
+
+/** L-BFGS stops at this gradient inf-norm in scaled units; the Newton polish then takes it to the noise floor. */
+const GRAD_TOL = 1e-6;
+const POLISH_STEPS = 6;
+/** Step of the Hessian's differences of the gradient, in scaled units: truncation ~1e-6, noise ~1e-5 relative. */
+const HESS_STEP = 1e-3;
+
+type Evaluated = { point: MarginalPoint; grad: Float64Array };
+
+export function failureMessage(f: InnerFailure, names: readonly string[]): string {
+  if (f.failure === 'not-finite') return 'the log density is not finite there';
+  return `the conditional Hessian of the latent field is not positive definite (at '${names[f.coordinate ?? 0] ?? '?'}')`;
+}
+
+/**
+ * Maximises L from phi0: L-BFGS in coordinates scaled by each phi_j's conditional sd (so that a slope
+ * on a covariate in millions and a log-sd get comparable steps), then Newton steps on the Hessian of L
+ * (L-BFGS stalls near the optimum; Newton converges quadratically), flat directions (a variance at its
+ * boundary) left where L-BFGS put them.
+ */
+export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIterations = 500): OuterMode {
+  const names = L.field.ld.thetaNames;
+  const first = L.at(phi0);
+  if ('failure' in first) {
+    throw new InferenceError('E501', `the Laplace marginal cannot be evaluated at the starting point: ${failureMessage(first, names)}`,
+      'try --engine nuts, or check the model for a parameter without a proper prior');
+  }
+  const scale = L.scales(first.inner.theta);
+  let best: Evaluated = { point: first, grad: L.gradient(first, scale) };
+  const toPhi = (psi: Float64Array): Float64Array => Float64Array.from(psi, (v, j) => v * scale[j]);
+  const evaluate = (phi: Float64Array): Evaluated | undefined => {
+    const point = L.at(phi);
+    if ('failure' in point) return undefined;
+    const out = { point, grad: L.gradient(point, scale) };
+    if (point.value > best.point.value) best = out;
+    return out;
+  };
+  const res = lbfgs((psi) => {
+    const e = evaluate(toPhi(psi));
+    if (!e) return { value: Infinity, grad: new Float64Array(psi.length) };
+    return { value: -e.point.value, grad: Float64Array.from(e.grad, (g, j) => -g * scale[j]) };
+  }, Float64Array.from(phi0, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  let current = best;
+  let hessian = hessianOf(L, current, scale);
+  let steps = 0;
+  let moved = 0;
+  for (; steps < POLISH_STEPS; steps++) {
+    const { covariance } = outerCovariance(hessian, scale);
+    const step = Float64Array.from(covariance, (r) => r.reduce((s, c, j) => s + c * current.grad[j], 0));
+    const size = step.reduce((m, v, j) => Math.max(m, Math.abs(v) / scale[j]), 0);
+    if (!(size > 1e-7)) break;
+    const damp = Math.min(1, 1 / size);
+    const next = evaluate(Float64Array.from(current.point.inner.phi, (v, j) => v + damp * step[j]));
+    if (!next || !(next.point.value >= current.point.value - 1e-10 * (1 + Math.abs(current.point.value)))) break;
+    current = next;
+    moved += damp * size;
+    if (moved > 0.1) {
+      hessian = hessianOf(L, current, scale);
+      moved = 0;
+    }
+  }
+  if (steps > 0 && moved > 0) hessian = hessianOf(L, current, scale);
+  return { phi: current.point.inner.phi, point: current.point, grad: current.grad, hessian, scale, lbfgs: res, newtonSteps: steps };
+}
+
+/** d2L/dphi2 by central differences of the exact gradient, symmetrised. */
+export function hessianOf(L: LaplaceMarginal, at: Evaluated, scale: Float64Array): Float64Array[] {
+  const p = scale.length;
+  const phi = at.point.inner.phi;
+  const H = Array.from({ length: p }, () => new Float64Array(p));
+  for (let j = 0; j < p; j++) {
+    const h = HESS_STEP * scale[j];
+    const g = [h, -h].map((d) => {
+      const x = Float64Array.from(phi);
+      x[j] += d;
+      const pt = L.at(x, at.point.inner.x);
+      return 'failure' in pt ? undefined : L.gradient(pt, scale);
+    });
+    for (let i = 0; i < p; i++) H[i][j] = g[0] && g[1] ? (g[0][i] - g[1][i]) / (2 * h) : NaN;
+  }
+  L.reset(at.point.inner.x);
+  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
+  return H;
+}

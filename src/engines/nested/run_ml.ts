@@ -1,0 +1,113 @@
+import type { LogDensity } from '../../core/log_density.js';
+import type { Rng } from '../../core/rng.js';
+import type { EngineResult } from '../result.js';
+import { assemble, makeField, type Field } from './field.js';
+import { LaplaceMarginal } from './marginal.js';
+import { maximiseMarginal, type OuterMode } from './optimize.js';
+import { outerCovariance, type OuterCovariance } from './covariance.js';
+import { startingPoint } from './start.js';
+import { boundaryWarnings, separationCheck } from './ml_checks.js';
+
+export interface MlOptions {
+  /** REML: the linear fixed effects are integrated out too (flat prior), as lme4's default for Gaussian models. */
+  readonly reml: boolean;
+  /** Gaussian draws from the estimate's sampling distribution: none unless asked (lme4 gives none). */
+  readonly draws: number;
+  readonly rng: Rng;
+}
+
+/**
+ * Maximum likelihood (or REML) with the random effects integrated out by the Laplace approximation, as
+ * lme4 (nAGQ = 1) and glmmTMB compute it, on the sparse latent Hessian: estimates, standard errors from
+ * the Hessian of the marginal, conditional modes and conditional sds, and the (restricted) log-likelihood.
+ */
+export function runMaximumLikelihood(ld: LogDensity, opts: MlOptions): EngineResult {
+  const exact = ld.float64Twin?.() ?? ld;
+  try {
+    return run(exact, opts);
+  } finally {
+    if (exact !== ld) exact.dispose();
+  }
+}
+
+function run(ld: LogDensity, opts: MlOptions): EngineResult {
+  const t0 = performance.now();
+  const field = makeField(ld, opts.reml ? 'reml' : 'ml');
+  const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
+  const start = startingPoint(field, L, opts.rng.child('init'));
+  const mode = maximiseMarginal(L, start);
+  const t1 = performance.now();
+  const outer = outerCovariance(mode.hessian, mode.scale);
+  const estimates = estimatesOf(field, mode, outer);
+  separationCheck(field, L, mode, outer);
+  const draws = drawEstimates(field, mode, outer, opts.rng.child('ml-draws'), opts.draws);
+  const scaledGrad = mode.grad.reduce((m, g, i) => Math.max(m, Math.abs(g) * mode.scale[i]), 0);
+  return {
+    engine: opts.reml ? 'laplace-reml' : 'laplace-ml',
+    draws,
+    diagnostics: {
+      logLik: mode.point.value + ld.constant,
+      criterion: opts.reml ? 'REML' : 'ML',
+      outerDim: field.outer.length,
+      latentDim: field.x.length,
+      latentNonZeros: field.hessian.pattern.rowIdx.length,
+      factorNonZeros: field.symbolic.nnzL,
+      structuredHessian: field.structured,
+      optimizerIterations: mode.lbfgs.iterations,
+      optimizerReason: mode.lbfgs.reason,
+      newtonPolishSteps: mode.newtonSteps,
+      scaledGradNormAtMode: scaledGrad,
+      marginalEvaluations: L.evaluations,
+      gradientEvaluations: L.gradientEvaluations,
+      innerNewtonSteps: L.innerSteps,
+      nDraws: draws.length,
+    },
+    warnings: [...boundaryWarnings(field, mode, outer),
+      ...(scaledGrad > 1e-3 ? [`the optimizer stopped (${mode.lbfgs.reason}) with a gradient of ${scaledGrad.toExponential(2)} in sd units: the estimate may be inaccurate`] : []),
+      ...(mode.point.inner.converged ? [] : ['the inner Newton solve for the random effects did not reach its tolerance at the estimate: the log-likelihood may be inaccurate'])],
+    timings: { modeMs: t1 - t0, drawsMs: performance.now() - t1 },
+    gaussian: { mean: estimates.theta, sd: estimates.sd },
+    estimates,
+  };
+}
+
+/** Estimates in theta with their sds: the outer block from (-d2L)^-1, the field's from H^-1 (conditional, as lme4's condVar). */
+function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): NonNullable<EngineResult['estimates']> {
+  const { inner } = mode.point;
+  const theta = assemble(field, mode.phi, inner.x);
+  const sd = new Float64Array(field.ld.dim);
+  const latentVar = inner.factor.inverseDiagonal();
+  field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k])));
+  field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
+  for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
+  const variance = (g: Float64Array, latentOnly = false): number => {
+    const gx = Float64Array.from(field.x, (c) => g[c]);
+    const hx = inner.factor.solve(gx);
+    let v = 0;
+    for (let k = 0; k < gx.length; k++) v += gx[k] * hx[k];
+    if (latentOnly) return v;
+    field.outer.forEach((ci, a) => field.outer.forEach((cj, b) => (v += g[ci] * outer.covariance[a][b] * g[cj])));
+    return v;
+  };
+  return { theta, sd, variance };
+}
+
+export function dominant(v: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[best])) best = i;
+  return best;
+}
+
+/** phi ~ N(phi-hat, (-d2L)^-1) and, independently, x ~ N(x-hat, H^-1): only when asked for (--draws). */
+function drawEstimates(field: Field, mode: OuterMode, outer: OuterCovariance, rng: Rng, n: number): Float64Array[] {
+  const { inner } = mode.point;
+  return Array.from({ length: n }, () => {
+    const phi = Float64Array.from(mode.phi);
+    for (const w of outer.factor) {
+      const z = rng.normal();
+      for (let i = 0; i < phi.length; i++) phi[i] += z * w[i];
+    }
+    const dx = inner.factor.drawFromStandard(Float64Array.from(field.x, () => rng.normal()));
+    return assemble(field, phi, Float64Array.from(inner.x, (v, k) => v + dx[k]));
+  });
+}
