@@ -19,6 +19,8 @@ export interface CompileOptions {
   readonly reduce?: boolean;
   /** Maximum likelihood (lme4's objective): drop all priors but the random effects' and all Jacobians. */
   readonly ml?: boolean;
+  /** REML: maximum likelihood with the fixed effects integrated out as well (implies the likelihood of `ml`). */
+  readonly reml?: boolean;
 }
 
 export interface ParamInfo {
@@ -68,7 +70,7 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     table = parseTable(data.text, data.file, specs);
   }
   const lowered = lowerProgram(program, table);
-  const rowwiseIr = options.ml ? toMaximumLikelihood(lowered) : lowered;
+  const rowwiseIr = options.ml || options.reml ? { ...toMaximumLikelihood(lowered), ...(options.reml ? { reml: true } : {}) } : lowered;
   const uninformed = uninformedParams(rowwiseIr);
   if (uninformed.length > 0) throw new GlimmerError(uninformed);
   const { ir, report } = options.reduce === false

@@ -3,6 +3,7 @@ import type { Rng } from '../core/rng.js';
 import type { EngineResult } from '../engines/result.js';
 import { runLaplace } from '../engines/laplace/run.js';
 import { runMaximumLikelihood } from '../engines/nested/run_ml.js';
+import { runNestedLaplace } from '../engines/nested/run_posterior.js';
 import { runVi } from '../engines/vi/run.js';
 import { parseViSettings } from '../engines/vi/settings.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
@@ -25,7 +26,12 @@ export interface CommonOptions {
 export const ENGINE_RUNNERS = {
   // settings.marginal (set by --marginal, and by --ml): integrate the random effects out, as lme4 does.
   laplace: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> =>
-    (o.settings.marginal ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.draws, rng: o.rng }) : runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis })),
+    (o.settings.marginal
+      ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng })
+      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis })),
+  // One Gaussian at the joint posterior mode: right where the posterior has such a mode and is near-Gaussian
+  // there (no hierarchical scales, or many data per group); kept for comparison and for those models.
+  'laplace-joint': (ld: LogDensity, o: CommonOptions): EngineResult => runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }),
   advi: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   fullrank: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).

@@ -138,8 +138,10 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   }
   // Checked before fitting: a misspelt level should not cost a NUTS run.
   const contrasts = compileContrasts(options.contrasts ?? [], model.rowwiseIr);
-  // Maximum likelihood integrates the random effects out, as lme4 does.
-  const engineSettings = model.ir.ml ? { ...options.settings, marginal: true } : options.settings ?? {};
+  // Maximum likelihood integrates the random effects out, as lme4 does (REML the fixed effects too).
+  const engineSettings = model.ir.ml
+    ? { ...options.settings, marginal: true, reml: model.ir.reml === true, mlDraws: options.settings?.mlDraws ?? options.draws !== undefined }
+    : options.settings ?? {};
   const t0 = performance.now();
   const ld = await model.logDensity({ backend: options.backend ?? 'auto' });
   const t1 = performance.now();
@@ -158,7 +160,9 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     for (let k = 0; k < nRuns; k++) {
       const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
       const draws = result.draws.map(toRow);
-      runs.push({ seed: seed + k, result, draws, summary: withEstimates(summarizeDraws(names, draws, result.weights, result.chains), result, ld) });
+      // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
+      const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains);
+      runs.push({ seed: seed + k, result, draws, summary: withEstimates(names, fromDraws, result, ld, toRow) });
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
     const first = runs[0];

@@ -18,7 +18,7 @@ interface InferOpts {
   engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string;
   chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number;
   viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean;
-  runs: number; ml: boolean; marginal: boolean; plot?: string; contrast: string[];
+  runs: number; ml: boolean; reml: boolean; plot?: string; contrast: string[];
 }
 
 /** The engine settings the options give (each engine reads its own; see docs/engines.md). */
@@ -30,7 +30,8 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
     ...(io === stdio && process.stderr.isTTY ? { progress: progressReporter((s) => process.stderr.write(s)) } : {}),
     viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
     ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
-    marginal: opts.marginal,
+    // --ml and --reml report estimates without draws unless --draws is given.
+    mlDraws: cmd.getOptionValueSource('draws') === 'cli',
   };
 }
 
@@ -80,7 +81,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .addOption(new Option('--init <how>', 'VI: start at the posterior mode (Laplace fit) or at random').choices(['mode', 'random']))
     .option('--no-average', 'VI: no iterate averaging or convergence rule: return the last iterate of --steps steps')
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
-    .option('--marginal', 'laplace: integrate the random effects out (the marginal posterior mode) instead of a joint Gaussian', false)
+    .option('--reml', 'restricted maximum likelihood (lme4\'s default for Gaussian models): fixed effects integrated out too (laplace engine)', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -93,7 +94,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         let m: Model;
         let fit: Fit;
         try {
-          m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
+          m = loadModel(model, { dataPath: opts.data, ml: opts.ml, reml: opts.reml });
           fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) setCode(130);

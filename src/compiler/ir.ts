@@ -107,6 +107,8 @@ export interface ModelIR {
    * log-Jacobians (a likelihood does not change with the parameterisation).
    */
   readonly ml?: boolean;
+  /** REML: with `ml`, the linear fixed effects are integrated out too (a flat prior), as lme4's default for Gaussian models. */
+  readonly reml?: boolean;
 }
 
 export function isRowwise(e: IrExpr): boolean {

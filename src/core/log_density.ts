@@ -70,4 +70,9 @@ export interface LatentHessian {
   readonly pattern: SymmetricPattern;
   /** -d^2 log p / dx dx' at theta (lower triangle, aligned with pattern.rowIdx). */
   values(theta: Float64Array): Float64Array;
+  /**
+   * d log det H / dx at theta, given H^-1 on the pattern (the selected inverse): the third derivatives of
+   * the log density contracted with H^-1, exact where the compiler knows the structure.
+   */
+  logDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
 }

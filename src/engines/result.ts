@@ -20,13 +20,13 @@ export interface EngineResult {
    * the Laplace marginal for the outer coordinates, conditional modes for the integrated ones). `sd`: per
    * coordinate, the standard error for an outer one (NaN where the Hessian is flat: a boundary or an
    * unidentified parameter) and the conditional sd for an integrated one, as lme4 reports them.
-   * `variance(g)`: g' C g for a gradient g in theta, C the estimates' covariance (outer block from the
-   * marginal's Hessian, integrated block H^-1, no cross terms); with `latentOnly`, the integrated block alone
-   * (lme4's conditional variances): the delta method for derived quantities.
+   * `variance(g)`: the delta method for a derived quantity with gradient g in theta: g' H^-1 g when g
+   * touches the integrated coordinates (lme4's conditional variance given the outer estimates), else
+   * g' C g with C the outer block's covariance.
    */
   readonly estimates?: {
     readonly theta: Float64Array;
     readonly sd: Float64Array;
-    variance(g: Float64Array, latentOnly?: boolean): number;
+    variance(g: Float64Array): number;
   };
 }

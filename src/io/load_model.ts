@@ -10,6 +10,8 @@ export interface LoadOptions {
   readonly reduce?: boolean;
   /** Maximum likelihood (see compile). */
   readonly ml?: boolean;
+  /** REML (see compile). */
+  readonly reml?: boolean;
 }
 
 /**
@@ -42,5 +44,5 @@ export function loadModel(modelPath: string, options: LoadOptions = {}): Model {
   const declared = program.data?.path;
   const dataPath = options.dataPath ?? (declared ? resolveDataPath(modelPath, declared.value, declared.span) : undefined);
   const data = dataPath === undefined ? undefined : { text: readTextFile(dataPath, options.dataPath ? undefined : declared?.span), file: dataPath };
-  return compile(source, { fileName: modelPath, data, reduce: options.reduce, ml: options.ml });
+  return compile(source, { fileName: modelPath, data, reduce: options.reduce, ml: options.ml, reml: options.reml });
 }

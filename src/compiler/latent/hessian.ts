@@ -21,7 +21,8 @@ interface Block {
   readonly coefs: readonly IrExpr[];
   /** For each pair of terms t <= s, the slot per row (-1: none) and whether the two hit one coordinate (t < s). */
   pairs: { t: number; s: number; slot: Int32Array; twice: Uint8Array | null }[];
-  weights(values: readonly Float64Array[]): F64;
+  /** w per row, and dw/dz per row (0 for a Gaussian term: its weight does not move with x). */
+  weights(values: readonly Float64Array[]): { w: F64; dw: F64 };
 }
 
 /**
@@ -48,7 +49,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
       blocks.push(makeBlock(ir, affine, ir.data.nRows, position, (values) => {
         const args: Jet[] = lik.args.map((a, j) => (j === k ? seedJet(evalExpr(a, values, ir.data)) : constantJet(evalExpr(a, values, ir.data))));
         const jet = lik.form.kernel(jetOps, constantJet(y), args);
-        return negate(jet.d === null ? 0 : jet.d[1]);
+        return jet.d === null ? { w: 0, dw: 0 } : { w: negate(jet.d[1]), dw: negate(jet.d[2]) };
       }));
     }
     for (const t of ir.priors) {
@@ -68,7 +69,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
       const scale = t.args[1];
       blocks.push(makeBlock(ir, z, p.size, position, (values) => {
         const s = evalExpr(scale, values, ir.data) as number;
-        return 1 / (s * s);
+        return { w: 1 / (s * s), dw: 0 };
       }));
     }
   } catch (e) {
@@ -89,7 +90,13 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     if (e instanceof JetUnsupported) return undefined;
     throw e;
   }
-  return { coords, pattern, values: evaluate };
+  const logDetGradient = (theta: Float64Array, inverse: Float64Array): Float64Array => {
+    const values = splitValues(ir, constrainTheta(ir, theta));
+    const out = new Float64Array(coords.length);
+    for (const b of blocks) addLogDetGradient(b, values, ir, inverse, out);
+    return out;
+  };
+  return { coords, pattern, values: evaluate, logDetGradient };
 }
 
 const negate = (x: F64): F64 => (typeof x === 'number' ? -x : x.map((v) => -v));
@@ -152,7 +159,7 @@ function assemblePattern(n: number, blocks: Block[]): SymmetricPattern {
 }
 
 function accumulate(b: Block, values: readonly Float64Array[], ir: ModelIR, out: Float64Array): void {
-  const w = b.weights(values);
+  const { w } = b.weights(values);
   const coef = b.coefs.map((c) => evalExpr(c, values, ir.data));
   const at = (x: F64, r: number): number => (typeof x === 'number' ? x : x[r]);
   for (const { t, s, slot, twice } of b.pairs) {
@@ -166,4 +173,33 @@ function accumulate(b: Block, values: readonly Float64Array[], ir: ModelIR, out:
       out[k] += m * at(w, r) * at(ct, r) * at(cs, r);
     }
   }
+}
+
+/**
+ * d log det H / dx_d = tr(H^-1 dH/dx_d) = sum_r (dw_r/dz) a_rd (a_r' H^-1 a_r): each row's leverage
+ * a_r' H^-1 a_r needs H^-1 only on the row's own pairs, which are in the pattern (the selected inverse).
+ */
+function addLogDetGradient(b: Block, values: readonly Float64Array[], ir: ModelIR, inverse: Float64Array, out: Float64Array): void {
+  const { dw } = b.weights(values);
+  if (typeof dw === 'number' && dw === 0) return;
+  const coef = b.coefs.map((c) => evalExpr(c, values, ir.data));
+  const at = (x: F64, r: number): number => (typeof x === 'number' ? x : x[r]);
+  const leverage = new Float64Array(b.rows);
+  for (const { t, s, slot } of b.pairs) {
+    const ct = coef[t];
+    const cs = coef[s];
+    // a' Z a counts an off-diagonal pair of terms twice (Z is symmetric), a term with itself once.
+    const m = t < s ? 2 : 1;
+    for (let r = 0; r < b.rows; r++) {
+      const k = slot[r];
+      if (k >= 0) leverage[r] += m * at(ct, r) * at(cs, r) * inverse[k];
+    }
+  }
+  b.index.forEach((index, t) => {
+    const ct = coef[t];
+    for (let r = 0; r < b.rows; r++) {
+      const d = index[r];
+      if (d >= 0) out[d] += at(dw, r) * at(ct, r) * leverage[r];
+    }
+  });
 }

@@ -35,7 +35,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const field = makeField(ld, opts.reml ? 'reml' : 'ml');
   const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
   const start = startingPoint(field, L, opts.rng.child('init'));
-  const mode = maximiseMarginal(L, start);
+  const mode = maximiseMarginal(L, start.phi);
   const t1 = performance.now();
   const outer = outerCovariance(mode.hessian, mode.scale);
   const estimates = estimatesOf(field, mode, outer);
@@ -80,12 +80,15 @@ function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): Non
   field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k])));
   field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
   for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
-  const variance = (g: Float64Array, latentOnly = false): number => {
+  // A quantity of the integrated coordinates (a random effect on the data scale) gets its conditional
+  // variance given the outer estimates, as lme4's condVar; one of the outer ones alone, the delta method.
+  const variance = (g: Float64Array): number => {
     const gx = Float64Array.from(field.x, (c) => g[c]);
-    const hx = inner.factor.solve(gx);
+    if (gx.some((v) => v !== 0)) {
+      const hx = inner.factor.solve(gx);
+      return gx.reduce((s, v, k) => s + v * hx[k], 0);
+    }
     let v = 0;
-    for (let k = 0; k < gx.length; k++) v += gx[k] * hx[k];
-    if (latentOnly) return v;
     field.outer.forEach((ci, a) => field.outer.forEach((cj, b) => (v += g[ci] * outer.covariance[a][b] * g[cj])));
     return v;
   };

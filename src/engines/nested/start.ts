@@ -11,15 +11,17 @@ import type { LaplaceMarginal } from './marginal.js';
  * (a penalised GLM, lme4's start in spirit): from beta = 0 the random effects would absorb the
  * intercepts and the outer search would crawl along that ridge.
  */
-export function startingPoint(field: Field, L: LaplaceMarginal, rng: Rng): Float64Array {
+export function startingPoint(field: Field, L: LaplaceMarginal, rng: Rng): { phi: Float64Array; x: Float64Array } {
   const { ld } = field;
   const init = initialPoint(ld, rng, { first: new Float64Array(ld.dim) });
   const phi = pick(init.theta, field.outer);
-  L.reset(pick(init.theta, field.x));
-  if (field.mode !== 'ml' || (ld.linear ?? []).length === 0) return phi;
+  const x = pick(init.theta, field.x);
+  L.reset(x);
+  if (field.mode !== 'ml' || (ld.linear ?? []).length === 0) return { phi, x };
   const joint = makeField(ld, 'reml');
   const sol = solveInner(joint, pick(init.theta, joint.outer), pick(init.theta, joint.x));
-  if ('failure' in sol || !sol.converged) return phi;
-  L.reset(pick(sol.theta, field.x));
-  return pick(sol.theta, field.outer);
+  if ('failure' in sol || !sol.converged) return { phi, x };
+  const xs = pick(sol.theta, field.x);
+  L.reset(xs);
+  return { phi: pick(sol.theta, field.outer), x: xs };
 }

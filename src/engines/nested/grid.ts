@@ -1,0 +1,129 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { LaplaceMarginal } from './marginal.js';
+import type { OuterMode } from './optimize.js';
+
+/**
+ * Integration over the hyperparameters (Rue, Martino & Chopin 2009, sec. 6.5, INLA's grid strategy):
+ * z-coordinates that whiten the Laplace marginal at its mode (phi = mode + V Lambda^1/2 S(z) z), each axis
+ * stretched separately on each side by how fast L really falls there (INLA's stdev.corr.pos/neg: a
+ * variance's log has a long tail towards 0), then a regular grid in z explored outwards from the mode
+ * while L stays within DROP of its maximum.
+ */
+export interface GridPoint {
+  readonly z: Float64Array;
+  readonly phi: Float64Array;
+  /** L(phi). */
+  readonly value: number;
+  /** The conditional mode x-hat(phi) (kept to restart the inner solve when drawing). */
+  readonly x: Float64Array;
+}
+
+export interface Grid {
+  readonly points: readonly GridPoint[];
+  /** Grid step in z. */
+  readonly step: number;
+  /** z -> phi. */
+  toPhi(z: Float64Array): Float64Array;
+  /** log |d phi / d z| at z, up to a constant (it is constant within an orthant). */
+  logJacobian(z: Float64Array): number;
+  /** Per axis, the stretch on the positive and negative side. */
+  readonly stretch: readonly (readonly [number, number])[];
+  /** True when the exploration hit MAX_POINTS before L fell by DROP everywhere. */
+  readonly truncated: boolean;
+}
+
+/** Log-density drop at which exploration stops (INLA's diff.logdens). */
+const DROP = 6;
+/** Grid steps by dimension: fine in one or two dimensions, coarser where the count grows as step^-d. */
+const STEPS = [0.5, 0.5, 0.75, 1, 1.2, 1.35, 1.5];
+const MAX_POINTS = 1500;
+/** Where each axis's stretch is measured: a Gaussian falls by 1.125 at 1.5 sds. */
+const PROBE = 1.5;
+
+export function gridStep(d: number): number {
+  return STEPS[Math.min(d, STEPS.length - 1)];
+}
+
+/** Eigenvectors and sds of the Gaussian at the mode: (-H)^-1 = V diag(sd^2) V'. Flat directions get sd = their scale. */
+function whitening(mode: OuterMode): { V: Float64Array[]; sd: Float64Array } {
+  const p = mode.phi.length;
+  const S = mode.scale;
+  const P = new Matrix(mode.hessian.map((r, i) => Array.from(r, (v, j) => -v * S[i] * S[j])));
+  const e = new EigenvalueDecomposition(P, { assumeSymmetric: true });
+  const lambda = e.realEigenvalues;
+  const top = Math.max(...lambda);
+  const V: Float64Array[] = [];
+  const sd = new Float64Array(p);
+  lambda.forEach((l, k) => {
+    // In the scaled coordinates a curvature far below the largest is flat: give it unit scale instead.
+    const lk = l > 1e-6 * top ? l : Math.max(top, 1);
+    sd[k] = 1 / Math.sqrt(lk);
+    V.push(Float64Array.from(e.eigenvectorMatrix.getColumn(k), (v, i) => v * S[i]));
+  });
+  return { V, sd };
+}
+
+export function buildGrid(L: LaplaceMarginal, mode: OuterMode): Grid {
+  const p = mode.phi.length;
+  const { V, sd } = whitening(mode);
+  const top = mode.point.value;
+  const base = (z: Float64Array, stretch: readonly (readonly [number, number])[]): Float64Array => {
+    const phi = Float64Array.from(mode.phi);
+    for (let k = 0; k < p; k++) {
+      const s = z[k] >= 0 ? stretch[k][0] : stretch[k][1];
+      const t = z[k] * s * sd[k];
+      for (let i = 0; i < p; i++) phi[i] += t * V[k][i];
+    }
+    return phi;
+  };
+  const valueAt = (phi: Float64Array, start: Float64Array): { value: number; x: Float64Array } | undefined => {
+    const pt = L.at(phi, start);
+    return 'failure' in pt ? undefined : { value: pt.value, x: pt.inner.x };
+  };
+  const unit = (k: number, t: number): Float64Array => Float64Array.from({ length: p }, (_, i) => (i === k ? t : 0));
+  const ones = Array.from({ length: p }, () => [1, 1] as const);
+  const stretch = Array.from({ length: p }, (_, k) => [1, -1].map((sign) => {
+    const at = valueAt(base(unit(k, sign * PROBE), ones), mode.point.inner.x);
+    const fall = at ? top - at.value : Infinity;
+    // A Gaussian falls by PROBE^2 / 2; a slower fall means a longer tail on this side.
+    const s = fall > 0 ? PROBE / Math.sqrt(2 * fall) : 3;
+    return Math.min(3, Math.max(1 / 3, s));
+  }) as unknown as readonly [number, number]);
+  const step = gridStep(p);
+  const toPhi = (z: Float64Array): Float64Array => base(z, stretch);
+  // Up to a constant (|det V| sd products), which normalising the weights removes.
+  const logJacobian = (z: Float64Array): number => {
+    let s = 0;
+    for (let k = 0; k < p; k++) s += Math.log(z[k] >= 0 ? stretch[k][0] : stretch[k][1]);
+    return s;
+  };
+  // Breadth-first from the mode over integer grid coordinates.
+  const key = (c: readonly number[]): string => c.join(',');
+  const seen = new Set<string>([key(new Array(p).fill(0))]);
+  const queue: { c: number[]; start: Float64Array }[] = [{ c: new Array(p).fill(0), start: mode.point.inner.x }];
+  const points: GridPoint[] = [];
+  let truncated = false;
+  while (queue.length > 0) {
+    if (points.length >= MAX_POINTS) {
+      truncated = true;
+      break;
+    }
+    const { c, start } = queue.shift()!;
+    const z = Float64Array.from(c, (v) => v * step);
+    const phi = toPhi(z);
+    const at = valueAt(phi, start);
+    if (!at || !(top - at.value < DROP)) continue;
+    points.push({ z, phi, value: at.value, x: at.x });
+    for (let k = 0; k < p; k++) {
+      for (const d of [1, -1]) {
+        const n = c.slice();
+        n[k] += d;
+        if (seen.has(key(n))) continue;
+        seen.add(key(n));
+        queue.push({ c: n, start: at.x });
+      }
+    }
+  }
+  L.reset(mode.point.inner.x);
+  return { points, step, toPhi, logJacobian, stretch, truncated };
+}

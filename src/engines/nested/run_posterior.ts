@@ -1,0 +1,122 @@
+import type { LogDensity } from '../../core/log_density.js';
+import type { Rng } from '../../core/rng.js';
+import type { EngineResult } from '../result.js';
+import { makeField, type Field } from './field.js';
+import { LaplaceMarginal } from './marginal.js';
+import { maximiseMarginal, failureMessage, type OuterMode } from './optimize.js';
+import { startingPoint } from './start.js';
+import { buildGrid, type Grid } from './grid.js';
+import { drawMixture, gridWeights } from './mixture.js';
+import { checkLatent, reweightedShifts, type LatentCheck } from './quality.js';
+import { InferenceError } from '../../core/errors.js';
+import { solveInner } from './inner.js';
+
+export interface NestedOptions {
+  readonly draws: number;
+  readonly rng: Rng;
+  /** Reweight by PSIS: possible when there are no hyperparameters (the approximation is then one Gaussian). */
+  readonly psis: boolean;
+}
+
+/** Draws of the latent field's Gaussian checked against the exact density at the hyperparameters' mode. */
+const CHECK_DRAWS = 1000;
+
+/**
+ * Nested Laplace (Rue, Martino & Chopin 2009; Stan's embedded Laplace, Margossian et al. 2020): the latent
+ * Gaussian field x (random effects and fixed effects with Normal or flat priors) is integrated out at its
+ * conditional mode, the hyperparameters' posterior is the Laplace marginal pi(phi | y), integrated over a
+ * grid in whitened, skew-stretched coordinates, and x's posterior is its Gaussian mixed over the grid.
+ * Unlike a Gaussian at the joint mode this needs no joint mode (a centred hierarchy has none: the density
+ * grows without bound as a scale goes to 0 with its effects) and it is the same for a centred and a
+ * non-centred model. Returns undefined when the model has no latent field (the joint Gaussian then serves).
+ */
+export function runNestedLaplace(ld: LogDensity, opts: NestedOptions): EngineResult | undefined {
+  const exact = ld.float64Twin?.() ?? ld;
+  try {
+    const field = makeField(exact, 'posterior');
+    if (field.x.length === 0) return undefined;
+    return run(field, opts);
+  } finally {
+    if (exact !== ld) exact.dispose();
+  }
+}
+
+function run(field: Field, opts: NestedOptions): EngineResult {
+  const t0 = performance.now();
+  const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
+  const start = startingPoint(field, L, opts.rng.child('init'));
+  const p = field.outer.length;
+  let mode: OuterMode | undefined;
+  let grid: Grid | undefined;
+  let weights: Float64Array;
+  let atMode;
+  if (p > 0) {
+    mode = maximiseMarginal(L, start.phi);
+    grid = buildGrid(L, mode);
+    weights = gridWeights(grid);
+    atMode = mode.point.inner;
+  } else {
+    const sol = solveInner(field, start.phi, start.x);
+    if ('failure' in sol) {
+      throw new InferenceError('E503', `the posterior has no Gaussian approximation: ${failureMessage(sol, field.ld.thetaNames)}`,
+        'a parameter may be unidentified or its prior improper; --engine nuts shows what the posterior looks like');
+    }
+    atMode = sol;
+    weights = Float64Array.of(1);
+  }
+  const t1 = performance.now();
+  const check = checkLatent(field, atMode, opts.rng.child('check'), p === 0 ? opts.draws : CHECK_DRAWS);
+  const draws = p === 0
+    ? check.draws
+    : drawMixture(field, L, grid!, weights, opts.rng.child('draws'), opts.draws);
+  const reweight = opts.psis && p === 0;
+  const t2 = performance.now();
+  const ess = 1 / weights.reduce((s, w) => s + w * w, 0);
+  return {
+    engine: 'laplace',
+    draws,
+    weights: reweight ? check.psis.logWeights.map(Math.exp) : undefined,
+    diagnostics: {
+      method: p === 0 ? 'Gaussian at the mode of the latent field (no hyperparameters)' : 'nested Laplace over a grid of the hyperparameters',
+      khat: check.psis.khat,
+      khatThreshold: check.psis.threshold,
+      psisEss: check.psis.ess,
+      hyperDim: p,
+      latentDim: field.x.length,
+      structuredHessian: field.structured,
+      gridPoints: grid?.points.length ?? 1,
+      gridEss: ess,
+      ...(mode ? { logMarginalAtMode: mode.point.value + field.ld.constant, optimizerIterations: mode.lbfgs.iterations, optimizerReason: mode.lbfgs.reason } : {}),
+      marginalEvaluations: L.evaluations,
+      innerNewtonSteps: L.innerSteps,
+      nDraws: draws.length,
+    },
+    warnings: warningsFor(field, check, grid, opts.psis && p > 0),
+    timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
+  };
+}
+
+const fmt = (v: number, d = 2): string => v.toFixed(d);
+
+function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psisIgnored: boolean): string[] {
+  const out: string[] = [];
+  const { khat, threshold } = check.psis;
+  const names = field.ld.names;
+  const off = reweightedShifts(check, field.x).filter((s) => Math.abs(s.shift) > 0.15 || Math.abs(s.sdRatio - 1) > 0.2);
+  const named = off.slice(0, 5).map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${fmt(s.shift)} sd, sd x${fmt(s.sdRatio)})`).join(', ');
+  const hyper = (grid?.points.length ?? 0) > 0;
+  const where = hyper ? 'the latent field given the hyperparameters, at their posterior mode,' : 'the posterior';
+  if (khat > threshold) {
+    out.push(`Pareto k-hat = ${fmt(khat)} > ${fmt(threshold)}: the Gaussian approximation of ${where} is poor` +
+      (off.length > 0 ? `; importance reweighting moves ${named}${off.length > 5 ? ` and ${off.length - 5} more` : ''}` : '') +
+      '; for these use --engine nuts');
+  } else if (khat > 0.5 && off.length > 0) {
+    out.push(`Pareto k-hat = ${fmt(khat)}: the Gaussian approximation of ${where} is usable but imperfect; reweighting moves ${named}` +
+      (hyper ? '; --engine nuts for exact tails' : '; --psis corrects it'));
+  }
+  if (grid?.truncated) {
+    out.push(`the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the hyperparameters' tails may be cut short`);
+  }
+  if (psisIgnored) out.push('--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted');
+  return out;
+}
