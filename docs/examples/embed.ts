@@ -66,7 +66,8 @@ export async function runExample(): Promise<EmbedReport> {
     if (!(e instanceof GlimmerError)) throw e;
     typoMessage = e.diagnostics.map((d) => renderDiagnostic(d, new Map([['schools.glmm', source]]))).join('\n');
   }
-  // Laplace is fast but poor here (a funnel in tau): its k-hat says so, and the warning above says what to do.
+  // Nested Laplace integrates theta_raw out and tau over a grid: no funnel to fall into. Its k-hat (of the
+  // latent field given tau) is 0 here, since a Gaussian likelihood makes that conditional exactly Gaussian.
   const laplaceKhat = Number(quick.diagnostics.khat);
   return { lines, muMean: { laplace: quick.summary('mu').mean, nuts: mcmc.summary('mu').mean }, laplaceKhat, probTauAbove5, typoMessage };
 }

@@ -8,10 +8,10 @@ import { withEstimates } from '../results/estimates.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
 import type { BackendName } from './backend_choice.js';
-import { compileContrasts } from '../compiler/contrast.js';
+import { compileContrasts, evalContrast } from '../compiler/contrast.js';
 export { contrastFileName } from '../compiler/contrast.js';
 import type { ContrastRow } from '../results/contrasts.js';
-import { fitContrasts } from './fit_contrasts.js';
+import { estimateContrasts, fitContrasts } from './fit_contrasts.js';
 
 export { ENGINES, type EngineName };
 
@@ -157,12 +157,22 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
       return row;
     };
     const runs: OneRun[] = [];
+    const estimated: SummaryRow[][] = [];
     for (let k = 0; k < nRuns; k++) {
       const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
       const draws = result.draws.map(toRow);
       // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
       const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains);
       runs.push({ seed: seed + k, result, draws, summary: withEstimates(names, fromDraws, result, ld, toRow) });
+      if (result.estimates) {
+        // The requested contrasts by the same delta method, as extra derived columns.
+        const withContrasts = (t: Float64Array): Float64Array => {
+          const row = toRow(t);
+          return Float64Array.from([...row, ...contrasts.map((c) => evalContrast(c, ir, row))]);
+        };
+        const all = withEstimates([...names, ...contrasts.map((c) => c.name)], undefined, result, ld, withContrasts);
+        estimated.push(all.slice(names.length));
+      }
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
     const first = runs[0];
@@ -171,7 +181,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     if (nRuns === 1) {
       return {
         engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
-        ...fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains),
+        ...(first.result.estimates ? estimateContrasts(ir, first.summary, estimated[0]) : fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains)),
         diagnostics: first.result.diagnostics, warnings: first.result.warnings,
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };

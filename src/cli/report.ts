@@ -1,6 +1,7 @@
 import type { Fit } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
 import { priorOf } from './priors.js';
+import { describeField } from '../compiler/latent/describe.js';
 
 /** What `ppl check` prints: the data, the parameters with sizes and constraints, the likelihood terms. */
 export function describeCheck(m: Model): string {
@@ -16,8 +17,24 @@ export function describeCheck(m: Model): string {
   lines.push(r.path === 'reduced'
     ? `path: reduced to ${r.cells} cells of (${r.factors.join(', ')}), ${r.cells} likelihood terms instead of ${r.rows}`
     : `path: row-wise, ${r.rows} likelihood terms (${r.reason})`);
-  if (m.ir.generated.length > 0) lines.push(`generated: ${m.ir.generated.map((g) => g.name).join(', ')}`);
+  const own = m.ir.generated.filter((g) => !g.derived);
+  if (own.length > 0) lines.push(`generated: ${own.map((g) => g.name).join(', ')}`);
+  lines.push(...describeLatent(m));
   return lines.join('\n');
+}
+
+/** The latent Gaussian field the engines integrate out: random-effect blocks, linear fixed effects, hyperparameters. */
+function describeLatent(m: Model): string[] {
+  const f = describeField(m.ir);
+  if (f.random.length === 0 && f.linear.length === 0) return ['latent Gaussian field: none (every parameter is a hyperparameter)'];
+  const lines = ['latent Gaussian field (integrated out by nested Laplace; --ml integrates the random effects only):'];
+  for (const b of f.random) {
+    lines.push(`  random effects ${b.name}: ${b.kind}, ${b.factor ? `${b.size} levels of ${b.factor}` : `${b.size} value${b.size > 1 ? 's' : ''}`}` +
+      `${b.scales.length > 0 ? `, scale ${b.scales.join(', ')}` : ''}`);
+  }
+  if (f.linear.length > 0) lines.push(`  fixed effects: ${f.linear.join(', ')}`);
+  lines.push(`hyperparameters: ${f.hyper.length > 0 ? f.hyper.join(', ') : 'none'}`);
+  return lines;
 }
 
 const fmt = (v: number | string | boolean): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
@@ -31,11 +48,18 @@ export function describeDiagnostics(fit: Fit): string {
       `min tail ESS ${fmt(Math.round(Number(d.minEssTail)))}, ${fmt(d.divergences)} divergences, ${fmt(d.treeDepthHits)} max-depth hits, min E-BFMI ${fmt(d.ebfmiMin)}`);
   }
   if (typeof d.logLik === 'number') {
-    lines.push(`log-likelihood ${d.logLik.toFixed(2)} (Laplace approximation over the random effects; standard errors from the marginal's Hessian)`);
+    const reml = d.criterion === 'REML';
+    lines.push(`${reml ? 'REML criterion: restricted log-likelihood' : 'log-likelihood'} ${d.logLik.toFixed(2)} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
+      "standard errors from the marginal's Hessian, conditional sds for the random effects)");
+  }
+  if (typeof d.gridPoints === 'number' && typeof d.hyperDim === 'number' && d.hyperDim > 0) {
+    lines.push(`nested Laplace: ${fmt(d.latentDim)} latent coordinates integrated out, ${fmt(d.hyperDim)} hyperparameters over ${fmt(d.gridPoints)} grid points`);
   }
   if (typeof d.khat === 'number') {
-    lines.push(`Pareto k-hat ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(d.psisEss)} of ${fmt(d.nDraws)} draws`);
+    const what = typeof d.hyperDim === 'number' && d.hyperDim > 0 ? ' of the latent field given the hyperparameters at their mode' : '';
+    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))}`);
   }
-  lines.push(`seed ${fit.settings.seed}, ${fit.draws.length} draws, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
+  const drawn = fit.draws.length > 0 ? `${fit.draws.length} draws` : 'no draws (estimates; --draws N for draws)';
+  lines.push(`seed ${fit.settings.seed}, ${drawn}, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
 }

@@ -74,6 +74,11 @@ export interface IrLikelihood {
 export interface IrGenerated {
   readonly name: string;
   readonly expr: IrExpr;
+  /**
+   * Made by the compiler, not written by the user: a correlated random effect on the data scale
+   * (`g[level, term]` from the standardised z). Summarised with the parameters, not listed as a contrast.
+   */
+  readonly derived?: boolean;
 }
 
 export interface IrData {

@@ -75,7 +75,8 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
     if (lik) likelihoods.push(lik);
   }
   scope.locals.clear();
-  const generated: IrGenerated[] = [];
+  // The formula's data-scale random effects first: reported with the parameters, before the user's quantities.
+  const generated: IrGenerated[] = [...formulas.derived];
   for (const g of program.generated) {
     if (!checkFresh(g.name, scope)) continue;
     const e = lowerExpr(g.value, scope, 'generated');

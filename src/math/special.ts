@@ -164,3 +164,17 @@ export function logistic(x: number): number {
 
 /** Alias of logistic under the name GLMs use for the inverse link. */
 export const invLogit = logistic;
+
+/**
+ * The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2, with erfc by the Chebyshev-fitted rational of
+ * Numerical Recipes (3rd ed., sec. 6.2.2, erfccheb): relative error below 1.2e-7 everywhere, enough for
+ * a probability printed to three digits.
+ */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(poly);
+  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
+}

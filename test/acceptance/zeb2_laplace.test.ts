@@ -18,11 +18,12 @@ function readSummaryCsv(path: string): Map<string, { mean: number; sd: number }>
   }));
 }
 
-// Issue 2's acceptance: the Gaussian at the mode against Stan's NUTS (100,000 draws) on the same model.
-// Tolerances are what a Gaussian at the mode can reach here (vi-notes): weak priors 0.3 sd / 20%,
-// TFP priors 0.15 sd / 15%; sigma_patient's mean within 25%.
+// Nested Laplace (the default laplace) against Stan's NUTS (100,000 draws) on the same model, to issue 12's
+// limits for a hierarchical model: fixed effects within 0.15 sd, random effects within 0.25 (held here to
+// 0.15 as well), sds within 20%; sigma_patient's mean within 10%. (A Gaussian at the joint mode, issue 2's
+// engine, reached 0.2 sd and 16% here.)
 describe.each([
-  ['zeb2.glmm', 'weak_stan_nuts_summary.csv', 0.3, 0.2],
+  ['zeb2.glmm', 'weak_stan_nuts_summary.csv', 0.15, 0.2],
   ['zeb2_tfp.glmm', 'tfp_priors_stan_nuts_summary.csv', 0.15, 0.15],
 ])('ppl infer models/%s --engine laplace', (file, reference, meanTol, sdTol) => {
   const out = mkdtempSync(join(tmpdir(), 'glimmer-'));
@@ -34,7 +35,7 @@ describe.each([
     expect(await run).toBe(0);
     const text = lines.join('\n');
     expect(text).toMatch(/beta\[T : R : diseased\]/);
-    expect(text).toMatch(/Pareto k-hat \d/);
+    expect(text).toMatch(/Pareto k-hat( of [a-z ]+)? \d/);
   });
 
   it('agrees with Stan NUTS for every beta and u, and sigma_patient', async () => {
@@ -52,7 +53,7 @@ describe.each([
     }
     expect(checked).toBe(36);
     const sig = mine.get('sigma_patient')!;
-    expect(Math.abs(sig.mean / stan.get('sigma_patient')!.mean - 1)).toBeLessThanOrEqual(0.25);
+    expect(Math.abs(sig.mean / stan.get('sigma_patient')!.mean - 1)).toBeLessThanOrEqual(0.1);
     expect(mine.has('lfc_T_R')).toBe(true);
   });
 

@@ -11,7 +11,7 @@ describe('infer(model, { contrasts }): the library API', () => {
   const model = compile(source, { fileName: 'm.glmm', data: { text: csv, file: 'm.csv' } });
 
   it('returns generated quantities and contrasts with P(> 0), weighted by the PSIS weights when there are some', async () => {
-    const fit = await infer(model, { engine: 'laplace', seed: 3, draws: 2000, psis: true, contrasts: ['b[a] - b[b c]', 'b[d] - b[a]'] });
+    const fit = await infer(model, { engine: 'laplace-joint', seed: 3, draws: 2000, psis: true, contrasts: ['b[a] - b[b c]', 'b[d] - b[a]'] });
     expect(fit.contrasts?.map((c) => c.name)).toEqual(['ab', 'b[a] - b[b c]', 'b[d] - b[a]']);
     const w = fit.weights!;
     expect(w).toBeDefined();

@@ -55,7 +55,9 @@ describe('an improper posterior, found at the mode by the Laplace and VI engines
   it('laplace: a flat prior on a coefficient under complete separation (E506, naming it)', async () => {
     const e = await failure(flatSlope, separated, 'laplace');
     expect(e.code).toBe('E506');
-    expect(e.message).toMatch(/^the posterior is improper: along 'b' the log density is level .* a point 1000 away in the unconstrained parameters/);
+    // How far the probe looked depends on where the optimizer stopped on the level slope (nested Laplace's
+    // Newton steps go further than L-BFGS did): the verdict and the name are what matter.
+    expect(e.message).toMatch(/^the posterior is improper: along 'b' the log density is level .* a point [\d.e+]+ away in the unconstrained parameters/);
   });
 
   it('no false alarm on weakly identified but proper parameters (vague Normal and Cauchy priors nothing else informs)', async () => {

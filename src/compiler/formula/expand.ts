@@ -2,7 +2,7 @@ import type { Span } from '../../core/errors.js';
 import type { Column, FactorColumn, NumericColumn } from '../../data/table.js';
 import { IDENTITY, type Transform } from '../../bijectors/transforms.js';
 import { findDistribution, type DistSpec, type Form } from '../../distributions/catalog.js';
-import type { IrExpr, IrLikelihood, IrParam, IrPrior } from '../ir.js';
+import type { IrExpr, IrGenerated, IrLikelihood, IrParam, IrPrior } from '../ir.js';
 import { crossFactors, isFactor, productColumn } from './columns.js';
 import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
 
@@ -19,6 +19,8 @@ export interface FormulaContext {
 
 export interface Expansion {
   readonly likelihood: IrLikelihood;
+  /** Correlated random effects on the data scale, one per level and term (reported like parameters). */
+  readonly derived: readonly IrGenerated[];
   /** Default priors of the parameters the formula created; a declaration in `parameters` replaces them. */
   readonly defaults: readonly IrPrior[];
 }
@@ -40,6 +42,7 @@ export const DEFAULT_PRIORS = {
 
 class Expander {
   readonly defaults: IrPrior[] = [];
+  readonly dataScale: IrGenerated[] = [];
   constructor(private readonly ctx: FormulaContext) {}
 
   param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform; latent?: boolean }): number {
@@ -152,6 +155,14 @@ class Expander {
         const u1: IrExpr = add(mul(rr, zs[0]), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, zs[1]));
         eta = add(eta, times(mul(sds[0], zs[0]), 0));
         eta = add(eta, times(mul(sds[1], u1), 1));
+        // The same effects on the data scale, level by level: u0 = sd0 z0, u1 = sd1 (r z0 + sqrt(1 - r^2) z1).
+        const zp = zs.map((z) => (z as { param: number }).param);
+        group.levels.forEach((lv, l) => {
+          const at = (k: number): IrExpr => ({ op: 'level', param: zp[k], label: lv, level: l, span: r.span });
+          const v1 = add(mul(rr, at(0)), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, at(1)));
+          this.dataScale.push({ name: `${gname}[${lv}, ${labels[0]}]`, expr: mul(sds[0], at(0)), derived: true });
+          this.dataScale.push({ name: `${gname}[${lv}, ${labels[1]}]`, expr: mul(sds[1], v1), derived: true });
+        });
         continue;
       }
       labels.forEach((l, k) => {
@@ -229,5 +240,5 @@ export function expandFormula(
       break;
     }
   }
-  return { likelihood, defaults: ex.defaults };
+  return { likelihood, defaults: ex.defaults, derived: ex.dataScale };
 }

@@ -1,6 +1,6 @@
 import type { Program, ParamDecl, SampleStmt } from '../../language/ast.js';
 import { suggest } from '../../language/suggest.js';
-import type { IrExpr, IrLikelihood, IrPrior } from '../ir.js';
+import type { IrExpr, IrGenerated, IrLikelihood, IrPrior } from '../ir.js';
 import { lowerExpr } from '../lower_expr.js';
 import { report, type Scope } from '../scope.js';
 import { responseFits } from '../lower.js';
@@ -13,9 +13,10 @@ export const isFamily = (name: string): name is Family => (FAMILIES as readonly 
  * Lowers every `y ~ family(formula)` statement of the model block: they run before the parameters
  * block is read, so that a declaration there can give a formula parameter its own prior.
  */
-export function lowerFormulas(program: Program, scope: Scope): { likelihoods: IrLikelihood[]; defaults: IrPrior[]; created: Set<number> } {
+export function lowerFormulas(program: Program, scope: Scope): { likelihoods: IrLikelihood[]; defaults: IrPrior[]; derived: IrGenerated[]; created: Set<number> } {
   const likelihoods: IrLikelihood[] = [];
   const defaults: IrPrior[] = [];
+  const derived: IrGenerated[] = [];
   const before = scope.params.length;
   for (const stmt of program.model) {
     if (stmt.kind !== 'sample' || !isFamily(stmt.dist.name.name)) continue;
@@ -23,9 +24,10 @@ export function lowerFormulas(program: Program, scope: Scope): { likelihoods: Ir
     if (!out) continue;
     likelihoods.push(out.likelihood);
     defaults.push(...out.defaults);
+    derived.push(...out.derived);
   }
   const created = new Set(Array.from({ length: scope.params.length - before }, (_, k) => before + k));
-  return { likelihoods, defaults, created };
+  return { likelihoods, defaults, derived, created };
 }
 
 function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope) {

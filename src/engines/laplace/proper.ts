@@ -58,7 +58,7 @@ function leastCurved(P: Float64Array[]): Float64Array {
 }
 
 /** A direction to probe: one Gaussian sd along it in theta (null: no curvature to measure an sd by), and its name. */
-interface Probe {
+export interface Probe {
   readonly sd: Float64Array | null;
   readonly unit: Float64Array;
   readonly names: string;
@@ -101,11 +101,24 @@ function probes(precision: Float64Array[], names: readonly string[]): Probe[] {
  * Throws E506 or E507; returns quietly when the density falls off everywhere it looked.
  */
 export function checkMode(ld: LogDensity, mode: Float64Array, valueAtMode: number, precision: Float64Array[]): void {
-  const all = probes(precision, ld.thetaNames);
+  checkProbes((points) => ld.valueBatch(points), mode, valueAtMode, probes(precision, ld.thetaNames));
+}
+
+/** Probes along single coordinates with the given sds (NaN or 0: no curvature to measure by). */
+export function axisProbes(dim: number, axes: readonly { coord: number; sd: number; name: string }[]): Probe[] {
+  return axes.map(({ coord, sd, name }) => {
+    const unit = Float64Array.from({ length: dim }, (_, j) => (j === coord ? 1 : 0));
+    return { sd: Number.isFinite(sd) && sd > 0 ? unit.map((x) => x * sd) : null, unit, names: `'${name}'` };
+  });
+}
+
+/** The probes' verdict: quiet, or E506 (level) / E507 (rising) naming the direction. */
+export function checkProbes(valueBatch: (points: Float64Array[]) => Float64Array, mode: Float64Array, valueAtMode: number, all: readonly Probe[]): void {
+  if (all.length === 0) return;
   const steps = all.map(probeStep);
   const points = steps.flatMap((step) => [1, -1].map((s) => Float64Array.from(mode, (m, i) => m + s * step[i])));
   // An overflow (NaN or -Infinity) far out is the density falling off, as a proper one does.
-  const drops = Array.from(ld.valueBatch(points), (lp) => (Number.isNaN(lp) ? Infinity : valueAtMode - lp));
+  const drops = Array.from(valueBatch(points), (lp) => (Number.isNaN(lp) ? Infinity : valueAtMode - lp));
   const k = drops.indexOf(Math.min(...drops));
   const worst = drops[k];
   if (worst >= LEVEL) return;

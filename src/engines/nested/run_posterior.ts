@@ -3,13 +3,13 @@ import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
 import { makeField, type Field } from './field.js';
 import { LaplaceMarginal } from './marginal.js';
-import { maximiseMarginal, failureMessage, type OuterMode } from './optimize.js';
+import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { startingPoint } from './start.js';
 import { buildGrid, type Grid } from './grid.js';
 import { drawMixture, gridWeights } from './mixture.js';
 import { checkLatent, reweightedShifts, type LatentCheck } from './quality.js';
-import { InferenceError } from '../../core/errors.js';
-import { solveInner } from './inner.js';
+import { solveInner, type InnerSolution } from './inner.js';
+import { axisProbes, checkProbes } from '../laplace/proper.js';
 
 export interface NestedOptions {
   readonly draws: number;
@@ -41,7 +41,19 @@ export function runNestedLaplace(ld: LogDensity, opts: NestedOptions): EngineRes
   }
 }
 
-function run(field: Field, opts: NestedOptions): EngineResult {
+/**
+ * A fixed effect of the field with a flat prior that the data do not pin down (complete separation, a
+ * coefficient no row reads) leaves the posterior improper: the density far out along it, at the
+ * hyperparameters' mode, is level (E506) or still rising (E507). laplace/proper.ts says which and names it.
+ */
+function checkFixedEffects(field: Field, inner: InnerSolution): void {
+  const linear = new Set(field.ld.linear ?? []);
+  const variance = inner.factor.inverseDiagonal();
+  const axes = field.x.flatMap((c, k) => (linear.has(c) ? [{ coord: c, sd: Math.sqrt(variance[k]), name: field.ld.thetaNames[c] }] : []));
+  checkProbes((points) => field.ld.valueBatch(points), inner.theta, inner.value, axisProbes(field.ld.dim, axes.slice(0, 64)));
+}
+
+function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   const t0 = performance.now();
   const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
   const start = startingPoint(field, L, opts.rng.child('init'));
@@ -57,13 +69,12 @@ function run(field: Field, opts: NestedOptions): EngineResult {
     atMode = mode.point.inner;
   } else {
     const sol = solveInner(field, start.phi, start.x);
-    if ('failure' in sol) {
-      throw new InferenceError('E503', `the posterior has no Gaussian approximation: ${failureMessage(sol, field.ld.thetaNames)}`,
-        'a parameter may be unidentified or its prior improper; --engine nuts shows what the posterior looks like');
-    }
+    // No mode of the field (a ridge, an improper direction): the joint engine's checks name it.
+    if ('failure' in sol) return undefined;
     atMode = sol;
     weights = Float64Array.of(1);
   }
+  checkFixedEffects(field, atMode);
   const t1 = performance.now();
   const check = checkLatent(field, atMode, opts.rng.child('check'), p === 0 ? opts.draws : CHECK_DRAWS);
   const draws = p === 0
