@@ -1,6 +1,7 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { psis, type PsisResult } from '../../diagnostics/psis.js';
+import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import type { EngineResult } from '../result.js';
 import { solveLower, solveLowerT } from '../../math/triangular.js';
 import { drawGaussian, marginalSds, type Gaussian } from './gaussian.js';
@@ -46,16 +47,13 @@ function drawWithRatios(ld: LogDensity, g: Gaussian, rng: Rng, n: number): { dra
   return { draws, logRatios };
 }
 
-function qualityWarnings(r: PsisResult, usedPsis: boolean, minEss: number, nDraws: number): string[] {
-  const w: string[] = [];
-  if (r.khat > r.threshold) {
-    w.push(`Pareto k-hat = ${r.khat.toFixed(2)} > ${r.threshold.toFixed(2)}: the Gaussian approximation is poor in the tails; ` +
-      `expect biased means and too-small sds${usedPsis ? '' : ' (try --psis, or a sampling engine)'}`);
-  } else if (r.khat > 0.5) {
-    w.push(`Pareto k-hat = ${r.khat.toFixed(2)}: the Gaussian approximation is usable but imperfect${usedPsis ? '' : '; --psis corrects it'}`);
-  }
+function qualityWarnings(ld: LogDensity, r: PsisResult, draws: readonly Float64Array[], usedPsis: boolean, minEss: number): string[] {
+  const w = khatWarnings({
+    what: 'the Gaussian at the joint mode', r, shifts: reweightedShifts(r, draws, Array.from({ length: ld.dim }, (_, i) => i)), names: ld.names,
+    psisApplies: true, reweighted: usedPsis, instead: '--engine laplace (nested) or nuts',
+  });
   if (usedPsis && r.ess < minEss) {
-    w.push(`PSIS effective sample size ${r.ess.toFixed(0)} < ${minEss} after ${nDraws} draws: the reweighted estimates are unreliable`);
+    w.push(`PSIS effective sample size ${r.ess.toFixed(0)} < ${minEss} after ${draws.length} draws: the reweighted estimates are unreliable`);
   }
   return w;
 }
@@ -82,7 +80,7 @@ export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
     }
   }
   const t2 = performance.now();
-  const warnings = qualityWarnings(result, opts.psis, minEss, draws.length);
+  const warnings = qualityWarnings(ld, result, draws, opts.psis, minEss);
   const offset = modeOffsetSds(g, polished.grad);
   if (offset > MODE_OFFSET_LIMIT) {
     warnings.push(`the optimizer did not converge: it stopped (${opt.reason}, then ${polished.steps} Newton steps) with gradient norm ` +

@@ -57,28 +57,3 @@ export function checkLatent(field: Field, inner: InnerSolution, rng: Rng, n: num
   return { psis: psis(ratios), draws, logRatios: ratios };
 }
 
-/**
- * The coordinates the reweighting moves most: |mean shift| in sds and the sd ratio, for every coordinate
- * of `coords` (theta indices), worst first. With a k-hat above the threshold the weights are noisy, but
- * they still point at where the Gaussian is wrong.
- */
-export function reweightedShifts(check: LatentCheck, coords: readonly number[]): { coord: number; shift: number; sdRatio: number }[] {
-  const w = check.psis.logWeights.map(Math.exp);
-  const n = check.draws.length;
-  return coords.map((c) => {
-    let m0 = 0;
-    let m1 = 0;
-    for (let i = 0; i < n; i++) {
-      m0 += check.draws[i][c] / n;
-      m1 += w[i] * check.draws[i][c];
-    }
-    let v0 = 0;
-    let v1 = 0;
-    for (let i = 0; i < n; i++) {
-      v0 += (check.draws[i][c] - m0) ** 2 / (n - 1);
-      v1 += w[i] * (check.draws[i][c] - m1) ** 2;
-    }
-    const sd0 = Math.sqrt(v0);
-    return { coord: c, shift: sd0 > 0 ? (m1 - m0) / sd0 : 0, sdRatio: sd0 > 0 ? Math.sqrt(v1) / sd0 : 1 };
-  }).sort((a, b) => Math.max(Math.abs(b.shift), Math.abs(Math.log(b.sdRatio))) - Math.max(Math.abs(a.shift), Math.abs(Math.log(a.sdRatio))));
-}

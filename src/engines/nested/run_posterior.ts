@@ -7,7 +7,8 @@ import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { startingPoint } from './start.js';
 import { buildGrid, type Grid } from './grid.js';
 import { drawMixture, gridWeights } from './mixture.js';
-import { checkLatent, reweightedShifts, type LatentCheck } from './quality.js';
+import { checkLatent, type LatentCheck } from './quality.js';
+import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import { solveInner, type InnerSolution } from './inner.js';
 import { axisProbes, checkProbes } from '../laplace/proper.js';
 
@@ -102,32 +103,21 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: warningsFor(field, check, grid, opts.psis && p > 0),
+    warnings: warningsFor(field, check, grid, opts.psis),
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };
 }
 
-const fmt = (v: number, d = 2): string => v.toFixed(d);
-
-function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psisIgnored: boolean): string[] {
-  const out: string[] = [];
-  const { khat, threshold } = check.psis;
-  const names = field.ld.names;
-  const off = reweightedShifts(check, field.x).filter((s) => Math.abs(s.shift) > 0.15 || Math.abs(s.sdRatio - 1) > 0.2);
-  const named = off.slice(0, 5).map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${fmt(s.shift)} sd, sd x${fmt(s.sdRatio)})`).join(', ');
-  const hyper = (grid?.points.length ?? 0) > 0;
-  const where = hyper ? 'the latent field given the hyperparameters, at their posterior mode,' : 'the posterior';
-  if (khat > threshold) {
-    out.push(`Pareto k-hat = ${fmt(khat)} > ${fmt(threshold)}: the Gaussian approximation of ${where} is poor` +
-      (off.length > 0 ? `; importance reweighting moves ${named}${off.length > 5 ? ` and ${off.length - 5} more` : ''}` : '') +
-      '; for these use --engine nuts');
-  } else if (khat > 0.5 && off.length > 0) {
-    out.push(`Pareto k-hat = ${fmt(khat)}: the Gaussian approximation of ${where} is usable but imperfect; reweighting moves ${named}` +
-      (hyper ? '; --engine nuts for exact tails' : '; --psis corrects it'));
-  }
+function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean): string[] {
+  const hyper = field.outer.length > 0;
+  const out = khatWarnings({
+    what: hyper ? 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)' : 'the Gaussian approximation of the posterior',
+    r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
+    psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts',
+  });
   if (grid?.truncated) {
     out.push(`the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the hyperparameters' tails may be cut short`);
   }
-  if (psisIgnored) out.push('--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted');
+  if (psis && hyper) out.push('--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted');
   return out;
 }

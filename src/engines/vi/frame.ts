@@ -2,6 +2,8 @@ import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { marginalSds } from '../laplace/gaussian.js';
 import { gaussianAtMode } from '../laplace/mode.js';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { runNestedLaplace } from '../nested/run_posterior.js';
 
 /**
  * The coordinates the optimizer works in: theta = center + L'^-1 w, with L L' the precision of the
@@ -21,6 +23,8 @@ export interface Frame {
   readonly conditionalSd: Float64Array;
   /** The variational mean's starting point in w. */
   readonly start: Float64Array;
+  /** Where the frame came from: the nested Laplace fit, or the Gaussian at the joint mode. */
+  readonly source: 'nested' | 'joint' | 'random';
   /** How the mode was found, for the diagnostics. */
   readonly mode?: { readonly iterations: number; readonly reason: string; readonly gradNorm: number; readonly logDensity: number };
 }
@@ -38,6 +42,7 @@ export function frameAtMode(ld: LogDensity, rng: Rng): Frame {
     laplaceSd: marginalSds(g),
     conditionalSd: Float64Array.from(precision, (r, i) => 1 / Math.sqrt(r[i])),
     start: new Float64Array(ld.dim),
+    source: 'joint',
     mode: { iterations: opt.iterations, reason: opt.reason, gradNorm: polished.gradNorm, logDensity: ld.valueAndGrad(g.mean).value + ld.constant },
   };
 }
@@ -53,5 +58,46 @@ export function randomFrame(dim: number, rng: Rng, scale: number): Frame {
     laplaceSd: null,
     conditionalSd: new Float64Array(dim).fill(scale),
     start: Float64Array.from({ length: dim }, () => 4 * rng.uniform() - 2),
+    source: 'random',
+  };
+}
+
+/** Draws of the nested fit that make the frame: enough for a covariance to a few per cent. */
+const NESTED_DRAWS = 4000;
+
+/**
+ * The nested Laplace fit as starting point: its mean and covariance (from its draws) in theta. A
+ * hierarchical model has no joint mode to start from (a centred scale runs to 0 with its effects), and
+ * where it has one, the Gaussian there can sit at an absurd scale; the nested fit is the posterior's own
+ * location and spread. Undefined when the model has no latent field: the joint mode is then the start.
+ */
+export function frameFromNested(ld: LogDensity, rng: Rng): Frame | undefined {
+  const fit = runNestedLaplace(ld, { draws: NESTED_DRAWS, rng, psis: false });
+  if (!fit) return undefined;
+  const d = ld.dim;
+  const n = fit.draws.length;
+  const center = new Float64Array(d);
+  for (const t of fit.draws) for (let i = 0; i < d; i++) center[i] += t[i] / n;
+  const cov = Array.from({ length: d }, () => new Float64Array(d));
+  for (const t of fit.draws) {
+    for (let i = 0; i < d; i++) {
+      const a = t[i] - center[i];
+      for (let j = 0; j <= i; j++) cov[i][j] += (a * (t[j] - center[j])) / (n - 1);
+    }
+  }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[j][i] = cov[i][j];
+  const precision = new CholeskyDecomposition(new Matrix(cov.map((r) => Array.from(r))));
+  if (!precision.isPositiveDefinite()) return undefined;
+  const P = precision.solve(Matrix.eye(d)).to2DArray();
+  const chol = new CholeskyDecomposition(new Matrix(P.map((r, i) => r.map((v, j) => 0.5 * (v + P[j][i])))));
+  if (!chol.isPositiveDefinite()) return undefined;
+  const Lm = chol.lowerTriangularMatrix;
+  return {
+    center,
+    L: Array.from({ length: d }, (_, i) => Float64Array.from(Lm.getRow(i))),
+    laplaceSd: Float64Array.from(cov, (r, i) => Math.sqrt(r[i])),
+    conditionalSd: Float64Array.from(P, (r, i) => 1 / Math.sqrt(r[i])),
+    start: new Float64Array(d),
+    source: 'nested',
   };
 }

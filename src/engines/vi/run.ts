@@ -4,11 +4,11 @@ import { InferenceError } from '../../core/errors.js';
 import type { EngineResult } from '../result.js';
 import { makeFamily, type FamilyKind } from './family.js';
 import { finalDraws } from './final.js';
-import { frameAtMode, randomFrame, type Frame } from './frame.js';
+import { frameAtMode, frameFromNested, randomFrame, type Frame } from './frame.js';
 import { optimize } from './optimize.js';
 import { elboTrace } from './schedule.js';
 import type { ViSettings } from './settings.js';
-import { khatWarning, meanFieldWarning, optimizerWarnings } from './warnings.js';
+import { comparisonWarning, khatWarning, meanFieldWarning, optimizerWarnings, vsStart } from './warnings.js';
 
 export interface ViOptions {
   readonly rng: Rng;
@@ -20,14 +20,12 @@ export interface ViOptions {
   readonly maxDraws?: number;
 }
 
-/** The Laplace start, with a hint that fits VI when there is no Gaussian at the mode to start from. */
+/**
+ * The start: the nested Laplace fit where the model has a latent field (every hierarchical model), else
+ * the Gaussian at the joint mode (its errors, E503-E507, name what is wrong with the model).
+ */
 function startAtMode(ld: LogDensity, rng: Rng): Frame {
-  try {
-    return frameAtMode(ld, rng);
-  } catch (e) {
-    if (!(e instanceof InferenceError) || e.code !== 'E503') throw e;
-    throw new InferenceError(e.code, e.message, `${e.hint}; VI starts from there: try --init random with more --steps, or --engine nuts`);
-  }
+  return frameFromNested(ld, rng.child('nested')) ?? frameAtMode(ld, rng);
 }
 
 /**
@@ -44,7 +42,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const fit = optimize(ld, family, s, o.rng.child('vi-steps'), (lambda) => frame.laplaceSd ?? family.sd(lambda));
   if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {
     throw new InferenceError('E504', 'variational inference failed: the log density was not finite at any Monte Carlo draw',
-      s.init === 'random' ? 'try --init mode' : 'check the model for parameters without a proper prior');
+      s.init === 'random' ? 'try --init mode' : 'the Gaussian started from the Laplace fit but its draws overflowed the log density; use --engine laplace (nested) or --engine nuts');
   }
   const t2 = performance.now();
   const minEss = o.minEss ?? 1000;
@@ -53,9 +51,10 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const mean = family.mean(fit.lambda);
   const sd = family.sd(fit.lambda);
   const warnings = [
-    ...khatWarning(kind, out.psis, o.psis),
+    ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names),
     ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
+    ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames),
     ...(o.psis && out.psis.ess < minEss ? [`PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`] : []),
   ];
   return {
@@ -69,6 +68,8 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
       elbo: out.elbo, elboMcse: out.elboMcse, elboTrace: elboTrace(fit.windows),
       khat: out.psis.khat, khatThreshold: out.psis.threshold, psisEss: out.psis.ess, nDraws: out.draws.length,
       droppedDraws: fit.dropped, nonFiniteDraws: out.nonFinite,
+      start: frame.source,
+      ...(frame.source === 'nested' ? vsStart(mean, sd, frame) : {}),
       ...(frame.mode ? { modeIterations: frame.mode.iterations, modeReason: frame.mode.reason, logDensityAtMode: frame.mode.logDensity } : {}),
     },
     warnings,

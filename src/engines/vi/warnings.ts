@@ -1,26 +1,24 @@
 import type { PsisResult } from '../../diagnostics/psis.js';
+import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import type { FamilyKind } from './family.js';
 import type { OptimizeResult } from './optimize.js';
 import type { ViSettings } from './settings.js';
+import type { Frame } from './frame.js';
 
 const pct = (x: number): string => `${Math.round(100 * x)}%`;
 
 /**
  * k-hat of log p - log q (Yao et al. 2018): above the threshold the Gaussian misses mass in the posterior's
  * tails, so sds and intervals are too narrow and PSIS cannot repair it; the means may still be usable.
+ * Between 0.5 and the threshold, the quantities that reweighting moves are named.
  */
-export function khatWarning(kind: FamilyKind, r: PsisResult, reweighted: boolean): string[] {
+export function khatWarning(kind: FamilyKind, r: PsisResult, reweighted: boolean, draws: readonly Float64Array[], names: readonly string[]): string[] {
   const name = kind === 'meanfield' ? 'mean-field' : 'full-rank';
-  // Enough digits that "0.705 > 0.700" does not print as "0.70 > 0.70".
-  const digits = r.khat.toFixed(2) === r.threshold.toFixed(2) ? 3 : 2;
-  if (r.khat > r.threshold) {
-    const instead = kind === 'meanfield' ? '--engine fullrank or --engine nuts' : '--engine nuts';
-    return [`Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: the ${name} Gaussian misses part of the posterior ` +
-      `(Yao et al. 2018), so its sds and intervals are likely too narrow and PSIS reweighting is unreliable. ` +
-      `Use ${instead} for them, or trust only the means.`];
-  }
-  if (r.khat > 0.5) return [`Pareto k-hat = ${r.khat.toFixed(2)}: the ${name} Gaussian is usable but imperfect${reweighted ? '' : '; --psis corrects it'}`];
-  return [];
+  const coords = Array.from({ length: names.length }, (_, i) => i);
+  return khatWarnings({
+    what: `the ${name} Gaussian`, r, shifts: reweightedShifts(r, draws, coords), names, psisApplies: true, reweighted,
+    instead: kind === 'meanfield' ? '--engine fullrank, laplace or nuts' : '--engine laplace (nested) or nuts',
+  });
 }
 
 /**
@@ -59,4 +57,30 @@ export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: 
     w.push(`${o.dropped} of ${totalDraws} Monte Carlo draws had a non-finite log density and were dropped: the optimizer may have wandered into overflow`);
   }
   return w;
+}
+
+/** Where q lands against the nested Laplace fit it started from: the largest mean shift (its sds) and sd ratio. */
+export function vsStart(mean: Float64Array, sd: Float64Array, frame: Frame): { maxMeanShiftVsLaplace: number; minSdRatioVsLaplace: number; maxSdRatioVsLaplace: number } {
+  const ref = frame.laplaceSd!;
+  const shift = Array.from(mean, (m, i) => Math.abs(m - frame.center[i]) / ref[i]);
+  const ratio = Array.from(sd, (s, i) => s / ref[i]);
+  return { maxMeanShiftVsLaplace: Math.max(...shift), minSdRatioVsLaplace: Math.min(...ratio), maxSdRatioVsLaplace: Math.max(...ratio) };
+}
+
+/**
+ * VI compared with the nested Laplace fit it started from (the issue's "compare themselves with it"): where
+ * they disagree by more than 0.25 sd in a mean or 20% in an sd, the quantities are named. Mean-field's sd
+ * shortfall has its own warning, so for it only the means count here.
+ */
+export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Float64Array, frame: Frame, names: readonly string[]): string[] {
+  if (frame.source !== 'nested' || !frame.laplaceSd) return [];
+  const ref = frame.laplaceSd;
+  const off = Array.from(mean, (m, i) => ({ i, shift: (m - frame.center[i]) / ref[i], ratio: sd[i] / ref[i] }))
+    .filter((o) => Math.abs(o.shift) > 0.25 || (kind === 'fullrank' && Math.abs(o.ratio - 1) > 0.2))
+    .sort((a, b) => Math.abs(b.shift) + Math.abs(Math.log(b.ratio)) - Math.abs(a.shift) - Math.abs(Math.log(a.ratio)));
+  if (off.length === 0) return [];
+  const named = off.slice(0, 5).map((o) => `${names[o.i]} (mean ${o.shift >= 0 ? '+' : ''}${o.shift.toFixed(2)} sd, sd x${o.ratio.toFixed(2)})`).join(', ');
+  return [`the ${kind === 'meanfield' ? 'mean-field' : 'full-rank'} Gaussian disagrees with the nested Laplace fit it started from on ${off.length} ` +
+    `quantit${off.length === 1 ? 'y' : 'ies'}: ${named}${off.length > 5 ? ', ...' : ''} (in the unconstrained parameters). A Gaussian in all ` +
+    'parameters jointly cannot follow a hierarchical scale; --engine laplace (nested) or --engine nuts is the better guide for these'];
 }

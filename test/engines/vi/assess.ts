@@ -76,6 +76,6 @@ export function assess(runs: readonly RunView[], nuts: ReadonlyMap<string, Summa
     runsSdShortUnwarned: short.filter((r) => !r.warnings.some((w) => w.includes('underestimates posterior sds'))).length,
     khatMin: Math.min(...runs.map((r) => r.khat)),
     khatMax: Math.max(...runs.map((r) => r.khat)),
-    khatWarned: runs.filter((r) => r.warnings.some((w) => w.startsWith('Pareto k-hat') && w.includes('misses part of the posterior'))).length,
+    khatWarned: runs.filter((r) => r.warnings.some((w) => w.startsWith('Pareto k-hat') && w.includes('is poor in the tails'))).length,
   };
 }
