@@ -66,7 +66,10 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     const { covariance } = outerCovariance(hessian, scale);
     const step = Float64Array.from(covariance, (r) => r.reduce((s, c, j) => s + c * current.grad[j], 0));
     const size = step.reduce((m, v, j) => Math.max(m, Math.abs(v) / scale[j]), 0);
-    if (!(size > 1e-7)) break;
+    // The Newton decrement g' step: the gain in L the step promises. Below 1e-9 the optimum is found to
+    // far better than the SEs resolve (a step of 1e-4 SE gains 5e-9), and L's own noise is near 1e-10.
+    const decrement = step.reduce((a, v, j) => a + v * current.grad[j], 0);
+    if (!(decrement > 1e-9)) break;
     const damp = Math.min(1, 1 / size);
     const next = evaluate(Float64Array.from(current.point.inner.phi, (v, j) => v + damp * step[j]));
     if (!next || !(next.point.value >= current.point.value - 1e-10 * (1 + Math.abs(current.point.value)))) break;
