@@ -1,5 +1,5 @@
 import { createRng } from '../core/rng.js';
-import { GlimmerError } from '../core/errors.js';
+import { GlimmerError, InferenceError } from '../core/errors.js';
 import { ENGINE_RUNNERS, ENGINES, type EngineName } from './engines.js';
 import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
@@ -120,6 +120,19 @@ function combineRuns(names: readonly string[], runs: readonly OneRun[]): Pick<Fi
   return { draws, weights, summary, warnings, maxRunSd: Math.max(...summary.map(ratio)) };
 }
 
+/**
+ * A summary with a NaN or infinite mean (or, from draws, sd) is a failed fit, not an answer: it stops here
+ * with E516 naming the quantities. An ML standard error may be undefined (a variance at its boundary):
+ * that one is reported as such, with the engine's warning.
+ */
+function refuseNonFinite(engine: string, rows: readonly SummaryRow[], estimates: boolean): void {
+  const bad = rows.filter((r) => !Number.isFinite(r.mean) || (!estimates && !Number.isFinite(r.sd)));
+  if (bad.length === 0) return;
+  throw new InferenceError('E516', `the ${engine} fit gave non-finite values for ${bad.length} quantit${bad.length === 1 ? 'y' : 'ies'}: ` +
+    bad.slice(0, 5).map((r) => `${r.name} (mean ${r.mean}, sd ${r.sd})`).join(', ') + (bad.length > 5 ? ', ...' : ''),
+    'the approximation broke down numerically; --engine nuts samples the exact posterior. Please report this model: it is a bug to fix');
+}
+
 /** Runs an engine on a compiled model (K times with runs = K) and maps its draws to named, constrained quantities. */
 export async function infer(model: Model, options: InferOptions = {}): Promise<Fit> {
   const engine = options.engine ?? 'laplace';
@@ -163,7 +176,9 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
       const draws = result.draws.map(toRow);
       // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
       const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains);
-      runs.push({ seed: seed + k, result, draws, summary: withEstimates(names, fromDraws, result, ld, toRow) });
+      const summary = withEstimates(names, fromDraws, result, ld, toRow);
+      refuseNonFinite(engine, summary, result.estimates !== undefined);
+      runs.push({ seed: seed + k, result, draws, summary });
       if (result.estimates) {
         // The requested contrasts by the same delta method, as extra derived columns.
         const withContrasts = (t: Float64Array): Float64Array => {

@@ -1,4 +1,5 @@
 import { summarizeDraws, type SummaryRow } from './summary.js';
+import { formatNumber } from './format.js';
 
 /** A scalar function of the parameters (a contrast or a generated quantity), summarised with the probability that it is positive. */
 export type ContrastRow = SummaryRow & {
@@ -54,7 +55,7 @@ export function formatProbability(p: number): string {
 export function contrastsTable(rows: readonly ContrastRow[], extra: readonly ExtraColumn[] = []): string {
   const head = ['name', ...extra.map((e) => e.head), 'mean', 'sd', '2.5%', '97.5%', 'P(>0)'];
   const cells = rows.map((r, i) => [
-    r.name, ...extra.map((e) => e.cell(i)), ...[r.mean, r.sd, r.q2_5, r.q97_5].map((x) => x.toFixed(3)), formatProbability(r.pPositive),
+    r.name, ...extra.map((e) => e.cell(i)), ...[r.mean, r.sd, r.q2_5, r.q97_5].map(formatNumber), formatProbability(r.pPositive),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
   const left = 1 + extra.length;

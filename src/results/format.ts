@@ -36,11 +36,23 @@ const mcmcText = (r: SummaryRow): string[] => {
   return [rhat.toFixed(3), bulk.toFixed(0), tail.toFixed(0), Number.isFinite(mcse) ? mcse.toPrecision(2) : String(mcse)];
 };
 
+/**
+ * A number for the terminal: 3 decimals, or 4 significant digits in exponent form where 3 decimals would
+ * hide it (a slope per unit of a covariate measured in millions is 1e-6, not 0.000) or run long; an
+ * undefined value (a standard error at a boundary) is a dash, not NaN.
+ */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? '-' : String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 0.0095 || a >= 1e7)) return x.toExponential(3);
+  return x.toFixed(3);
+}
+
 /** The table printed to the terminal: aligned columns, 3 decimals; MCMC fits add rhat, ess_bulk, ess_tail, mcse_mean. */
 export function summaryTable(rows: readonly SummaryRow[]): string {
   const mcmc = hasMcmc(rows);
   const head = ['name', 'mean', 'sd', '2.5%', '50%', '97.5%', ...(mcmc ? ['rhat', 'ess_bulk', 'ess_tail', 'mcse_mean'] : [])];
-  const cells = rows.map((r) => [r.name, ...[r.mean, r.sd, r.q2_5, r.q50, r.q97_5].map((x) => x.toFixed(3)), ...(mcmc ? mcmcText(r) : [])]);
+  const cells = rows.map((r) => [r.name, ...[r.mean, r.sd, r.q2_5, r.q50, r.q97_5].map(formatNumber), ...(mcmc ? mcmcText(r) : [])]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
   const line = (c: string[]): string => c.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ');
   return [line(head), ...cells.map(line)].join('\n');
