@@ -58,6 +58,9 @@ export function khatWarnings(o: {
   readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: string;
 }): string[] {
   const { r } = o;
+  // Near-uniform weights (ESS at 90% of the draws or more): reweighting changes nothing, and k-hat's tail
+  // fit to such weights is noise (it can exceed 1 on an almost exactly Gaussian posterior).
+  if (r.ess >= 0.9 * r.logWeights.length) return [];
   const digits = r.khat.toFixed(2) === r.threshold.toFixed(2) ? 3 : 2;
   const moved = describeShifts(o.shifts, o.names);
   const moves = moved.count > 0 ? `; importance reweighting moves ${moved.text}` : '';

@@ -93,28 +93,42 @@ export class LaplaceMarginal {
 
   /** The conditional sds of phi given x (capped at 1): the outer coordinates' natural step. */
   scales(theta: Float64Array): Float64Array {
-    const { field } = this;
-    return Float64Array.from(field.outer, (c) => {
-      let h = 1e-4;
-      let curvature = 0;
-      // Twice: the second time with a step matched to the first estimate (a coefficient of a covariate
-      // measured in millions has a scale of 1e-7, and a step of 1e-4 would leave the quadratic region).
-      for (let round = 0; round < 2; round++) {
-        const [plus, minus] = [h, -h].map((d) => {
-          const t = Float64Array.from(theta);
-          t[c] += d;
-          return t;
-        });
-        const [gp, gm] = field.ld.valueAndGradBatch([plus, minus]);
-        this.gradientEvaluations += 2;
-        curvature = -(gp.grad[c] - gm.grad[c]) / (2 * h);
-        if (!(curvature > 0) || !Number.isFinite(curvature)) return 1;
-        const s = 1 / Math.sqrt(curvature);
-        if (h <= 1e-3 * s) break;
-        h = 1e-4 * s;
+    return Float64Array.from(this.field.outer, (c) => this.scaleOf(theta, c));
+  }
+
+  /**
+   * -d2f/dphi_c2 by central differences, with a step matched to the answer: a coefficient of a covariate
+   * measured in millions has a scale of 1e-7, and a first step of 1e-4 overflows exp(eta); the step then
+   * shrinks by 1e3 until the curvature is finite, and is set to 1e-4 of the scale found.
+   */
+  private scaleOf(theta: Float64Array, c: number): number {
+    const curvatureAt = (h: number): number => {
+      const [plus, minus] = [h, -h].map((d) => {
+        const t = Float64Array.from(theta);
+        t[c] += d;
+        return t;
+      });
+      const [gp, gm] = this.field.ld.valueAndGradBatch([plus, minus]);
+      this.gradientEvaluations += 2;
+      return -(gp.grad[c] - gm.grad[c]) / (2 * h);
+    };
+    // Fixed-point iteration on the step: a step far outside the quadratic region overstates the
+    // curvature of exp(eta), the next step is then smaller, until the step is 1e-4 of the scale it gives.
+    let h = 1e-4;
+    const floor = 1e-15 * Math.max(1, Math.abs(theta[c]));
+    for (let iteration = 0; iteration < 12 && h > floor; iteration++) {
+      const curvature = curvatureAt(h);
+      if (!Number.isFinite(curvature)) {
+        h *= 1e-3;
+        continue;
       }
-      return Math.min(1, 1 / Math.sqrt(curvature));
-    });
+      if (!(curvature > 0)) return 1;
+      const s = 1 / Math.sqrt(curvature);
+      if (h <= 1e-3 * s && h >= 1e-6 * s) return Math.min(1, s);
+      // At most 1e3 smaller at a time: a step deep in the nonlinear region overstates the curvature by orders.
+      h = Math.max(1e-4 * s, 1e-3 * h, floor);
+    }
+    return 1;
   }
 }
 
