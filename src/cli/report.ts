@@ -57,7 +57,9 @@ export function describeDiagnostics(fit: Fit): string {
   }
   if (typeof d.khat === 'number') {
     const what = typeof d.hyperDim === 'number' && d.hyperDim > 0 ? ' of the latent field given the hyperparameters at their mode' : '';
-    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))}`);
+    const S = Number(d.psisDraws ?? d.nDraws);
+    const flat = Number(d.psisEss) >= 0.9 * S ? ': the importance weights are near uniform, so the Gaussian is accurate and k-hat\'s tail fit means little' : '';
+    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))} of ${fmt(S)} draws${flat}`);
   }
   const drawn = fit.draws.length > 0 ? `${fit.draws.length} draws` : 'no draws (estimates; --draws N for draws)';
   lines.push(`seed ${fit.settings.seed}, ${drawn}, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);

@@ -93,6 +93,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       khat: check.psis.khat,
       khatThreshold: check.psis.threshold,
       psisEss: check.psis.ess,
+      psisDraws: check.draws.length,
       hyperDim: p,
       latentDim: field.x.length,
       structuredHessian: field.structured,
