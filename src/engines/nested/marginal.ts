@@ -54,6 +54,23 @@ export class LaplaceMarginal {
     this.latest = Float64Array.from(x);
   }
 
+  /**
+   * dx-hat/dphi_j for every j (the tangents of the conditional mode): H^-1 d(grad_x f)/dphi_j by central
+   * differences of exact gradients, in steps of 1e-5 of phi_j's scale.
+   */
+  tangents(point: MarginalPoint, scale: Float64Array): Float64Array[] {
+    const { field } = this;
+    const { inner } = point;
+    const points = field.outer.flatMap((c, j) => [1, -1].map((sign) => {
+      const t = Float64Array.from(inner.theta);
+      t[c] += sign * STEP * scale[j];
+      return t;
+    }));
+    const out = field.ld.valueAndGradBatch(points);
+    this.gradientEvaluations += points.length;
+    return field.outer.map((_, j) => inner.factor.solve(Float64Array.from(field.x, (c) => (out[2 * j].grad[c] - out[2 * j + 1].grad[c]) / (2 * STEP * scale[j]))));
+  }
+
   /** dL/dphi at a point, `scale[j]` setting phi_j's difference step. */
   gradient(point: MarginalPoint, scale: Float64Array): Float64Array {
     const { field } = this;

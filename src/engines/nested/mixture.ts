@@ -34,14 +34,16 @@ export function allocate(weights: Float64Array, n: number, rng: Rng): Int32Array
  * x ~ N(x-hat + shift, H^-1) at that point (the latent field's Gaussian, its mean corrected for skewness
  * by inner.ts's meanShift, mixed over the grid).
  */
-export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weights: Float64Array, rng: Rng, n: number): Float64Array[] {
+export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weights: Float64Array, scale: Float64Array, rng: Rng, n: number): Float64Array[] {
   const p = field.outer.length;
   const counts = allocate(weights, n, rng.child('allocate'));
   const mean = new Float64Array(p);
   const variance = new Float64Array(p);
   grid.points.forEach((pt, k) => pt.z.forEach((v, j) => (mean[j] += weights[k] * v)));
   grid.points.forEach((pt, k) => pt.z.forEach((v, j) => (variance[j] += weights[k] * (v - mean[j]) ** 2)));
-  const h = p === 0 ? 0 : Math.min(0.5, grid.step / 2);
+  // A narrow kernel: x is drawn from the grid point's Gaussian, its mean moved along the tangents
+  // dx-hat/dphi to the jittered phi, which is exact to first order only.
+  const h = p === 0 ? 0 : Math.min(0.3, grid.step / 4);
   const a = Math.sqrt(1 - h * h);
   const jitter = rng.child('jitter');
   const latent = rng.child('latent');
@@ -53,10 +55,17 @@ export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weight
     const { factor } = sol.inner;
     const shift = meanShift(field, sol.inner);
     const x = sol.inner.x.map((v, j) => v + shift[j]);
+    const tangents = p === 0 ? [] : L.tangents(sol, scale);
     for (let i = 0; i < counts[k]; i++) {
       const z = Float64Array.from(pt.z, (v, j) => a * v + (1 - a) * mean[j] + h * Math.sqrt(variance[j]) * jitter.normal());
+      const phi = p === 0 ? pt.phi : grid.toPhi(z);
       const dx = factor.drawFromStandard(Float64Array.from(x, () => latent.normal()));
-      draws.push(assemble(field, p === 0 ? pt.phi : grid.toPhi(z), Float64Array.from(x, (v, j) => v + dx[j])));
+      const xi = Float64Array.from(x, (v, j) => v + dx[j]);
+      tangents.forEach((t, c) => {
+        const d = phi[c] - pt.phi[c];
+        for (let j = 0; j < xi.length; j++) xi[j] += d * t[j];
+      });
+      draws.push(assemble(field, phi, xi));
     }
   });
   return draws;

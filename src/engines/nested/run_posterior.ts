@@ -80,7 +80,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   const check = checkLatent(field, atMode, opts.rng.child('check'), p === 0 ? opts.draws : CHECK_DRAWS);
   const draws = p === 0
     ? check.draws
-    : drawMixture(field, L, grid!, weights, opts.rng.child('draws'), opts.draws);
+    : drawMixture(field, L, grid!, weights, mode!.scale, opts.rng.child('draws'), opts.draws);
   const reweight = opts.psis && p === 0;
   const t2 = performance.now();
   const ess = 1 / weights.reduce((s, w) => s + w * w, 0);
