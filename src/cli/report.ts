@@ -49,7 +49,9 @@ export function describeDiagnostics(fit: Fit): string {
   }
   if (typeof d.logLik === 'number') {
     const reml = d.criterion === 'REML';
-    lines.push(`${reml ? 'REML criterion: restricted log-likelihood' : 'log-likelihood'} ${d.logLik.toFixed(2)} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
+    // As lme4 prints it: "REML criterion at convergence" is -2 times the restricted log-likelihood.
+    const head = reml ? `REML criterion at convergence ${(-2 * d.logLik).toFixed(2)} (restricted log-likelihood ${d.logLik.toFixed(2)})` : `log-likelihood ${d.logLik.toFixed(2)}`;
+    lines.push(`${head} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
       "standard errors from the marginal's Hessian, conditional sds for the random effects)");
   }
   if (typeof d.gridPoints === 'number' && typeof d.hyperDim === 'number' && d.hyperDim > 0) {
