@@ -118,6 +118,29 @@ function exactFit(d: Design): { x: number[]; logLik: number; se: number[]; blup:
   return { x, logLik: logLik(d, x[0], s), se, blup, condSd };
 }
 
+/**
+ * The exact restricted (REML) fit: the likelihood integrated over mu under a flat prior,
+ * log L_R(s) = log L(mu-hat(s), s) + 1/2 log(2 pi) - 1/2 log(1' V^-1 1) (Harville 1974), maximised over
+ * the log sds; returns them with the REML log-likelihood and mu-hat's SE sqrt(1 / 1'V^-1 1).
+ */
+function exactReml(d: Design): { s: number[]; logLik: number; muSe: number } {
+  const F = d.levels.length;
+  const restricted = (s: number[]): number => {
+    const L = chol(covariance(d, s));
+    const b = solve(L, d.y.map(() => 1)).reduce((a, v) => a + v, 0);
+    return logLik(d, gls(d, s, L), s, L) + 0.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(b);
+  };
+  let s = nelderMead((z) => -restricted(z), new Array<number>(F + 1).fill(0));
+  for (let k = 0; k < 5; k++) {
+    const { grad, hess } = derivatives((z) => -restricted(z), s);
+    const step = solve(chol(hess), grad);
+    s = s.map((v, i) => v - step[i]);
+  }
+  const L = chol(covariance(d, s));
+  const b = solve(L, d.y.map(() => 1)).reduce((a, v) => a + v, 0);
+  return { s, logLik: restricted(s), muSe: Math.sqrt(1 / b) };
+}
+
 const level = (f: string, l: number): string => `${f}${String(l).padStart(2, '0')}`;
 
 function simulate(seed: string, nLevels: number[], rowsPerCell: (cell: number[]) => number, sds: number[], mu: number): Design {
@@ -201,6 +224,24 @@ describe('maximum likelihood (nested Laplace) on Gaussian mixed models equals th
       expect(Math.abs(est.sd[i] / exact.condSd[k][l] - 1)).toBeLessThan(1e-4);
     }));
     expect(fit.diagnostics.structuredHessian).toBe(true);
+  });
+
+  it('REML: the restricted likelihood, its maximum and the fixed effect\'s conditional SE', async () => {
+    const d = simulate('reml', [7], ([g]) => 2 + (g % 4), [0.9, 0.6], 3);
+    const source = `data { y: real  g: factor }
+      parameters { mu ~ Normal(0, 10)  sigma_u ~ HalfNormal(1)  sigma_e ~ HalfNormal(1)  u[g] ~ Normal(0, sigma_u) }
+      model { y ~ Normal(mu + u[g], sigma_e) }`;
+    const model = compile(source, { fileName: 'lmm.glmm', data: { text: csvOf(d, ['g']), file: 'lmm.csv' }, reml: true });
+    const ld = await model.logDensity();
+    const fit = runMaximumLikelihood(ld, { reml: true, draws: 0, rng: createRng(5) });
+    const exact = exactReml(d);
+    const est = fit.estimates!;
+    ['log(sigma_u)', 'log(sigma_e)'].forEach((n, k) => {
+      expect(Math.abs(est.theta[ld.thetaNames.indexOf(n)] - exact.s[k])).toBeLessThan(1e-5);
+    });
+    expect(Math.abs((fit.diagnostics.logLik as number) - exact.logLik)).toBeLessThan(1e-8);
+    expect(Math.abs(est.sd[ld.thetaNames.indexOf('mu')] / exact.muSe - 1)).toBeLessThan(1e-5);
+    expect(fit.draws).toHaveLength(0);
   });
 
   it('a variance at its boundary: the estimate goes to 0 and the warning names it', async () => {
