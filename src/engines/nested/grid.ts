@@ -40,8 +40,31 @@ const MAX_POINTS = 1500;
 /** Where each axis's stretch is measured: a Gaussian falls by 1.125 at 1.5 sds. */
 const PROBE = 1.5;
 
-export function gridStep(d: number): number {
-  return STEPS[Math.min(d, STEPS.length - 1)];
+/** Roughly how long a grid may take; beyond it the step grows (a grid of step 2 still integrates a Gaussian to 1%). */
+const BUDGET_MS = 20_000;
+const MAX_STEP = 2;
+
+/** Points of a grid of step h inside the ball where a Gaussian is within DROP of its top, in d dimensions. */
+function expectedPoints(d: number, h: number): number {
+  const r = Math.sqrt(2 * DROP);
+  const ballVolume = Math.PI ** (d / 2) / gamma(d / 2 + 1) * r ** d;
+  return ballVolume / h ** d;
+}
+
+function gamma(x: number): number {
+  // x is a half-integer or integer >= 1 here.
+  return x === 1 ? 1 : x === 0.5 ? Math.sqrt(Math.PI) : (x - 1) * gamma(x - 1);
+}
+
+/**
+ * The grid step in d dimensions: fine in one or two (0.5, 0.75), coarser where the count grows as
+ * step^-d, and coarser still where one marginal evaluation is expensive (a 70,000-row model), so that the
+ * grid stays near BUDGET_MS. Integration error of a grid of step h on a Gaussian is ~exp(-2 pi^2 / h^2).
+ */
+export function gridStep(d: number, evaluationMs = 0): number {
+  let h = STEPS[Math.min(d, STEPS.length - 1)];
+  while (h < MAX_STEP && expectedPoints(d, h) * evaluationMs > BUDGET_MS) h = Math.min(MAX_STEP, h * 1.1);
+  return h;
 }
 
 /** Eigenvectors and sds of the Gaussian at the mode: (-H)^-1 = V diag(sd^2) V'. Flat directions get sd = their scale. */
@@ -63,7 +86,7 @@ function whitening(mode: OuterMode): { V: Float64Array[]; sd: Float64Array } {
   return { V, sd };
 }
 
-export function buildGrid(L: LaplaceMarginal, mode: OuterMode): Grid {
+export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: number): Grid {
   const p = mode.phi.length;
   const { V, sd } = whitening(mode);
   const top = mode.point.value;
@@ -89,7 +112,7 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode): Grid {
     const s = fall > 0 ? PROBE / Math.sqrt(2 * fall) : 3;
     return Math.min(3, Math.max(1 / 3, s));
   }) as unknown as readonly [number, number]);
-  const step = gridStep(p);
+  const step = gridStep(p, evaluationMs);
   const toPhi = (z: Float64Array): Float64Array => base(z, stretch);
   // Up to a constant (|det V| sd products), which normalising the weights removes.
   const logJacobian = (z: Float64Array): number => {
