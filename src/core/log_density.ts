@@ -75,4 +75,6 @@ export interface LatentHessian {
    * the log density contracted with H^-1, exact where the compiler knows the structure.
    */
   logDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
+  /** True when H does not depend on x (every term Gaussian in x): a Newton step is then exact, and H is reused. */
+  readonly constantInX?: boolean;
 }

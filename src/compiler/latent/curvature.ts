@@ -61,6 +61,12 @@ function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
   return undefined;
 }
 
+/** A Gaussian likelihood in its mean: its curvature does not depend on z (nor, then, H on x). */
+export function isGaussianIn(lik: IrLikelihood, k: number): boolean {
+  const form = lik.dist.forms.indexOf(lik.form);
+  return k === 0 && (lik.dist === NORMAL_STATS || (lik.dist.name === 'Normal' && form === 0));
+}
+
 /** The curvature of a likelihood in its argument k: a closed form where there is one, else Taylor jets of its kernel. */
 export function curvatureOf(lik: IrLikelihood, k: number): Curvature {
   const fast = closedForm(lik, k);

@@ -6,7 +6,7 @@ import type { F64 } from '../../distributions/f64_ops.js';
 import { affineIn, NotAffine, type Affine } from './affine.js';
 import { predictorArg } from './recognise.js';
 import { patternOfPairs } from './pairs.js';
-import { curvatureOf } from './curvature.js';
+import { curvatureOf, isGaussianIn } from './curvature.js';
 import type { LatentHessian, SymmetricPattern } from '../../core/log_density.js';
 
 type Values = readonly Float64Array[];
@@ -109,6 +109,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     return new Block(rows, index, reads, affine, ir, curvature);
   };
   const blocks: Block[] = [];
+  let constantInX = true;
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsX);
     if (k < 0) continue;
@@ -117,6 +118,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const y = ir.data.numeric.get(lik.column)!;
     const args = lik.args.map((a, j) => (j === k ? () => 0 : cached(a, ir)));
     const curvature = curvatureOf(lik, k);
+    constantInX &&= isGaussianIn(lik, k);
     blocks.push(block(affine, ir.data.nRows, (z, values, w, dw) => curvature(z, y, args.map((a) => a(values)), w, dw)));
   }
   for (const t of ir.priors) {
@@ -153,7 +155,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     for (const b of blocks) addLogDetGradient(b, values, inverse, out);
     return out;
   };
-  return { coords, pattern, values: evaluate, logDetGradient };
+  return { coords, pattern, values: evaluate, logDetGradient, constantInX };
 }
 
 /** Every block's pairs of terms and rows into one pattern, and each pair's slot per row. */

@@ -48,10 +48,13 @@ export function solveInner(field: Field, phi: Float64Array, x0: Float64Array): I
   let theta = assemble(field, phi, x);
   let current = ld.valueAndGrad(theta);
   if (!Number.isFinite(current.value)) return { failure: 'not-finite', steps: 0 };
+  // With H constant in x (a Gaussian response), the Hessian and its factor at the start serve every step.
+  let reuse: { hessian: Float64Array; exact: ReturnType<typeof field.symbolic.factor> } | undefined;
   for (let steps = 0; ; steps++) {
-    const hessian = field.hessian.values(theta);
+    const hessian = reuse?.hessian ?? field.hessian.values(theta);
     const g = pick(current.grad, field.x);
-    const exact = field.symbolic.factor(hessian);
+    const exact = reuse?.exact ?? field.symbolic.factor(hessian);
+    if (field.hessian.constantInX) reuse = { hessian, exact };
     let factor = 'notPositiveDefinite' in exact ? undefined : exact;
     let damped = false;
     if (!factor) {
