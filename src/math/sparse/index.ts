@@ -1,73 +1,98 @@
-// TEMPORARY dense stand-in with the sparse module's API (replaced by the real module from branch `sparse`).
 import type { SymmetricPattern } from '../../core/log_density.js';
+import { minimumDegree, naturalOrder } from './ordering.js';
+import { symbolic } from './symbolic.js';
+import { backward, factorNumeric, forward, type NumericFactor } from './numeric.js';
+import { selectedInverse } from './selected_inverse.js';
+
+/**
+ * Sparse Cholesky for the latent field's Hessian: fill-reducing order (ordering.ts), symbolic analysis
+ * once per pattern (symbolic.ts), up-looking numeric factorisation with a dense trailing block
+ * (numeric.ts, dense.ts), solves, draws and the selected inverse (selected_inverse.ts), all float64.
+ *
+ * Written here rather than taken from npm: the registry's sparse Cholesky packages (a few JavaScript
+ * ports of small textbook codes, last published years ago) have no fill-reducing ordering beyond
+ * reverse Cuthill-McKee, no selected inversion and no dense kernels; the established libraries
+ * (CHOLMOD, CSparse) are GPL/LGPL C code, which an MIT project cannot ship as a port.
+ */
 export type { SymmetricPattern };
 
 export interface CholeskyFactor {
+  /** log det A. */
   readonly logDet: number;
+  /** A^-1 b in the original ordering (b is not modified). */
   solve(b: Float64Array): Float64Array;
+  /** x with x ~ N(0, A^-1) when z ~ N(0, I): P' L^-T z in the original ordering. */
   drawFromStandard(z: Float64Array): Float64Array;
+  /** The entries of A^-1 on the pattern given to analyseCholesky (lower triangle, aligned with its rowIdx). */
   selectedInverse(): Float64Array;
+  /** diag(A^-1) in the original ordering. */
   inverseDiagonal(): Float64Array;
 }
 
 export interface CholeskySymbolic {
   readonly n: number;
+  /** perm[k] = original index of the k-th pivot. */
   readonly perm: Int32Array;
+  /** Nonzeros of L: the sparse columns' and the dense tail's lower triangle. */
   readonly nnzL: number;
+  /** Multiply-adds of one factorisation (sum over sparse columns of their count squared, plus tail^3 / 3). */
   readonly flops: number;
+  /** Size of the dense trailing block. */
+  readonly denseTail: number;
+  /** Never throws for a matrix that is not positive definite: returns the original index of the failing pivot. */
   factor(values: Float64Array): CholeskyFactor | { readonly notPositiveDefinite: number };
 }
 
-export function analyseCholesky(pattern: SymmetricPattern): CholeskySymbolic {
-  const n = pattern.n;
+export function analyseCholesky(pattern: SymmetricPattern, options: { ordering?: 'auto' | 'natural' } = {}): CholeskySymbolic {
+  const order = options.ordering === 'natural' ? naturalOrder(pattern.n) : minimumDegree(pattern);
+  const sym = symbolic(pattern, order);
   return {
-    n, perm: Int32Array.from({ length: n }, (_, i) => i), nnzL: (n * (n + 1)) / 2, flops: n ** 3 / 3,
+    n: pattern.n,
+    perm: sym.perm,
+    nnzL: sym.Li.length + (sym.tail * (sym.tail + 1)) / 2,
+    flops: sym.flops,
+    denseTail: sym.tail,
     factor(values: Float64Array) {
-      const L = Array.from({ length: n }, () => new Float64Array(n));
-      for (let j = 0; j < n; j++) for (let k = pattern.colPtr[j]; k < pattern.colPtr[j + 1]; k++) L[pattern.rowIdx[k]][j] = values[k];
-      let logDet = 0;
-      for (let j = 0; j < n; j++) {
-        let d = L[j][j];
-        for (let k = 0; k < j; k++) d -= L[j][k] * L[j][k];
-        if (!(d > 0)) return { notPositiveDefinite: j };
-        const s = Math.sqrt(d);
-        L[j][j] = s;
-        logDet += 2 * Math.log(s);
-        for (let i = j + 1; i < n; i++) {
-          let v = L[i][j];
-          for (let k = 0; k < j; k++) v -= L[i][k] * L[j][k];
-          L[i][j] = v / s;
-        }
-      }
-      const lower = (b: Float64Array): Float64Array => {
-        const x = Float64Array.from(b);
-        for (let i = 0; i < n; i++) {
-          for (let k = 0; k < i; k++) x[i] -= L[i][k] * x[k];
-          x[i] /= L[i][i];
-        }
-        return x;
-      };
-      const upper = (b: Float64Array): Float64Array => {
-        const x = Float64Array.from(b);
-        for (let i = n - 1; i >= 0; i--) {
-          for (let k = i + 1; k < n; k++) x[i] -= L[k][i] * x[k];
-          x[i] /= L[i][i];
-        }
-        return x;
-      };
-      const inverse = (): Float64Array[] => Array.from({ length: n }, (_, j) => upper(lower(Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)))));
-      return {
-        logDet,
-        solve: (b) => upper(lower(b)),
-        drawFromStandard: (z) => upper(z),
-        selectedInverse: () => {
-          const inv = inverse();
-          const out = new Float64Array(pattern.rowIdx.length);
-          for (let j = 0; j < n; j++) for (let k = pattern.colPtr[j]; k < pattern.colPtr[j + 1]; k++) out[k] = inv[j][pattern.rowIdx[k]];
-          return out;
-        },
-        inverseDiagonal: () => Float64Array.from(inverse(), (c, j) => c[j]),
-      };
+      const f = factorNumeric(sym, values);
+      return 'notPositiveDefinite' in f ? f : wrap(f, pattern);
+    },
+  };
+}
+
+function wrap(f: NumericFactor, pattern: SymmetricPattern): CholeskyFactor {
+  const { n, perm } = f.sym;
+  let inverse: { Zx: Float64Array; Ztt: Float64Array } | undefined;
+  const permute = (b: Float64Array): Float64Array => Float64Array.from(perm, (i) => b[i]);
+  const unpermute = (y: Float64Array): Float64Array => {
+    const x = new Float64Array(n);
+    for (let k = 0; k < n; k++) x[perm[k]] = y[k];
+    return x;
+  };
+  const selected = (): { Zx: Float64Array; Ztt: Float64Array } => (inverse ??= selectedInverse(f));
+  return {
+    logDet: f.logDet,
+    solve(b) {
+      const y = permute(b);
+      forward(f, y);
+      backward(f, y);
+      return unpermute(y);
+    },
+    drawFromStandard(z) {
+      const y = Float64Array.from(z);
+      backward(f, y);
+      return unpermute(y);
+    },
+    selectedInverse() {
+      const { Zx, Ztt } = selected();
+      const target = f.sym.slotTarget;
+      return Float64Array.from({ length: pattern.rowIdx.length }, (_, p) => (target[p] >= 0 ? Zx[target[p]] : Ztt[-1 - target[p]]));
+    },
+    inverseDiagonal() {
+      const { Zx, Ztt } = selected();
+      const { nS, tail, Lp } = f.sym;
+      const d = new Float64Array(n);
+      for (let k = 0; k < n; k++) d[perm[k]] = k < nS ? Zx[Lp[k]] : Ztt[(k - nS) * tail + (k - nS)];
+      return d;
     },
   };
 }
