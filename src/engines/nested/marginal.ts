@@ -78,7 +78,11 @@ export class LaplaceMarginal {
     const p = field.outer.length;
     const grad = new Float64Array(p);
     if (p === 0) return grad;
-    const Z = inner.factor.selectedInverse();
+    // With H constant in x (a Gaussian response), a fixed effect outside the field moves H no more than x
+    // does: its trace term is 0, and the selected inverse is needed only for the other coordinates.
+    const linear = new Set(field.ld.linear ?? []);
+    const flat = field.outer.map((c) => field.hessian.constantInX === true && linear.has(c));
+    const Z = flat.every(Boolean) ? new Float64Array(0) : inner.factor.selectedInverse();
     const gx = pick(inner.grad, field.x);
     const h = Float64Array.from(scale, (s) => STEP * s);
     const shifted = (j: number, sign: number, v?: Float64Array): Float64Array => {
@@ -96,11 +100,13 @@ export class LaplaceMarginal {
       const minus = out[2 * j + 1].grad;
       const dgx = Float64Array.from(field.x, (c) => (plus[c] - minus[c]) / (2 * h[j]));
       const v = inner.factor.solve(dgx);
-      const hp = field.hessian.values(shifted(j, 1, v));
-      const hm = field.hessian.values(shifted(j, -1, v));
       let trace = 0;
-      for (let k = 0; k < Z.length; k++) trace += this.slotWeight[k] * Z[k] * (hp[k] - hm[k]);
-      trace /= 2 * h[j];
+      if (!flat[j]) {
+        const hp = field.hessian.values(shifted(j, 1, v));
+        const hm = field.hessian.values(shifted(j, -1, v));
+        for (let k = 0; k < Z.length; k++) trace += this.slotWeight[k] * Z[k] * (hp[k] - hm[k]);
+        trace /= 2 * h[j];
+      }
       let drift = 0;
       for (let k = 0; k < gx.length; k++) drift += gx[k] * v[k];
       grad[j] = inner.grad[field.outer[j]] + drift - 0.5 * trace;

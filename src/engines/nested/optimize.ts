@@ -59,7 +59,9 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     return { value: -e.point.value, grad: Float64Array.from(e.grad, (g, j) => -g * scale[j]) };
   }, Float64Array.from(phi0, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
   let current = best;
+  const tH = performance.now();
   let hessian = hessianOf(L, current, scale);
+  if (process.env.DBG) console.error('lbfgs', res.iterations, res.evaluations, 'hessian ms', performance.now() - tH);
   let steps = 0;
   let moved = 0;
   for (; steps < POLISH_STEPS; steps++) {

@@ -123,15 +123,19 @@ export function denseInverse(l: Float64Array, n: number): Float64Array {
     }
     for (let i = j + (two ? 2 : 1); i < n; i++) {
       const ri = i * n;
-      let sa = 0;
-      let sb = 0;
-      for (let k = j; k < i; k++) {
-        const lk = l[ri + k];
-        sa += lk * wt[a + k];
-        if (two) sb += lk * wt[b + k];
+      if (two) {
+        let sa = 0;
+        let sb = 0;
+        for (let k = j; k < i; k++) {
+          const lk = l[ri + k];
+          sa += lk * wt[a + k];
+          sb += lk * wt[b + k];
+        }
+        wt[a + i] = -sa / l[ri + i];
+        wt[b + i] = -sb / l[ri + i];
+      } else {
+        wt[a + i] = -dot(l, ri + j, wt, a + j, i - j) / l[ri + i];
       }
-      wt[a + i] = -sa / l[ri + i];
-      if (two) wt[b + i] = -sb / l[ri + i];
     }
   }
   const z = new Float64Array(n * n);
