@@ -316,3 +316,60 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     }
   }
 }
+
+/**
+ * L-BFGS with an Armijo backtracking line search (Nocedal & Wright 2006, Alg. 3.1) for objectives whose
+ * value is much cheaper than their gradient (a Laplace marginal: one factorisation for the value, a
+ * selected inverse and differences for the gradient): trial points need only values, and the gradient is
+ * taken once per accepted step. Pairs (s, y) without positive curvature are skipped by the history.
+ */
+export function lbfgsBacktracking(
+  value: (x: Float64Array) => number,
+  gradient: (x: Float64Array) => Float64Array,
+  x0: Float64Array,
+  options: LbfgsOptions = {},
+): LbfgsResult {
+  const maxIterations = options.maxIterations ?? 1000;
+  const gradTol = options.gradTol ?? 1e-8;
+  const relTol = options.relTol ?? 1e-12;
+  const memory = new History(Math.max(1, options.history ?? 10));
+  let x = Float64Array.from(x0);
+  let f = value(x);
+  if (!Number.isFinite(f)) throw new RangeError(`lbfgs: the objective is not finite at the starting point (value ${f})`);
+  let g = Float64Array.from(gradient(x));
+  let evaluations = 1;
+  const result = (iterations: number, reason: LbfgsResult['reason'], converged: boolean): LbfgsResult =>
+    ({ x, value: f, grad: g, iterations, evaluations, converged, reason, gradNorm: infNorm(g) });
+  for (let iteration = 0; ; iteration++) {
+    if (infNorm(g) <= gradTol) return result(iteration, 'gradient', true);
+    if (iteration >= maxIterations) return result(iteration, 'max-iterations', false);
+    let d = memory.direction(g);
+    let slope = dot(d, g);
+    if (!(slope < 0)) {
+      memory.clear();
+      d = g.map((v) => -v);
+      slope = dot(d, g);
+    }
+    // The first step of a fresh history is capped at 1 in the inf-norm (see `step` above).
+    let t = memory.size === 0 ? Math.min(1, 1 / infNorm(d)) : 1;
+    let accepted = false;
+    for (let tries = 0; tries < 40; tries++) {
+      const xt = x.map((v, i) => v + t * d[i]);
+      const ft = value(xt);
+      evaluations++;
+      if (Number.isFinite(ft) && ft <= f + C1 * t * slope) {
+        const gt = Float64Array.from(gradient(xt));
+        memory.push(xt.map((v, i) => v - x[i]), gt.map((v, i) => v - g[i]));
+        const previous = f;
+        x = xt;
+        f = ft;
+        g = gt;
+        accepted = true;
+        if (relativeChange(previous, f) <= relTol) return result(iteration + 1, 'relative-change', true);
+        break;
+      }
+      t /= ft > f && Number.isFinite(ft) ? 10 : 2;
+    }
+    if (!accepted) return result(iteration, 'line-search-failed', false);
+  }
+}

@@ -1,5 +1,5 @@
 import { InferenceError } from '../../core/errors.js';
-import { lbfgs, type LbfgsResult } from '../../math/lbfgs.js';
+import { lbfgsBacktracking, type LbfgsResult } from '../../math/lbfgs.js';
 import { outerCovariance } from './covariance.js';
 import type { InnerFailure } from './inner.js';
 import type { LaplaceMarginal, MarginalPoint } from './marginal.js';
@@ -44,7 +44,7 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
       'try --engine nuts, or check the model for a parameter without a proper prior');
   }
   const scale = L.scales(first.inner.theta);
-  let best: Evaluated = { point: first, grad: L.gradient(first, scale) };
+  let best: Evaluated = { point: first, grad: new Float64Array(0) };
   const toPhi = (psi: Float64Array): Float64Array => Float64Array.from(psi, (v, j) => v * scale[j]);
   const evaluate = (phi: Float64Array): Evaluated | undefined => {
     const point = L.at(phi);
@@ -53,11 +53,24 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     if (point.value > best.point.value) best = out;
     return out;
   };
-  const res = lbfgs((psi) => {
-    const e = evaluate(toPhi(psi));
-    if (!e) return { value: Infinity, grad: new Float64Array(psi.length) };
-    return { value: -e.point.value, grad: Float64Array.from(e.grad, (g, j) => -g * scale[j]) };
-  }, Float64Array.from(phi0, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  // Values at trial points need one inner solve; the gradient adds a selected inverse and differences,
+  // so it is taken only at accepted points (backtracking L-BFGS).
+  let last: { psi: Float64Array; point: MarginalPoint } | undefined;
+  const value = (psi: Float64Array): number => {
+    const point = L.at(toPhi(psi));
+    if ('failure' in point) return Infinity;
+    last = { psi, point };
+    if (point.value > best.point.value) best = { point, grad: new Float64Array(0) };
+    return -point.value;
+  };
+  const gradient = (psi: Float64Array): Float64Array => {
+    const point = last && last.psi.every((v, j) => v === psi[j]) ? last.point : (L.at(toPhi(psi)) as MarginalPoint);
+    const grad = L.gradient(point, scale);
+    if (point === best.point) best = { point, grad };
+    return Float64Array.from(grad, (g, j) => -g * scale[j]);
+  };
+  const res = lbfgsBacktracking(value, gradient, Float64Array.from(phi0, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
   let current = best;
   const tH = performance.now();
   let hessian = hessianOf(L, current, scale);
