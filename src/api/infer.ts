@@ -156,7 +156,9 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     ? { ...options.settings, marginal: true, reml: model.ir.reml === true, mlDraws: options.settings?.mlDraws ?? options.draws !== undefined }
     : options.settings ?? {};
   const t0 = performance.now();
-  const ld = await model.logDensity({ backend: options.backend ?? 'auto' });
+  // The laplace engines (nested, ML, REML) work in float64 throughout: a tfjs graph would go unused.
+  const backend = (options.backend ?? 'auto') === 'auto' && (engine === 'laplace' || engine === 'laplace-joint') && !model.ir.reduction ? 'js' : options.backend ?? 'auto';
+  const ld = await model.logDensity({ backend });
   const t1 = performance.now();
   try {
     const ir = model.ir;

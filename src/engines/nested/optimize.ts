@@ -69,7 +69,15 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     if (point === best.point) best = { point, grad };
     return Float64Array.from(grad, (g, j) => -g * scale[j]);
   };
-  const res = lbfgsBacktracking(value, gradient, Float64Array.from(phi0, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, Float64Array.from(phi, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  let res = run(phi0);
+  // A log-scale drifted towards 0 sits on a plateau (L's slope in log sd vanishes with the sd), where the
+  // search stops although L is higher further up: probe there, and search again from any better point.
+  for (let restart = 0; restart < 3; restart++) {
+    const escape = plateauEscape(L, best.point, names);
+    if (!escape) break;
+    res = run(escape);
+  }
   if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
   let current = best;
   const tH = performance.now();
@@ -97,6 +105,31 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
   }
   if (steps > 0 && moved > 0) hessian = hessianOf(L, current, scale);
   return { phi: current.point.inner.phi, point: current.point, grad: current.grad, hessian, scale, lbfgs: res, newtonSteps: steps };
+}
+
+/** Where a log-scale is "at 0": below this, its L is on the plateau of the log parametrisation. */
+const PLATEAU = -6;
+
+/**
+ * A better point than `at` with a log-scale on the plateau moved back up (by 3, 6 and 9 on the log scale:
+ * a factor of 20, 400 and 8000), or undefined when none is better by more than 1e-6. A scale whose
+ * maximum really is at 0 (lme4's singular fit) stays there.
+ */
+function plateauEscape(L: LaplaceMarginal, at: MarginalPoint, names: readonly string[]): Float64Array | undefined {
+  const { field } = L;
+  let best: { phi: Float64Array; value: number } | undefined;
+  field.outer.forEach((c, j) => {
+    const phi0 = at.inner.phi;
+    if (!(phi0[j] < PLATEAU) || !names[c].startsWith('log(')) return;
+    for (const up of [3, 6, 9]) {
+      const phi = Float64Array.from(phi0);
+      phi[j] += up;
+      const pt = L.at(phi, at.inner.x);
+      if (!('failure' in pt) && pt.value > (best?.value ?? at.value + 1e-6)) best = { phi, value: pt.value };
+    }
+  });
+  L.reset(at.inner.x);
+  return best?.phi;
 }
 
 /** d2L/dphi2 by central differences of the exact gradient, symmetrised. */

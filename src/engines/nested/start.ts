@@ -58,9 +58,9 @@ function tuneHyperparameters(ld: LogDensity, coords: readonly number[], start: F
       const curvature = -(gp.grad[c] - gm.grad[c]) / (2 * h);
       const g = current.grad[c];
       if (!Number.isFinite(g) || !(curvature > 0) || !Number.isFinite(curvature)) break;
-      // At most MAX_STEP from where this round began: a centred scale chasing its shrunken effects
-      // towards 0 (the joint density's funnel) goes no further than that per round.
-      const delta = Math.max(from - MAX_STEP - theta[c], Math.min(from + MAX_STEP - theta[c], g / curvature));
+      // At most MAX_STEP up from where this round began, and 1 down: a scale chasing its shrunken effects
+      // towards 0 (the joint density's funnel; EM's slow drift with few groups) goes no further per round.
+      const delta = Math.max(from - 1 - theta[c], Math.min(from + MAX_STEP - theta[c], g / curvature));
       if (Math.abs(delta) < 1e-3) break;
       const trial = Float64Array.from(theta);
       trial[c] += delta;
