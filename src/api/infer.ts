@@ -157,8 +157,9 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     : options.settings ?? {};
   const t0 = performance.now();
   // The laplace engines (nested, ML, REML) work in float64 throughout: a tfjs graph would go unused.
-  const backend = (options.backend ?? 'auto') === 'auto' && (engine === 'laplace' || engine === 'laplace-joint') && !model.ir.reduction ? 'js' : options.backend ?? 'auto';
-  const ld = await model.logDensity({ backend });
+  const float64 = (options.backend ?? 'auto') === 'auto' && engine === 'laplace' && !model.ir.reduction;
+  const ld = await model.logDensity({ backend: float64 ? 'js' : options.backend ?? 'auto' });
+  if (float64) Object.assign(ld, { choice: `${model.ir.data.nRows} row terms: float64 JS (the laplace engine works in float64)` });
   const t1 = performance.now();
   try {
     const ir = model.ir;
