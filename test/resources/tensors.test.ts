@@ -20,7 +20,8 @@ writeFileSync(join(dir, 'overflow.glmm'), 'data "overflow.csv" { y: count }\npar
 
 const ENGINE_ARGS: Record<string, string[]> = {
   'laplace': ['--engine', 'laplace'],
-  'laplace --marginal': ['--engine', 'laplace', '--marginal'],
+  'laplace-joint': ['--engine', 'laplace-joint'],
+  'laplace --ml': ['--engine', 'laplace', '--ml'],
   'advi': ['--engine', 'advi', '--steps', '1000'],
   'fullrank': ['--engine', 'fullrank', '--steps', '1000'],
   'nuts': ['--engine', 'nuts', '--chains', '2', '--warmup', '50', '--draws', '20', '--threads', '1'],

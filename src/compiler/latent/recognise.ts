@@ -32,7 +32,6 @@ export function predictorArg(lik: ModelIR['likelihoods'][number], readsX: (e: Ir
 }
 
 export function analyseLatent(ir: ModelIR): LatentRoles {
-  const n = ir.params.length;
   const priorsOf = (p: number) => ir.priors.filter((t) => t.param === p);
   const isNormal = (t: ModelIR['priors'][number]): boolean => t.dist.name === 'Normal' && t.form === t.dist.forms[0];
   const inX = ir.params.map((p, i) => p.transform.kind === 'identity' && priorsOf(i).every(isNormal));

@@ -81,11 +81,14 @@ export function differencedHessian(ld: LogDensity, coords: readonly number[]): L
 /** theta from phi and x. */
 export function assemble(field: Field, phi: Float64Array, x: Float64Array): Float64Array {
   const theta = new Float64Array(field.ld.dim);
-  field.outer.forEach((c, k) => (theta[c] = phi[k]));
-  field.x.forEach((c, k) => (theta[c] = x[k]));
+  const { outer, x: xs } = field;
+  for (let k = 0; k < outer.length; k++) theta[outer[k]] = phi[k];
+  for (let k = 0; k < xs.length; k++) theta[xs[k]] = x[k];
   return theta;
 }
 
 export function pick(v: Float64Array, coords: readonly number[]): Float64Array {
-  return Float64Array.from(coords, (c) => v[c]);
+  const out = new Float64Array(coords.length);
+  for (let k = 0; k < coords.length; k++) out[k] = v[coords[k]];
+  return out;
 }

@@ -119,6 +119,8 @@ function dampedFactor(field: Field, hessian: Float64Array): CholeskyFactor | und
  * the Gaussian at the mode would report the mode as the mean. Zero when the compiler gives no third derivatives.
  */
 export function meanShift(field: Field, inner: InnerSolution): Float64Array {
+  // Gaussian in x: no third derivatives, no shift (and no selected inverse to compute for nothing).
+  if (field.hessian.constantInX) return new Float64Array(inner.x.length);
   const grad = field.hessian.logDetGradient?.(inner.theta, inner.factor.selectedInverse());
   if (!grad) return new Float64Array(inner.x.length);
   return inner.factor.solve(grad).map((v) => -0.5 * v);
