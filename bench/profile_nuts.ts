@@ -29,7 +29,7 @@ interface CpuProfile {
 
 /** Phase by function name on the stack; the first rule that matches a frame, from the innermost frame out, wins. */
 const PHASES: readonly [string, RegExp][] = [
-  ['log density (value + gradient)', /^(valueAndGrad|valueAndGradInto|logDensityAndGradient|forward|backward|evalNode|fusedValue)$/],
+  ['log density (value + gradient)', /^(vg|val|valueAndGrad|valueAndGradInto|logDensityAndGradient|forward|backward|evalNode|fusedValue)$/],
   ['NUTS (trajectory, leapfrog, adaptation)', /^(runChain|nutsTransition|buildTree|leapfrog|warmup|initStepSize|randomInit)$/],
   ['summary and diagnostics', /^(summarizeDraws|convergenceWarnings|fitContrasts|withEstimates|samplerSummary|summaryDiagnostics|assemble)$/],
   ['reading, checking and compiling the model', /^(loadModel|compile|makeLogDensity|emitJs|emitCompiledJs)$/],

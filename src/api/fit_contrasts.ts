@@ -1,17 +1,20 @@
 import { evalContrast, type Contrast } from '../compiler/contrast.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { contrastRow, type ContrastRow } from '../results/contrasts.js';
+import type { SummaryRow } from '../results/summary.js';
 
 /**
  * The generated quantities (already columns of the draws, after the `ir.dim` parameters) and the
  * requested contrasts (evaluated on every draw), each with its summary and P(> 0). A contrast is a
- * function of the draws, so every engine gets it the same way, weighted when its draws are.
+ * function of the draws, so every engine gets it the same way, weighted when its draws are. `summary`,
+ * when given, is the summary of these draws' columns, whose rows the generated quantities reuse.
  */
 export function fitContrasts(
   ir: ModelIR, contrasts: readonly Contrast[], draws: readonly Float64Array[], weights?: Float64Array, chains?: number,
+  summary?: readonly SummaryRow[],
 ): { contrasts?: readonly ContrastRow[] } {
   if (ir.generated.length === 0 && contrasts.length === 0) return {};
-  const generated = ir.generated.map((g, j) => contrastRow(g.name, Float64Array.from(draws, (d) => d[ir.dim + j]), weights, chains));
+  const generated = ir.generated.map((g, j) => contrastRow(g.name, Float64Array.from(draws, (d) => d[ir.dim + j]), weights, chains, summary?.[ir.dim + j]));
   const requested = contrasts.map((c) => contrastRow(c.name, Float64Array.from(draws, (d) => evalContrast(c, ir, d)), weights, chains));
   return { contrasts: [...generated, ...requested] };
 }

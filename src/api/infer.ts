@@ -158,7 +158,8 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     for (let k = 0; k < nRuns; k++) {
       const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
       const draws = result.draws.map(toRow);
-      runs.push({ seed: seed + k, result, draws, summary: withEstimates(summarizeDraws(names, draws, result.weights, result.chains), result, ld) });
+      const summary = summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);
+      runs.push({ seed: seed + k, result, draws, summary: withEstimates(summary, result, ld) });
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
     const first = runs[0];
@@ -167,7 +168,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     if (nRuns === 1) {
       return {
         engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
-        ...fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains),
+        ...fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains, first.summary),
         diagnostics: first.result.diagnostics, warnings: first.result.warnings,
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };

@@ -30,14 +30,17 @@ export function splitChains(chains: Chains): Float64Array[] {
   return [...chains.map((c) => c.slice(0, half)), ...chains.map((c) => c.slice(secondStart))];
 }
 
-/** Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')). */
-export function averageRanks(values: Float64Array): Float64Array {
+/**
+ * Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')).
+ * `sorted`, when given, is the same values in ascending order (a caller that sorted them already).
+ */
+export function averageRanks(values: Float64Array, sorted?: Float64Array): Float64Array {
   const S = values.length;
   for (let i = 0; i < S; i++) if (!Number.isFinite(values[i])) return averageRanksBySort(values);
   // The values sorted natively (a numeric typed-array sort, no comparator), then each value's run of
   // equals found by binary search: the same average ranks, several times faster than sorting indices
   // with a comparator, and a summary ranks every quantity twice.
-  const sorted = Float64Array.from(values).sort();
+  sorted ??= Float64Array.from(values).sort();
   const ranks = new Float64Array(S);
   for (let i = 0; i < S; i++) {
     const lo = lowerBound(sorted, values[i]);
@@ -80,12 +83,34 @@ function averageRanksBySort(values: Float64Array): Float64Array {
  * Rank normalisation: z = Phi^-1((r - 3/8) / (S + 1/4)), ranks over all chains pooled (Blom 1958; posterior's
  * z_scale with c = 3/8, S - 2c + 1 = S + 1/4; the Stan reference manual's S - 1/4 is a misprint).
  */
-export function zScale(chains: Chains): Float64Array[] {
+export function zScale(chains: Chains, sorted?: Float64Array): Float64Array[] {
   const pooled = concat(chains);
-  const r = averageRanks(pooled);
+  const r = averageRanks(pooled, sorted);
   const S = pooled.length;
-  const z = r.map((ri) => qnorm((ri - 3 / 8) / (S + 1 / 4)));
+  const scores = normalScores(S);
+  const z = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    const ri = r[i];
+    z[i] = Number.isInteger(ri) && ri >= 1 && ri <= S ? scores[ri - 1] : qnorm((ri - 3 / 8) / (S + 1 / 4));
+  }
   return reshapeLike(z, chains);
+}
+
+const SCORES = new Map<number, Float64Array>();
+
+/**
+ * qnorm((r - 3/8) / (S + 1/4)) for the whole ranks r = 1..S, made once per S: without ties every
+ * quantity's ranks are a permutation of 1..S, so every rank normalisation of a summary reads this table
+ * (the same numbers qnorm gives, computed once instead of twice per quantity).
+ */
+function normalScores(S: number): Float64Array {
+  let t = SCORES.get(S);
+  if (!t) {
+    t = new Float64Array(S);
+    for (let r = 1; r <= S; r++) t[r - 1] = qnorm((r - 3 / 8) / (S + 1 / 4));
+    SCORES.set(S, t);
+  }
+  return t;
 }
 
 /**
@@ -108,16 +133,53 @@ export function quantileR(sorted: Float64Array, prob: number): number {
   return h > 0 && sorted[hi] !== sorted[lo] ? (1 - h) * sorted[lo] + h * sorted[hi] : sorted[lo];
 }
 
-/** |x - median(x)| with the median of all draws pooled: R-hat of this sees chains that differ in scale. */
-export function foldDraws(chains: Chains): Float64Array[] {
-  const med = medianR(concat(chains).sort());
-  return chains.map((c) => c.map((x) => Math.abs(x - med)));
+/**
+ * |x - median(x)| with the median of all draws pooled: R-hat of this sees chains that differ in scale.
+ * `sorted`, when given, is all the draws in ascending order.
+ */
+export function foldDraws(chains: Chains, sorted?: Float64Array): Float64Array[] {
+  const med = medianR(sorted ?? concat(chains).sort());
+  return chains.map((c) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = Math.abs(c[i] - med);
+    return out;
+  });
 }
 
-/** 1 where x <= the pooled type-7 quantile at prob, else 0 (posterior's `.ess_quantile`). */
-export function indicatorAtQuantile(chains: Chains, prob: number): Float64Array[] {
-  const q = quantileR(concat(chains).sort(), prob);
-  return chains.map((c) => c.map((x) => (x <= q ? 1 : 0)));
+/**
+ * The folded values |x - median| of `sorted` (ascending, finite), in ascending order, without a sort:
+ * below the median they fall as x rises, from it on they rise (rounding is monotone, and x - m is
+ * exactly -(m - x)), so one merge of the two runs orders them.
+ */
+export function sortedFolded(sorted: Float64Array): Float64Array {
+  const med = medianR(sorted);
+  const S = sorted.length;
+  let right = 0;
+  while (right < S && sorted[right] < med) right++;
+  let left = right - 1;
+  const out = new Float64Array(S);
+  for (let k = 0; k < S; k++) {
+    const fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
+    const fr = right < S ? Math.abs(sorted[right] - med) : Infinity;
+    if (fl <= fr && left >= 0) {
+      out[k] = fl;
+      left--;
+    } else {
+      out[k] = fr;
+      right++;
+    }
+  }
+  return out;
+}
+
+/** 1 where x <= the pooled type-7 quantile at prob, else 0 (posterior's `.ess_quantile`); `sorted` as in foldDraws. */
+export function indicatorAtQuantile(chains: Chains, prob: number, sorted?: Float64Array): Float64Array[] {
+  const q = quantileR(sorted ?? concat(chains).sort(), prob);
+  return chains.map((c) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = c[i] <= q ? 1 : 0;
+    return out;
+  });
 }
 
 export function concat(chains: Chains): Float64Array {

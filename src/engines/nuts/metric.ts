@@ -13,6 +13,8 @@ export interface Metric {
   readonly inverse: Float64Array | readonly Float64Array[];
   /** p ~ N(0, M). */
   sampleMomentum(rng: Rng): Float64Array;
+  /** The same draw, written into `out`. */
+  sampleMomentumInto(rng: Rng, out: Float64Array): void;
   /** The "sharp" momentum p# = M^-1 p = dK/dp: the velocity of q. */
   velocity(p: Float64Array): Float64Array;
   /** The same, written into `out` (the leapfrog step allocates once per step: see integrator.ts). */
@@ -37,8 +39,11 @@ export function diagMetric(invDiag: Float64Array): Metric {
     inverse: invDiag,
     sampleMomentum(rng) {
       const p = new Float64Array(d);
-      for (let i = 0; i < d; i++) p[i] = sdP[i] * rng.normal();
+      this.sampleMomentumInto(rng, p);
       return p;
+    },
+    sampleMomentumInto(rng, out) {
+      for (let i = 0; i < d; i++) out[i] = sdP[i] * rng.normal();
     },
     velocity(p) {
       const v = new Float64Array(d);
@@ -65,6 +70,9 @@ export function denseMetric(inv: readonly Float64Array[]): Metric {
     inverse: inv,
     sampleMomentum(rng) {
       return solveLowerT(L, Float64Array.from({ length: d }, () => rng.normal()));
+    },
+    sampleMomentumInto(rng, out) {
+      out.set(this.sampleMomentum(rng));
     },
     velocity(p) {
       const v = new Float64Array(d);
