@@ -1,31 +1,54 @@
 import type { GNode } from './graph.js';
 
 /**
- * What a node sends back to its operands in the reverse sweep, as source: d(node)/d(operand) times the
- * node's adjoint `g`, with `name` giving an operand's (or the node's own) value. The same local
- * derivatives as the taped evaluator (ad_backward.ts), in the same arrangement, e.g. d(a / b)/db as
- * (-g * y) / b rather than -g * a / b^2.
+ * What a node sends back to one operand in the reverse sweep, in the taped evaluator's terms
+ * (ad_backward.ts): the operand's adjoint grows by k * g * m / q, with g the node's adjoint, k a fixed
+ * factor and m, q values (null for 1). Keeping the tape's factors, rather than any equal formula, lets
+ * the generated code round exactly as the tape does, e.g. d(a / b)/db = (-1 g y) / b, not -g a / b^2.
  */
-export function backwardContributions(n: GNode, g: string, name: (n: GNode) => string): [GNode, string][] {
+export interface Share {
+  readonly operand: GNode;
+  readonly k: number;
+  readonly m: GNode | Deriv | null;
+  readonly q: GNode | null;
+}
+
+/** A derivative the tape computes as a value of its own before multiplying (deriv in ad_backward.ts). */
+export interface Deriv {
+  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma';
+  readonly of: GNode;
+}
+
+/** The shares a node sends, in the order the tape sends them (for a binary node: b first, then a). */
+export function shares(n: GNode): Share[] {
   const a = n.a;
   const b = n.b;
   if (!a) return [];
-  const A = name(a);
-  const Y = name(n);
   switch (n.kind) {
-    case 'add': return [[a, g], [b!, g]];
-    case 'sub': return [[a, g], [b!, `-${g}`]];
-    case 'mul': return [[a, `${g} * ${name(b!)}`], [b!, `${g} * ${A}`]];
-    case 'div': return [[a, `${g} / ${name(b!)}`], [b!, `(-${g} * ${Y}) / ${name(b!)}`]];
-    case 'neg': return [[a, `-${g}`]];
-    case 'exp': return [[a, `${g} * ${Y}`]];
-    case 'log': return [[a, `${g} / ${A}`]];
-    case 'square': return [[a, `2 * ${g} * ${A}`]];
-    case 'sqrt': return [[a, `(0.5 * ${g}) / ${Y}`]];
-    case 'log1p': return [[a, `${g} * (1 / (1 + ${A}))`]];
-    case 'softplus': return [[a, `${g} * sg(${A})`]];
-    case 'sigmoid': return [[a, `${g} * (${Y} * (1 - ${Y}))`]];
-    case 'lgamma': return [[a, `${g} * dg(${A})`]];
+    case 'add': return [{ operand: b!, k: 1, m: null, q: null }, { operand: a, k: 1, m: null, q: null }];
+    case 'sub': return [{ operand: b!, k: -1, m: null, q: null }, { operand: a, k: 1, m: null, q: null }];
+    case 'mul': return [{ operand: b!, k: 1, m: a, q: null }, { operand: a, k: 1, m: b!, q: null }];
+    case 'div': return [{ operand: b!, k: -1, m: n, q: b! }, { operand: a, k: 1, m: null, q: b! }];
+    case 'neg': return [{ operand: a, k: -1, m: null, q: null }];
+    case 'exp': return [{ operand: a, k: 1, m: n, q: null }];
+    case 'log': return [{ operand: a, k: 1, m: null, q: a }];
+    case 'square': return [{ operand: a, k: 2, m: a, q: null }];
+    case 'sqrt': return [{ operand: a, k: 0.5, m: null, q: n }];
+    case 'log1p':
+    case 'softplus':
+    case 'sigmoid':
+    case 'lgamma':
+      return [{ operand: a, k: 1, m: { deriv: n.kind, of: n }, q: null }];
     default: return [];
+  }
+}
+
+/** The derivative's value as source, the tape's derivScalar formula given the operand `A` and the node's value `Y`. */
+export function derivSource(d: Deriv, A: string, Y: string): string {
+  switch (d.deriv) {
+    case 'log1p': return `1 / (1 + ${A})`;
+    case 'softplus': return `sg(${A})`;
+    case 'sigmoid': return `${Y} * (1 - ${Y})`;
+    case 'lgamma': return `dg(${A})`;
   }
 }

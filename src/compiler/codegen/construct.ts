@@ -9,12 +9,12 @@
 /** Words the generated source may contain: keywords, its parameters, Math's functions and its own numbered names. */
 const WORDS = new Set([
   'const', 'let', 'for', 'if', 'function', 'return',
-  'D', 'C', 'X', 'G', 'H', 'theta', 'grad', 'vg', 'val', 'i',
+  'D', 'C', 'X', 'G', 'H', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e',
   'Math', 'exp', 'log', 'log1p', 'sqrt', 'fill',
   'softplus', 'sigmoid', 'lgamma', 'digamma', 'sp', 'sg', 'lg', 'dg',
 ]);
-/** Names the generator numbers: values, adjoints, term sums, data columns, codes, gathered codes, x_p and its adjoint. */
-const NUMBERED = /^(?:v|g|t|d|c|k|x|gx)\d+$/;
+/** Names the generator numbers: values, adjoints, term and block sums, shares summed over a loop, data columns, codes, gathered codes, x_p and its adjoint. */
+const NUMBERED = /^(?:v|g|t|u|s|d|c|k|x|gx)\d+$/;
 /** The whole text, as a sequence of these tokens: names, unsigned decimal numbers, operators and brackets, blanks. */
 const TOKEN = /[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]\d+)?|[-+*/<>=!&|?:;,.()[\]{}]|\s+/y;
 

@@ -1,7 +1,8 @@
 import { type Domain, type GNode, ROWS, SCALAR, elementsOf } from './graph.js';
 import { intLiteral, numberLiteral } from './literal.js';
 import type { ModelGraph, Term, VectorParam } from './model_graph.js';
-import { backwardContributions } from './adjoints.js';
+import { derivSource, shares, type Share } from './adjoints.js';
+import { BLOCK } from '../js/glm_fused.js';
 
 /**
  * The body of a factory `(D, C, X, G, H) => [valueAndGrad, value]` for a model graph, as JavaScript
@@ -14,11 +15,15 @@ import { backwardContributions } from './adjoints.js';
  *   1. each vector parameter's loop: x_p[i] = f(theta[off + i]), summing its log-Jacobian;
  *   2. every scalar node, once;
  *   3. each loop of terms (the rows, a vector parameter's prior): per element the values, then at once
- *      their adjoints, summed into the scalars' adjoints and scattered into G[p];
+ *      their adjoints, scattered into G[p]; what they send to a scalar is summed over the elements;
  *   4. the scalars' adjoints in reverse, into grad (and G[p] for picked elements);
  *   5. each vector parameter's loop again: its adjoint through the bijector into grad.
- * Terms are summed separately and added up in the taped evaluator's order (emit.ts), so the value is
- * the same sum of the same numbers.
+ * The graph has the tape's nodes (graph.ts) and every adjoint is the tape's (adjoints.ts), added up in
+ * its order: a node's share to a scalar is summed over the elements and then scaled, as the tape's
+ * acc() does, and is added to the scalar's adjoint where the tape's reverse walk would add it. Terms are
+ * summed separately and added up in the tape's order (emit.ts). So the value and gradient are the
+ * tape's, bit for bit, on the models tested; where the orders cannot match (a parameter gathered in
+ * two likelihoods, a picked element), they differ in the last bits.
  */
 export function emitSource(m: ModelGraph): string {
   return new SourceEmitter(m).emit();
@@ -27,8 +32,10 @@ export function emitSource(m: ModelGraph): string {
 const name = (n: GNode): string => (n.kind === 'const' ? numberLiteral(n.value!) : `v${intLiteral(n.id)}`);
 const adj = (n: GNode): string => `g${intLiteral(n.id)}`;
 const acc = (k: number): string => `t${intLiteral(k)}`;
+const blockAcc = (k: number): string => `u${intLiteral(k)}`;
 const xArr = (param: number): string => `x${intLiteral(param)}`;
 const gxArr = (param: number): string => `gx${intLiteral(param)}`;
+const codeOf = (n: GNode): string => `k${intLiteral(n.id)}`;
 
 /** Every node `roots` reach, in creation (hence topological) order. */
 function reachable(roots: readonly GNode[]): GNode[] {
@@ -44,17 +51,32 @@ function reachable(roots: readonly GNode[]): GNode[] {
   return [...seen].sort((x, y) => x.id - y.id);
 }
 
+interface Loop {
+  readonly domain: Domain;
+  readonly size: number;
+  readonly terms: readonly number[];
+  readonly nodes: readonly GNode[];
+}
+
+/** A loop node's share to a scalar: summed over the elements into `sum`, then times `k` (the tape's acc()). */
+interface ScalarShare {
+  readonly operand: GNode;
+  readonly k: string | null;
+  readonly sum: string;
+}
+
 class SourceEmitter {
-  private readonly termRoots: readonly GNode[];
   /** Codes arrays that hold -1 (a contrast's reference level, which reads as 0). */
   private readonly negativeCodes: readonly boolean[];
-  private readonly loops: readonly { domain: Domain; size: number; terms: number[]; nodes: GNode[] }[];
+  private readonly loops: readonly Loop[];
   private readonly scalars: readonly GNode[];
+  /** Per loop node, its shares to scalars (filled while the loops are emitted). */
+  private scalarShares = new Map<GNode, ScalarShare[]>();
+  private sums = 0;
 
   constructor(private readonly m: ModelGraph) {
-    this.termRoots = m.terms.filter((t) => !t.vector).map((t) => t.root);
     this.negativeCodes = m.codes.map((c) => c.some((k) => k < 0));
-    const all = reachable(this.termRoots);
+    const all = reachable(m.terms.filter((t) => !t.vector).map((t) => t.root));
     this.scalars = all.filter((n) => n.domain === SCALAR);
     const domains = [...new Set(m.terms.filter((t) => !t.vector && t.root.domain !== SCALAR).map((t) => t.root.domain))].sort((a, b) => a - b);
     this.loops = domains.map((domain) => ({
@@ -78,6 +100,8 @@ class SourceEmitter {
   }
 
   private body(gradient: boolean): string[] {
+    this.scalarShares = new Map();
+    this.sums = 0;
     const out: string[] = [];
     const terms = this.m.terms;
     terms.forEach((t, k) => {
@@ -89,12 +113,11 @@ class SourceEmitter {
     terms.forEach((t, k) => {
       if (!t.vector && t.root.domain === SCALAR) out.push(`const ${acc(k)} = ${name(t.root)} * ${intLiteral(t.count)};`);
     });
-    const loopAdjoints = new Set<GNode>();
-    const loopLines = this.loops.flatMap((l) => this.termLoop(l, gradient, loopAdjoints));
-    for (const n of loopAdjoints) out.push(`let ${adj(n)} = 0;`);
+    const loopLines = this.loops.flatMap((l) => this.termLoop(l, gradient));
+    for (let j = 0; j < this.sums; j++) out.push(`let s${intLiteral(j)} = 0;`);
     out.push(...loopLines);
     if (gradient) {
-      out.push(...this.scalarBackward(loopAdjoints));
+      out.push(...this.scalarBackward());
       for (const v of this.m.vectors) out.push(...this.constrainLoop(v, -1, true));
     }
     out.push(`return ${terms.length === 0 ? '0' : terms.map((_, k) => acc(k)).join(' + ')};`);
@@ -104,7 +127,7 @@ class SourceEmitter {
   /** `const vN = ...;` for one node, with the code it gathers by read first. */
   private forward(n: GNode): string[] {
     if (n.kind === 'gather') {
-      const k = `k${intLiteral(n.id)}`;
+      const k = codeOf(n);
       const read = `${xArr(n.slot!)}[${k}]`;
       return [`const ${k} = c${intLiteral(n.codes!)}[i];`, `const ${name(n)} = ${this.negativeCodes[n.codes!] ? `${k} < 0 ? 0 : ${read}` : read};`];
     }
@@ -120,9 +143,11 @@ class SourceEmitter {
       body.push(`${xArr(v.param)}[i] = ${name(v.x)};`);
       if (v.logJ && term >= 0) body.push(`${acc(term)} += ${name(v.logJ)};`);
     } else {
-      const contribs = new Map<GNode, string[]>([[v.x, [`${gxArr(v.param)}[i]`]]]);
+      // The tape seeds the log-Jacobian before its reverse walk; x_p's adjoint arrives complete.
+      const contribs = new Map<GNode, string[]>();
       if (v.logJ) push(contribs, v.logJ, '1');
-      body.push(...this.sweep(nodes, contribs, v.theta.domain, new Set(), (n) => (n === v.theta ? [`grad[i + ${intLiteral(v.offset)}] = ${adj(n)};`] : [])));
+      push(contribs, v.x, `${gxArr(v.param)}[i]`);
+      body.push(...this.loopSweep(nodes, contribs, (n) => (n === v.theta ? [`grad[i + ${intLiteral(v.offset)}] = ${adj(n)};`] : [])));
       // A block nothing reads back (no prior, no use, no Jacobian) has a zero gradient.
       if (!contribs.has(v.theta)) body.push(`grad[i + ${intLiteral(v.offset)}] = 0;`);
     }
@@ -130,74 +155,146 @@ class SourceEmitter {
   }
 
   /** Step 3: one domain's terms, values and (with `gradient`) adjoints element by element. */
-  private termLoop(l: SourceEmitter['loops'][number], gradient: boolean, loopAdjoints: Set<GNode>): string[] {
+  private termLoop(l: Loop, gradient: boolean): string[] {
     const body = l.nodes.flatMap((n) => this.forward(n));
-    for (const k of l.terms) body.push(`${acc(k)} += ${name(this.m.terms[k].root)};`);
+    // A fused GLM likelihood is summed block by block, as the tape's fused path sums it.
+    const blocked = l.domain === ROWS && l.size > BLOCK ? l.terms.filter((k) => this.m.terms[k].blocked) : [];
+    for (const k of l.terms) body.push(`${blocked.includes(k) ? blockAcc(k) : acc(k)} += ${name(this.m.terms[k].root)};`);
     if (gradient) {
       const contribs = new Map<GNode, string[]>();
       for (const k of l.terms) push(contribs, this.m.terms[k].root, '1');
-      body.push(...this.sweep(l.nodes, contribs, l.domain, loopAdjoints, (n) => {
-        if (n.kind === 'xElem') return [`${gxArr(n.slot!)}[i] += ${adj(n)};`];
+      body.push(...this.loopSweep(l.nodes, contribs, (n) => {
         if (n.kind !== 'gather') return [];
-        const k = `k${intLiteral(n.id)}`;
+        const k = codeOf(n);
         const add = `${gxArr(n.slot!)}[${k}] += ${adj(n)};`;
         return [this.negativeCodes[n.codes!] ? `if (${k} >= 0) ${add}` : add];
       }));
     }
-    return loop(l.size, body);
-  }
-
-  /** Step 4: the scalar nodes' adjoints, last node first, into grad and the picked elements' G[p]. */
-  private scalarBackward(loopAdjoints: Set<GNode>): string[] {
-    const contribs = new Map<GNode, string[]>();
-    this.m.terms.forEach((t: Term) => {
-      if (!t.vector && t.root.domain === SCALAR && t.root.live) push(contribs, t.root, intLiteral(t.count));
-    });
-    const written = new Set<number>();
-    const out = this.sweep(this.scalars, contribs, SCALAR, loopAdjoints, (n) => {
-      if (n.kind === 'pick') return [`${gxArr(n.slot!)}[${intLiteral(n.index!)}] += ${adj(n)};`];
-      if (n.kind !== 'theta') return [];
-      written.add(n.slot!);
-      return [`grad[${intLiteral(n.slot!)}] = ${adj(n)};`];
-    });
-    for (const s of this.m.scalars) if (!written.has(s.offset)) out.push(`grad[${intLiteral(s.offset)}] = 0;`);
-    return out;
+    if (blocked.length === 0) return loop(l.size, body);
+    const size = intLiteral(l.size);
+    const step = intLiteral(BLOCK);
+    return [
+      `for (let j = 0; j < ${size}; j += ${step}) {`,
+      ...blocked.map((k) => `  let ${blockAcc(k)} = 0;`),
+      `  const e = j + ${step} < ${size} ? j + ${step} : ${size};`,
+      '  for (let i = j; i < e; i++) {', ...body.map((line) => `    ${line}`), '  }',
+      ...blocked.map((k) => `  ${acc(k)} += ${blockAcc(k)};`),
+      '}',
+    ];
   }
 
   /**
-   * Reverse sweep over `nodes` of one domain: each live node's adjoint is the sum of what its consumers
-   * sent (all of them come later, so it is complete when reached), then it sends its operands their
-   * share. A scalar operand of a loop's node accumulates across the loop (`let` before it, `+=` inside);
-   * `sink` says what a leaf does with its adjoint.
+   * Reverse sweep over one loop's nodes, for one element: each live node's adjoint is the sum of what
+   * its consumers sent (all come later, so it is complete when reached), then it sends its operands
+   * their shares. x_p's element takes each share as it comes (it may hold others already); a scalar's
+   * share is summed over the elements and sent after the loop (scalarBackward).
    */
-  private sweep(nodes: readonly GNode[], contribs: Map<GNode, string[]>, domain: Domain, loopAdjoints: Set<GNode>,
-    sink: (n: GNode) => string[]): string[] {
+  private loopSweep(nodes: readonly GNode[], contribs: Map<GNode, string[]>, sink: (n: GNode) => string[]): string[] {
     const out: string[] = [];
     for (let j = nodes.length - 1; j >= 0; j--) {
       const n = nodes[j];
-      if (!n.live) continue;
-      const parts = contribs.get(n) ?? [];
-      const fromLoops = domain === SCALAR && loopAdjoints.has(n);
-      if (parts.length === 0 && !fromLoops) continue;
-      if (fromLoops) {
-        if (parts.length > 0) out.push(`${adj(n)} += ${parts.join(' + ')};`);
-      } else {
-        out.push(`const ${adj(n)} = ${parts.join(' + ')};`);
+      const parts = contribs.get(n);
+      if (!n.live || !parts) continue;
+      if (n.kind === 'xElem') {
+        for (const p of parts) out.push(`${gxArr(n.slot!)}[i] += ${p};`);
+        continue;
       }
+      out.push(`const ${adj(n)} = ${parts.join(' + ')};`);
       out.push(...sink(n));
-      for (const [operand, share] of backwardContributions(n, adj(n), name)) {
-        if (!operand.live) continue;
-        if (operand.domain === domain) {
-          push(contribs, operand, share);
+      for (const share of shares(n)) {
+        if (!share.operand.live) continue;
+        if (share.operand.domain === n.domain) {
+          push(contribs, share.operand, this.elementShare(n, share));
         } else {
-          // Only a scalar can meet a loop's domain (graph.ts): its adjoint sums over the elements.
-          loopAdjoints.add(operand);
-          out.push(`${adj(operand)} += ${share};`);
+          out.push(...this.sumShare(n, share));
         }
       }
     }
     return out;
   }
+
+  /** A share to an operand of the node's own domain, per element: the tape's acc() with scalar m, q folded into k. */
+  private elementShare(n: GNode, s: Share): string {
+    const { k, m, q } = this.fold(n, s);
+    const g = adj(n);
+    const kg = k === null ? g : `${k} * ${g}`;
+    if (m === null && q === null) return kg;
+    if (q === null) return `${kg} * ${m}`;
+    if (m === null) return `(${kg}) / ${q}`;
+    return `(${kg} * ${m}) / ${q}`;
+  }
+
+  /** A share from a loop node to a scalar: `sum += g m / q` per element, then `k * sum` in the scalar sweep. */
+  private sumShare(n: GNode, s: Share): string[] {
+    const { k, m, q } = this.fold(n, s);
+    const g = adj(n);
+    const sum = `s${intLiteral(this.sums++)}`;
+    const list = this.scalarShares.get(n) ?? [];
+    list.push({ operand: s.operand, k, sum });
+    this.scalarShares.set(n, list);
+    const term = m === null && q === null ? g : q === null ? `${g} * ${m}` : m === null ? `${g} / ${q}` : `(${g} * ${m}) / ${q}`;
+    return [`${sum} += ${term};`];
+  }
+
+  /** k with the scalar factors folded in (k *= m, then k /= q, as acc() does), and the element-wise m and q left. */
+  private fold(n: GNode, s: Share): { k: string | null; m: string | null; q: string | null } {
+    let k: string | null = s.k === 1 ? null : numberLiteral(s.k);
+    const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of))})` : name(v));
+    const scalar = (v: GNode | NonNullable<Share['m']>): boolean => ('deriv' in v ? v.of.domain : v.domain) === SCALAR;
+    let m: string | null = null;
+    let q: string | null = null;
+    if (s.m) {
+      if (scalar(s.m)) k = `(${k ?? '1'} * ${value(s.m)})`;
+      else m = value(s.m);
+    }
+    if (s.q) {
+      if (scalar(s.q)) k = `(${k ?? '1'} / ${value(s.q)})`;
+      else q = value(s.q);
+    }
+    void n;
+    return { k, m, q };
+  }
+
+  /**
+   * Step 4: the scalar nodes' adjoints in the tape's reverse order, with each loop node's summed shares
+   * sent at its own place in that order; into grad and the picked elements' G[p].
+   */
+  private scalarBackward(): string[] {
+    const contribs = new Map<GNode, string[]>();
+    this.m.terms.forEach((t: Term) => {
+      if (!t.vector && t.root.domain === SCALAR && t.root.live) push(contribs, t.root, intLiteral(t.count));
+    });
+    const order = [...this.scalars, ...this.scalarShares.keys()].sort((a, b) => b.id - a.id);
+    const written = new Set<number>();
+    const out: string[] = [];
+    for (const n of order) {
+      const sent = this.scalarShares.get(n);
+      if (sent) {
+        for (const s of sent) push(contribs, s.operand, s.k === null ? s.sum : `${s.k} * ${s.sum}`);
+        continue;
+      }
+      const parts = contribs.get(n);
+      if (!n.live || !parts) continue;
+      out.push(`const ${adj(n)} = ${parts.join(' + ')};`);
+      if (n.kind === 'pick') out.push(`${gxArr(n.slot!)}[${intLiteral(n.index!)}] += ${adj(n)};`);
+      if (n.kind === 'theta') {
+        written.add(n.slot!);
+        out.push(`grad[${intLiteral(n.slot!)}] = ${adj(n)};`);
+      }
+      for (const share of shares(n)) if (share.operand.live) push(contribs, share.operand, scalarShare(n, share));
+    }
+    for (const s of this.m.scalars) if (!written.has(s.offset)) out.push(`grad[${intLiteral(s.offset)}] = 0;`);
+    return out;
+  }
+}
+
+/** A scalar node's share to a scalar operand: the tape's (k g m) / q, with 1 for a missing factor. */
+function scalarShare(n: GNode, s: Share): string {
+  const g = adj(n);
+  let t = s.k === 1 ? g : `${numberLiteral(s.k)} * ${g}`;
+  if (s.m) t = `${t} * ${'deriv' in s.m ? `(${derivSource(s.m, name(s.m.of.a!), name(s.m.of))})` : name(s.m)}`;
+  if (s.q) t = `(${t}) / ${name(s.q)}`;
+  return t;
 }
 
 function push(contribs: Map<GNode, string[]>, n: GNode, share: string): void {

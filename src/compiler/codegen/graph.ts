@@ -74,9 +74,11 @@ const numberKey = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 
 /**
  * Records the log density as a graph by running the distributions' and bijectors' own formulas (written
- * once against Ops) on symbolic nodes. Equal nodes are made once (hash-consing), so subexpressions the
- * formulas repeat are computed once; operations on numbers alone are folded to a number, evaluated
- * here by the same JavaScript the generated code would run, so folding changes no bit.
+ * once against Ops) on symbolic nodes: one node per operation, as the taped evaluator records them
+ * (js/ad_ops.ts), so that the generated code can add up every adjoint in the tape's order and round as it
+ * does. Leaves are made once per value (a number, a column, a parameter's block). Operations on numbers
+ * alone are folded to a number, evaluated here by the same JavaScript the generated code would run
+ * (the tape does not record them either), so folding changes no bit.
  */
 export class GraphBuilder implements Ops<GNode> {
   readonly nodes: GNode[] = [];
@@ -98,14 +100,16 @@ export class GraphBuilder implements Ops<GNode> {
 
   leaf(kind: Exclude<LeafKind, 'const'>, domain: Domain, slot: number, extra: { codes?: number; index?: number } = {}): GNode {
     const live = kind !== 'data';
-    return this.node(`${kind}|${domain}|${slot}|${extra.codes ?? ''}|${extra.index ?? ''}`, (id) => ({ id, kind, domain, live, slot, ...extra }));
+    // A gather or a pick is an operation on the tape, one node per use; the others are values.
+    const key = kind === 'gather' || kind === 'pick' ? `#${this.nodes.length}` : `${kind}|${domain}|${slot}`;
+    return this.node(key, (id) => ({ id, kind, domain, live, slot, ...extra }));
   }
 
   private op(kind: ArithKind, a: GNode, b?: GNode): GNode {
     if (a.kind === 'const' && (b === undefined || b.kind === 'const')) return this.c(fold(kind, a.value!, b?.value ?? NaN));
     const domain = joinDomains(a.domain, b?.domain ?? SCALAR);
     const live = a.live || (b?.live ?? false);
-    return this.node(`${kind}|${a.id}|${b?.id ?? ''}`, (id) => ({ id, kind, domain, live, a, ...(b ? { b } : {}) }));
+    return this.node(`#${this.nodes.length}`, (id) => ({ id, kind, domain, live, a, ...(b ? { b } : {}) }));
   }
 
   add(a: GNode, b: GNode): GNode { return this.op('add', a, b); }

@@ -1,5 +1,7 @@
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
-import type { IrExpr, IrParam, ModelIR } from '../ir.js';
+import type { IrExpr, IrLikelihood, IrParam, ModelIR } from '../ir.js';
+import { affineGlm } from '../js/glm_fused.js';
+import type { F64 } from '../../distributions/f64_ops.js';
 import { elementsOf, GraphBuilder, ROWS, SCALAR, UnsupportedGraph, type GNode } from './graph.js';
 
 /** A parameter without a factor is one number, as in the taped evaluator (emit.ts). */
@@ -24,6 +26,8 @@ export interface Term {
   readonly root: GNode;
   readonly count: number;
   readonly vector?: VectorParam;
+  /** A GLM likelihood the tape fuses (glm_fused.ts): summed in blocks of BLOCK rows, as the tape sums it. */
+  readonly blocked?: boolean;
 }
 
 export interface ModelGraph {
@@ -130,15 +134,48 @@ export function modelGraph(ir: ModelIR): ModelGraph {
     throw new UnsupportedGraph('an IR expression the generator does not know');
   };
 
+  /** A number, or an array of the rows as a column of its own (the fused offset and coefficients are not columns of the data). */
+  const valueNode = (v: F64): GNode => {
+    if (typeof v === 'number') return g.c(v);
+    columns.push(v);
+    return g.leaf('data', ROWS, columns.length - 1);
+  };
+  /**
+   * The kernel of a fused likelihood on eta built as the tape's fused path builds it: the offset, then
+   * coef * x for each term in order; its residual (the score) is what the reverse sweep sends back.
+   */
+  function fusedKernel(lik: IrLikelihood, f: NonNullable<ReturnType<typeof affineGlm>>): GNode {
+    let eta = valueNode(f.offset);
+    for (const t of f.terms) {
+      const x = t.codes ? g.leaf('gather', ROWS, t.param, { codes: codesOfArray(t.codes) }) : scalarX(t.param, t.index);
+      eta = g.add(eta, typeof t.coef === 'number' && t.coef === 1 ? x : g.mul(valueNode(t.coef), x));
+    }
+    const scoreArg = lik.form.score!.arg;
+    return lik.form.kernel(g, dataLeaf(lik.column), f.others.map((o, j) => (j === scoreArg ? eta : valueNode(o))));
+  }
+  function codesOfArray(c: Int32Array): number {
+    const k = codes.indexOf(c);
+    if (k >= 0) return k;
+    codes.push(c);
+    return codes.length - 1;
+  }
+
   for (const prior of ir.priors) {
     const x = xs[prior.param];
     const size = ir.params[prior.param].size;
     terms.push({ root: prior.form.kernel(g, x, prior.args.map(ev)), count: size });
     if (prior.form.xTerm) terms.push({ root: prior.form.xTerm(g, x), count: size });
   }
-  for (const lik of ir.likelihoods) {
-    terms.push({ root: lik.form.kernel(g, dataLeaf(lik.column), lik.args.map(ev)), count: ir.data.nRows });
-  }
+  // The likelihoods the tape fuses come last, as there: it adds their value after every other term and
+  // their gradient before its backward pass (last created, first in the reverse sweep).
+  const fused = ir.likelihoods.map((lik) => affineGlm(ir, lik));
+  ir.likelihoods.forEach((lik, j) => {
+    if (!fused[j]) terms.push({ root: lik.form.kernel(g, dataLeaf(lik.column), lik.args.map(ev)), count: ir.data.nRows });
+  });
+  ir.likelihoods.forEach((lik, j) => {
+    const f = fused[j];
+    if (f) terms.push({ root: fusedKernel(lik, f), count: ir.data.nRows, blocked: true });
+  });
   return {
     nodes: g.nodes, dim: ir.dim, nRows: ir.data.nRows, vectors, scalars, terms, columns, codes,
     sizes: ir.params.map((p) => (isScalarParam(p) ? undefined : p.size)),
