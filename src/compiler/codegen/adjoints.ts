@@ -43,11 +43,14 @@ export function shares(n: GNode): Share[] {
   }
 }
 
-/** The derivative's value as source, the tape's derivScalar formula given the operand `A` and the node's value `Y`. */
-export function derivSource(d: Deriv, A: string, Y: string): string {
+/**
+ * The derivative's value as source, the tape's derivScalar formula given the operand `A`, the node's
+ * value `Y` and, for softplus, `E` = exp(-|A|) from its forward step (the sigmoid of A, inlined).
+ */
+export function derivSource(d: Deriv, A: string, Y: string, E: string): string {
   switch (d.deriv) {
     case 'log1p': return `1 / (1 + ${A})`;
-    case 'softplus': return `sg(${A})`;
+    case 'softplus': return `${A} >= 0 ? 1 / (1 + ${E}) : ${E} / (1 + ${E})`;
     case 'sigmoid': return `${Y} * (1 - ${Y})`;
     case 'lgamma': return `dg(${A})`;
   }

@@ -36,6 +36,10 @@ const blockAcc = (k: number): string => `u${intLiteral(k)}`;
 const xArr = (param: number): string => `x${intLiteral(param)}`;
 const gxArr = (param: number): string => `gx${intLiteral(param)}`;
 const codeOf = (n: GNode): string => `k${intLiteral(n.id)}`;
+/** exp(-|x|) of a softplus or sigmoid node's operand, shared by its value and its derivative. */
+const expOf = (n: GNode): string => `e${intLiteral(n.id)}`;
+/** The sigmoid (graph.ts, character for character) given x and e = exp(-|x|). */
+const sigmoidOf = (x: string, e: string): string => `${x} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e})`;
 
 /** Every node `roots` reach, in creation (hence topological) order. */
 function reachable(roots: readonly GNode[]): GNode[] {
@@ -92,7 +96,7 @@ class SourceEmitter {
     for (let k = 0; k < this.m.columns.length; k++) lines.push(`const d${intLiteral(k)} = D[${intLiteral(k)}];`);
     for (let k = 0; k < this.m.codes.length; k++) lines.push(`const c${intLiteral(k)} = C[${intLiteral(k)}];`);
     for (const v of this.m.vectors) lines.push(`const ${xArr(v.param)} = X[${intLiteral(v.param)}], ${gxArr(v.param)} = G[${intLiteral(v.param)}];`);
-    lines.push('const sp = H.softplus, sg = H.sigmoid, lg = H.lgamma, dg = H.digamma;');
+    lines.push('const lg = H.lgamma, dg = H.digamma;');
     lines.push('function vg(theta, grad) {', ...this.body(true).map((l) => `  ${l}`), '}');
     lines.push('function val(theta) {', ...this.body(false).map((l) => `  ${l}`), '}');
     lines.push('return [vg, val];');
@@ -130,6 +134,15 @@ class SourceEmitter {
       const k = codeOf(n);
       const read = `${xArr(n.slot!)}[${k}]`;
       return [`const ${k} = c${intLiteral(n.codes!)}[i];`, `const ${name(n)} = ${this.negativeCodes[n.codes!] ? `${k} < 0 ? 0 : ${read}` : read};`];
+    }
+    if (n.kind === 'softplus' || n.kind === 'sigmoid') {
+      // The helpers' formulas inlined, with the one exp both branches need made once: exp(-|x|) is
+      // exp(-x) for x > 0 and exp(x) otherwise, bit for bit, and the reverse sweep reuses it (softplus'
+      // derivative is the sigmoid of the same x).
+      const x = name(n.a!);
+      const e = expOf(n);
+      const value = n.kind === 'softplus' ? `${x} > 0 ? ${x} + Math.log1p(${e}) : Math.log1p(${e})` : sigmoidOf(x, e);
+      return [`const ${e} = Math.exp(-Math.abs(${x}));`, `const ${name(n)} = ${value};`];
     }
     return [`const ${name(n)} = ${forwardExpr(n)};`];
   }
@@ -239,7 +252,7 @@ class SourceEmitter {
   /** k with the scalar factors folded in (k *= m, then k /= q, as acc() does), and the element-wise m and q left. */
   private fold(n: GNode, s: Share): { k: string | null; m: string | null; q: string | null } {
     let k: string | null = s.k === 1 ? null : numberLiteral(s.k);
-    const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of))})` : name(v));
+    const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of), expOf(v.of))})` : name(v));
     const scalar = (v: GNode | NonNullable<Share['m']>): boolean => ('deriv' in v ? v.of.domain : v.domain) === SCALAR;
     let m: string | null = null;
     let q: string | null = null;
@@ -292,7 +305,7 @@ class SourceEmitter {
 function scalarShare(n: GNode, s: Share): string {
   const g = adj(n);
   let t = s.k === 1 ? g : `${numberLiteral(s.k)} * ${g}`;
-  if (s.m) t = `${t} * ${'deriv' in s.m ? `(${derivSource(s.m, name(s.m.of.a!), name(s.m.of))})` : name(s.m)}`;
+  if (s.m) t = `${t} * ${'deriv' in s.m ? `(${derivSource(s.m, name(s.m.of.a!), name(s.m.of), expOf(s.m.of))})` : name(s.m)}`;
   if (s.q) t = `(${t}) / ${name(s.q)}`;
   return t;
 }
@@ -326,9 +339,9 @@ function forwardExpr(n: GNode): string {
     case 'log1p': return `Math.log1p(${A})`;
     case 'square': return `${A} * ${A}`;
     case 'sqrt': return `Math.sqrt(${A})`;
-    case 'softplus': return `sp(${A})`;
-    case 'sigmoid': return `sg(${A})`;
     case 'lgamma': return `lg(${A})`;
+    case 'softplus':
+    case 'sigmoid':
     case 'const':
     case 'gather':
       break;

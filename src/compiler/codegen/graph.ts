@@ -50,7 +50,8 @@ export class UnsupportedGraph extends Error {}
  * the generated code round as the taped evaluator does. */
 export const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-export const HELPERS = { softplus, sigmoid, lgamma, digamma } as const;
+/** The special functions the generated code calls (the others it writes out). */
+export const HELPERS = { lgamma, digamma } as const;
 
 function fold(kind: ArithKind, x: number, y: number): number {
   switch (kind) {
