@@ -7,7 +7,7 @@
 import { mean, sd } from '../math/stats.js';
 import { ess, isDegenerate } from './mcmc_ess.js';
 import { rhatOfChains } from './mcmc_rhat.js';
-import { concat, foldDraws, indicatorAtQuantile, sortedFolded, splitChains, toChains, zScale, type Chains } from './mcmc_rank.js';
+import { concat, foldDraws, indicatorAtQuantile, splitChains, toChains, zScale, type Chains } from './mcmc_rank.js';
 
 export interface McmcDiagnostics {
   /** max(R-hat of rank-normalised split chains, the same of the chains folded about the median). */
@@ -80,22 +80,15 @@ export type SummaryDiagnostics = Pick<McmcDiagnostics, 'rhat' | 'essBulk' | 'ess
 export function summaryDiagnostics(column: ArrayLike<number>, nChains: number): SummaryDiagnostics {
   const chains = toChains(column, nChains);
   const split = splitChains(chains);
-  const mcseMean = sd(Float64Array.from(column)) / Math.sqrt(ess(split));
-  // One sort serves the ranks, the median and the tail quantiles (sorting was most of a summary row's
-  // cost, five times over): with chains of even length, splitting drops no draw, so the split chains
-  // pool the same values; otherwise, or with non-finite draws, each step sorts for itself.
+  const zBulk = zScale(split);
+  // One sort of the pooled draws serves the median (folding) and both tail quantiles: sorting was most
+  // of a summary row's cost, and these three each sorted the same draws again.
   const sorted = concat(chains).sort();
-  if (chains[0].length % 2 !== 0 || !sorted.every(Number.isFinite)) {
-    const zBulk = zScale(split);
-    return { rhat: Math.max(rhatOfChains(zBulk), foldedRhat(chains)), essBulk: ess(zBulk), essTail: essTail(chains), mcseMean };
-  }
-  const zBulk = zScale(split, sorted);
-  const zFolded = zScale(splitChains(foldDraws(chains, sorted)), sortedFolded(sorted));
   const tail = (prob: number): number => ess(splitChains(indicatorAtQuantile(chains, prob, sorted)));
   return {
-    rhat: Math.max(rhatOfChains(zBulk), rhatOfChains(zFolded)),
+    rhat: Math.max(rhatOfChains(zBulk), rhatOfChains(zScale(splitChains(foldDraws(chains, sorted))))),
     essBulk: ess(zBulk),
     essTail: isDegenerate(chains) ? NaN : Math.min(tail(0.05), tail(0.95)),
-    mcseMean,
+    mcseMean: sd(Float64Array.from(column)) / Math.sqrt(ess(split)),
   };
 }

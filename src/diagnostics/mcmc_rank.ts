@@ -6,6 +6,7 @@
  *
  * A variable's draws arrive chain-major: `chains` consecutive runs of equal length.
  */
+import { ascendingOrder } from './radix_order.js';
 
 /** The chains of one variable: each array is one chain's draws in order. */
 export type Chains = readonly Float64Array[];
@@ -30,44 +31,16 @@ export function splitChains(chains: Chains): Float64Array[] {
   return [...chains.map((c) => c.slice(0, half)), ...chains.map((c) => c.slice(secondStart))];
 }
 
-/**
- * Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')).
- * `sorted`, when given, is the same values in ascending order (a caller that sorted them already).
- */
-export function averageRanks(values: Float64Array, sorted?: Float64Array): Float64Array {
+/** Ranks 1..S of the pooled values, ties sharing their average rank (R's rank(ties.method = 'average')). */
+export function averageRanks(values: Float64Array): Float64Array {
   const S = values.length;
   for (let i = 0; i < S; i++) if (!Number.isFinite(values[i])) return averageRanksBySort(values);
-  // The values sorted natively (a numeric typed-array sort, no comparator), then each value's run of
-  // equals found by binary search: the same average ranks, several times faster than sorting indices
-  // with a comparator, and a summary ranks every quantity twice.
-  sorted ??= Float64Array.from(values).sort();
-  const ranks = new Float64Array(S);
-  for (let i = 0; i < S; i++) {
-    const lo = lowerBound(sorted, values[i]);
-    let hi = lo + 1;
-    while (hi < S && sorted[hi] === values[i]) hi++;
-    ranks[i] = (lo + 1 + hi) / 2; // mean of the 1-based ranks lo+1..hi
-  }
-  return ranks;
+  return ranksInOrder(values, ascendingOrder(values));
 }
 
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Average ranks by sorting indices: for non-finite values, which a numeric sort and a search cannot order alike. */
-function averageRanksBySort(values: Float64Array): Float64Array {
+/** Average ranks given the values' ascending order: each run of equal values shares the mean of its ranks. */
+function ranksInOrder(values: Float64Array, order: ArrayLike<number>): Float64Array {
   const S = values.length;
-  const order = new Uint32Array(S);
-  for (let i = 0; i < S; i++) order[i] = i;
-  order.sort((a, b) => values[a] - values[b]);
   const ranks = new Float64Array(S);
   for (let i = 0; i < S;) {
     let j = i;
@@ -79,13 +52,22 @@ function averageRanksBySort(values: Float64Array): Float64Array {
   return ranks;
 }
 
+/** Average ranks by sorting indices: for non-finite values, which a numeric sort and a search cannot order alike. */
+function averageRanksBySort(values: Float64Array): Float64Array {
+  const S = values.length;
+  const order = new Uint32Array(S);
+  for (let i = 0; i < S; i++) order[i] = i;
+  order.sort((a, b) => values[a] - values[b]);
+  return ranksInOrder(values, order);
+}
+
 /**
  * Rank normalisation: z = Phi^-1((r - 3/8) / (S + 1/4)), ranks over all chains pooled (Blom 1958; posterior's
  * z_scale with c = 3/8, S - 2c + 1 = S + 1/4; the Stan reference manual's S - 1/4 is a misprint).
  */
-export function zScale(chains: Chains, sorted?: Float64Array): Float64Array[] {
+export function zScale(chains: Chains): Float64Array[] {
   const pooled = concat(chains);
-  const r = averageRanks(pooled, sorted);
+  const r = averageRanks(pooled);
   const S = pooled.length;
   const scores = normalScores(S);
   const z = new Float64Array(S);
@@ -144,32 +126,6 @@ export function foldDraws(chains: Chains, sorted?: Float64Array): Float64Array[]
     for (let i = 0; i < c.length; i++) out[i] = Math.abs(c[i] - med);
     return out;
   });
-}
-
-/**
- * The folded values |x - median| of `sorted` (ascending, finite), in ascending order, without a sort:
- * below the median they fall as x rises, from it on they rise (rounding is monotone, and x - m is
- * exactly -(m - x)), so one merge of the two runs orders them.
- */
-export function sortedFolded(sorted: Float64Array): Float64Array {
-  const med = medianR(sorted);
-  const S = sorted.length;
-  let right = 0;
-  while (right < S && sorted[right] < med) right++;
-  let left = right - 1;
-  const out = new Float64Array(S);
-  for (let k = 0; k < S; k++) {
-    const fl = left >= 0 ? Math.abs(sorted[left] - med) : Infinity;
-    const fr = right < S ? Math.abs(sorted[right] - med) : Infinity;
-    if (fl <= fr && left >= 0) {
-      out[k] = fl;
-      left--;
-    } else {
-      out[k] = fr;
-      right++;
-    }
-  }
-  return out;
 }
 
 /** 1 where x <= the pooled type-7 quantile at prob, else 0 (posterior's `.ess_quantile`); `sorted` as in foldDraws. */
