@@ -72,7 +72,7 @@ export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: 
   for (let i = 0; i < s.numDraws && !interrupted; i++) {
     const [next, info] = kernel(ld, adapted.metric, position, { stepSize: adapted.stepSize, maxDepth: s.maxDepth }, rng);
     position = next;
-    draws.push(Float64Array.from(position.q)); // q may be a view into a leapfrog step's buffer
+    draws.push(Float64Array.from(position.q)); // the kernel reuses its result's arrays (see Kernel)
     record(stats, i, info);
     onIteration?.();
     interrupted = shouldStop?.() ?? false;

@@ -10,6 +10,20 @@ import { buildTree, logAddExp, Subtree, type TreeContext } from './trajectory.js
 const POOL = new PointPool();
 const HALVES: Subtree[][] = [];
 const NEW_SUBTREE = new Subtree();
+/**
+ * Where results go: two (q, grad) pairs used in turn, so a transition's result stays valid while the next
+ * transition starts from it (and until the one after), without two new arrays per transition.
+ */
+const RESULTS: Float64Array[][] = [];
+let nextResult = 0;
+function resultArrays(dim: number): Float64Array[] {
+  if (RESULTS.length === 0 || RESULTS[0][0].length !== dim) {
+    RESULTS.length = 0;
+    for (let k = 0; k < 2; k++) RESULTS.push([new Float64Array(dim), new Float64Array(dim)]);
+  }
+  nextResult = 1 - nextResult;
+  return RESULTS[nextResult];
+}
 
 /** What one transition reports besides the new position: Stan's sampler parameters (accept_stat__, ...). */
 export interface TransitionInfo {
@@ -27,7 +41,11 @@ export interface KernelSettings {
   readonly maxDepth: number;
 }
 
-/** A transition kernel: a pure function of (position, settings, metric, rng), as BlackJAX's step(rng, state). */
+/**
+ * A transition kernel: a pure function of (position, settings, metric, rng), as BlackJAX's step(rng, state).
+ * Its result may live in buffers the kernel reuses: valid until the call after the next one in this thread
+ * (so a chain may start the next transition from it); copy what must last longer.
+ */
 export type Kernel = (ld: LogDensity, metric: Metric, from: Position, settings: KernelSettings, rng: Rng) => [Position, TransitionInfo];
 
 /**
@@ -82,6 +100,9 @@ export const nutsTransition: Kernel = (ld, metric, from, settings, rng) => {
     energy: sample.H,
     stepSize: settings.stepSize,
   };
-  // The sample lives in the pool, which the next transition reuses.
-  return [{ q: Float64Array.from(sample.q), logp: sample.logp, grad: Float64Array.from(sample.grad) }, info];
+  // The sample lives in the pool, which the next transition reuses: copied out to one of the result pairs.
+  const [q, grad] = resultArrays(sample.q.length);
+  q.set(sample.q);
+  grad.set(sample.grad);
+  return [{ q, logp: sample.logp, grad }, info];
 };

@@ -56,11 +56,14 @@ export function slowWindows(numWarmup: number, buffers: WarmupBuffers = STAN_BUF
 export class Welford {
   private n = 0;
   private readonly meanV: Float64Array;
+  /** q - mean before the update, reused from one draw to the next. */
+  private readonly delta: Float64Array;
   /** Sum of squared deviations: the diagonal, or the full matrix row by row. */
   private readonly m2: Float64Array[];
 
   constructor(private readonly dim: number, private readonly dense: boolean) {
     this.meanV = new Float64Array(dim);
+    this.delta = new Float64Array(dim);
     this.m2 = dense ? Array.from({ length: dim }, () => new Float64Array(dim)) : [new Float64Array(dim)];
   }
 
@@ -70,7 +73,8 @@ export class Welford {
 
   add(q: Float64Array): void {
     this.n++;
-    const delta = q.map((x, i) => x - this.meanV[i]);
+    const delta = this.delta;
+    for (let i = 0; i < this.dim; i++) delta[i] = q[i] - this.meanV[i];
     for (let i = 0; i < this.dim; i++) this.meanV[i] += delta[i] / this.n;
     if (!this.dense) {
       for (let i = 0; i < this.dim; i++) this.m2[0][i] += delta[i] * (q[i] - this.meanV[i]);
