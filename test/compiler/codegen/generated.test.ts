@@ -94,3 +94,24 @@ describe('the engines get the generated code', () => {
     expect(ld.names).toEqual(emitJs(ir).names);
   });
 });
+
+describe('where the platform forbids making code (a page whose Content-Security-Policy lacks unsafe-eval)', () => {
+  it('falls back to the taped evaluator, with the same numbers', () => {
+    const ir = loadModel(`${ROOT}models/eight_schools.glmm`).ir;
+    const real = globalThis.Function;
+    const refuse = function refuse(): never {
+      throw new EvalError('Refused to evaluate a string as JavaScript because unsafe-eval is not allowed');
+    };
+    globalThis.Function = refuse as unknown as FunctionConstructor;
+    let ld: ReturnType<typeof emitCompiledJs>;
+    try {
+      expect(generateLogDensity(ir)).toBeUndefined();
+      ld = emitCompiledJs(ir);
+    } finally {
+      globalThis.Function = real;
+    }
+    expect(ld.generated).toBe(false);
+    const theta = points(ir.dim)[0];
+    expect(ld.valueAndGrad(theta)).toEqual(emitJs(ir).valueAndGrad(theta));
+  });
+});
