@@ -1,7 +1,10 @@
 // Where `ppl infer MODEL --engine nuts` spends its time: runs the built CLI under `node --cpu-prof` and
 // sorts every sample into a phase by the functions on its stack. Not part of `npm run bench`:
 //
-//   node --import tsx bench/profile_nuts.ts [--threads 1] [MODEL ...]
+//   node --import tsx bench/profile_nuts.ts [--threads 1] [--cli bin/ppl.js] [--runs 1] [MODEL ...]
+//
+// --cli profiles another build (e.g. an older checkout's bin/ppl.js); --runs takes the median phase
+// times over several runs.
 //
 // The phases are read off the stack, innermost match first, so a gradient inside a NUTS step counts as
 // "log density", not "NUTS". V8 cannot say who made the garbage it collects: "GC" is its own phase.
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdownTable } from './report.js';
-import { runNode } from './timing.js';
+import { median, runNode } from './timing.js';
 import { SMALL_MODELS } from './small_models.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,10 +64,10 @@ export function phases(profile: CpuProfile): Map<string, number> {
   return out;
 }
 
-async function profileOne(model: string, threads: number): Promise<{ wallMs: number; main: Map<string, number> }> {
+async function profileOne(cli: string, model: string, threads: number): Promise<{ wallMs: number; main: Map<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'glimmer-prof-'));
   try {
-    const { ms } = await runNode(['--cpu-prof', '--cpu-prof-dir', dir, 'bin/ppl.js', 'infer', model, '--engine', 'nuts', '--threads', String(threads)], ROOT);
+    const { ms } = await runNode(['--cpu-prof', '--cpu-prof-dir', dir, cli, 'infer', model, '--engine', 'nuts', '--threads', String(threads)], ROOT);
     // With worker threads each writes its own profile; the main thread's is the one that ran main().
     const profiles = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
     const main = profiles.find((p) => p.nodes.some((n) => n.callFrame.functionName === 'main')) ?? profiles[0];
@@ -74,16 +77,22 @@ async function profileOne(model: string, threads: number): Promise<{ wallMs: num
   }
 }
 
-const { values: args, positionals } = parseArgs({ options: { threads: { type: 'string', default: '1' } }, allowPositionals: true });
+const { values: args, positionals } = parseArgs({
+  options: { threads: { type: 'string', default: '1' }, cli: { type: 'string', default: 'bin/ppl.js' }, runs: { type: 'string', default: '1' } },
+  allowPositionals: true,
+});
 const threads = Number(args.threads);
 const models = positionals.length > 0 ? positionals : SMALL_MODELS.map((m) => m.glmm);
 const rows: string[][] = [];
 const names = new Set<string>(PHASES.map(([p]) => p));
 const results: { model: string; wallMs: number; main: Map<string, number> }[] = [];
 for (const model of models) {
-  const r = await profileOne(model, threads);
-  for (const k of r.main.keys()) names.add(k);
-  results.push({ model, ...r });
+  const runs: Awaited<ReturnType<typeof profileOne>>[] = [];
+  for (let i = 0; i < Number(args.runs); i++) runs.push(await profileOne(args.cli, model, threads));
+  const keys = new Set(runs.flatMap((r) => [...r.main.keys()]));
+  for (const k of keys) names.add(k);
+  const main = new Map([...keys].map((k) => [k, median(runs.map((r) => r.main.get(k) ?? 0))]));
+  results.push({ model, wallMs: median(runs.map((r) => r.wallMs)), main });
 }
 for (const r of results) {
   const total = [...r.main.values()].reduce((a, b) => a + b, 0);
@@ -92,5 +101,5 @@ for (const r of results) {
     return `${ms.toFixed(0)} (${((100 * ms) / total).toFixed(0)}%)`;
   })]);
 }
-process.stdout.write(`ppl infer MODEL --engine nuts --threads ${threads}, under --cpu-prof (which slows it); main thread, ms (share):\n\n`);
+process.stdout.write(`${args.cli} infer MODEL --engine nuts --threads ${threads}, under --cpu-prof (which slows it), median of ${args.runs}; main thread, ms (share):\n\n`);
 process.stdout.write(markdownTable(['model', 'wall (s)', ...names], rows) + '\n');

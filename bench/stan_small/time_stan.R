@@ -1,5 +1,5 @@
 # Stan's sampling times for the small-model benchmark (bench/stan_small/stan_timings.csv), compile
-# time excluded:   Rscript bench/stan_small/time_stan.R [reps]
+# time excluded:   Rscript bench/stan_small/time_stan.R [reps] [glimmer]
 # Each model: 4 chains x (1000 warm-up + 1000 draws), default adapt_delta (0.8), max tree depth 10,
 # refresh = 0 (no progress printing), with cores = 1 and cores = 2, `reps` times each (default 5),
 # alternating the two settings so that a colleague's job on this shared 2-core machine disturbs both
@@ -7,7 +7,9 @@
 # clock inside the chain) and the wall time of the sampling() call (R's set-up of the chains, with
 # cores = 2 the start of the worker processes, and the stanfit object it returns), plus the 1-minute
 # load average before the run. stan_summary.csv keeps every parameter's mean and sd from the last run,
-# to check Glimmer's posterior against.
+# to check Glimmer's posterior against. With `glimmer` (after `npm run build`), each rep also times
+# `node bin/ppl.js infer MODEL --engine nuts` right after Stan's runs, so that both see the same
+# competition for the CPU: side_by_side.csv.
 suppressPackageStartupMessages(library(rstan))
 # Debian's r-cran-bh keeps Boost in /usr/include, not in the R package, and rstan looks for it there
 # ("Boost not found"): point an overlay copy of the package at the system headers.
@@ -20,6 +22,7 @@ if (system.file("include", package = "BH") == "" && dir.exists("/usr/include/boo
 }
 args <- commandArgs(trailingOnly = TRUE)
 reps <- if (length(args) > 0) as.integer(args[1]) else 5L
+with_glimmer <- length(args) > 1 && args[2] == "glimmer"
 here <- "bench/stan_small"
 models <- "bench/models"
 
@@ -44,6 +47,7 @@ runs <- list(
 
 load1 <- function() as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1]][1])
 rows <- list()
+side <- list()
 summaries <- list()
 compile_s <- c()
 for (r in runs) {
@@ -60,6 +64,15 @@ for (r in runs) {
                                                wall_s = wall, chain = ch, warmup_s = el[ch, "warmup"], sampling_s = el[ch, "sample"])
       }
       cat(sprintf("%s cores=%d rep=%d: wall %.3f s, chains %.3f s (load %.2f)\n", r$name, cores, rep, wall, sum(el), load))
+      side[[length(side) + 1]] <- data.frame(model = r$name, tool = sprintf("stan cores=%d", cores), rep = rep, load1 = load,
+                                             wall_s = wall, chains_s = sum(el))
+    }
+    if (with_glimmer) {
+      load <- load1()
+      wall <- system.time(status <- system2("node", c("bin/ppl.js", "infer", r$glmm, "--engine", "nuts"), stdout = FALSE, stderr = FALSE))[["elapsed"]]
+      if (status != 0) stop(sprintf("ppl infer %s failed", r$glmm))
+      cat(sprintf("%s glimmer rep=%d: wall %.3f s (load %.2f)\n", r$name, rep, wall, load))
+      side[[length(side) + 1]] <- data.frame(model = r$name, tool = "glimmer", rep = rep, load1 = load, wall_s = wall, chains_s = NA)
     }
   }
   s <- summary(fit)$summary
@@ -67,6 +80,7 @@ for (r in runs) {
 }
 write.csv(do.call(rbind, rows), file.path(here, "stan_timings.csv"), row.names = FALSE)
 write.csv(do.call(rbind, summaries), file.path(here, "stan_summary.csv"), row.names = FALSE)
+if (with_glimmer) write.csv(do.call(rbind, side), file.path(here, "side_by_side.csv"), row.names = FALSE)
 writeLines(c(
   sprintf("date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
   sprintf("R: %s", R.version.string),

@@ -68,7 +68,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     }, 0.8)
     .option('--max-depth <n>', 'MCMC: maximum NUTS tree depth (at most 2^n - 1 leapfrog steps)', intOption('--max-depth', 1), 10)
     .option('--dense', 'MCMC: adapt a dense metric (for strongly correlated posteriors)', false)
-    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores); the draws do not depend on it', intOption('--threads', 1))
+    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores; a small model runs them in this thread); the draws do not depend on it', intOption('--threads', 1))
     .addOption(new Option('--vi-recipe <name>', 'VI (advi, fullrank): glimmer (defaults) or tfp (the TFP tutorial: adam, lr 1e-2, 10000 steps, 2 draws, random init, no averaging)').choices(['glimmer', 'tfp']))
     .addOption(new Option('--optimizer <name>', 'VI: stochastic optimizer').choices(['adam', 'sgd']))
     .option('--lr <x>', 'VI: learning rate (default 0.05, in whitened coordinates)', (v: string): number => {
