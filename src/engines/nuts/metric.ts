@@ -1,6 +1,6 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import { cholesky } from '../../math/cholesky.js';
 import { solveLowerT } from '../../math/triangular.js';
 
 /**
@@ -62,9 +62,8 @@ export function diagMetric(invDiag: Float64Array): Metric {
  */
 export function denseMetric(inv: readonly Float64Array[]): Metric {
   const d = inv.length;
-  const chol = new CholeskyDecomposition(new Matrix(inv.map((r) => Array.from(r))));
-  if (!chol.isPositiveDefinite()) throw new InferenceError('E512', 'the adapted dense metric is not positive definite');
-  const L = chol.lowerTriangularMatrix.to2DArray().map((r) => Float64Array.from(r));
+  const { L, positiveDefinite } = cholesky(inv);
+  if (!positiveDefinite) throw new InferenceError('E512', 'the adapted dense metric is not positive definite');
   return {
     kind: 'dense',
     inverse: inv,

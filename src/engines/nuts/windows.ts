@@ -96,7 +96,7 @@ export class Welford {
     const b = 1e-3 * (5 / (n + 5));
     if (!this.dense) return this.m2[0].map((v) => a * v + b);
     // Each update adds (q - mean_new) delta', symmetric only up to rounding; average the two triangles
-    // (Stan's LLT reads one triangle, ml-matrix's Cholesky insists on exact symmetry).
+    // (Stan's LLT reads one triangle, the Cholesky of math/cholesky.ts insists on exact symmetry).
     return this.m2.map((row, i) => row.map((v, j) => a * 0.5 * (v + this.m2[j][i]) + (i === j ? b : 0)));
   }
 }
