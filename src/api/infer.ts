@@ -146,18 +146,24 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   try {
     const ir = model.ir;
     const names = [...ld.names, ...ir.generated.map((g) => g.name)];
-    const toRow = (theta: Float64Array): Float64Array => {
-      const values = ld.constrain(theta);
-      const gen = ir.generated.map((g) => evalExpr(g.expr, splitValues(ir, values), ir.data) as number);
-      const row = new Float64Array(values.length + gen.length);
-      row.set(values);
-      row.set(gen, values.length);
-      return row;
+    const toRows = (thetas: readonly Float64Array[]): Float64Array[] => {
+      // Rows of one array, not an array each (see runChain).
+      const width = names.length;
+      const store = new Float64Array(thetas.length * width);
+      return thetas.map((theta, i) => {
+        const values = ld.constrain(theta);
+        const row = store.subarray(i * width, (i + 1) * width);
+        row.set(values);
+        ir.generated.forEach((g, j) => {
+          row[values.length + j] = evalExpr(g.expr, splitValues(ir, values), ir.data) as number;
+        });
+        return row;
+      });
     };
     const runs: OneRun[] = [];
     for (let k = 0; k < nRuns; k++) {
       const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
-      const draws = result.draws.map(toRow);
+      const draws = toRows(result.draws);
       const summary = summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);
       runs.push({ seed: seed + k, result, draws, summary: withEstimates(summary, result, ld) });
     }
