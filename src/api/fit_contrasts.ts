@@ -2,6 +2,7 @@ import { evalContrast, type Contrast } from '../compiler/contrast.js';
 import type { ModelIR } from '../compiler/ir.js';
 import { contrastRow, type ContrastRow } from '../results/contrasts.js';
 import type { SummaryRow } from '../results/summary.js';
+import { column } from '../math/column.js';
 
 /**
  * The generated quantities (already columns of the draws, after the `ir.dim` parameters) and the
@@ -14,7 +15,7 @@ export function fitContrasts(
   summary?: readonly SummaryRow[],
 ): { contrasts?: readonly ContrastRow[] } {
   if (ir.generated.length === 0 && contrasts.length === 0) return {};
-  const generated = ir.generated.map((g, j) => contrastRow(g.name, Float64Array.from(draws, (d) => d[ir.dim + j]), weights, chains, summary?.[ir.dim + j]));
+  const generated = ir.generated.map((g, j) => contrastRow(g.name, column(draws, ir.dim + j), weights, chains, summary?.[ir.dim + j]));
   const requested = contrasts.map((c) => contrastRow(c.name, Float64Array.from(draws, (d) => evalContrast(c, ir, d)), weights, chains));
   return { contrasts: [...generated, ...requested] };
 }

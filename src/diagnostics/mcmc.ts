@@ -77,13 +77,14 @@ export function mcmcDiagnostics(column: ArrayLike<number>, nChains: number): Mcm
 /** What a summary row and the sampler's warnings show: mcmcDiagnostics without rhatBasic and mcseSd (one ESS fewer). */
 export type SummaryDiagnostics = Pick<McmcDiagnostics, 'rhat' | 'essBulk' | 'essTail' | 'mcseMean'>;
 
-export function summaryDiagnostics(column: ArrayLike<number>, nChains: number): SummaryDiagnostics {
+export function summaryDiagnostics(column: ArrayLike<number>, nChains: number, sortedColumn?: Float64Array): SummaryDiagnostics {
   const chains = toChains(column, nChains);
   const split = splitChains(chains);
   const zBulk = zScale(split);
   // One sort of the pooled draws serves the median (folding) and both tail quantiles: sorting was most
-  // of a summary row's cost, and these three each sorted the same draws again.
-  const sorted = concat(chains).sort();
+  // of a summary row's cost, and these three each sorted the same draws again. `sortedColumn`, when
+  // given, is the column sorted (a summary that sorted it for its quantiles).
+  const sorted = sortedColumn ?? concat(chains).sort();
   const tail = (prob: number): number => ess(splitChains(indicatorAtQuantile(chains, prob, sorted)));
   return {
     rhat: Math.max(rhatOfChains(zBulk), rhatOfChains(zScale(splitChains(foldDraws(chains, sorted))))),

@@ -1,4 +1,5 @@
 import { summarize } from '../math/stats.js';
+import { column } from '../math/column.js';
 import { summaryDiagnostics, type SummaryDiagnostics } from '../diagnostics/mcmc.js';
 
 export interface SummaryRow {
@@ -25,11 +26,13 @@ export function summarizeDraws(names: readonly string[], draws: readonly Float64
   known: readonly (SummaryDiagnostics | undefined)[] = []): SummaryRow[] {
   const mcmc = chains !== undefined && weights === undefined && draws.length % chains === 0 && draws.length >= 4 * chains;
   return names.map((name, j) => {
-    const column = Float64Array.from(draws, (d) => d[j]);
-    const s = summarize(column, weights);
+    const values = column(draws, j);
+    // Sorted once, for the quantiles and the diagnostics' median and tail quantiles.
+    const sorted = weights === undefined ? Float64Array.from(values).sort() : undefined;
+    const s = summarize(values, weights, sorted);
     const row = { name, mean: s.mean, sd: s.sd, q2_5: s.q2_5, q50: s.q50, q97_5: s.q97_5 };
     if (!mcmc) return row;
-    const d = known[j] ?? summaryDiagnostics(column, chains);
+    const d = known[j] ?? summaryDiagnostics(values, chains, sorted);
     return { ...row, rhat: d.rhat, essBulk: d.essBulk, essTail: d.essTail, mcseMean: d.mcseMean };
   });
 }

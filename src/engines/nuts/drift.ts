@@ -1,3 +1,4 @@
+import { column } from '../../math/column.js';
 import type { ChainOutput } from './chain.js';
 
 /**
@@ -38,7 +39,7 @@ export function drifting(chains: readonly ChainOutput[]): Drift[] {
     let ratio = 0;
     let largest = 0;
     for (const c of adapted) {
-      const xs = c.draws.map((d) => d[j]);
+      const xs = column(c.draws, j);
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
       const r = v / metricDiagonal(c.inverseMetric)[j];

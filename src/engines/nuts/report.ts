@@ -1,4 +1,5 @@
 import { summaryDiagnostics, type SummaryDiagnostics } from '../../diagnostics/mcmc.js';
+import { column } from '../../math/column.js';
 import { ebfmi, EBFMI_THRESHOLD } from '../../diagnostics/mcmc_sampler.js';
 import type { ChainOutput } from './chain.js';
 import { drifting, type Drift } from './drift.js';
@@ -90,7 +91,7 @@ export interface ConvergenceSummary {
  * Non-finite diagnostics (a constant quantity) are skipped.
  */
 export function convergenceWarnings(names: readonly string[], draws: readonly Float64Array[], chains: number): ConvergenceSummary {
-  const rows = names.map((name, j) => ({ name, d: summaryDiagnostics(Float64Array.from(draws, (x) => x[j]), chains) }));
+  const rows = names.map((name, j) => ({ name, d: summaryDiagnostics(column(draws, j), chains) }));
   const finite = (v: number): boolean => Number.isFinite(v);
   const maxRhat = Math.max(...rows.map((r) => r.d.rhat).filter(finite));
   const minEssBulk = Math.min(...rows.map((r) => r.d.essBulk).filter(finite));
