@@ -1,5 +1,8 @@
 import { type Domain, type GNode, ROWS, SCALAR, elementsOf } from './graph.js';
 import { intLiteral, numberLiteral } from './literal.js';
+import {
+  acc, adj, blockAcc, codeOf, expOf, forwardExpr, gxArr, loop, name, push, reachable, sigmoidOf, xArr,
+} from './source_parts.js';
 import type { ModelGraph, Term, VectorParam } from './model_graph.js';
 import { derivSource, shares, type Share } from './adjoints.js';
 import { BLOCK } from '../js/glm_fused.js';
@@ -8,7 +11,7 @@ import { BLOCK } from '../js/glm_fused.js';
  * The body of a factory `(D, C, X, G, H) => [valueAndGrad, value]` for a model graph, as JavaScript
  * source. Its text is made of node kinds, indices and validated numbers only (see graph.ts): D are the
  * data columns, C the factor codes, X and G per vector parameter its constrained values and their
- * adjoints (scratch the caller owns), H the special functions.
+ * adjoints (scratch the caller owns), H lgamma and digamma (the other functions are written out).
  *
  * valueAndGrad(theta, grad) runs, in order (the layout of a reverse sweep whose only loops are over one
  * domain at a time; every adjoint a loop produces for a scalar is a sum over its elements):
@@ -27,32 +30,6 @@ import { BLOCK } from '../js/glm_fused.js';
  */
 export function emitSource(m: ModelGraph): string {
   return new SourceEmitter(m).emit();
-}
-
-const name = (n: GNode): string => (n.kind === 'const' ? numberLiteral(n.value!) : `v${intLiteral(n.id)}`);
-const adj = (n: GNode): string => `g${intLiteral(n.id)}`;
-const acc = (k: number): string => `t${intLiteral(k)}`;
-const blockAcc = (k: number): string => `u${intLiteral(k)}`;
-const xArr = (param: number): string => `x${intLiteral(param)}`;
-const gxArr = (param: number): string => `gx${intLiteral(param)}`;
-const codeOf = (n: GNode): string => `k${intLiteral(n.id)}`;
-/** exp(-|x|) of a softplus or sigmoid node's operand, shared by its value and its derivative. */
-const expOf = (n: GNode): string => `e${intLiteral(n.id)}`;
-/** The sigmoid (graph.ts, character for character) given x and e = exp(-|x|). */
-const sigmoidOf = (x: string, e: string): string => `${x} >= 0 ? 1 / (1 + ${e}) : ${e} / (1 + ${e})`;
-
-/** Every node `roots` reach, in creation (hence topological) order. */
-function reachable(roots: readonly GNode[]): GNode[] {
-  const seen = new Set<GNode>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n) || n.kind === 'const') continue;
-    seen.add(n);
-    if (n.a) stack.push(n.a);
-    if (n.b) stack.push(n.b);
-  }
-  return [...seen].sort((x, y) => x.id - y.id);
 }
 
 interface Loop {
@@ -228,7 +205,7 @@ class SourceEmitter {
 
   /** A share to an operand of the node's own domain, per element: the tape's acc() with scalar m, q folded into k. */
   private elementShare(n: GNode, s: Share): string {
-    const { k, m, q } = this.fold(n, s);
+    const { k, m, q } = this.fold(s);
     const g = adj(n);
     const kg = k === null ? g : `${k} * ${g}`;
     if (m === null && q === null) return kg;
@@ -239,7 +216,7 @@ class SourceEmitter {
 
   /** A share from a loop node to a scalar: `sum += g m / q` per element, then `k * sum` in the scalar sweep. */
   private sumShare(n: GNode, s: Share): string[] {
-    const { k, m, q } = this.fold(n, s);
+    const { k, m, q } = this.fold(s);
     const g = adj(n);
     const sum = `s${intLiteral(this.sums++)}`;
     const list = this.scalarShares.get(n) ?? [];
@@ -250,7 +227,7 @@ class SourceEmitter {
   }
 
   /** k with the scalar factors folded in (k *= m, then k /= q, as acc() does), and the element-wise m and q left. */
-  private fold(n: GNode, s: Share): { k: string | null; m: string | null; q: string | null } {
+  private fold(s: Share): { k: string | null; m: string | null; q: string | null } {
     let k: string | null = s.k === 1 ? null : numberLiteral(s.k);
     const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of), expOf(v.of))})` : name(v));
     const scalar = (v: GNode | NonNullable<Share['m']>): boolean => ('deriv' in v ? v.of.domain : v.domain) === SCALAR;
@@ -264,7 +241,6 @@ class SourceEmitter {
       if (scalar(s.q)) k = `(${k ?? '1'} / ${value(s.q)})`;
       else q = value(s.q);
     }
-    void n;
     return { k, m, q };
   }
 
@@ -310,41 +286,3 @@ function scalarShare(n: GNode, s: Share): string {
   return t;
 }
 
-function push(contribs: Map<GNode, string[]>, n: GNode, share: string): void {
-  const list = contribs.get(n);
-  if (list) list.push(share);
-  else contribs.set(n, [share]);
-}
-
-function loop(size: number, body: readonly string[]): string[] {
-  return [`for (let i = 0; i < ${intLiteral(size)}; i++) {`, ...body.map((l) => `  ${l}`), '}'];
-}
-
-function forwardExpr(n: GNode): string {
-  const A = n.a ? name(n.a) : '';
-  const B = n.b ? name(n.b) : '';
-  switch (n.kind) {
-    case 'theta': return `theta[${intLiteral(n.slot!)}]`;
-    case 'thetaElem': return `theta[i + ${intLiteral(n.slot!)}]`;
-    case 'xElem': return `${xArr(n.slot!)}[i]`;
-    case 'data': return `d${intLiteral(n.slot!)}[i]`;
-    case 'pick': return `${xArr(n.slot!)}[${intLiteral(n.index!)}]`;
-    case 'add': return `${A} + ${B}`;
-    case 'sub': return `${A} - ${B}`;
-    case 'mul': return `${A} * ${B}`;
-    case 'div': return `${A} / ${B}`;
-    case 'neg': return `-${A}`;
-    case 'exp': return `Math.exp(${A})`;
-    case 'log': return `Math.log(${A})`;
-    case 'log1p': return `Math.log1p(${A})`;
-    case 'square': return `${A} * ${A}`;
-    case 'sqrt': return `Math.sqrt(${A})`;
-    case 'lgamma': return `lg(${A})`;
-    case 'softplus':
-    case 'sigmoid':
-    case 'const':
-    case 'gather':
-      break;
-  }
-  throw new Error(`forwardExpr: ${n.kind} is emitted elsewhere`);
-}
