@@ -154,8 +154,9 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
         const values = ld.constrain(theta);
         const row = store.subarray(i * width, (i + 1) * width);
         row.set(values);
+        const split = splitValues(ir, values);
         ir.generated.forEach((g, j) => {
-          row[values.length + j] = evalExpr(g.expr, splitValues(ir, values), ir.data) as number;
+          row[values.length + j] = evalExpr(g.expr, split, ir.data) as number;
         });
         return row;
       });

@@ -12,7 +12,8 @@ export function isDegenerate(chains: Chains): boolean {
   let lo = Infinity;
   let hi = -Infinity;
   for (const c of chains) {
-    for (const x of c) {
+    for (let i = 0; i < c.length; i++) {
+      const x = c[i];
       if (!Number.isFinite(x)) return true;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
