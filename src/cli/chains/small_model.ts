@@ -8,7 +8,7 @@ import { resolveDataPath } from '../../io/read_data.js';
  * Whether a model's MCMC chains are better run in this thread than on worker threads. A worker has to
  * load Glimmer and rebuild the model before its first chain, and then warm its own JIT up: about 0.1-0.2 s
  * of CPU each on this project's 2-core machines, while the four chains of the eight schools take about
- * 0.1 s together in one thread (docs/benchmarks.md, "Small models"). So a model with few rows (after
+ * 0.1 s together in one thread (docs/nuts-speed.md). So a model with few rows (after
  * reduction to cells) and few parameters runs here; the draws are the same either way (each chain has
  * its own random stream).
  */
