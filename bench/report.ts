@@ -122,7 +122,7 @@ ${comparisonTable(r.comparisons)}
 
 ## 2. Log density: one value and gradient
 
-Milliseconds per value+gradient per point (a call with K points counts K times), median of at least 50 timed samples after warm-up; a sample groups several calls when one call is too short to time. theta is near the posterior (every \`beta\` at -9, everything else 0). "tfjs-notes" is what \`tfjs-notes.md\` measured for a comparable formulation (the JS rows there are hand-written loops, not the taped JS emitter).
+Milliseconds per value+gradient per point (a call with K points counts K times), median of at least 50 timed samples after warm-up; a sample groups several calls when one call is too short to time. theta is near the posterior (every \`beta\` at -9, everything else 0). "tfjs-notes" is what \`tfjs-notes.md\` measured for a comparable formulation (the JS rows there are hand-written loops; Glimmer's float64 JS is the code it generates from the model, \`src/compiler/codegen/\`).
 
 ${logDensityTable(r.logDensity)}
 
