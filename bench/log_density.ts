@@ -1,6 +1,6 @@
 import type { LogDensity } from '../src/core/log_density.js';
 import type { Model } from '../src/api/compile.js';
-import { emitJs } from '../src/compiler/js/emit.js';
+import { emitCompiledJs } from '../src/compiler/codegen/compiled.js';
 import { initTfjs, tf } from '../src/compiler/tfjs/backend.js';
 import { timeCalls, type CallTimingOptions } from './timing.js';
 
@@ -57,7 +57,7 @@ export async function measureLogDensities(model: Model, timing: CallTimingOption
   } finally {
     reduced.dispose();
   }
-  const rowJs = emitJs(model.rowwiseIr);
+  const rowJs = emitCompiledJs(model.rowwiseIr);
   try {
     timings.push({ path: 'row-wise, float64 JS', rows, k: 1, ...timePoints(rowJs, theta, 1, options), notes: { text: '0.97 (hand-written loop)', ms: 0.97 } });
   } finally {

@@ -3,6 +3,8 @@ import type { LogDensityReport } from './log_density.js';
 import type { Interference, MachineInfo } from './machine.js';
 import { ratioText, type ReferenceTiming } from './references.js';
 import { LINEAR_TOLERANCE, SCALING_COLUMNS, type Growth, type ScalingRow } from './scaling.js';
+import type { SmallModelComparison } from './small_models.js';
+import { SMALL_MODEL_GOAL, smallModelTable } from './small_report.js';
 
 /** A reference tool's time beside the Glimmer run it is compared with. */
 export interface Comparison {
@@ -21,6 +23,7 @@ export interface BenchResults {
   readonly logDensity: LogDensityReport;
   readonly scaling: readonly ScalingRow[];
   readonly growth?: readonly Growth[];
+  readonly small: readonly SmallModelComparison[];
   readonly findings: readonly string[];
 }
 
@@ -119,7 +122,7 @@ ${comparisonTable(r.comparisons)}
 
 ## 2. Log density: one value and gradient
 
-Milliseconds per value+gradient per point (a call with K points counts K times), median of at least 50 timed samples after warm-up; a sample groups several calls when one call is too short to time. theta is near the posterior (every \`beta\` at -9, everything else 0). "tfjs-notes" is what \`tfjs-notes.md\` measured for a comparable formulation (the JS rows there are hand-written loops, not the taped JS emitter).
+Milliseconds per value+gradient per point (a call with K points counts K times), median of at least 50 timed samples after warm-up; a sample groups several calls when one call is too short to time. theta is near the posterior (every \`beta\` at -9, everything else 0). "tfjs-notes" is what \`tfjs-notes.md\` measured for a comparable formulation (the JS rows there are hand-written loops; Glimmer's float64 JS is the code it generates from the model, \`src/compiler/codegen/\`).
 
 ${logDensityTable(r.logDensity)}
 
@@ -133,6 +136,12 @@ Growth from ${count(from.rows)} to ${count(to.rows)} rows (linear means at most 
 
 ${growthTable(r.growth)}
 ` : ''}
+## 4. Small models: NUTS against Stan
+
+Issue 12, item 7: on small models Glimmer's NUTS should take at most ${SMALL_MODEL_GOAL}x Stan's sampling time, same settings (4 chains x 1000 warm-up + 1000 draws, adapt_delta 0.8). Glimmer: \`node bin/ppl.js infer MODEL --engine nuts\` timed from process start to exit (Node's start-up, loading and compiling the model, the chains, the summary and its diagnostics, the printed output; the default thread choice runs these chains in one thread), median of ${DEFAULT_POLICY.runs} runs after a warm-up. Stan: rstan 2.21.7, timed by \`bench/stan_small/time_stan.R\` from the Stan programs beside it (\`bench/stan_small/*.stan\`, the same priors and parameterisation), compile time excluded, median of the runs in \`bench/stan_small/stan_timings.csv\`, measured on this kind of machine (\`bench/stan_small/stan_machine.txt\`) while other processes were running (its \`load1\` column): "cores = 1" is the wall time of \`sampling(..., cores = 1)\`, what \`system.time()\` around the call shows (rstan's default), "cores = 2" the same with the chains in two R worker processes, whose start-up dominates at this size, and "chains added up" the four chains' warm-up and sampling by Stan's own clock (\`get_elapsed_time\`), Stan's sampler alone.
+
+${smallModelTable(r.small)}
+
 ## Findings
 
 ${r.findings.length > 0 ? r.findings.map((f) => `- ${f}`).join('\n') : '- nothing out of the ordinary.'}

@@ -1,7 +1,7 @@
 // `npm run bench`: Glimmer's speed end to end, per log-density call and as the data grows, against the
 // reference tools' times in bench/reference_timings.md. Writes docs/benchmarks.md. Not part of `npm test`.
 //
-//   node --import tsx bench/run.ts [--sizes 1e4,1e5,1e6] [--runs 5] [--no-doc]
+//   node --import tsx bench/run.ts [--sizes 1e4,1e5,1e6] [--runs 5] [--no-doc] [--small-only]
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ import {
   type Comparison,
 } from './report.js';
 import { growth, measureSize, type ScalingRow } from './scaling.js';
+import { compareSmallModels, type SmallModelComparison } from './small_models.js';
+import { smallModelFindings, smallModelTable } from './small_report.js';
 import { loadSimulationSource, writeSimulatedModel } from './simulate.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +29,11 @@ const DOC = join(ROOT, 'docs/benchmarks.md');
 const SEED = 20201226;
 
 const { values: args } = parseArgs({
-  options: { sizes: { type: 'string', default: '1e4,1e5,1e6' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false } },
+  options: {
+    sizes: { type: 'string', default: '1e4,1e5,1e6' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false },
+    // Only section 4 (small models against Stan), printed, not written: a quick check while working on NUTS.
+    'small-only': { type: 'boolean', default: false },
+  },
 });
 const sizes = args.sizes.split(',').map(Number);
 const runs = Number(args.runs);
@@ -94,12 +100,23 @@ async function scaling(): Promise<ScalingRow[]> {
   }
 }
 
+async function smallModels(): Promise<SmallModelComparison[]> {
+  section('4. Small models: NUTS against Stan');
+  const rows = await compareSmallModels(ROOT, runs);
+  say(smallModelTable(rows));
+  return rows;
+}
+
 async function main(): Promise<void> {
   const interference = watchInterference();
   const machine = machineInfo();
   const t0 = performance.now();
   if (!existsSync(join(ROOT, 'dist/bundle/main.mjs'))) throw new Error('bench: dist/bundle is missing: run `npm run build` first (npm run bench does)');
   say(`Glimmer bench, ${machine.date}, node ${machine.node}, ${machine.cpu} (${machine.cores} cores)`);
+  if (args['small-only']) {
+    await smallModels();
+    return;
+  }
 
   const e2e = await endToEnd();
   const comparisons = compare(e2e);
@@ -120,10 +137,12 @@ async function main(): Promise<void> {
     say(growthTable(grown));
   }
 
-  const found = findings(e2e, comparisons, logDensity, grown);
+  const small = await smallModels();
+
+  const found = [...findings(e2e, comparisons, logDensity, grown), ...smallModelFindings(small)];
   const results = {
     machine, totalSeconds: (performance.now() - t0) / 1000, interference: interference(),
-    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, findings: found,
+    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, small, findings: found,
   };
   section('Summary');
   say(endToEndTable(e2e) + '\n\n' + comparisonTable(comparisons));

@@ -1,5 +1,5 @@
 import { loadModel } from '../src/io/load_model.js';
-import { emitJs } from '../src/compiler/js/emit.js';
+import { emitCompiledJs } from '../src/compiler/codegen/compiled.js';
 import { initTfjs } from '../src/compiler/tfjs/backend.js';
 import { emitTfjs } from '../src/compiler/tfjs/emit.js';
 import { DEFAULT_POLICY, timeInfer } from './end_to_end.js';
@@ -63,7 +63,7 @@ export async function measureInProcess(modelPath: string): Promise<InProcessTimi
   } finally {
     rowTf.dispose();
   }
-  const rowJs = emitJs(model.rowwiseIr);
+  const rowJs = emitCompiledJs(model.rowwiseIr);
   const jsRowMs = timePoints(rowJs, theta, 1, opts).msPerPoint;
   rowJs.dispose();
   return { cells: model.ir.data.nRows, loadS, tfjsBuildS, tfjsK1Ms, tfjsK16Ms, jsRowMs };

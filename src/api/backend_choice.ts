@@ -1,6 +1,6 @@
 import type { LogDensity } from '../core/log_density.js';
 import type { ModelIR } from '../compiler/ir.js';
-import { emitJs } from '../compiler/js/emit.js';
+import { emitCompiledJs } from '../compiler/codegen/compiled.js';
 import { explainNonFinite } from '../compiler/js/explain.js';
 import { sumLogDensities } from './hybrid.js';
 import { latentCoordinates, linearCoordinates } from '../compiler/latent.js';
@@ -47,26 +47,26 @@ function medianMs(ld: LogDensity, theta: Float64Array): number {
 export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: BackendName): Promise<TimedLogDensity> {
   if (ir.reduction && backend !== 'tfjs') {
     // A non-finite value is explained on the rows the user wrote, not on the cells they were summed into.
-    return Object.assign(emitJs(ir), { choice: `reduced to ${ir.data.nRows} cells: float64 JS`, explainNonFinite: (t: Float64Array) => explainNonFinite(rowwise, t) });
+    return Object.assign(emitCompiledJs(ir), { choice: `reduced to ${ir.data.nRows} cells: float64 JS`, explainNonFinite: (t: Float64Array) => explainNonFinite(rowwise, t) });
   }
   ir = rowwise;
   const terms = ir.data.nRows;
   if (backend === 'js' || (backend === 'auto' && terms < JS_BELOW)) {
-    return Object.assign(emitJs(ir), { choice: backend === 'js' ? 'forced by --backend js' : `${terms} row terms: float64 JS` });
+    return Object.assign(emitCompiledJs(ir), { choice: backend === 'js' ? 'forced by --backend js' : `${terms} row terms: float64 JS` });
   }
   const rowIr = ir;
   // Row terms on tfjs; priors and Jacobians (parameter-level, few) in float64 JS.
   const rowTerms = (await loadTfjsEmitter()).emitTfjs({ ...ir, priors: [], ml: true });
-  const tfjs = Object.assign(sumLogDensities(rowTerms, emitJs({ ...ir, likelihoods: [] })),
+  const tfjs = Object.assign(sumLogDensities(rowTerms, emitCompiledJs({ ...ir, likelihoods: [] })),
     {
-      float64Twin: () => emitJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t),
+      float64Twin: () => emitCompiledJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t),
       // The latent field is the whole model's: the row graph alone lacks the priors.
       latent: latentCoordinates(rowIr), linear: linearCoordinates(rowIr), latentHessian: (c: readonly number[]) => latentHessian(rowIr, c),
     });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });
   }
-  const js = emitJs(ir);
+  const js = emitCompiledJs(ir);
   const theta = new Float64Array(ir.dim);
   const [a, b] = [medianMs(tfjs, theta), medianMs(js, theta)];
   const why = `measured ${a.toFixed(2)} ms (tfjs) vs ${b.toFixed(2)} ms (js) per gradient`;

@@ -1,11 +1,6 @@
 import type { LogDensity } from '../core/log_density.js';
 import type { Rng } from '../core/rng.js';
 import type { EngineResult } from '../engines/result.js';
-import { runLaplace } from '../engines/laplace/run.js';
-import { runMaximumLikelihood } from '../engines/nested/run_ml.js';
-import { runNestedLaplace } from '../engines/nested/run_posterior.js';
-import { runVi } from '../engines/vi/run.js';
-import { parseViSettings } from '../engines/vi/settings.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
 import type { ChainRunner } from '../engines/nuts/chain_job.js';
@@ -19,21 +14,40 @@ export interface CommonOptions {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
+/* The Laplace and VI engines (with ml-matrix) are loaded when first used: a process runs one engine, and
+ * compiling the others' code was part of every start-up (a NUTS run on a small model takes a few tenths
+ * of a second in all). */
+const laplace = (): Promise<[typeof import('../engines/laplace/run.js'), typeof import('../engines/nested/run_ml.js'), typeof import('../engines/nested/run_posterior.js')]> =>
+  Promise.all([import('../engines/laplace/run.js'), import('../engines/nested/run_ml.js'), import('../engines/nested/run_posterior.js')]);
+const vi = (): Promise<[typeof import('../engines/vi/run.js'), typeof import('../engines/vi/settings.js')]> =>
+  Promise.all([import('../engines/vi/run.js'), import('../engines/vi/settings.js')]);
+
 /**
  * The engines by name. Each is a function of the log-density interface only; results come back in
  * theta and the API maps them to named, constrained quantities. Add an engine by adding a line.
  */
 export const ENGINE_RUNNERS = {
-  // settings.marginal (set by --marginal, and by --ml): integrate the random effects out, as lme4 does.
-  laplace: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> =>
-    (o.settings.marginal
+  // settings.marginal (set by --ml and --reml): integrate the random effects out, as lme4 does.
+  laplace: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
+    const [{ runLaplace }, { runMaximumLikelihood }, { runNestedLaplace }] = await laplace();
+    return o.settings.marginal
       ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng })
-      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis })),
+      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
+  },
   // One Gaussian at the joint posterior mode: right where the posterior has such a mode and is near-Gaussian
   // there (no hierarchical scales, or many data per group); kept for comparison and for those models.
-  'laplace-joint': (ld: LogDensity, o: CommonOptions): EngineResult => runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }),
-  advi: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
-  fullrank: (ld: LogDensity, o: CommonOptions): EngineResult => runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) }),
+  'laplace-joint': async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
+    const [{ runLaplace }] = await laplace();
+    return runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
+  },
+  advi: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
+    const [{ runVi }, { parseViSettings }] = await vi();
+    return runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) });
+  },
+  fullrank: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
+    const [{ runVi }, { parseViSettings }] = await vi();
+    return runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) });
+  },
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).
   nuts: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('nuts', ld, o),
   hmc: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('hmc', ld, o),

@@ -164,21 +164,28 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
   try {
     const ir = model.ir;
     const names = [...ld.names, ...ir.generated.map((g) => g.name)];
-    const toRow = (theta: Float64Array): Float64Array => {
+    const toRow = (theta: Float64Array, row = new Float64Array(names.length)): Float64Array => {
       const values = ld.constrain(theta);
-      const gen = ir.generated.map((g) => evalExpr(g.expr, splitValues(ir, values), ir.data) as number);
-      const row = new Float64Array(values.length + gen.length);
       row.set(values);
-      row.set(gen, values.length);
+      const split = splitValues(ir, values);
+      ir.generated.forEach((g, j) => {
+        row[values.length + j] = evalExpr(g.expr, split, ir.data) as number;
+      });
       return row;
+    };
+    const toRows = (thetas: readonly Float64Array[]): Float64Array[] => {
+      // Rows of one array, not an array each (see runChain).
+      const width = names.length;
+      const store = new Float64Array(thetas.length * width);
+      return thetas.map((theta, i) => toRow(theta, store.subarray(i * width, (i + 1) * width)));
     };
     const runs: OneRun[] = [];
     const estimated: SummaryRow[][] = [];
     for (let k = 0; k < nRuns; k++) {
       const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
-      const draws = result.draws.map(toRow);
+      const draws = toRows(result.draws);
       // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
-      const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains);
+      const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);
       const summary = withEstimates(names, fromDraws, result, ld, toRow);
       refuseNonFinite(engine, summary, result.estimates !== undefined);
       runs.push({ seed: seed + k, result, draws, summary });
@@ -199,7 +206,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     if (nRuns === 1) {
       return {
         engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
-        ...(first.result.estimates ? estimateContrasts(ir, first.summary, estimated[0]) : fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains)),
+        ...(first.result.estimates ? estimateContrasts(ir, first.summary, estimated[0]) : fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains, first.summary)),
         diagnostics: first.result.diagnostics, warnings: first.result.warnings,
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };

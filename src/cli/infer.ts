@@ -7,6 +7,7 @@ import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
 import { progressReporter } from '../engines/nuts/progress.js';
 import { parallelChains } from './chains/for_infer.js';
+import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';
 import { intOption, stdio, type Io, type OnError } from './io.js';
 import { writeOutputs } from './output.js';
@@ -68,7 +69,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     }, 0.8)
     .option('--max-depth <n>', 'MCMC: maximum NUTS tree depth (at most 2^n - 1 leapfrog steps)', intOption('--max-depth', 1), 10)
     .option('--dense', 'MCMC: adapt a dense metric (for strongly correlated posteriors)', false)
-    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores); the draws do not depend on it', intOption('--threads', 1))
+    .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores; a small model runs them in this thread); the draws do not depend on it', intOption('--threads', 1))
     .addOption(new Option('--vi-recipe <name>', 'VI (advi, fullrank): glimmer (defaults) or tfp (the TFP tutorial: adam, lr 1e-2, 10000 steps, 2 draws, random init, no averaging)').choices(['glimmer', 'tfp']))
     .addOption(new Option('--optimizer <name>', 'VI: stochastic optimizer').choices(['adam', 'sgd']))
     .option('--lr <x>', 'VI: learning rate (default 0.05, in whitened coordinates)', (v: string): number => {
@@ -86,15 +87,18 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (model: string, opts: InferOpts, cmd: Command) => {
-      // MCMC's worker threads start first: they load the model while this thread does.
-      const parallel = opts.engine === 'nuts' || opts.engine === 'hmc'
-        ? parallelChains({ modelPath: model, dataPath: opts.data, ml: opts.ml, backend: opts.backend, chains: opts.chains, threads: opts.threads })
-        : undefined;
+      const mcmc = opts.engine === 'nuts' || opts.engine === 'hmc';
+      const chainsOn = (threads?: number): ReturnType<typeof parallelChains> =>
+        parallelChains({ modelPath: model, dataPath: opts.data, ml: opts.ml, backend: opts.backend, chains: opts.chains, threads });
+      // MCMC's worker threads start first, to load the model while this thread does; unless the model may
+      // be small (small_model.ts), in which case it is loaded first and, if small, its chains run here.
+      let parallel = mcmc && (opts.threads !== undefined || !smallData(model, opts.data)) ? chainsOn(opts.threads) : undefined;
       try {
         let m: Model;
         let fit: Fit;
         try {
           m = loadModel(model, { dataPath: opts.data, ml: opts.ml, reml: opts.reml });
+          if (mcmc && !parallel) parallel = chainsOn(smallModel(m) ? 1 : undefined);
           fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) setCode(130);

@@ -35,6 +35,11 @@ export interface LogDensity {
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
+  /**
+   * The same, with the gradient written into `grad` (length dim) and the value returned: no allocation,
+   * for samplers that call it hundreds of thousands of times. Optional; valueAndGrad is the fallback.
+   */
+  valueAndGradInto?(theta: Float64Array, grad: Float64Array): number;
   /** K points at once; implementations batch them into one evaluation where they can. */
   valueAndGradBatch(thetas: readonly Float64Array[]): ValueAndGrad[];
   /** Value only (cheaper where the implementation can skip the gradient). */

@@ -15,7 +15,10 @@ export interface Rng {
 export function createRng(seed: number | string): Rng {
   const base = String(seed);
   const prng = seedrandom(base);
-  let spare: number | null = null;
+  // The second normal of a pair waits in a typed slot: a double kept in a closure variable is boxed anew
+  // on every write, and a sampler draws hundreds of thousands of normals.
+  const spare = new Float64Array(1);
+  let hasSpare = false;
   const uniform = (): number => {
     let u = prng.double();
     while (u === 0) u = prng.double();
@@ -26,10 +29,9 @@ export function createRng(seed: number | string): Rng {
     uniform,
     normal(): number {
       // Marsaglia's polar method: exact, two normals per accepted pair.
-      if (spare !== null) {
-        const s = spare;
-        spare = null;
-        return s;
+      if (hasSpare) {
+        hasSpare = false;
+        return spare[0];
       }
       for (;;) {
         const a = 2 * uniform() - 1;
@@ -37,7 +39,8 @@ export function createRng(seed: number | string): Rng {
         const r = a * a + b * b;
         if (r > 0 && r < 1) {
           const f = Math.sqrt((-2 * Math.log(r)) / r);
-          spare = b * f;
+          spare[0] = b * f;
+          hasSpare = true;
           return a * f;
         }
       }

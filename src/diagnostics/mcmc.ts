@@ -7,7 +7,7 @@
 import { mean, sd } from '../math/stats.js';
 import { ess, isDegenerate } from './mcmc_ess.js';
 import { rhatOfChains } from './mcmc_rhat.js';
-import { foldDraws, indicatorAtQuantile, splitChains, toChains, zScale, type Chains } from './mcmc_rank.js';
+import { concat, foldDraws, indicatorAtQuantile, splitChains, toChains, zScale, type Chains } from './mcmc_rank.js';
 
 export interface McmcDiagnostics {
   /** max(R-hat of rank-normalised split chains, the same of the chains folded about the median). */
@@ -77,14 +77,19 @@ export function mcmcDiagnostics(column: ArrayLike<number>, nChains: number): Mcm
 /** What a summary row and the sampler's warnings show: mcmcDiagnostics without rhatBasic and mcseSd (one ESS fewer). */
 export type SummaryDiagnostics = Pick<McmcDiagnostics, 'rhat' | 'essBulk' | 'essTail' | 'mcseMean'>;
 
-export function summaryDiagnostics(column: ArrayLike<number>, nChains: number): SummaryDiagnostics {
+export function summaryDiagnostics(column: ArrayLike<number>, nChains: number, sortedColumn?: Float64Array): SummaryDiagnostics {
   const chains = toChains(column, nChains);
   const split = splitChains(chains);
   const zBulk = zScale(split);
+  // One sort of the pooled draws serves the median (folding) and both tail quantiles: sorting was most
+  // of a summary row's cost, and these three each sorted the same draws again. `sortedColumn`, when
+  // given, is the column sorted (a summary that sorted it for its quantiles).
+  const sorted = sortedColumn ?? concat(chains).sort();
+  const tail = (prob: number): number => ess(splitChains(indicatorAtQuantile(chains, prob, sorted)));
   return {
-    rhat: Math.max(rhatOfChains(zBulk), foldedRhat(chains)),
+    rhat: Math.max(rhatOfChains(zBulk), rhatOfChains(zScale(splitChains(foldDraws(chains, sorted))))),
     essBulk: ess(zBulk),
-    essTail: essTail(chains),
+    essTail: isDegenerate(chains) ? NaN : Math.min(tail(0.05), tail(0.95)),
     mcseMean: sd(Float64Array.from(column)) / Math.sqrt(ess(split)),
   };
 }

@@ -6,6 +6,7 @@
  *
  * A variable's draws arrive chain-major: `chains` consecutive runs of equal length.
  */
+import { ascendingOrder } from './radix_order.js';
 
 /** The chains of one variable: each array is one chain's draws in order. */
 export type Chains = readonly Float64Array[];
@@ -34,37 +35,12 @@ export function splitChains(chains: Chains): Float64Array[] {
 export function averageRanks(values: Float64Array): Float64Array {
   const S = values.length;
   for (let i = 0; i < S; i++) if (!Number.isFinite(values[i])) return averageRanksBySort(values);
-  // The values sorted natively (a numeric typed-array sort, no comparator), then each value's run of
-  // equals found by binary search: the same average ranks, several times faster than sorting indices
-  // with a comparator, and a summary ranks every quantity twice.
-  const sorted = Float64Array.from(values).sort();
-  const ranks = new Float64Array(S);
-  for (let i = 0; i < S; i++) {
-    const lo = lowerBound(sorted, values[i]);
-    let hi = lo + 1;
-    while (hi < S && sorted[hi] === values[i]) hi++;
-    ranks[i] = (lo + 1 + hi) / 2; // mean of the 1-based ranks lo+1..hi
-  }
-  return ranks;
+  return ranksInOrder(values, ascendingOrder(values));
 }
 
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Average ranks by sorting indices: for non-finite values, which a numeric sort and a search cannot order alike. */
-function averageRanksBySort(values: Float64Array): Float64Array {
+/** Average ranks given the values' ascending order: each run of equal values shares the mean of its ranks. */
+function ranksInOrder(values: Float64Array, order: ArrayLike<number>): Float64Array {
   const S = values.length;
-  const order = new Uint32Array(S);
-  for (let i = 0; i < S; i++) order[i] = i;
-  order.sort((a, b) => values[a] - values[b]);
   const ranks = new Float64Array(S);
   for (let i = 0; i < S;) {
     let j = i;
@@ -76,6 +52,15 @@ function averageRanksBySort(values: Float64Array): Float64Array {
   return ranks;
 }
 
+/** Average ranks by sorting indices: for non-finite values, which a numeric sort and a search cannot order alike. */
+function averageRanksBySort(values: Float64Array): Float64Array {
+  const S = values.length;
+  const order = new Uint32Array(S);
+  for (let i = 0; i < S; i++) order[i] = i;
+  order.sort((a, b) => values[a] - values[b]);
+  return ranksInOrder(values, order);
+}
+
 /**
  * Rank normalisation: z = Phi^-1((r - 3/8) / (S + 1/4)), ranks over all chains pooled (Blom 1958; posterior's
  * z_scale with c = 3/8, S - 2c + 1 = S + 1/4; the Stan reference manual's S - 1/4 is a misprint).
@@ -84,8 +69,30 @@ export function zScale(chains: Chains): Float64Array[] {
   const pooled = concat(chains);
   const r = averageRanks(pooled);
   const S = pooled.length;
-  const z = r.map((ri) => qnorm((ri - 3 / 8) / (S + 1 / 4)));
+  const scores = normalScores(S);
+  const z = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    const ri = r[i];
+    z[i] = Number.isInteger(ri) && ri >= 1 && ri <= S ? scores[ri - 1] : qnorm((ri - 3 / 8) / (S + 1 / 4));
+  }
   return reshapeLike(z, chains);
+}
+
+const SCORES = new Map<number, Float64Array>();
+
+/**
+ * qnorm((r - 3/8) / (S + 1/4)) for the whole ranks r = 1..S, made once per S: without ties every
+ * quantity's ranks are a permutation of 1..S, so every rank normalisation of a summary reads this table
+ * (the same numbers qnorm gives, computed once instead of twice per quantity).
+ */
+function normalScores(S: number): Float64Array {
+  let t = SCORES.get(S);
+  if (!t) {
+    t = new Float64Array(S);
+    for (let r = 1; r <= S; r++) t[r - 1] = qnorm((r - 3 / 8) / (S + 1 / 4));
+    SCORES.set(S, t);
+  }
+  return t;
 }
 
 /**
@@ -108,16 +115,27 @@ export function quantileR(sorted: Float64Array, prob: number): number {
   return h > 0 && sorted[hi] !== sorted[lo] ? (1 - h) * sorted[lo] + h * sorted[hi] : sorted[lo];
 }
 
-/** |x - median(x)| with the median of all draws pooled: R-hat of this sees chains that differ in scale. */
-export function foldDraws(chains: Chains): Float64Array[] {
-  const med = medianR(concat(chains).sort());
-  return chains.map((c) => c.map((x) => Math.abs(x - med)));
+/**
+ * |x - median(x)| with the median of all draws pooled: R-hat of this sees chains that differ in scale.
+ * `sorted`, when given, is all the draws in ascending order.
+ */
+export function foldDraws(chains: Chains, sorted?: Float64Array): Float64Array[] {
+  const med = medianR(sorted ?? concat(chains).sort());
+  return chains.map((c) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = Math.abs(c[i] - med);
+    return out;
+  });
 }
 
-/** 1 where x <= the pooled type-7 quantile at prob, else 0 (posterior's `.ess_quantile`). */
-export function indicatorAtQuantile(chains: Chains, prob: number): Float64Array[] {
-  const q = quantileR(concat(chains).sort(), prob);
-  return chains.map((c) => c.map((x) => (x <= q ? 1 : 0)));
+/** 1 where x <= the pooled type-7 quantile at prob, else 0 (posterior's `.ess_quantile`); `sorted` as in foldDraws. */
+export function indicatorAtQuantile(chains: Chains, prob: number, sorted?: Float64Array): Float64Array[] {
+  const q = quantileR(sorted ?? concat(chains).sort(), prob);
+  return chains.map((c) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = c[i] <= q ? 1 : 0;
+    return out;
+  });
 }
 
 export function concat(chains: Chains): Float64Array {

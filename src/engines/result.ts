@@ -1,3 +1,5 @@
+import type { SummaryDiagnostics } from '../diagnostics/mcmc.js';
+
 /** What every engine hands back: draws in theta (the unconstrained space) and what it knows of their quality. */
 export interface EngineResult {
   readonly engine: string;
@@ -10,6 +12,12 @@ export interface EngineResult {
   /** Plain-language warnings with numbers, for the summary and run.json. */
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
+  /**
+   * For MCMC: R-hat, ESS and the MCSE of the mean of each constrained parameter (in the log density's
+   * `names` order), which the engine computed for its warnings; the summary reuses them rather than
+   * computing them again from the same draws.
+   */
+  readonly columnDiagnostics?: readonly SummaryDiagnostics[];
   /** For optimizing engines (VI): the ELBO history, the mean estimate over each window of steps ending at `step`. */
   readonly trace?: { readonly step: Float64Array; readonly elbo: Float64Array };
   /** For Gaussian approximations: their mean and marginal sds in theta. */

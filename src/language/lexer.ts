@@ -4,7 +4,16 @@ import { syntaxErrors, type SyntaxProblem } from './syntax_errors.js';
 import { allTokens, Bad, UnterminatedComment, UnterminatedName, UnterminatedString } from './tokens.js';
 import { spanOf } from './span.js';
 
-const lexer = new Lexer(allTokens as TokenType[], { positionTracking: 'full' });
+/**
+ * The lexer. Chevrotain's validation of the token patterns costs a part of every start-up and finds
+ * nothing in a fixed set of tokens, so it runs in the tests (test/language/grammar_validation.test.ts:
+ * `validate`), not in every process.
+ */
+export function makeLexer(validate = false): Lexer {
+  return new Lexer(allTokens as TokenType[], { positionTracking: 'full', skipValidations: !validate });
+}
+
+const lexer = makeLexer();
 
 export interface LexResult {
   /** Every token, malformed ones included (category `Bad`), so the parser recovers around them. */

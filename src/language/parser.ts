@@ -15,8 +15,8 @@ import {
  * explain_failure.ts and syntax_errors.ts. The rendered grammar is grammar/glimmer.ebnf.
  */
 export class GlimmerParser extends RecoveringParser {
-  constructor() {
-    super(allTokens);
+  constructor(validate = false) {
+    super(allTokens, validate);
     this.performSelfAnalysis();
   }
 

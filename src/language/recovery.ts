@@ -54,12 +54,14 @@ export abstract class RecoveringParser extends CstParser {
   private blocksSeen = new Map<string, IToken>();
   private earlyClose: IToken | undefined;
 
-  constructor(tokens: readonly TokenType[]) {
+  /** `validate`: chevrotain's grammar checks, which the tests run (test/language/grammar_validation.test.ts) and start-up skips. */
+  constructor(tokens: readonly TokenType[], validate = false) {
     super(tokens as TokenType[], {
       recoveryEnabled: false,
       errorMessageProvider: expectations,
       nodeLocationTracking: 'full',
       maxLookahead: 2, // `log_rate = eta` (a named argument) or `log_rate + 1` (an expression)
+      skipValidations: !validate,
     });
   }
 

@@ -157,10 +157,10 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
   return values[order[n - 1]];
 }
 
-/** Mean, sd and the 2.5%, 50% and 97.5% quantiles; importance-weighted when weights are given. */
-export function summarize(values: Float64Array, weights?: Float64Array): Summary {
+/** Mean, sd and the 2.5%, 50% and 97.5% quantiles; importance-weighted when weights are given. `sorted`: the values in order, if at hand. */
+export function summarize(values: Float64Array, weights?: Float64Array, inOrder?: Float64Array): Summary {
   if (weights === undefined) {
-    const sorted = sortedCopy(values);
+    const sorted = inOrder ?? sortedCopy(values);
     return {
       mean: mean(values),
       sd: sd(values),

@@ -19,9 +19,12 @@ export function probabilityPositive(values: ArrayLike<number>, weights?: ArrayLi
   return total > 0 ? pos / total : NaN;
 }
 
-/** Summary (with MCMC diagnostics when the draws come in `chains` chains) and P(> 0) of one quantity's draws. */
-export function contrastRow(name: string, values: Float64Array, weights?: Float64Array, chains?: number): ContrastRow {
-  const [row] = summarizeDraws([name], Array.from(values, (v) => Float64Array.of(v)), weights, chains);
+/**
+ * Summary (with MCMC diagnostics when the draws come in `chains` chains) and P(> 0) of one quantity's
+ * draws; `summarized` is its summary row when the caller has it already.
+ */
+export function contrastRow(name: string, values: Float64Array, weights?: Float64Array, chains?: number, summarized?: SummaryRow): ContrastRow {
+  const row = summarized?.name === name ? summarized : summarizeDraws([name], Array.from(values, (v) => Float64Array.of(v)), weights, chains)[0];
   return { ...row, pPositive: probabilityPositive(values, weights) };
 }
 

@@ -1,5 +1,6 @@
 import { summarize } from '../math/stats.js';
-import { summaryDiagnostics } from '../diagnostics/mcmc.js';
+import { column } from '../math/column.js';
+import { summaryDiagnostics, type SummaryDiagnostics } from '../diagnostics/mcmc.js';
 
 export interface SummaryRow {
   readonly name: string;
@@ -18,16 +19,20 @@ export interface SummaryRow {
 /**
  * One row per scalar quantity from draws (rows = draws, columns = quantities), weighted when weights are given.
  * When the draws are `chains` chains of equal length, chain after chain (MCMC), each row also gets R-hat, bulk
- * and tail ESS and the MCSE of the mean (Vehtari et al. 2021, as R's posterior computes them).
+ * and tail ESS and the MCSE of the mean (Vehtari et al. 2021, as R's posterior computes them); `known[j]`,
+ * when given, is column j's already (an engine computed them for its warnings).
  */
-export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array, chains?: number): SummaryRow[] {
+export function summarizeDraws(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array, chains?: number,
+  known: readonly (SummaryDiagnostics | undefined)[] = []): SummaryRow[] {
   const mcmc = chains !== undefined && weights === undefined && draws.length % chains === 0 && draws.length >= 4 * chains;
   return names.map((name, j) => {
-    const column = Float64Array.from(draws, (d) => d[j]);
-    const s = summarize(column, weights);
+    const values = column(draws, j);
+    // Sorted once, for the quantiles and the diagnostics' median and tail quantiles.
+    const sorted = weights === undefined ? Float64Array.from(values).sort() : undefined;
+    const s = summarize(values, weights, sorted);
     const row = { name, mean: s.mean, sd: s.sd, q2_5: s.q2_5, q50: s.q50, q97_5: s.q97_5 };
     if (!mcmc) return row;
-    const d = summaryDiagnostics(column, chains);
+    const d = known[j] ?? summaryDiagnostics(values, chains, sorted);
     return { ...row, rhat: d.rhat, essBulk: d.essBulk, essTail: d.essTail, mcseMean: d.mcseMean };
   });
 }

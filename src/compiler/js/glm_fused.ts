@@ -7,7 +7,7 @@ import { Arena, type AdNode } from './ad_node.js';
 import { Tape } from './ad_ops.js';
 
 /** One parameter's share of a linear predictor: sign * coef * x[index of the row]. */
-interface AffineTerm {
+export interface AffineTerm {
   readonly param: number;
   /** Per row the element of the parameter (a factor's code; -1 for a contrast's reference level = 0), or one element for all rows. */
   readonly codes: Int32Array | null;
@@ -47,12 +47,24 @@ export interface RowBlock {
  * cache from the first pass to the scatter. In one pass over 10^6 rows each is 8 MB, read again from
  * memory by every later pass, and the cost per row grew by half from 10^5 to 10^6 rows.
  */
-const BLOCK = 4096;
+export const BLOCK = 4096;
 
 const slice = (v: F64, lo: number, hi: number): F64 => (typeof v === 'number' ? v : v.subarray(lo, hi));
 
-/** The fused form of a likelihood, or undefined when it is not an affine GLM (the tape handles it). */
-export function fuseGlm(ir: ModelIR, lik: IrLikelihood): FusedGlm | undefined {
+/** A fused likelihood before it is cut into blocks: its affine terms, offset, other arguments and data. */
+export interface AffineGlm {
+  readonly terms: readonly AffineTerm[];
+  readonly offset: F64;
+  readonly others: readonly F64[];
+  readonly y: Float64Array;
+}
+
+/**
+ * The linear predictor of a likelihood as affine terms, or undefined when it is not an affine GLM (the
+ * tape handles it). The generated code (codegen/) builds eta from the same decomposition, so that both
+ * sum the same numbers in the same order.
+ */
+export function affineGlm(ir: ModelIR, lik: IrLikelihood): AffineGlm | undefined {
   const score = lik.form.score;
   if (!score) return undefined;
   if (lik.args.some((a, j) => j !== score.arg && dependsOnParams(a))) return undefined;
@@ -82,7 +94,14 @@ export function fuseGlm(ir: ModelIR, lik: IrLikelihood): FusedGlm | undefined {
   }
   const offset = fixed.reduce<F64>((acc, e) => add(acc, value(e)), 0);
   const others = lik.args.map((a, j) => (j === score.arg ? 0 : value(a)));
-  const y = ir.data.numeric.get(lik.column)!;
+  return { terms, offset, others, y: ir.data.numeric.get(lik.column)! };
+}
+
+/** The fused form of a likelihood, or undefined when it is not an affine GLM (the tape handles it). */
+export function fuseGlm(ir: ModelIR, lik: IrLikelihood): FusedGlm | undefined {
+  const affine = affineGlm(ir, lik);
+  if (!affine) return undefined;
+  const { terms, offset, others, y } = affine;
   const N = ir.data.nRows;
   const blocks: RowBlock[] = [];
   for (let lo = 0; lo < N; lo += BLOCK) {
@@ -95,7 +114,7 @@ export function fuseGlm(ir: ModelIR, lik: IrLikelihood): FusedGlm | undefined {
       y: y.subarray(lo, hi),
     });
   }
-  return { lik, score, blocks, scratch: new Arena() };
+  return { lik, score: lik.form.score!, blocks, scratch: new Arena() };
 }
 
 function add(a: F64, b: F64): F64 {

@@ -66,13 +66,19 @@ export function runChain(ld: LogDensity, kernel: Kernel, s: ChainSettings, rng: 
   }, shouldStop);
   const t1 = performance.now();
   const stats = emptyStats(s.numDraws);
+  // The draws are rows of one array: a typed array of its own per draw (off the heap above 64 bytes)
+  // cost more to make and to collect than the transition of a small model.
+  const store = new Float64Array(s.numDraws * ld.dim);
   const draws: Float64Array[] = [];
   let position: Position = adapted.position;
   let interrupted = adapted.interrupted;
   for (let i = 0; i < s.numDraws && !interrupted; i++) {
     const [next, info] = kernel(ld, adapted.metric, position, { stepSize: adapted.stepSize, maxDepth: s.maxDepth }, rng);
     position = next;
-    draws.push(Float64Array.from(position.q)); // q may be a view into a leapfrog step's buffer
+    // Copied out: the kernel reuses its result's arrays (see Kernel).
+    const row = store.subarray(i * ld.dim, (i + 1) * ld.dim);
+    row.set(position.q);
+    draws.push(row);
     record(stats, i, info);
     onIteration?.();
     interrupted = shouldStop?.() ?? false;

@@ -1,3 +1,4 @@
+import { column } from '../../math/column.js';
 import type { ChainOutput } from './chain.js';
 
 /**
@@ -38,13 +39,17 @@ export function drifting(chains: readonly ChainOutput[]): Drift[] {
     let ratio = 0;
     let largest = 0;
     for (const c of adapted) {
-      const xs = c.draws.map((d) => d[j]);
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+      const xs = column(c.draws, j);
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += xs[i];
+      const mean = sum / xs.length;
+      let ss = 0;
+      for (let i = 0; i < xs.length; i++) ss += (xs[i] - mean) ** 2;
+      const v = ss / (xs.length - 1);
       const r = v / metricDiagonal(c.inverseMetric)[j];
       if (r > DRIFT_RATIO) count++;
       ratio = Math.max(ratio, r);
-      largest = xs.reduce((m, x) => Math.max(m, Math.abs(x)), largest);
+      for (let i = 0; i < xs.length; i++) largest = Math.max(largest, Math.abs(xs[i]));
     }
     if (2 * count > adapted.length) out.push({ index: j, chains: count, ofChains: adapted.length, ratio, largest });
   }

@@ -1,6 +1,6 @@
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import { cholesky } from '../../math/cholesky.js';
 import { solveLowerT } from '../../math/triangular.js';
 
 /**
@@ -13,6 +13,8 @@ export interface Metric {
   readonly inverse: Float64Array | readonly Float64Array[];
   /** p ~ N(0, M). */
   sampleMomentum(rng: Rng): Float64Array;
+  /** The same draw, written into `out`. */
+  sampleMomentumInto(rng: Rng, out: Float64Array): void;
   /** The "sharp" momentum p# = M^-1 p = dK/dp: the velocity of q. */
   velocity(p: Float64Array): Float64Array;
   /** The same, written into `out` (the leapfrog step allocates once per step: see integrator.ts). */
@@ -37,8 +39,11 @@ export function diagMetric(invDiag: Float64Array): Metric {
     inverse: invDiag,
     sampleMomentum(rng) {
       const p = new Float64Array(d);
-      for (let i = 0; i < d; i++) p[i] = sdP[i] * rng.normal();
+      this.sampleMomentumInto(rng, p);
       return p;
+    },
+    sampleMomentumInto(rng, out) {
+      for (let i = 0; i < d; i++) out[i] = sdP[i] * rng.normal();
     },
     velocity(p) {
       const v = new Float64Array(d);
@@ -57,14 +62,16 @@ export function diagMetric(invDiag: Float64Array): Metric {
  */
 export function denseMetric(inv: readonly Float64Array[]): Metric {
   const d = inv.length;
-  const chol = new CholeskyDecomposition(new Matrix(inv.map((r) => Array.from(r))));
-  if (!chol.isPositiveDefinite()) throw new InferenceError('E512', 'the adapted dense metric is not positive definite');
-  const L = chol.lowerTriangularMatrix.to2DArray().map((r) => Float64Array.from(r));
+  const { L, positiveDefinite } = cholesky(inv);
+  if (!positiveDefinite) throw new InferenceError('E512', 'the adapted dense metric is not positive definite');
   return {
     kind: 'dense',
     inverse: inv,
     sampleMomentum(rng) {
       return solveLowerT(L, Float64Array.from({ length: d }, () => rng.normal()));
+    },
+    sampleMomentumInto(rng, out) {
+      out.set(this.sampleMomentum(rng));
     },
     velocity(p) {
       const v = new Float64Array(d);

@@ -1,4 +1,5 @@
-import { summaryDiagnostics } from '../../diagnostics/mcmc.js';
+import { summaryDiagnostics, type SummaryDiagnostics } from '../../diagnostics/mcmc.js';
+import { column } from '../../math/column.js';
 import { ebfmi, EBFMI_THRESHOLD } from '../../diagnostics/mcmc_sampler.js';
 import type { ChainOutput } from './chain.js';
 import { drifting, type Drift } from './drift.js';
@@ -77,6 +78,8 @@ export function samplerWarnings(s: SamplerSummary, maxDepth: number, names: read
 }
 
 export interface ConvergenceSummary {
+  /** Each quantity's diagnostics, in the order of `names`. */
+  readonly diagnostics: SummaryDiagnostics[];
   readonly maxRhat: number;
   readonly minEssBulk: number;
   readonly minEssTail: number;
@@ -88,7 +91,7 @@ export interface ConvergenceSummary {
  * Non-finite diagnostics (a constant quantity) are skipped.
  */
 export function convergenceWarnings(names: readonly string[], draws: readonly Float64Array[], chains: number): ConvergenceSummary {
-  const rows = names.map((name, j) => ({ name, d: summaryDiagnostics(Float64Array.from(draws, (x) => x[j]), chains) }));
+  const rows = names.map((name, j) => ({ name, d: summaryDiagnostics(column(draws, j), chains) }));
   const finite = (v: number): boolean => Number.isFinite(v);
   const maxRhat = Math.max(...rows.map((r) => r.d.rhat).filter(finite));
   const minEssBulk = Math.min(...rows.map((r) => r.d.essBulk).filter(finite));
@@ -108,5 +111,5 @@ export function convergenceWarnings(names: readonly string[], draws: readonly Fl
     warnings.push(`effective sample size as low as ${worst.toFixed(0)} < ${minEss} (${ESS_PER_CHAIN} per chain) for ${list(lowEss.map((r) => r.name))}: ` +
       'means, sds and especially the 2.5%/97.5% quantiles are imprecise. Run more draws (--draws).');
   }
-  return { maxRhat, minEssBulk, minEssTail, warnings };
+  return { diagnostics: rows.map((r) => r.d), maxRhat, minEssBulk, minEssTail, warnings };
 }

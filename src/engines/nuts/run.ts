@@ -103,6 +103,7 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
       ...(interrupted ? [`interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`] : []),
       ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames), ...convergence.warnings,
     ],
+    columnDiagnostics: convergence.diagnostics,
     timings: {
       warmupMs: chains.reduce((s, c) => s + c.warmupMs, 0),
       samplingMs: chains.reduce((s, c) => s + c.samplingMs, 0),

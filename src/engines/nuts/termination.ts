@@ -1,4 +1,4 @@
-import type { Slab } from './integrator.js';
+import type { PointPool } from './point_pool.js';
 /**
  * The generalised no-U-turn criterion (Betancourt 2013; 2017, App. A), as Stan's compute_criterion: a span of
  * states keeps going while the summed momentum rho still points along the velocity at both of its ends,
@@ -21,9 +21,9 @@ function noUTurnOfSum(vMinus: Float64Array, vPlus: Float64Array, r1: Float64Arra
   return a > 0 && b > 0;
 }
 
-/** Momentum sum of two spans (in `slab` when given: see integrator.ts). */
-export function addVec(a: Float64Array, b: Float64Array, slab?: Slab): Float64Array {
-  const out = slab ? slab.take(a.length) : new Float64Array(a.length);
+/** Momentum sum of two spans (from `pool` when given). */
+export function addVec(a: Float64Array, b: Float64Array, pool?: PointPool): Float64Array {
+  const out = pool ? pool.vector() : new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   return out;
 }
@@ -34,23 +34,15 @@ export interface End {
   readonly v: Float64Array;
 }
 
-/** Two adjacent spans A (earlier in time) and B (later), with their momentum sums and end states. */
-export interface Spans {
-  readonly rhoA: Float64Array;
-  readonly firstA: End;
-  readonly lastA: End;
-  readonly rhoB: Float64Array;
-  readonly firstB: End;
-  readonly lastB: End;
-}
-
 /**
- * Whether the merge of A and B may continue: the whole span (i), and the two spans each extended by the
- * neighbouring state of the other (ii, iii). (ii) and (iii) catch U-turns that straddle the seam between
- * the halves, which the whole-span check misses on near-iid targets (stan-dev/stan #2799, PR #2800, Stan 2.21).
+ * Whether the merge of two adjacent spans A (earlier in time) and B (later), with momentum sums rhoA and
+ * rhoB and end states firstA, lastA, firstB, lastB, may continue: the whole span (i), and the two spans
+ * each extended by the neighbouring state of the other (ii, iii). (ii) and (iii) catch U-turns that
+ * straddle the seam between the halves, which the whole-span check misses on near-iid targets
+ * (stan-dev/stan #2799, PR #2800, Stan 2.21). Plain arguments, not a record: this runs at every merge.
  */
-export function mergeContinues(s: Spans): boolean {
-  return noUTurnOfSum(s.firstA.v, s.lastB.v, s.rhoA, s.rhoB)
-    && noUTurnOfSum(s.firstA.v, s.firstB.v, s.rhoA, s.firstB.p)
-    && noUTurnOfSum(s.lastA.v, s.lastB.v, s.rhoB, s.lastA.p);
+export function mergeContinues(rhoA: Float64Array, firstA: End, lastA: End, rhoB: Float64Array, firstB: End, lastB: End): boolean {
+  return noUTurnOfSum(firstA.v, lastB.v, rhoA, rhoB)
+    && noUTurnOfSum(firstA.v, firstB.v, rhoA, firstB.p)
+    && noUTurnOfSum(lastA.v, lastB.v, rhoB, lastA.p);
 }

@@ -56,11 +56,14 @@ export function slowWindows(numWarmup: number, buffers: WarmupBuffers = STAN_BUF
 export class Welford {
   private n = 0;
   private readonly meanV: Float64Array;
+  /** q - mean before the update, reused from one draw to the next. */
+  private readonly delta: Float64Array;
   /** Sum of squared deviations: the diagonal, or the full matrix row by row. */
   private readonly m2: Float64Array[];
 
   constructor(private readonly dim: number, private readonly dense: boolean) {
     this.meanV = new Float64Array(dim);
+    this.delta = new Float64Array(dim);
     this.m2 = dense ? Array.from({ length: dim }, () => new Float64Array(dim)) : [new Float64Array(dim)];
   }
 
@@ -70,7 +73,8 @@ export class Welford {
 
   add(q: Float64Array): void {
     this.n++;
-    const delta = q.map((x, i) => x - this.meanV[i]);
+    const delta = this.delta;
+    for (let i = 0; i < this.dim; i++) delta[i] = q[i] - this.meanV[i];
     for (let i = 0; i < this.dim; i++) this.meanV[i] += delta[i] / this.n;
     if (!this.dense) {
       for (let i = 0; i < this.dim; i++) this.m2[0][i] += delta[i] * (q[i] - this.meanV[i]);
@@ -92,7 +96,7 @@ export class Welford {
     const b = 1e-3 * (5 / (n + 5));
     if (!this.dense) return this.m2[0].map((v) => a * v + b);
     // Each update adds (q - mean_new) delta', symmetric only up to rounding; average the two triangles
-    // (Stan's LLT reads one triangle, ml-matrix's Cholesky insists on exact symmetry).
+    // (Stan's LLT reads one triangle, the Cholesky of math/cholesky.ts insists on exact symmetry).
     return this.m2.map((row, i) => row.map((v, j) => a * 0.5 * (v + this.m2[j][i]) + (i === j ? b : 0)));
   }
 }

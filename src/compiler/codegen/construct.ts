@@ -1,0 +1,54 @@
+/**
+ * The one place in Glimmer that turns text into code (test/io/no_code_execution.test.ts allows it here
+ * and nowhere else). The text comes from emit_source.ts, built from a model graph's node kinds, indices
+ * and validated numbers only; before it is compiled, every token is checked against the closed
+ * vocabulary below, so that even a bug upstream cannot smuggle a name, a string or a call the generator
+ * does not make into it. Data reach the code as arguments, never as text.
+ */
+
+/** Words the generated source may contain: keywords, its parameters, Math's functions and its own numbered names. */
+const WORDS = new Set([
+  'const', 'let', 'for', 'if', 'function', 'return',
+  'D', 'C', 'X', 'G', 'H', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e',
+  'Math', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'fill',
+  'lgamma', 'digamma', 'lg', 'dg',
+]);
+/** Names the generator numbers: values, adjoints, term and block sums, shares summed over a loop, data columns, codes, gathered codes, x_p and its adjoint. */
+const NUMBERED = /^(?:v|g|t|u|s|d|c|k|e|x|gx)\d+$/;
+/** The whole text, as a sequence of these tokens: names, unsigned decimal numbers, operators and brackets, blanks. */
+const TOKEN = /[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]\d+)?|[-+*/<>=!&|?:;,.()[\]{}]|\s+/y;
+
+/** Throws unless `source` is made only of the generator's vocabulary (no quotes, backticks, `$`, backslashes, comments). */
+export function assertGeneratedVocabulary(source: string): void {
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < source.length) {
+    const at = TOKEN.lastIndex;
+    const m = TOKEN.exec(source);
+    if (!m) throw new Error(`generated source: unexpected character at ${at}`);
+    const t = m[0];
+    if (/^[A-Za-z_]/.test(t) && !WORDS.has(t) && !NUMBERED.test(t)) throw new Error(`generated source: unexpected name at ${at}`);
+    if (t === '/' && (source[at + 1] === '/' || source[at + 1] === '*')) throw new Error(`generated source: a comment at ${at}`);
+  }
+}
+
+/** The factory's parameters, in order: data columns, factor codes, x_p, adjoints of x_p, helpers. */
+export type GeneratedFactory = (
+  D: readonly Float64Array[], C: readonly Int32Array[], X: readonly Float64Array[], G: readonly Float64Array[],
+  H: Readonly<Record<'lgamma' | 'digamma', (x: number) => number>>,
+) => [(theta: Float64Array, grad: Float64Array) => number, (theta: Float64Array) => number];
+
+/**
+ * Compiles the checked source into a factory, or returns undefined where the platform forbids making
+ * code at run time (a browser page whose Content-Security-Policy lacks 'unsafe-eval' throws EvalError):
+ * the caller then keeps the taped evaluator.
+ */
+export function constructFactory(source: string): GeneratedFactory | undefined {
+  assertGeneratedVocabulary(source);
+  try {
+    // eslint-disable-next-line no-new-func -- the sanctioned code constructor: the text passed the check above
+    return new Function('D', 'C', 'X', 'G', 'H', source) as GeneratedFactory;
+  } catch (e) {
+    if (e instanceof EvalError) return undefined;
+    throw e;
+  }
+}
