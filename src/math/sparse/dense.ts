@@ -104,38 +104,65 @@ export function denseBackward(l: Float64Array, n: number, x: Float64Array, offse
 }
 
 /**
- * (L L')^-1 in full, row-major: W = L^-1 by forward substitution, two columns at a time (one load of L's
- * row serves both), then Z = W' W, whose (i, j) entry is the dot product of columns i and j of W from
- * max(i, j) down: with W transposed into rows these are contiguous dot products, taken four at a time
- * for the pairs of rows (i, i + 1) x (j, j + 1).
+ * (L L')^-1 in full, row-major: W = L^-1 by forward substitution, two columns of W and two rows of L at a
+ * time (four loads feed four multiply-adds), then Z = W' W, whose (i, j) entry is the dot product of
+ * columns i and j of W from max(i, j) down: with W transposed into rows these are contiguous dot
+ * products, taken four at a time for the pairs of rows (i, i + 1) x (j, j + 1). The odd row or column
+ * at an edge goes through plain loops, so the paired loops carry no branches.
  */
 export function denseInverse(l: Float64Array, n: number): Float64Array {
   // wt holds W' row-major: wt(j, i) = W(i, j), nonzero for i >= j.
   const wt = new Float64Array(n * n);
   for (let j = 0; j < n; j += 2) {
-    const two = j + 1 < n;
     const a = j * n;
+    if (j + 1 >= n) {
+      wt[a + j] = 1 / l[j * n + j];
+      for (let i = j + 1; i < n; i++) wt[a + i] = -dot(l, i * n + j, wt, a + j, i - j) / l[i * n + i];
+      break;
+    }
     const b = a + n;
     wt[a + j] = 1 / l[j * n + j];
-    if (two) {
-      wt[b + j + 1] = 1 / l[(j + 1) * n + j + 1];
-      wt[a + j + 1] = -(l[(j + 1) * n + j] * wt[a + j]) / l[(j + 1) * n + j + 1];
-    }
-    for (let i = j + (two ? 2 : 1); i < n; i++) {
+    wt[b + j + 1] = 1 / l[(j + 1) * n + j + 1];
+    wt[a + j + 1] = -(l[(j + 1) * n + j] * wt[a + j]) / l[(j + 1) * n + j + 1];
+    let i = j + 2;
+    for (; i + 1 < n; i += 2) {
+      // Rows i and i + 1 of L against columns j and j + 1 of W, over k in [j, i); row i + 1 then adds
+      // its k = i term, which needs the W(i, .) just found.
       const ri = i * n;
-      if (two) {
-        let sa = 0;
-        let sb = 0;
-        for (let k = j; k < i; k++) {
-          const lk = l[ri + k];
-          sa += lk * wt[a + k];
-          sb += lk * wt[b + k];
-        }
-        wt[a + i] = -sa / l[ri + i];
-        wt[b + i] = -sb / l[ri + i];
-      } else {
-        wt[a + i] = -dot(l, ri + j, wt, a + j, i - j) / l[ri + i];
+      const rk = ri + n;
+      let sa = 0;
+      let sb = 0;
+      let ta = 0;
+      let tb = 0;
+      for (let k = j; k < i; k++) {
+        const wa = wt[a + k];
+        const wb = wt[b + k];
+        const li = l[ri + k];
+        const lk = l[rk + k];
+        sa += li * wa;
+        sb += li * wb;
+        ta += lk * wa;
+        tb += lk * wb;
       }
+      const wai = -sa / l[ri + i];
+      const wbi = -sb / l[ri + i];
+      wt[a + i] = wai;
+      wt[b + i] = wbi;
+      const lki = l[rk + i];
+      wt[a + i + 1] = -(ta + lki * wai) / l[rk + i + 1];
+      wt[b + i + 1] = -(tb + lki * wbi) / l[rk + i + 1];
+    }
+    for (; i < n; i++) {
+      const ri = i * n;
+      let sa = 0;
+      let sb = 0;
+      for (let k = j; k < i; k++) {
+        const lk = l[ri + k];
+        sa += lk * wt[a + k];
+        sb += lk * wt[b + k];
+      }
+      wt[a + i] = -sa / l[ri + i];
+      wt[b + i] = -sb / l[ri + i];
     }
   }
   const z = new Float64Array(n * n);
@@ -143,44 +170,41 @@ export function denseInverse(l: Float64Array, n: number): Float64Array {
     z[i * n + j] = v;
     z[j * n + i] = v;
   };
-  for (let i = 0; i < n; i += 2) {
-    const pair = i + 1 < n;
+  const even = n - (n % 2);
+  for (let i = 0; i < even; i += 2) {
+    const ri = i * n;
+    const rk = ri + n;
     for (let j = 0; j <= i; j += 2) {
       // Rows (i, i + 1) of wt against rows (j, j + 1), from column i + 1 on (where all four are live).
-      const from = pair ? i + 1 : i;
+      const rj = j * n;
+      const rl = rj + n;
       let s00 = 0;
       let s01 = 0;
       let s10 = 0;
       let s11 = 0;
-      const ri = i * n;
-      const rk = ri + n;
-      const rj = j * n;
-      const rl = rj + n;
-      const jPair = j + 1 < n;
-      for (let k = from; k < n; k++) {
+      for (let k = i + 1; k < n; k++) {
         const y0 = wt[rj + k];
-        const y1 = jPair ? wt[rl + k] : 0;
+        const y1 = wt[rl + k];
         const x0 = wt[ri + k];
+        const x1 = wt[rk + k];
         s00 += x0 * y0;
         s01 += x0 * y1;
-        if (pair) {
-          const x1 = wt[rk + k];
-          s10 += x1 * y0;
-          s11 += x1 * y1;
-        }
+        s10 += x1 * y0;
+        s11 += x1 * y1;
       }
-      if (pair) {
-        // Column i itself (only row i of wt is live there).
-        s00 += wt[ri + i] * wt[rj + i];
-        if (jPair) s01 += wt[ri + i] * wt[rl + i];
-      }
+      // Column i itself (only row i of wt is live there).
+      s00 += wt[ri + i] * wt[rj + i];
+      s01 += wt[ri + i] * wt[rl + i];
       put(i, j, s00);
-      if (jPair) put(i, j + 1, s01);
-      if (pair) {
-        put(i + 1, j, s10);
-        if (jPair) put(i + 1, j + 1, s11);
-      }
+      put(i, j + 1, s01);
+      put(i + 1, j, s10);
+      put(i + 1, j + 1, s11);
     }
+  }
+  if (even < n) {
+    // The last row (n odd): its dot products with every row of wt, from column n - 1 on.
+    const i = n - 1;
+    for (let j = 0; j <= i; j++) put(i, j, wt[i * n + i] * wt[j * n + i]);
   }
   return z;
 }
