@@ -152,10 +152,14 @@ export function comparePosterior(rows: readonly Row[], ref: Readonly<Record<stri
   return { worstFixed, worstRandom, sdRatio, worstMcse, compared, misses };
 }
 
-/** The misses no warning names: a warning covers a quantity when it names it (or, for `z:`/derived effects, its group). */
+/**
+ * The misses no warning names: a warning covers a quantity when it names it (or, for `z:`/derived effects,
+ * its group); an sd that is off is also covered by a warning that says to trust only the means.
+ */
 export function unwarned(misses: readonly Miss[], warnings: readonly string[]): Miss[] {
   const text = warnings.join('\n');
-  return misses.filter((m) => !text.includes(m.name) && !mentions(text, groupOf(m.name)));
+  const meansOnly = text.includes('trust only the means');
+  return misses.filter((m) => !text.includes(m.name) && !mentions(text, groupOf(m.name)) && !(meansOnly && m.what === 'sd ratio'));
 }
 
 /** Whether `text` names `word` as a whole name (not as part of a longer one). */
