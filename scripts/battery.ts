@@ -99,6 +99,25 @@ function table(lines: readonly Line[]): string {
   return [head, rule, ...lines.map((l) => `| ${l.case} | ${l.run} | ${l.status} | ${f(l.fixed)} | ${f(l.random)} | ${f(l.sdRatio)} | ${f(l.khat, 2)} | ${f(l.logLik, 4)} | ${t(l.seconds)} | ${l.refSeconds === undefined ? '' : `${t(l.refSeconds)} (${l.refTool})`} |`)].join('\n');
 }
 
+/** One line per case in docs/engines.md (between its battery markers): each run's status and its worst figure. */
+function writeEnginesTable(all: readonly Line[]): void {
+  const file = join(ROOT, 'docs/engines.md');
+  const text = readFileSync(file, 'utf8');
+  const [start, end] = ['<!-- battery:start -->', '<!-- battery:end -->'];
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error('docs/engines.md lacks the battery markers');
+  const cell = (l: Line | undefined): string => {
+    if (!l) return '';
+    const figure = l.run === 'ml' || l.run === 'reml' ? (l.fixed === undefined ? '' : ` ${f(l.fixed)} SE`) : l.fixed === undefined ? '' : ` ${f(Math.max(l.fixed, l.random ?? 0), 2)}${l.run === 'nuts' ? '' : ` sd, x${f(l.sdRatio, 2)}`}`;
+    return `${l.status}${figure}, ${t(l.seconds)} s`;
+  };
+  const names = [...new Set(all.map((l) => l.case))];
+  const rows = names.map((n) => `| ${n} | ${RUNS.map((k) => cell(all.find((l) => l.case === n && l.run === k))).join(' | ')} |`);
+  const table = ['| case | --ml | --reml | laplace | fullrank | advi | nuts |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  writeFileSync(file, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
+}
+
 const watch = watchInterference();
 const lines: Line[] = [];
 const t0 = performance.now();
@@ -139,5 +158,6 @@ MISS (outside, unnamed), refused (an error the case expects).
 ${table(lines)}
 `;
   writeFileSync(join(ROOT, 'docs/battery.md'), doc);
-  console.log('wrote docs/battery.md');
+  writeEnginesTable(lines);
+  console.log('wrote docs/battery.md and the table in docs/engines.md');
 }
