@@ -121,7 +121,7 @@ function writeEnginesTable(all: readonly Line[]): void {
 const watch = watchInterference();
 const lines: Line[] = [];
 const t0 = performance.now();
-for (const c of batteryCases()) {
+for (const c of await batteryCases()) {
   if (onlyCases && !onlyCases.has(c.name)) continue;
   for (const kind of RUNS) {
     if (!wanted.has(kind)) continue;

@@ -49,7 +49,7 @@ export function describeShifts(shifts: readonly ReweightShift[], names: readonly
 /**
  * The k-hat warning every Gaussian approximation gives (Laplace, nested Laplace's latent field, VI),
  * saying only what was checked: above the threshold, that the approximation is poor and which quantities
- * reweighting moves; between 0.5 and the threshold, which quantities move, and that --psis applies the
+ * reweighting moves; below it, which quantities move (if any), and that --psis applies the
  * reweighting only where `psisApplies` (a single Gaussian whose PSIS ESS was measured); nothing when no
  * quantity moves past the limits.
  */
@@ -68,7 +68,9 @@ export function khatWarnings(o: {
     return [`Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
       `are likely too narrow and PSIS reweighting is unreliable${moves}; use ${o.instead} for ${moved.count > 0 ? 'these' : 'sds and intervals'}, or trust only the means`];
   }
-  if (r.khat > 0.5 && moved.count > 0) {
+  if (moved.count > 0) {
+    // Within the threshold the weights are reliable, so what they move is what the Gaussian misses, even
+    // at a small k-hat (a skewed posterior with light tails: a separated logistic regression's slope).
     const remedy = o.reweighted ? `the draws are reweighted (PSIS effective sample size ${Math.round(r.ess)})`
       : o.psisApplies ? `--psis applies this reweighting (PSIS effective sample size ${Math.round(r.ess)} of ${r.logWeights.length} draws)`
         : `${o.instead} for exact tails`;

@@ -10,7 +10,7 @@ import type { EngineName } from '../../src/api/infer.js';
  * the CI budget (MCMC and the slowest posterior fits only on the small cases).
  */
 
-const cases = batteryCases();
+const cases = await batteryCases();
 
 /** Cases whose posterior engines are too slow for every CI run (npm run battery covers them). */
 const POSTERIOR_OFF_CI = new Set(['insteval']);

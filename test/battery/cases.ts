@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../../src/io/load_model.js';
 import { infer, type EngineName, type Fit } from '../../src/api/infer.js';
-import { GlimmerError } from '../../src/core/errors.js';
+import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import type { Reference, Row } from './compare.js';
 
 /** The battery's folder: one folder per case with model.glmm, its data, model.stan and reference.json. */
@@ -19,34 +19,26 @@ export interface Case {
 }
 
 /** Every case with a reference.json, in name order. */
-export function batteryCases(): Case[] {
-  return readdirSync(BATTERY_DIR, { withFileTypes: true })
+export async function batteryCases(): Promise<Case[]> {
+  const names = readdirSync(BATTERY_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(`${BATTERY_DIR}${d.name}/reference.json`))
-    .map((d) => loadCase(d.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .map((d) => d.name)
+    .sort((a, b) => a.localeCompare(b));
+  return Promise.all(names.map(loadCase));
 }
 
-export function loadCase(name: string): Case {
+export async function loadCase(name: string): Promise<Case> {
   const model = `${BATTERY_DIR}${name}/model.glmm`;
   const ref = JSON.parse(readFileSync(`${BATTERY_DIR}${name}/reference.json`, 'utf8')) as Reference;
-  const m = loadModel(model);
-  const { ir } = m;
-  // Parameter names (constrained) that are not latent: fixed effects and hyperparameters.
-  const latent = new Set(ir.params.filter((p) => p.latent).map((p) => p.name));
-  const outer = new Set<string>();
-  for (const p of ir.params) if (!p.latent) outer.add(p.name);
-  const isRandom = (n: string): boolean => {
-    if (n.startsWith('z:')) return true;
-    const base = n.replace(/\[.*$/, '');
-    if (latent.has(base)) return true;
-    if (outer.has(base) || base === 'sigma' || base === 'sd' || base === 'cor') return outerName(n, ir.params.map((p) => p.name));
-    return true; // generated and derived quantities: functions of the random effects
-  };
-  return { name, model, ref, isRandom, hierarchical: latent.size > 0 };
-}
-
-function outerName(n: string, params: readonly string[]): boolean {
-  return !params.includes(n.replace(/\[.*$/, '')) && !/^(sigma|sd|cor)(\[|$)/.test(n);
+  const ld = await loadModel(model).logDensity();
+  // The constrained names of the random effects (latent coordinates that are not fixed effects) and of
+  // everything else the model samples: fixed effects and hyperparameters.
+  const linear = new Set(ld.linear ?? []);
+  const random = new Set(ld.latent.filter((i) => !linear.has(i)).map((i) => ld.names[i]));
+  const parameters = new Set(ld.names);
+  // Quantities not among the parameters are generated or derived ones: functions of the random effects.
+  const isRandom = (n: string): boolean => random.has(n) || !parameters.has(n);
+  return { name, model, ref, isRandom, hierarchical: random.size > 0 };
 }
 
 export interface Outcome {
@@ -66,8 +58,10 @@ export async function fitCase(c: Case, engine: EngineName, mode: Mode, seed = 1)
     const fit = await infer(m, { engine, seed });
     return { fit, rows: fit.summary, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {
+    const seconds = (performance.now() - t0) / 1000;
+    if (e instanceof InferenceError) return { rows: [], error: { code: e.code, message: e.message }, seconds };
     if (!(e instanceof GlimmerError)) throw e;
     const d = e.diagnostics[0];
-    return { rows: [], error: { code: d.code, message: d.message }, seconds: (performance.now() - t0) / 1000 };
+    return { rows: [], error: { code: d.code, message: d.message }, seconds };
   }
 }
