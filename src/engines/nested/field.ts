@@ -30,14 +30,29 @@ export function fieldCoordinates(ld: LogDensity, mode: FieldMode): number[] {
   return x.sort((a, b) => a - b);
 }
 
-/** The field of a log density (x may be empty: a model without random effects, under ML). */
-export function makeField(ld: LogDensity, mode: FieldMode): Field {
+/**
+ * The field of a log density (x may be empty: a model without random effects, under ML). With `within`,
+ * a field whose x this one's contains (the ML field inside the REML-shaped one the start fits), the
+ * fill-reducing order is that field's with the extra coordinates (fixed effects, which read every row:
+ * dense) appended to its dense tail, instead of a second minimum-degree pass (a second on InstEval).
+ */
+export function makeField(ld: LogDensity, mode: FieldMode, within?: Field): Field {
   const x = fieldCoordinates(ld, mode);
   const inX = new Set(x);
   const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i));
   const exact = ld.latentHessian?.(x);
   const hessian = exact ?? differencedHessian(ld, x);
-  return { ld, mode, x, outer, hessian, symbolic: analyseCholesky(hessian.pattern), structured: exact !== undefined };
+  const ordering = within && within.structured && exact ? extendOrdering(within, x) : undefined;
+  return { ld, mode, x, outer, hessian, symbolic: analyseCholesky(hessian.pattern, { ordering }), structured: exact !== undefined };
+}
+
+function extendOrdering(inner: Field, x: readonly number[]): { perm: Int32Array; tail: number } | undefined {
+  const position = new Map(x.map((c, k) => [c, k]));
+  if (!inner.x.every((c) => position.has(c))) return undefined;
+  const kept = new Set(inner.x);
+  const head = Array.from(inner.symbolic.perm, (k) => position.get(inner.x[k])!);
+  const extra = x.filter((c) => !kept.has(c)).map((c) => position.get(c)!);
+  return { perm: Int32Array.from([...head, ...extra]), tail: inner.symbolic.denseTail + extra.length };
 }
 
 /**

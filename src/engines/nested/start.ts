@@ -24,7 +24,7 @@ export function startingPoint(field: Field, L: LaplaceMarginal, rng: Rng): { phi
   const { ld } = field;
   const init = initialPoint(ld, rng, { first: new Float64Array(ld.dim) });
   let theta: Float64Array = Float64Array.from(init.theta);
-  const joint = field.mode === 'ml' && (ld.linear ?? []).length > 0 ? makeField(ld, 'reml') : field;
+  const joint = field.mode === 'ml' && (ld.linear ?? []).length > 0 ? makeField(ld, 'reml', field) : field;
   for (let round = 0; round < ROUNDS && joint.x.length > 0; round++) {
     const sol = solveInner(joint, pick(theta, joint.outer), pick(theta, joint.x));
     if ('failure' in sol || !sol.converged) break;

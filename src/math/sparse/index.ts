@@ -1,5 +1,5 @@
 import type { SymmetricPattern } from '../../core/log_density.js';
-import { minimumDegree, naturalOrder } from './ordering.js';
+import { minimumDegree, naturalOrder, type Ordering } from './ordering.js';
 import { symbolic } from './symbolic.js';
 import { backward, factorNumeric, forward, type NumericFactor } from './numeric.js';
 import { selectedInverse } from './selected_inverse.js';
@@ -43,8 +43,13 @@ export interface CholeskySymbolic {
   factor(values: Float64Array): CholeskyFactor | { readonly notPositiveDefinite: number };
 }
 
-export function analyseCholesky(pattern: SymmetricPattern, options: { ordering?: 'auto' | 'natural' } = {}): CholeskySymbolic {
-  const order = options.ordering === 'natural' ? naturalOrder(pattern.n) : minimumDegree(pattern);
+/**
+ * `ordering`: minimum degree ('auto'), the identity ('natural'), or a given one (a pattern that extends
+ * another by a few dense rows reuses that one's order with them appended to its tail).
+ */
+export function analyseCholesky(pattern: SymmetricPattern, options: { ordering?: 'auto' | 'natural' | Ordering } = {}): CholeskySymbolic {
+  const given = options.ordering;
+  const order = given === 'natural' ? naturalOrder(pattern.n) : given === undefined || given === 'auto' ? minimumDegree(pattern) : given;
   const sym = symbolic(pattern, order);
   return {
     n: pattern.n,
