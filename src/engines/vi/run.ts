@@ -54,7 +54,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names),
     ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
-    ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames),
+    ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames, ld.latent.filter((c) => !(ld.linear ?? []).includes(c))),
     ...(o.psis && out.psis.ess < minEss ? [`PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`] : []),
   ];
   return {

@@ -72,15 +72,22 @@ export function vsStart(mean: Float64Array, sd: Float64Array, frame: Frame): { m
  * they disagree by more than 0.25 sd in a mean or 20% in an sd, the quantities are named. Mean-field's sd
  * shortfall has its own warning, so for it only the means count here.
  */
-export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Float64Array, frame: Frame, names: readonly string[]): string[] {
+export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Float64Array, frame: Frame, names: readonly string[],
+  latent: readonly number[] = []): string[] {
   if (frame.source !== 'nested' || !frame.laplaceSd) return [];
   const ref = frame.laplaceSd;
+  const isLatent = new Set(latent);
   const off = Array.from(mean, (m, i) => ({ i, shift: (m - frame.center[i]) / ref[i], ratio: sd[i] / ref[i] }))
     .filter((o) => Math.abs(o.shift) > 0.25 || (kind === 'fullrank' && Math.abs(o.ratio - 1) > 0.2))
     .sort((a, b) => Math.abs(b.shift) + Math.abs(Math.log(b.ratio)) - Math.abs(a.shift) - Math.abs(Math.log(a.ratio)));
   if (off.length === 0) return [];
-  const named = off.slice(0, 5).map((o) => `${names[o.i]} (mean ${o.shift >= 0 ? '+' : ''}${o.shift.toFixed(2)} sd, sd x${o.ratio.toFixed(2)})`).join(', ');
+  // Every fixed effect and hyperparameter that is off is named (they are few and they are what a user
+  // reads); random effects up to five, then a count.
+  const [outer, effects] = [off.filter((o) => !isLatent.has(o.i)), off.filter((o) => isLatent.has(o.i))];
+  const describe = (o: (typeof off)[number]): string => `${names[o.i]} (mean ${o.shift >= 0 ? '+' : ''}${o.shift.toFixed(2)} sd, sd x${o.ratio.toFixed(2)})`;
+  const listed = [...outer, ...effects.slice(0, 5)].map(describe);
+  if (effects.length > 5) listed.push(`${effects.length - 5} more random effects`);
   return [`the ${kind === 'meanfield' ? 'mean-field' : 'full-rank'} Gaussian disagrees with the nested Laplace fit it started from on ${off.length} ` +
-    `quantit${off.length === 1 ? 'y' : 'ies'}: ${named}${off.length > 5 ? ', ...' : ''} (in the unconstrained parameters). A Gaussian in all ` +
+    `quantit${off.length === 1 ? 'y' : 'ies'}: ${listed.join(', ')} (in the unconstrained parameters). A Gaussian in all ` +
     'parameters jointly cannot follow a hierarchical scale; --engine laplace (nested) or --engine nuts is the better guide for these'];
 }
