@@ -33,6 +33,20 @@ function drawWithRatios(ld: LogDensity, family: Family, lambda: Float64Array, rn
 }
 
 /**
+ * The ELBO of q at lambda from n draws, its MCSE and the median log ratio (non-finite log densities count
+ * as -Infinity: a q that reaches where the model is not finite is a worse q); for comparing two lambdas
+ * on the same rng label (common random numbers). The median is the robust figure: a diverged q's mean
+ * and MCSE are both dominated by a few draws far out.
+ */
+export function elboEstimate(ld: LogDensity, family: Family, lambda: Float64Array, rng: Rng, n: number): { elbo: number; mcse: number; median: number } {
+  const { logRatios } = drawWithRatios(ld, family, lambda, rng, n);
+  const m = logRatios.reduce((a, b) => a + b, 0) / n;
+  const v = logRatios.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, n - 1);
+  const sorted = Float64Array.from(logRatios).sort();
+  return { elbo: m, mcse: Math.sqrt(v / n), median: 0.5 * (sorted[(n - 1) >> 1] + sorted[n >> 1]) };
+}
+
+/**
  * The report on the final q (vi-notes sec. 7.4): draws, the ELBO with its MCSE, and PSIS's k-hat on
  * the same draws (Yao et al. 2018). With reweighting, draws are added until the PSIS effective sample
  * size reaches minEss (as the Laplace engine does) or maxDraws is reached.

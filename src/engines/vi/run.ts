@@ -3,12 +3,15 @@ import type { Rng } from '../../core/rng.js';
 import { InferenceError } from '../../core/errors.js';
 import type { EngineResult } from '../result.js';
 import { makeFamily, type FamilyKind } from './family.js';
-import { finalDraws } from './final.js';
+import { elboEstimate, finalDraws } from './final.js';
 import { frameAtMode, frameFromNested, randomFrame, type Frame } from './frame.js';
 import { optimize } from './optimize.js';
 import { elboTrace } from './schedule.js';
 import type { ViSettings } from './settings.js';
 import { comparisonWarning, khatWarning, meanFieldWarning, optimizerWarnings, vsStart } from './warnings.js';
+
+/** Draws for the ELBO check of the start against the result (common random numbers for both). */
+const ELBO_CHECK_DRAWS = 256;
 
 export interface ViOptions {
   readonly rng: Rng;
@@ -39,7 +42,22 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const frame = s.init === 'mode' ? startAtMode(ld, o.rng) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
   const family = makeFamily(kind, frame);
   const t1 = performance.now();
-  const fit = optimize(ld, family, s, o.rng.child('vi-steps'), (lambda) => frame.laplaceSd ?? family.sd(lambda));
+  const scaleOf = (lambda: Float64Array): Float64Array => frame.laplaceSd ?? family.sd(lambda);
+  let fit = optimize(ld, family, s, o.rng.child('vi-steps'), scaleOf);
+  // Stochastic ascent can diverge from a good start (a funnel's scale drawn far out gives a huge step):
+  // then q ends far below the Laplace fit it started from (in the median log ratio, robust to the few
+  // draws that dominate a diverged q's ELBO). Rerun at a fifth of the learning
+  // rate (Stan's ADVI adapts eta the same way), at most twice. The TFP recipe is rerun as published.
+  const lrs = [s.lr];
+  if (s.recipe === 'glimmer' && frame.source !== 'random') {
+    const start = elboEstimate(ld, family, family.initial(), o.rng.child('elbo-check'), ELBO_CHECK_DRAWS);
+    for (let retry = 1; retry <= 2; retry++) {
+      const end = elboEstimate(ld, family, fit.lambda, o.rng.child('elbo-check'), ELBO_CHECK_DRAWS);
+      if (!(end.median < start.median - 3 * start.mcse - 0.5)) break;
+      lrs.push(lrs[lrs.length - 1] / 5);
+      fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf);
+    }
+  }
   if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {
     throw new InferenceError('E504', 'variational inference failed: the log density was not finite at any Monte Carlo draw',
       s.init === 'random' ? 'try --init mode' : 'the Gaussian started from the Laplace fit but its draws overflowed the log density; use --engine laplace (nested) or --engine nuts');
@@ -54,6 +72,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names),
     ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
+    ...(lrs.length > 1 ? [`the optimizer diverged at learning rate ${lrs.slice(0, -1).join(', then ')} (its ELBO fell below the Laplace start's) and was rerun at ${lrs[lrs.length - 1]}`] : []),
     ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames, ld.latent.filter((c) => !(ld.linear ?? []).includes(c))),
     ...(o.psis && out.psis.ess < minEss ? [`PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`] : []),
   ];
@@ -62,7 +81,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     draws: out.draws,
     weights: o.psis ? out.psis.logWeights.map(Math.exp) : undefined,
     diagnostics: {
-      family: kind, recipe: s.recipe, optimizer: s.optimizer, lr: s.lr, mcDraws: s.mcDraws, init: s.init, averaging: s.average, estimator: s.estimator,
+      family: kind, recipe: s.recipe, optimizer: s.optimizer, lr: lrs[lrs.length - 1], lrReruns: lrs.length - 1, mcDraws: s.mcDraws, init: s.init, averaging: s.average, estimator: s.estimator,
       steps: fit.steps, stopReason: fit.stopReason, climbSteps: fit.climbSteps, averagedSteps: fit.averagedSteps,
       mcseMean: fit.mcseMean, mcseLogSd: fit.mcseLogSd, ...(s.average ? {} : { iterateSd: fit.iterateSd }),
       elbo: out.elbo, elboMcse: out.elboMcse, elboTrace: elboTrace(fit.windows),
