@@ -24,7 +24,9 @@ export function withEstimates(names: readonly string[], rows: readonly SummaryRo
   const hi = shift(Z975);
   const params: SummaryRow[] = Array.from({ length: ld.dim }, (_, j) => {
     const slope = Math.abs((up[j] - down[j]) / (2 * h));
-    return { name: names[j], mean: at[j], sd: slope * est.sd[j], q2_5: Math.min(lo[j], hi[j]), q50: at[j], q97_5: Math.max(lo[j], hi[j]) };
+    // No SE (a boundary fit): no interval either, rather than a zero-width one at the estimate.
+    const known = Number.isFinite(est.sd[j]);
+    return { name: names[j], mean: at[j], sd: slope * est.sd[j], q2_5: known ? Math.min(lo[j], hi[j]) : NaN, q50: at[j], q97_5: known ? Math.max(lo[j], hi[j]) : NaN };
   });
   const extra = names.length - ld.dim;
   if (extra === 0) return params;
