@@ -10,6 +10,9 @@ import { elboTrace } from './schedule.js';
 import type { ViSettings } from './settings.js';
 import { comparisonWarning, khatWarning, meanFieldWarning, optimizerWarnings, vsStart } from './warnings.js';
 
+/** Above this many parameters fullrank refuses (E517): its dense factor makes every step O(dim^2) per draw. */
+export const FULLRANK_MAX_DIM = 2000;
+
 /** Draws for the ELBO check of the start against the result (common random numbers for both). */
 const ELBO_CHECK_DRAWS = 256;
 
@@ -38,6 +41,12 @@ function startAtMode(ld: LogDensity, rng: Rng): Frame {
  */
 export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineResult {
   const s = o.settings;
+  if (kind === 'fullrank' && ld.dim > FULLRANK_MAX_DIM) {
+    // Each step multiplies every draw by a dim x dim factor: at 4,000 parameters (InstEval's crossed
+    // effects) hours of steps for a Gaussian the nested Laplace fit already gives on sparse matrices.
+    throw new InferenceError('E517', `fullrank VI with ${ld.dim} parameters: its covariance factor has ${(ld.dim * (ld.dim + 1) / 2).toExponential(1)} entries and each step costs ${ld.dim}^2 per draw`,
+      '--engine laplace integrates the random effects out on sparse matrices (the Gaussian fullrank would start from); --engine advi is the mean-field alternative');
+  }
   const t0 = performance.now();
   const frame = s.init === 'mode' ? startAtMode(ld, o.rng) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
   const family = makeFamily(kind, frame);
