@@ -72,7 +72,10 @@ function runOne(c: Case, kind: RunKind): Line | undefined {
     const got = code?.[1] ?? code?.[2];
     return { ...base, status: r.code !== 0 && got === c.ref.expect_ml ? `refused (${got})` : `MISS: expected ${c.ref.expect_ml}, exit ${r.code}`, misses: [] };
   }
-  if (r.code !== 0) return { ...base, status: `exit ${r.code}: ${r.stderr.split('\n').find((l) => /E\d{3}/.test(l)) ?? r.stderr.slice(0, 200)}`, misses: [] };
+  if (r.code !== 0) {
+    const code = /\b(E\d{3})\b/.exec(r.stderr)?.[1];
+    return { ...base, status: code ? `refused (${code})` : `exit ${r.code}: ${r.stderr.slice(0, 200)}`, misses: [] };
+  }
   const warnings = r.run?.warnings ?? [];
   const nonFinite = r.rows.some((row) => !Number.isFinite(row.mean) || !Number.isFinite(row.sd));
   if (ref) {
