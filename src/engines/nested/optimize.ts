@@ -80,9 +80,7 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
   }
   if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
   let current = best;
-  const tH = performance.now();
   let hessian = hessianOf(L, current, scale);
-  if (process.env.DBG) console.error('lbfgs', res.iterations, res.evaluations, 'hessian ms', performance.now() - tH);
   let steps = 0;
   let moved = 0;
   for (; steps < POLISH_STEPS; steps++) {

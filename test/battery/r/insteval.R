@@ -22,9 +22,13 @@ draws <- rename_draws(
   c(b_Intercept = "(Intercept)", b_service1 = "service1", sd_s = "sd[s, (Intercept)]", sd_d = "sd[d, (Intercept)]",
     sd_dept = "sd[dept, (Intercept)]", sigma = "sigma"),
   list(u_s = re_names("s", levels(df$s)), u_d = re_names("d", levels(df$d)), u_dept = re_names("dept", levels(df$dept))))
-# 73,421 rows: the long run aims at bulk ESS >= 10,000 but stops at 4 x 6,000 draws.
-stan <- stan_reference(case, stan_data, draws, gold_delta = 0.8, first_draws = 3000, gold_warmup = 1000,
-                       max_draws = 6000, target_ess = 10000)
+# 73,421 rows: one chain of 1000 + 1000 iterations takes ~16 min on the shared 2-core machine (~8 min
+# unshared), so the "long" run is capped at 4 x (1000 warm-up + 1500 draws), about 40 min: it does not
+# reach bulk ESS 10,000 for every quantity; MCSEs are in the summary.
+stan <- stan_reference(case, stan_data, draws, gold_delta = 0.8, first_draws = 1500, gold_warmup = 1000,
+                       max_draws = 1500, target_ess = 10000)
+stan$gold_note <- paste("capped at 4 chains x (1000 warm-up + 1500 draws) to keep the run near 40 minutes on the shared",
+                        "2-core machine: min_ess_bulk is below the battery's 10,000 target; compare with the MCSEs")
 
 write_reference(case, list(
   case = case, description = "InstEval lecture ratings: crossed random intercepts for students, lecturers and departments (Gaussian)",
