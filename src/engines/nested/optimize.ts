@@ -20,8 +20,8 @@ export interface OuterMode {
 /** L-BFGS stops at this gradient inf-norm in scaled units; the Newton polish then takes it to the noise floor. */
 const GRAD_TOL = 1e-6;
 const POLISH_STEPS = 6;
-/** Step of the Hessian's forward differences of the gradient, in scaled units: truncation ~1e-4 relative, noise ~1e-5. */
-const HESS_STEP = 1e-4;
+/** Step of the Hessian's central differences of the gradient, in scaled units: truncation ~1e-6, noise ~1e-5 relative. */
+const HESS_STEP = 1e-3;
 
 type Evaluated = { point: MarginalPoint; grad: Float64Array };
 
@@ -130,24 +130,20 @@ function plateauEscape(L: LaplaceMarginal, at: MarginalPoint, names: readonly st
   return best?.phi;
 }
 
-/**
- * d2L/dphi2 by forward differences of the exact gradient (one more gradient per coordinate: each costs a
- * factorisation and a selected inverse, a third of an InstEval-sized ML fit when taken both ways),
- * symmetrised. The step's truncation error is ~1e-4 of a coordinate's curvature change over one SE,
- * far below what the SEs resolve.
- */
+/** d2L/dphi2 by central differences of the exact gradient, symmetrised. */
 export function hessianOf(L: LaplaceMarginal, at: Evaluated, scale: Float64Array): Float64Array[] {
   const p = scale.length;
   const phi = at.point.inner.phi;
   const H = Array.from({ length: p }, () => new Float64Array(p));
   for (let j = 0; j < p; j++) {
-    // Away from a boundary the side does not matter; towards larger log-scales it never meets one.
     const h = HESS_STEP * scale[j];
-    const x = Float64Array.from(phi);
-    x[j] += h;
-    const pt = L.at(x, at.point.inner.x);
-    const g = 'failure' in pt ? undefined : L.gradient(pt, scale);
-    for (let i = 0; i < p; i++) H[i][j] = g ? (g[i] - at.grad[i]) / h : NaN;
+    const g = [h, -h].map((d) => {
+      const x = Float64Array.from(phi);
+      x[j] += d;
+      const pt = L.at(x, at.point.inner.x);
+      return 'failure' in pt ? undefined : L.gradient(pt, scale);
+    });
+    for (let i = 0; i < p; i++) H[i][j] = g[0] && g[1] ? (g[0][i] - g[1][i]) / (2 * h) : NaN;
   }
   L.reset(at.point.inner.x);
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
