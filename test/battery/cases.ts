@@ -16,6 +16,8 @@ export interface Case {
   readonly isRandom: (name: string) => boolean;
   /** Whether the model has a latent field (random effects) for the nested engines to integrate out. */
   readonly hierarchical: boolean;
+  /** Number of unconstrained parameters. */
+  readonly dim: number;
 }
 
 /** Every case with a reference.json, in name order. */
@@ -38,7 +40,7 @@ export async function loadCase(name: string): Promise<Case> {
   const parameters = new Set(ld.names);
   // Quantities not among the parameters are generated or derived ones: functions of the random effects.
   const isRandom = (n: string): boolean => random.has(n) || !parameters.has(n);
-  return { name, model, ref, isRandom, hierarchical: random.size > 0 };
+  return { name, model, ref, isRandom, hierarchical: random.size > 0, dim: ld.dim };
 }
 
 export interface Outcome {
