@@ -3,15 +3,12 @@
 // posterior engines), with the reference tool's time beside Glimmer's. Writes docs/battery.md.
 //
 //   node --import tsx scripts/battery.ts [--cases a,b] [--engines ml,reml,laplace,fullrank,advi,nuts] [--no-doc]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
-import { batteryCases, type Case } from '../test/battery/cases.js';
-import { compareEstimates, comparePosterior, unwarned, type Miss, type Row } from '../test/battery/compare.js';
+import { batteryCases, runCli, type Case } from '../test/battery/cases.js';
+import { compareEstimates, comparePosterior, unwarned, type Miss } from '../test/battery/compare.js';
 import { machineInfo, watchInterference } from '../bench/machine.js';
 import { median } from '../bench/timing.js';
 
@@ -25,27 +22,6 @@ const { values: args } = parseArgs({
 const wanted = new Set(args.engines.split(','));
 const onlyCases = args.cases ? new Set(args.cases.split(',')) : undefined;
 
-interface CliRun { readonly code: number; readonly seconds: number; readonly rows: Row[]; readonly run?: { diagnostics: Record<string, unknown>; warnings: string[] }; readonly stderr: string }
-
-/** One `ppl infer` from process start to exit; the summary and run.json from its --out folder. */
-function runCli(model: string, flags: readonly string[]): CliRun {
-  const out = mkdtempSync(join(tmpdir(), 'battery-'));
-  try {
-    const t0 = performance.now();
-    const p = spawnSync(process.execPath, ['bin/ppl.js', 'infer', relative(ROOT, model), ...flags, '--out', out], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const seconds = (performance.now() - t0) / 1000;
-    if (p.status !== 0) return { code: p.status ?? -1, seconds, rows: [], stderr: p.stderr };
-    return { code: 0, seconds, rows: readSummary(join(out, 'summary.csv')), run: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), stderr: p.stderr };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-function readSummary(file: string): Row[] {
-  const records = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
-  return records.map((r) => ({ name: r.name, mean: Number(r.mean), sd: Number(r.sd), mcseMean: r.mcse_mean === undefined ? undefined : Number(r.mcse_mean) }));
-}
-
 interface Line {
   readonly case: string; readonly run: RunKind; readonly status: string;
   readonly fixed?: number; readonly random?: number; readonly sdRatio?: number; readonly khat?: number; readonly logLik?: number;
@@ -56,14 +32,14 @@ const FLAGS: Record<RunKind, readonly string[]> = {
   ml: ['--ml'], reml: ['--reml'], laplace: ['--engine', 'laplace'], fullrank: ['--engine', 'fullrank'], advi: ['--engine', 'advi'], nuts: ['--engine', 'nuts'],
 };
 
-function runOne(c: Case, kind: RunKind): Line | undefined {
+async function runOne(c: Case, kind: RunKind): Promise<Line | undefined> {
   const ref = kind === 'ml' ? c.ref.ml : kind === 'reml' ? c.ref.reml : undefined;
   if ((kind === 'ml' || kind === 'reml') && !ref && !(kind === 'ml' && c.ref.expect_ml)) return undefined;
   if (kind !== 'ml' && kind !== 'reml' && !c.ref.stan) return undefined;
   // Quick runs are repeated (median of 3) so the time is not one process's noise.
-  let r = runCli(c.model, FLAGS[kind]);
+  let r = await runCli(c.model, FLAGS[kind]);
   if (r.code === 0 && r.seconds < 5) {
-    const times = [r.seconds, runCli(c.model, FLAGS[kind]).seconds, runCli(c.model, FLAGS[kind]).seconds];
+    const times = [r.seconds, (await runCli(c.model, FLAGS[kind])).seconds, (await runCli(c.model, FLAGS[kind])).seconds];
     r = { ...r, seconds: median(times) };
   }
   const base = { case: c.name, run: kind, seconds: r.seconds };
@@ -128,7 +104,7 @@ for (const c of await batteryCases()) {
   if (onlyCases && !onlyCases.has(c.name)) continue;
   for (const kind of RUNS) {
     if (!wanted.has(kind)) continue;
-    const line = runOne(c, kind);
+    const line = await runOne(c, kind);
     if (!line) continue;
     lines.push(line);
     console.log(`${c.name.padEnd(20)} ${kind.padEnd(9)} ${line.status.padEnd(10)} fixed ${f(line.fixed).padStart(6)} random ${f(line.random).padStart(6)} sd ${f(line.sdRatio).padStart(6)} k ${f(line.khat, 2).padStart(5)} ll ${f(line.logLik, 4).padStart(7)}  ${t(line.seconds).padStart(6)} s  ref ${line.refSeconds === undefined ? '-' : `${t(line.refSeconds)} s ${line.refTool}`}`);

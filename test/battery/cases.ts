@@ -1,4 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../../src/io/load_model.js';
 import { infer, type EngineName, type Fit } from '../../src/api/infer.js';
@@ -66,4 +70,43 @@ export async function fitCase(c: Case, engine: EngineName, mode: Mode, seed = 1)
     const d = e.diagnostics[0];
     return { rows: [], error: { code: d.code, message: d.message }, seconds };
   }
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly seconds: number;
+  readonly rows: Row[];
+  readonly run?: { readonly diagnostics: Record<string, unknown>; readonly warnings: string[] };
+  readonly stderr: string;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * One `ppl infer` (the built CLI, bin/ppl.js) from process start to exit, with the summary and run.json
+ * from its --out folder. Asynchronous: a long fit in a child process leaves the caller's event loop free
+ * (a test worker blocked for a minute loses its connection to vitest).
+ */
+export async function runCli(model: string, flags: readonly string[]): Promise<CliRun> {
+  const out = mkdtempSync(join(tmpdir(), 'battery-'));
+  try {
+    const t0 = performance.now();
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+      const p = spawn(process.execPath, ['bin/ppl.js', 'infer', relative(ROOT, model), ...flags, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+      p.on('error', reject);
+      p.on('close', (c) => resolve({ code: c ?? -1, stderr: err }));
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (code !== 0) return { code, seconds, rows: [], stderr };
+    return { code, seconds, rows: readSummary(join(out, 'summary.csv')), run: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), stderr };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function readSummary(file: string): Row[] {
+  const records = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+  return records.map((r) => ({ name: r.name, mean: Number(r.mean), sd: Number(r.sd), mcseMean: r.mcse_mean === undefined ? undefined : Number(r.mcse_mean) }));
 }
