@@ -12,6 +12,7 @@ import { compileContrasts, evalContrast } from '../compiler/contrast.js';
 export { contrastFileName } from '../compiler/contrast.js';
 import type { ContrastRow } from '../results/contrasts.js';
 import { estimateContrasts, fitContrasts } from './fit_contrasts.js';
+import { inheritedWarning } from './inherited_warnings.js';
 
 export { ENGINES, type EngineName };
 
@@ -200,6 +201,11 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
       }
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
+    const reported = [...ir.generated.filter((g) => !g.derived), ...contrasts];
+    const inherit = (warnings: readonly string[]): string[] => {
+      const w = inheritedWarning(ir, reported, warnings);
+      return w ? [...warnings, w] : [...warnings];
+    };
     const first = runs[0];
     const chains = first.result.chains === undefined ? {} : { chains: first.result.chains * nRuns };
     const traces = first.result.trace ? { traces: runs.flatMap((r) => (r.result.trace ? [r.result.trace] : [])) } : {};
@@ -207,7 +213,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
       return {
         engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
         ...(first.result.estimates ? estimateContrasts(ir, first.summary, estimated[0]) : fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains, first.summary)),
-        diagnostics: first.result.diagnostics, warnings: first.result.warnings,
+        diagnostics: first.result.diagnostics, warnings: inherit(first.result.warnings),
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };
     }
@@ -215,7 +221,7 @@ export async function infer(model: Model, options: InferOptions = {}): Promise<F
     const timings: Record<string, number> = { compileMs: t1 - t0 };
     for (const r of runs) for (const [k, v] of Object.entries(r.result.timings)) timings[k] = (timings[k] ?? 0) + v;
     return {
-      engine, settings, names, ...pooled, ...chains, ...traces,
+      engine, settings, names, ...pooled, warnings: inherit(pooled.warnings), ...chains, ...traces,
       ...fitContrasts(ir, contrasts, pooled.draws, pooled.weights, chains.chains),
       diagnostics: { ...first.result.diagnostics, runs: nRuns, maxRunSd },
       timings: { ...timings, totalMs: performance.now() - t0 },

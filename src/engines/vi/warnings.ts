@@ -33,7 +33,7 @@ export function meanFieldWarning(sd: Float64Array, laplaceSd: Float64Array | nul
   const short = ratio.filter((r) => r < 0.7).length;
   const worst = ratio.indexOf(Math.min(...ratio));
   return `${base}: ${short} of ${sd.length} sds are more than 30% below the Laplace approximation's ` +
-    `(worst ${names[worst]}, ${pct(1 - ratio[worst])} below); use --engine fullrank or nuts for sds and intervals, or trust only the means`;
+    `(worst '${names[worst]}', ${pct(1 - ratio[worst])} below); use --engine fullrank or nuts for sds and intervals, or trust only the means`;
 }
 
 /** What the optimizer's own record says about the answer's stability. */
