@@ -69,6 +69,16 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     }
     table = parseTable(data.text, data.file, specs);
   }
+  return compileProgram(program, table, { ...options, fileName: file, source });
+}
+
+/**
+ * A parsed program bound to a table already read: the one compile step that depends on the data. Many
+ * fits of one model to different responses (ppl fit-genes) parse once and bind each response here.
+ */
+export function compileProgram(program: Program, table: DataTable, options: Omit<CompileOptions, 'data'> & { readonly source: string }): Model {
+  const file = options.fileName ?? 'model.glmm';
+  const { source } = options;
   const lowered = lowerProgram(program, table);
   const rowwiseIr = options.ml || options.reml ? { ...toMaximumLikelihood(lowered), ...(options.reml ? { reml: true } : {}) } : lowered;
   const uninformed = uninformedParams(rowwiseIr);
