@@ -1,0 +1,7 @@
+/** Fitting one model to every gene of a count matrix (ppl fit-genes): the pieces the CLI and an embedding app use. */
+export { readCountMatrix, geneCounts, type CountMatrix, type GeneCounts } from '../io/genes/read.js';
+export { cellTable, RESPONSE } from '../genes/cells.js';
+export { fitGene, STATUSES, type GeneJob, type GeneResult, type GeneRow, type GeneStatus } from '../genes/fit_gene.js';
+export { fitGenes, type GenesRunOptions } from '../genes/run.js';
+export type { GenesWorkerInit } from '../genes/protocol.js';
+export { resultsCsv, genesCsv, statusSummary, startPartial, appendPartial, readPartial, PARTIAL } from '../genes/output.js';
