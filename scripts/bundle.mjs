@@ -9,7 +9,7 @@ rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   // The chain worker is its own entry: worker threads load it by file name (src/cli/chains/pool.ts).
-  entryPoints: { main: 'src/cli/main.ts', chain_worker: 'src/cli/chains/worker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', chain_worker: 'src/cli/chains/worker.ts', genes_worker: 'src/genes/worker.ts' },
   outdir: 'dist/bundle',
   // Code behind dynamic imports (the tfjs emitter) goes to its own chunk, loaded only when used.
   splitting: true,
@@ -20,7 +20,8 @@ await build({
   target: 'node20',
   // The plotting libraries too (imported lazily, for --plot and compare): resvg is a native addon that
   // esbuild cannot bundle, and vega and vega-lite are loaded beside it from node_modules.
-  external: ['@tensorflow/*', 'vega', 'vega-lite', '@resvg/*'],
+  // h5wasm (fit-genes' HDF5 reader) loads its WebAssembly from beside its own files.
+  external: ['@tensorflow/*', 'vega', 'vega-lite', '@resvg/*', 'h5wasm', 'h5wasm/*'],
   banner: { js: "import { createRequire as __glimmerRequire } from 'node:module'; const require = __glimmerRequire(import.meta.url);" },
   logLevel: 'warning',
 });

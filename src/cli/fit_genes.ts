@@ -106,8 +106,8 @@ function selectGenes(m: CountMatrix, which: string): number[] {
   return [...new Set(names.map((n) => index.get(n)!))].sort((a, b) => a - b);
 }
 
-/** What makes two runs the same job, for --resume: the model, the data and every setting that changes a result. */
-function runKey(source: string, dataPath: string, o: FitGenesOpts): string {
+/** What makes two runs the same job, for --resume: the model, the data and every setting that changes a result (not --genes or --workers). */
+export function runKey(source: string, dataPath: string, o: Pick<FitGenesOpts, 'cells' | 'layer' | 'engine' | 'ml' | 'reml' | 'seed' | 'draws' | 'contrast'>): string {
   const parts = [source, dataPath, o.cells ?? '', o.layer ?? '', o.engine, o.ml, o.reml, o.seed, o.draws ?? '', ...o.contrast];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userError } from '../core/errors.js';
 import { STATUSES, type GeneResult, type GeneStatus } from './fit_gene.js';
@@ -60,6 +60,7 @@ const encode = (r: GeneResult): string => JSON.stringify(r, (_, v) => (typeof v 
 const decode = (line: string): GeneResult => JSON.parse(line, (_, v) => (typeof v === 'string' && v.startsWith('#') ? Number(v.slice(1)) : v)) as GeneResult;
 
 export function startPartial(dir: string, key: string): void {
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, PARTIAL), JSON.stringify({ run: key }) + '\n');
 }
 

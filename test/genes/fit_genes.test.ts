@@ -1,0 +1,187 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile, parseModel } from '../../src/api/compile.js';
+import { DEFAULT_SEED, infer } from '../../src/api/infer.js';
+import { runKey } from '../../src/cli/fit_genes.js';
+import {
+  appendPartial, cellTable, fitGenes, readCountMatrix, resultsCsv, startPartial, type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit,
+} from '../../src/api/genes.js';
+import { columnSpecs } from '../../src/compiler/lower.js';
+import { runCli } from '../cli/run_cli.js';
+import { readCsv, readFixture } from '../fixtures/load.js';
+import { ROOT } from '../helpers.js';
+
+const DIR = `${ROOT}test/fixtures/genes-300/`;
+const MODEL = `${ROOT}models/genes.glmm`;
+const source = readFileSync(MODEL, 'utf8');
+const program = parseModel(source, MODEL);
+const tmp = mkdtempSync(join(tmpdir(), 'glimmer-genes-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The issue's tolerances against glmmTMB, as for --ml against lme4. */
+const EST_SE = 0.02;
+const SE_RATIO = 0.02;
+
+let matrix: CountMatrix;
+let job: GeneJob;
+let init: GenesWorkerInit;
+let all: GeneResult[];
+
+beforeAll(async () => {
+  matrix = await readCountMatrix(`${DIR}counts.h5ad`, { layer: 'counts' });
+  const cells = cellTable(matrix, columnSpecs(program).specs);
+  job = { program, source, fileName: MODEL, cells, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
+  const { lineOf: _, ...plain } = cells;
+  init = { source, fileName: MODEL, cells: plain, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
+  all = await fitGenes(job, init, matrix, matrix.genes.map((_, i) => i), { workers: 2 });
+}, 300_000);
+
+const rowOf = (r: GeneResult, name: string) => r.rows.find((x) => x.name === name);
+
+describe('fit-genes --ml on 300 simulated genes', () => {
+  it('agrees with glmmTMB within 0.02 SE on every gene glmmTMB fits without a warning', () => {
+    const genes = new Map(readCsv('genes-300/reference/glmmtmb_genes.csv.gz').map((g) => [g.gene, g]));
+    const byGene = new Map(all.map((r) => [r.gene, r]));
+    let compared = 0;
+    for (const ref of readCsv('genes-300/reference/glmmtmb_fixed_effects.csv.gz')) {
+      const g = genes.get(ref.gene)!;
+      if (g.converged !== 'TRUE' || g.message !== '') continue;
+      const ours = rowOf(byGene.get(ref.gene)!, `beta[${ref.cell_group}]`)!;
+      if (ours.upperBound) {
+        // A group with no counts: glmmTMB's "estimate" is wherever its optimizer stopped (an SE of 80 to 10^6 on the log scale).
+        expect(Number(ref.std_error)).toBeGreaterThan(10);
+        continue;
+      }
+      const se = Number(ref.std_error);
+      expect(Math.abs(ours.mean - Number(ref.estimate)) / se, `${ref.gene} ${ref.cell_group}`).toBeLessThan(EST_SE);
+      expect(Math.abs(ours.sd / se - 1), `${ref.gene} ${ref.cell_group} SE`).toBeLessThan(SE_RATIO);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(2000);
+  });
+
+  it("covers the true cell-group effects with its 95% intervals 93-97% of the time", () => {
+    const truth = JSON.parse(readFixture('genes-300/truth.json.gz')) as { per_gene: Record<string, { beta: Record<string, number> }> };
+    let inside = 0;
+    let total = 0;
+    for (const r of all) {
+      for (const [group, b] of Object.entries(truth.per_gene[r.gene].beta)) {
+        const row = rowOf(r, `beta[${group}]`);
+        if (!row || row.upperBound) continue;
+        total++;
+        if (row.q2_5 <= b && b <= row.q97_5) inside++;
+      }
+    }
+    expect(total).toBeGreaterThan(5000);
+    expect(inside / total).toBeGreaterThanOrEqual(0.93);
+    expect(inside / total).toBeLessThanOrEqual(0.97);
+  });
+
+  it('gives the three hard genes their status in words', () => {
+    const [allZero, emptyGroup, high] = all.slice(0, 3);
+    expect(allZero).toMatchObject({ gene: 'G00001', status: 'all zero', rows: [] });
+    expect(emptyGroup.status).toBe('no counts in a group');
+    expect(emptyGroup.detail).toContain("cell_group 'B : R : healthy'");
+    const bound = rowOf(emptyGroup, 'beta[B : R : healthy]')!;
+    expect(bound.upperBound).toBe(true);
+    expect(bound.mean).toBeNaN();
+    // The one-sided bound sits below the other groups' estimates of this gene (no counts among its cells).
+    expect(bound.q97_5).toBeLessThan(rowOf(emptyGroup, 'beta[B : R : diseased]')!.mean);
+    expect(high.status).toBe('converged');
+    expect(high.gradNorm).toBeLessThan(1e-3);
+  });
+
+  it('gives every gene a row in genes.csv order and counts no failures', () => {
+    expect(all.map((r) => r.gene)).toEqual(matrix.genes);
+    expect(all.filter((r) => r.status === 'failed')).toEqual([]);
+  });
+});
+
+describe('fit-genes: the same answer however it is run', () => {
+  const some = [1, 2, 9, 99, 199];
+
+  it('from the 10x h5 and the Matrix Market folder (cells from CSV), in 0 or 2 workers, as from the h5ad', async () => {
+    const expected = resultsCsv(some.map((g) => all[g]), true);
+    const cellsCsv = { text: readFixture('genes-300/cells.csv.gz'), file: 'cells.csv' };
+    for (const [path, workers] of [['filtered_feature_bc_matrix.h5', 0], ['mtx', 2]] as const) {
+      const m = await readCountMatrix(`${DIR}${path}`);
+      const cells = cellTable(m, columnSpecs(program).specs, cellsCsv);
+      const { lineOf: _, ...plain } = cells;
+      const got = await fitGenes({ ...job, cells }, { ...init, cells: plain }, m, some, { workers, batch: 2 });
+      expect(resultsCsv(got, true)).toBe(expected);
+    }
+  }, 120_000);
+
+  it("equals single-gene ppl infer on that gene's column", async () => {
+    const g = 2;
+    const y = new Float64Array(matrix.cells.length);
+    for (let k = matrix.start[g]; k < matrix.start[g + 1]; k++) y[matrix.cellIndex[k]] = matrix.values[k];
+    const cells = job.cells;
+    const col = (name: string, i: number): string => {
+      const c = cells.columns.get(name)!;
+      return c.kind === 'numeric' ? String(c.values[i]) : c.levels[c.codes[i]];
+    };
+    const csv = ['gene,total_count,cell_group,patient_assignment', ...matrix.cells.map((_, i) => `${y[i]},${col('total_count', i)},${col('cell_group', i)},${col('patient_assignment', i)}`)].join('\n');
+    const fit = await infer(compile(source, { fileName: MODEL, data: csv, ml: true }), { seed: 1 });
+    for (const row of all[g].rows) {
+      const s = fit.summary.find((r) => r.name === row.name) ?? fit.contrasts!.find((r) => r.name === row.name)!;
+      expect(row.mean).toBeCloseTo(s.mean, 9);
+      expect(row.sd).toBeCloseTo(s.sd, 9);
+    }
+  }, 60_000);
+});
+
+describe('ppl fit-genes', () => {
+  const args = (out: string, extra: string[] = []): string[] => ['fit-genes', MODEL, `${DIR}counts.h5ad`, '--layer', 'counts', '--ml', '--out', out, '--genes', 'G00001,G00002,G00003,G00004', ...extra];
+
+  it('writes results.csv and genes.csv and prints the count of each status', async () => {
+    const out = join(tmp, 'run');
+    const r = await runCli(args(out, ['--workers', '0']));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/converged\s+2\n\s+no counts in a group\s+1\n\s+all zero\s+1/);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(resultsCsv(all.slice(0, 4), true));
+    const genes = readFileSync(join(out, 'genes.csv'), 'utf8').split('\n');
+    expect(genes[0]).toBe('gene,status,detail,grad_norm,khat,seconds');
+    expect(genes[1]).toMatch(/^G00001,all zero,no counts in any cell,NA,NA,/);
+  }, 60_000);
+
+  it('--resume fits only the genes the interrupted run lacks, and writes the same files', async () => {
+    const out = join(tmp, 'resume');
+    await runCli(args(out, ['--workers', '0']));
+    const whole = readFileSync(join(out, 'results.csv'), 'utf8');
+    rmSync(join(out, 'results.csv'));
+    // An interrupted run of the same command: its resume file holds one gene, and a second cut short by the crash.
+    const partial = join(out, '.fit-genes.partial.jsonl');
+    startPartial(out, runKey(source, `${DIR}counts.h5ad`, { layer: 'counts', engine: 'laplace', ml: true, reml: false, seed: DEFAULT_SEED, contrast: [] }));
+    appendPartial(out, all[0]);
+    writeFileSync(partial, readFileSync(partial, 'utf8') + '{"gene":"G0000');
+    const r = await runCli(args(out, ['--workers', '0', '--resume']));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('resuming: 1 done');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(whole);
+  }, 60_000);
+
+  it('refuses to resume another run', async () => {
+    const out = join(tmp, 'other');
+    startPartial(out, 'not-this-run');
+    const r = await runCli(args(out, ['--resume']));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error[E445]');
+  });
+
+  it('stops with located errors: no gene column, an unknown gene, cells without metadata', async () => {
+    const noGene = await runCli(['fit-genes', `${ROOT}models/zeb2.glmm`, `${DIR}counts.h5ad`, '--layer', 'counts', '--out', join(tmp, 'x')]);
+    expect(noGene.code).toBe(2);
+    expect(noGene.err).toContain("error[E446]: ");
+    expect(noGene.err).toContain("the data block declares no column 'gene'");
+    const unknown = await runCli(args(join(tmp, 'x'), ['--genes', 'G0003']));
+    expect(unknown.err).toContain("error[E447]: 1 gene not in");
+    expect(unknown.err).toContain("hint: did you mean 'G00003'?");
+    const noCells = await runCli(['fit-genes', MODEL, `${DIR}mtx`, '--out', join(tmp, 'x')]);
+    expect(noCells.err).toContain('error[E444]: ');
+    expect(noCells.err).toContain('hint: give a CSV of the cells with --cells FILE');
+  });
+});
