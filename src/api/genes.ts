@@ -5,3 +5,4 @@ export { fitGene, STATUSES, type GeneJob, type GeneResult, type GeneRow, type Ge
 export { fitGenes, type GenesRunOptions } from '../genes/run.js';
 export type { GenesWorkerInit } from '../genes/protocol.js';
 export { resultsCsv, genesCsv, statusSummary, startPartial, appendPartial, readPartial, PARTIAL } from '../genes/output.js';
+export { coordinate, serveQueue, redisConnection, attemptsKey, holderKey, QUEUE } from '../genes/queue.js';

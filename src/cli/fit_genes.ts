@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { parseModel } from '../api/compile.js';
 import { ENGINES, DEFAULT_SEED, type EngineName } from '../api/infer.js';
 import {
-  appendPartial, cellTable, fitGenes, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
+  appendPartial, cellTable, coordinate, fitGenes, serveQueue, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
   type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit,
 } from '../api/genes.js';
 import { columnSpecs } from '../compiler/lower.js';
@@ -19,7 +19,7 @@ import { writeOutputs } from './output.js';
 
 interface FitGenesOpts {
   out: string; cells?: string; layer?: string; genes: string; engine: EngineName; ml: boolean; reml: boolean;
-  contrast: string[]; workers?: number; resume: boolean; seed: number; draws?: number;
+  contrast: string[]; workers?: number; resume: boolean; seed: number; draws?: number; queue?: string; chunk: number;
 }
 
 type OnError = (e: unknown, files: readonly string[]) => void;
@@ -41,6 +41,8 @@ export function registerFitGenes(program: Command, io: Io, tty: boolean, onError
     .option('--resume', 'continue an interrupted run with the same command and --out: fit only the genes it has not finished', false)
     .option('--seed <n>', 'random seed (every gene uses it)', intOption('--seed', 0), DEFAULT_SEED)
     .option('--draws <n>', 'draws per gene (posterior engines)', intOption('--draws', 10))
+    .option('--queue <url>', 'put the genes on a BullMQ queue at redis://HOST:PORT for `ppl worker` processes on any machine, and wait for their results')
+    .option('--chunk <n>', '--queue: genes per job', intOption('--chunk', 1), 50)
     .action(async (model: string, data: string, opts: FitGenesOpts) => {
       try {
         await run(model, data, opts, io, tty);
@@ -67,13 +69,25 @@ async function run(modelPath: string, dataPath: string, opts: FitGenesOpts, io: 
   const indices = selectGenes(matrix, opts.genes);
   const key = runKey(source, dataPath, opts);
   mkdirSync(opts.out, { recursive: true });
+  const { lineOf: _lineOf, ...plainCells } = cells;
+  const init: GenesWorkerInit = { source, fileName: modelPath, cells: plainCells, engine: opts.engine, ml: opts.ml, reml: opts.reml, seed: opts.seed, draws: opts.draws, contrasts: opts.contrast };
+  if (opts.queue) {
+    // The queue keeps every finished gene in Redis under the run's key: the same command again resumes.
+    io.out(`fit-genes: ${modelPath} on ${indices.length} genes x ${matrix.cells.length} cells of ${dataPath}, on the queue at ${opts.queue} (run ${key})\n`);
+    const results = await coordinate(init, matrix, indices, {
+      url: opts.queue, run: key, chunkSize: opts.chunk,
+      onProgress: tty ? (n, total) => process.stderr.write(`\r  ${n} / ${total} genes`) : undefined,
+      onFailure: (chunk, reason) => io.err(`warning: chunk ${chunk} failed: ${reason}`),
+    });
+    if (tty) process.stderr.write('\n');
+    finish(results, opts, io, t0, results.length);
+    return;
+  }
   const done = opts.resume ? readPartial(opts.out, key) : undefined;
   if (!done) startPartial(opts.out, key);
   const todo = indices.filter((g) => !done?.has(matrix.genes[g]));
   const workers = opts.workers ?? availableParallelism();
   const job: GeneJob = { program, source, fileName: modelPath, cells, engine: opts.engine, ml: opts.ml, reml: opts.reml, seed: opts.seed, draws: opts.draws, contrasts: opts.contrast };
-  const { lineOf: _lineOf, ...plainCells } = cells;
-  const init: GenesWorkerInit = { source, fileName: modelPath, cells: plainCells, engine: opts.engine, ml: opts.ml, reml: opts.reml, seed: opts.seed, draws: opts.draws, contrasts: opts.contrast };
   io.out(`fit-genes: ${modelPath} on ${indices.length} genes x ${matrix.cells.length} cells of ${dataPath}${done ? ` (resuming: ${indices.length - todo.length} done)` : ''}, ${workers} worker${workers === 1 ? '' : 's'}\n`);
   const fitted = await fitGenes(job, init, matrix, todo, {
     workers,
@@ -82,12 +96,39 @@ async function run(modelPath: string, dataPath: string, opts: FitGenesOpts, io: 
   });
   if (tty) process.stderr.write('\n');
   const byGene = new Map<string, GeneResult>([...(done ?? new Map<string, GeneResult>()), ...fitted.map((r) => [r.gene, r] as const)]);
-  const results = indices.map((g) => byGene.get(matrix.genes[g])!);
-  writeOutputs(opts.out, { 'results.csv': resultsCsv(results, opts.ml || opts.reml), 'genes.csv': genesCsv(results) });
+  finish(indices.map((g) => byGene.get(matrix.genes[g])!), opts, io, t0, fitted.length);
   rmSync(join(opts.out, PARTIAL), { force: true });
+}
+
+/** Writes the two files and prints the count of each status. */
+function finish(results: readonly GeneResult[], opts: FitGenesOpts, io: Io, t0: number, fitted: number): void {
+  writeOutputs(opts.out, { 'results.csv': resultsCsv(results, opts.ml || opts.reml), 'genes.csv': genesCsv(results) });
   const seconds = (performance.now() - t0) / 1000;
-  io.out(`${results.length} genes in ${seconds.toFixed(1)} s (${(fitted.length / seconds).toFixed(1)} genes/s fitted this run); status:\n${statusSummary(results)}\n`);
+  io.out(`${results.length} genes in ${seconds.toFixed(1)} s (${(fitted / seconds).toFixed(1)} genes/s fitted this run); status:\n${statusSummary(results)}\n`);
   io.out(`wrote ${opts.out}/results.csv, genes.csv`);
+}
+
+/** `ppl worker redis://HOST:PORT`: takes fit-genes chunks off the queue until stopped (Ctrl-C, SIGTERM). */
+export function registerWorker(program: Command, io: Io, onError: OnError): void {
+  program.command('worker')
+    .description('take fit-genes jobs from a BullMQ queue (started by fit-genes --queue) until stopped')
+    .argument('<url>', 'the queue\'s Redis, redis://HOST:PORT')
+    .option('--lock-seconds <n>', 'a worker silent this long is taken for dead and its chunk handed to another', intOption('--lock-seconds', 1), 30)
+    .action(async (url: string, opts: { lockSeconds: number }) => {
+      try {
+        const w = await serveQueue({ url, lockSeconds: opts.lockSeconds, onChunk: (run, chunk, n) => io.out(`run ${run}: chunk ${chunk} (${n} genes)`) });
+        io.out(`worker ${process.pid}: waiting for fit-genes chunks on ${url} (Ctrl-C to stop)`);
+        await new Promise<void>((resolve) => {
+          const stop = (): void => {
+            void w.stop().then(resolve);
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } catch (e) {
+        onError(e, []);
+      }
+    });
 }
 
 /** The genes to fit, as indices into the matrix: all, the names in a file, or names separated by commas. */

@@ -6,7 +6,7 @@ import { loadModel } from '../io/load_model.js';
 import { describeCheck } from './report.js';
 import { readFileSync } from 'node:fs';
 import { registerCompare } from './compare.js';
-import { registerFitGenes } from './fit_genes.js';
+import { registerFitGenes, registerWorker } from './fit_genes.js';
 import { registerInfer } from './infer.js';
 import { stdio, type Io } from './io.js';
 import { registerContrasts } from './contrasts.js';
@@ -71,6 +71,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   registerContrasts(program, io, (e, files, sources) => { code = reportError(e, io, files, sources); });
   registerPpc(program, io, (e, files) => { code = reportError(e, io, files); });
   registerFitGenes(program, io, io === stdio && process.stderr.isTTY === true, (e, files) => { code = reportError(e, io, files); });
+  registerWorker(program, io, (e, files) => { code = reportError(e, io, files); });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

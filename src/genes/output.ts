@@ -56,8 +56,8 @@ export function statusSummary(results: readonly GeneResult[]): string {
  */
 export const PARTIAL = '.fit-genes.partial.jsonl';
 
-const encode = (r: GeneResult): string => JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
-const decode = (line: string): GeneResult => JSON.parse(line, (_, v) => (typeof v === 'string' && v.startsWith('#') ? Number(v.slice(1)) : v)) as GeneResult;
+export const encodeResult = (r: GeneResult): string => JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
+export const decodeResult = (line: string): GeneResult => JSON.parse(line, (_, v) => (typeof v === 'string' && v.startsWith('#') ? Number(v.slice(1)) : v)) as GeneResult;
 
 export function startPartial(dir: string, key: string): void {
   mkdirSync(dir, { recursive: true });
@@ -65,7 +65,7 @@ export function startPartial(dir: string, key: string): void {
 }
 
 export function appendPartial(dir: string, r: GeneResult): void {
-  appendFileSync(join(dir, PARTIAL), encode(r) + '\n');
+  appendFileSync(join(dir, PARTIAL), encodeResult(r) + '\n');
 }
 
 /** The genes a previous run of the same job finished; undefined when there is no resume file, an error when it is another run's. */
@@ -88,7 +88,7 @@ export function readPartial(dir: string, key: string): Map<string, GeneResult> |
   for (const line of lines.slice(1)) {
     if (line.trim() === '') continue;
     try {
-      const r = decode(line);
+      const r = decodeResult(line);
       out.set(r.gene, r);
     } catch {
       break;
