@@ -21,7 +21,8 @@ await build({
   // The plotting libraries too (imported lazily, for --plot and compare): resvg is a native addon that
   // esbuild cannot bundle, and vega and vega-lite are loaded beside it from node_modules.
   // h5wasm (fit-genes' HDF5 reader) loads its WebAssembly from beside its own files.
-  external: ['@tensorflow/*', 'vega', 'vega-lite', '@resvg/*', 'h5wasm', 'h5wasm/*'],
+  // bullmq reads its Lua scripts from its own folder at run time, so it (and its ioredis) stays in node_modules.
+  external: ['@tensorflow/*', 'vega', 'vega-lite', '@resvg/*', 'h5wasm', 'h5wasm/*', 'bullmq', 'ioredis'],
   banner: { js: "import { createRequire as __glimmerRequire } from 'node:module'; const require = __glimmerRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -137,6 +137,8 @@ export async function coordinate(init: GenesWorkerInit, matrix: CountMatrix, ind
 async function connect(options: RedisOptions): Promise<Redis> {
   const { Redis } = await import('ioredis');
   const redis = new Redis({ ...options, lazyConnect: true, retryStrategy: () => null });
+  // Failures surface through connect() and the commands' own promises; the client's event would print them again.
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (e) {

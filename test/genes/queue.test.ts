@@ -56,6 +56,7 @@ beforeAll(async () => {
   port = await freePort();
   redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 100 });
+  probe.on('error', () => undefined);
   await until('redis-server', async () => probe.connect().then(() => true, () => false));
   probe.disconnect();
 }, 60_000);
