@@ -12,7 +12,7 @@ async function helpOf(args: readonly string[]): Promise<string> {
 /** Every command's --help, as commander prints it: the reference part of docs/cli.md. */
 export async function cliReference(): Promise<string> {
   const top = await helpOf([]);
-  const commands = [...top.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+  const commands = [...top.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
   const sections = [`### \`ppl --help\`\n\n\`\`\`\n${top}\n\`\`\``];
   for (const c of commands) sections.push(`### \`ppl ${c}\`\n\n\`\`\`\n${await helpOf([c])}\n\`\`\``);
   return sections.join('\n\n');
