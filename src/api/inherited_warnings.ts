@@ -1,4 +1,4 @@
-import type { IrExpr, ModelIR } from '../compiler/ir.js';
+import { paramsOf, type IrExpr, type ModelIR } from '../compiler/ir.js';
 
 /**
  * A generated quantity or contrast is a function of parameters: when an engine's warning names a
@@ -13,33 +13,11 @@ export function inheritedWarning(ir: ModelIR, quantities: readonly { name: strin
   if (named.size === 0) return undefined;
   const affected = quantities.flatMap((q) => {
     if (mentions(text, q.name)) return [];
-    const from = [...paramsOf(q.expr, new Set())].filter((k) => named.has(k));
+    const from = [...paramsOf(q.expr)].filter((k) => named.has(k));
     return from.length === 0 ? [] : [`${q.name} (from ${from.map((k) => ir.params[k].name).join(', ')})`];
   });
   if (affected.length === 0) return undefined;
   return `generated quantities computed from parameters named above carry their error: ${affected.join(', ')}`;
-}
-
-/** The parameters (their indices in ir.params) an expression reads. */
-function paramsOf(e: IrExpr, out: Set<number>): Set<number> {
-  switch (e.op) {
-    case 'param':
-    case 'level':
-    case 'gather':
-      out.add(e.param);
-      break;
-    case 'neg':
-    case 'call':
-      paramsOf(e.arg, out);
-      break;
-    case 'bin':
-      paramsOf(e.a, out);
-      paramsOf(e.b, out);
-      break;
-    default:
-      break;
-  }
-  return out;
 }
 
 /**

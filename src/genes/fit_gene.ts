@@ -2,6 +2,7 @@ import { compileProgram, type Model } from '../api/compile.js';
 import { infer, type EngineName, type Fit } from '../api/infer.js';
 import { GlimmerError, InferenceError } from '../core/errors.js';
 import type { Column, DataTable, FactorColumn } from '../data/table.js';
+import { paramsOf } from '../compiler/ir.js';
 import type { Expr, Program } from '../language/ast.js';
 import { emptyLevelBound } from './bound.js';
 import { RESPONSE, withGene } from './cells.js';
@@ -21,8 +22,8 @@ export interface GeneJob {
 }
 
 /** A gene's outcome, in words (counted in the run's summary). */
-export type GeneStatus = 'converged' | 'all zero' | 'no counts in a group' | 'sd at zero' | 'did not converge' | 'failed';
-export const STATUSES: readonly GeneStatus[] = ['converged', 'no counts in a group', 'sd at zero', 'did not converge', 'all zero', 'failed'];
+export type GeneStatus = 'converged' | 'all zero' | 'no counts in a group' | 'sd at zero' | 'no overdispersion' | 'at a boundary' | 'did not converge' | 'failed';
+export const STATUSES: readonly GeneStatus[] = ['converged', 'no counts in a group', 'sd at zero', 'no overdispersion', 'at a boundary', 'did not converge', 'all zero', 'failed'];
 
 /** One reported quantity of one gene: an estimate (or posterior mean) with its SE (or sd) and 95% interval. */
 export interface GeneRow {
@@ -108,8 +109,23 @@ function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
   const stopped = f.warnings.find((w) => w.startsWith('the optimizer stopped') || w.includes('did not reach its tolerance'));
   if (stopped) return { status: 'did not converge', detail: stopped, rows, gradNorm, khat };
   const boundary = f.warnings.find((w) => w.startsWith('boundary (singular) fit'));
-  if (boundary) return { status: 'sd at zero', detail: boundary, rows, gradNorm, khat };
+  if (boundary) return { status: boundaryStatus(model, boundary), detail: boundary, rows, gradNorm, khat };
   return { status: 'converged', detail: f.warnings.join('; '), rows, gradNorm, khat };
+}
+
+/**
+ * Which edge a boundary fit is at, from the parameters the warning names: a random effect's sd at 0
+ * (lme4's singular fit), a negative binomial's dispersion at infinity (the counts are Poisson), or
+ * another parameter at its edge.
+ */
+function boundaryStatus(model: Model, warning: string): GeneStatus {
+  const ir = model.ir;
+  const named = (k: number): boolean => warning.includes(`'${ir.params[k].name}'`);
+  const sds = new Set(ir.priors.filter((t) => ir.params[t.param].latent).flatMap((t) => [...paramsOf(t.args[1])]));
+  if ([...sds].some(named)) return 'sd at zero';
+  const dispersions = new Set(ir.likelihoods.flatMap((l) => l.form.args.flatMap((a, j) => (a.name === 'dispersion' ? [...paramsOf(l.args[j])] : []))));
+  if ([...dispersions].some(named)) return 'no overdispersion';
+  return 'at a boundary';
 }
 
 function elementNames(f: Fit, model: Model, param: string): string[] {
