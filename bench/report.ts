@@ -5,6 +5,7 @@ import { ratioText, type ReferenceTiming } from './references.js';
 import { LINEAR_TOLERANCE, SCALING_COLUMNS, type Growth, type ScalingRow } from './scaling.js';
 import type { SmallModelComparison } from './small_models.js';
 import { SMALL_MODEL_GOAL, smallModelTable } from './small_report.js';
+import { genesTable, type GenesTiming } from './genes.js';
 
 /** A reference tool's time beside the Glimmer run it is compared with. */
 export interface Comparison {
@@ -24,6 +25,7 @@ export interface BenchResults {
   readonly scaling: readonly ScalingRow[];
   readonly growth?: readonly Growth[];
   readonly small: readonly SmallModelComparison[];
+  readonly genes: readonly GenesTiming[];
   readonly findings: readonly string[];
 }
 
@@ -141,6 +143,12 @@ ${growthTable(r.growth)}
 Issue 12, item 7: on small models Glimmer's NUTS should take at most ${SMALL_MODEL_GOAL}x Stan's sampling time, same settings (4 chains x 1000 warm-up + 1000 draws, adapt_delta 0.8). Glimmer: \`node bin/ppl.js infer MODEL --engine nuts\` timed from process start to exit (Node's start-up, loading and compiling the model, the chains, the summary and its diagnostics, the printed output; the default thread choice runs these chains in one thread), with \`--out DIR\`, median of ${DEFAULT_POLICY.runs} runs after a warm-up; "inference call" is the part of the same runs inside \`infer\` (each run's \`run.json\`, \`timings.totalMs\`: compiling the model, the chains, the summary and its diagnostics), which is what \`sampling()\` is for Stan, timed inside an R session that has rstan loaded and the model compiled. Stan: rstan 2.21.7, timed by \`bench/stan_small/time_stan.R\` from the Stan programs beside it (\`bench/stan_small/*.stan\`, the same priors and parameterisation), compile time excluded, median of the runs in \`bench/stan_small/stan_timings.csv\`, measured on this kind of machine (\`bench/stan_small/stan_machine.txt\`) while other processes were running (its \`load1\` column): "cores = 1" is the wall time of \`sampling(..., cores = 1)\`, what \`system.time()\` around the call shows (rstan's default), "cores = 2" the same with the chains in two R worker processes, whose start-up dominates at this size, and "chains added up" the four chains' warm-up and sampling by Stan's own clock (\`get_elapsed_time\`), Stan's sampler alone.
 
 ${smallModelTable(r.small)}
+
+## 5. Every gene: ppl fit-genes
+
+Issue 13: one model fitted to every gene. \`node bin/ppl.js fit-genes models/genes.glmm test/fixtures/genes-300/counts.h5ad --layer counts --ml --out DIR --workers N\` on 300 simulated Poisson genes x 5,000 cells with ZEB2's design, timed from process start to exit (reading the h5ad, the cells, every gene's fit and the two CSV files), median of up to 3 runs; peak memory by GNU time. glmmTMB: the median of its per-gene times in \`test/fixtures/genes-300/reference/glmmtmb_genes.csv.gz\` (one \`glmmTMB()\` call per gene, same model, this kind of machine).
+
+${genesTable(r.genes)}
 
 ## Findings
 

@@ -20,6 +20,7 @@ import {
 } from './report.js';
 import { growth, measureSize, type ScalingRow } from './scaling.js';
 import { compareSmallModels, type SmallModelComparison } from './small_models.js';
+import { genesTable, measureGenes, type GenesTiming } from './genes.js';
 import { smallModelFindings, smallModelTable } from './small_report.js';
 import { loadSimulationSource, writeSimulatedModel } from './simulate.js';
 
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1e4,1e5,1e6' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false },
     // Only section 4 (small models against Stan), printed, not written: a quick check while working on NUTS.
     'small-only': { type: 'boolean', default: false },
+    // Only section 5 (fit-genes), printed, not written.
+    'genes-only': { type: 'boolean', default: false },
   },
 });
 const sizes = args.sizes.split(',').map(Number);
@@ -107,6 +110,13 @@ async function smallModels(): Promise<SmallModelComparison[]> {
   return rows;
 }
 
+async function genes(): Promise<GenesTiming[]> {
+  section('5. Every gene: ppl fit-genes');
+  const rows = await measureGenes(ROOT, runs);
+  say(genesTable(rows));
+  return rows;
+}
+
 async function main(): Promise<void> {
   const interference = watchInterference();
   const machine = machineInfo();
@@ -115,6 +125,10 @@ async function main(): Promise<void> {
   say(`Glimmer bench, ${machine.date}, node ${machine.node}, ${machine.cpu} (${machine.cores} cores)`);
   if (args['small-only']) {
     await smallModels();
+    return;
+  }
+  if (args['genes-only']) {
+    await genes();
     return;
   }
 
@@ -138,11 +152,12 @@ async function main(): Promise<void> {
   }
 
   const small = await smallModels();
+  const genesRows = await genes();
 
   const found = [...findings(e2e, comparisons, logDensity, grown), ...smallModelFindings(small)];
   const results = {
     machine, totalSeconds: (performance.now() - t0) / 1000, interference: interference(),
-    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, small, findings: found,
+    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, small, genes: genesRows, findings: found,
   };
   section('Summary');
   say(endToEndTable(e2e) + '\n\n' + comparisonTable(comparisons));
