@@ -1,20 +1,8 @@
 import type { DataTable } from '../data/table.js';
-import type { EngineName } from '../api/infer.js';
-import type { GeneResult } from './fit_gene.js';
+import type { GeneJob, GeneResult } from './fit_gene.js';
 
-/** Everything a worker needs to rebuild the job: the model's text (it parses it once) and the cells. */
-export interface GenesWorkerInit {
-  readonly source: string;
-  readonly fileName: string;
-  /** The cells table without its line lookup (a function does not cross threads). */
-  readonly cells: Omit<DataTable, 'lineOf'>;
-  readonly engine: EngineName;
-  readonly ml: boolean;
-  readonly reml: boolean;
-  readonly seed: number;
-  readonly draws?: number;
-  readonly contrasts: readonly string[];
-}
+/** Everything a worker needs to rebuild the job: the model's text (it parses it once) and the cells without their line lookup (a function does not cross threads). */
+export type GenesWorkerInit = Omit<GeneJob, 'program' | 'cells'> & { readonly cells: Omit<DataTable, 'lineOf'> };
 
 /** A batch of genes, each with its sparse counts. */
 export interface GeneBatch {
