@@ -82,7 +82,7 @@ export async function fitGene(job: GeneJob, gene: string, cellIndex: ArrayLike<n
     })), ...[...dropped, ...job.contrasts.filter((c) => !contrasts.includes(c))].map((name) => ({ name, mean: NaN, sd: NaN, q2_5: NaN, q97_5: NaN, notEstimable: true }))];
     const which = empty.map((e) => `${e.factor} '${e.level}'`).join(', ');
     return done({ ...base, status: base.status === 'converged' ? 'no counts in a group' : base.status,
-      detail: `no counts in ${which}: its effect is bounded above only (one-sided 95% bound reported)${base.status === 'converged' ? '' : `; ${base.detail}`}`, rows });
+      detail: `no counts in ${which}: ${empty.length === 1 ? 'its effect is' : 'their effects are'} bounded above only (one-sided 95% bound reported)${base.status === 'converged' ? '' : `; ${base.detail}`}`, rows });
   } catch (e) {
     if (e instanceof GlimmerError || e instanceof InferenceError) return done({ status: 'failed', detail: oneLine(e), rows: [] });
     throw e;
