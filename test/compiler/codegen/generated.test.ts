@@ -41,8 +41,12 @@ function expectMatchesTape(ir: ModelIR, fd: boolean, exact = true): void {
       expect(value).toBe(ref.value);
       expect([...grad]).toEqual([...ref.grad]);
     }
-    if (!fd) continue;
+    // Central differences resolve the gradient only to about eps |f| / h: at |f| ~ 1e7 (5,000 cells at
+    // rates in the thousands, models/genes.glmm at these points) that is 1e-3, above the tolerance, so
+    // the check says nothing there and is skipped (a tenth of the tolerance is the cut-off). The tape
+    // comparison above still holds every such point to 1e-12.
     const h = 1e-6;
+    if (!fd || (Number.EPSILON * Math.abs(ref.value)) / h > 1e-6) continue;
     const diff = Float64Array.from({ length: ir.dim }, (_, i) => {
       const up = Float64Array.from(theta);
       const dn = Float64Array.from(theta);
