@@ -69,7 +69,8 @@ export function vsStart(mean: Float64Array, sd: Float64Array, frame: Frame): { m
 
 /**
  * VI compared with the nested Laplace fit it started from (the issue's "compare themselves with it"): where
- * they disagree by more than 0.25 sd in a mean or 20% in an sd, the quantities are named. Mean-field's sd
+ * they disagree by more than 0.15 sd in a fixed effect's or hyperparameter's mean, 0.25 sd in a random
+ * effect's, or 20% in an sd, the quantities are named. Mean-field's sd
  * shortfall has its own warning, so for it only the means count here.
  */
 export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Float64Array, frame: Frame, names: readonly string[],
@@ -78,7 +79,8 @@ export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Floa
   const ref = frame.laplaceSd;
   const isLatent = new Set(latent);
   const off = Array.from(mean, (m, i) => ({ i, shift: (m - frame.center[i]) / ref[i], ratio: sd[i] / ref[i] }))
-    .filter((o) => Math.abs(o.shift) > 0.25 || (kind === 'fullrank' && Math.abs(o.ratio - 1) > 0.2))
+    // The battery's yardsticks: a fixed effect or hyperparameter off by 0.15 sd, a random effect by 0.25.
+    .filter((o) => Math.abs(o.shift) > (isLatent.has(o.i) ? 0.25 : 0.15) || (kind === 'fullrank' && Math.abs(o.ratio - 1) > 0.2))
     .sort((a, b) => Math.abs(b.shift) + Math.abs(Math.log(b.ratio)) - Math.abs(a.shift) - Math.abs(Math.log(a.ratio)));
   if (off.length === 0) return [];
   // Every fixed effect and hyperparameter that is off is named (they are few and they are what a user
