@@ -80,6 +80,12 @@ export interface LatentHessian {
    * the log density contracted with H^-1, exact where the compiler knows the structure.
    */
   logDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
+  /**
+   * d log det H / d theta for every theta coordinate (the field's and the others': fixed effects outside
+   * it, scales, dispersions), given H^-1 on the pattern: what the Laplace marginal's gradient needs for its
+   * trace terms, in one pass. Present where the structure allows it (z linear in unconstrained parameters).
+   */
+  thetaLogDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
   /** True when H does not depend on x (every term Gaussian in x): a Newton step is then exact, and H is reused. */
   readonly constantInX?: boolean;
 }

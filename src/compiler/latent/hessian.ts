@@ -39,15 +39,21 @@ class Block {
   private readonly dw: Float64Array;
   private readonly z: Float64Array;
 
+  /** Whether z's offset and coefficients are free of parameters (data and constants): z is then linear in the terms' parameters. */
+  readonly linearZ: boolean;
+
   constructor(
     readonly rows: number,
     /** Matrix index of each term per row (-1: not a requested coordinate, or a contrast's reference level). */
     readonly index: readonly Int32Array[],
     /** The parameter and its element per row that each term reads (element -1: none). */
-    private readonly reads: readonly { param: number; element: Int32Array }[],
+    readonly reads: readonly { param: number; element: Int32Array }[],
     affine: Affine, ir: ModelIR,
     private readonly curvature: BlockCurvature,
+    /** The parameters the weights read other than through z (a likelihood's other arguments; a prior's scale). */
+    readonly weightParams: readonly number[],
   ) {
+    this.linearZ = !dependsOnParams(affine.offset) && affine.terms.every((t) => !dependsOnParams(t.coef));
     this.offset = cached(affine.offset, ir);
     this.coefs = affine.terms.map((t) => cached(t.coef, ir));
     this.w = new Float64Array(rows);
@@ -72,7 +78,65 @@ class Block {
     this.curvature(z, values, this.w, this.dw);
     return { coef, w: this.w, dw: this.dw };
   }
+
+  /** a_r' Z a_r per row: the row's leverage, from H^-1 on the row's own pairs (in the pattern). */
+  leverage(coef: readonly F64[], inverse: Float64Array): Float64Array {
+    const leverage = new Float64Array(this.rows);
+    for (const { t, s, rows, slots } of this.pairs) {
+      const ct = coef[t];
+      const cs = coef[s];
+      // a' Z a counts an off-diagonal pair of terms twice (Z is symmetric), a term with itself once.
+      const m = t < s ? 2 : 1;
+      for (let q = 0; q < rows.length; q++) {
+        const r = rows[q];
+        leverage[r] += m * at(ct, r) * at(cs, r) * inverse[slots[q]];
+      }
+    }
+    return leverage;
+  }
+
+  /**
+   * Adds this block's share of d log det H / d theta for every theta coordinate: through z (dw/dz times
+   * the coefficient, for the field's coordinates and the fixed effects outside it alike; linearZ blocks
+   * only), and through the weights' other parameters by central differences of the weights at fixed z.
+   */
+  addThetaLogDetGradient(ir: ModelIR, theta: Float64Array, values: Values, inverse: Float64Array, out: Float64Array): void {
+    const { coef, dw } = this.prepare(values);
+    const leverage = this.leverage(coef, inverse);
+    if (dw.some((v) => v !== 0)) {
+      this.reads.forEach(({ param, element }, t) => {
+        const ct = coef[t];
+        const offset = ir.params[param].offset;
+        for (let r = 0; r < this.rows; r++) {
+          const e = element[r];
+          if (e >= 0) out[offset + e] += dw[r] * at(ct, r) * leverage[r];
+        }
+      });
+    }
+    if (this.weightParams.length === 0) return;
+    const z = Float64Array.from(this.z);
+    const [wp, wm, scratch] = [new Float64Array(this.rows), new Float64Array(this.rows), new Float64Array(this.rows)];
+    for (const q of this.weightParams) {
+      const { offset, size } = ir.params[q];
+      for (let c = offset; c < offset + size; c++) {
+        const h = WEIGHT_STEP * Math.max(1, Math.abs(theta[c]));
+        const shifted = (d: number): Values => {
+          const t = Float64Array.from(theta);
+          t[c] += d;
+          return splitValues(ir, constrainTheta(ir, t));
+        };
+        this.curvature(z, shifted(h), wp, scratch);
+        this.curvature(z, shifted(-h), wm, scratch);
+        let sum = 0;
+        for (let r = 0; r < this.rows; r++) sum += ((wp[r] - wm[r]) / (2 * h)) * leverage[r];
+        out[c] += sum;
+      }
+    }
+  }
 }
+
+/** Step of the weights' differences in their parameters (unconstrained: a log sd, a log dispersion). */
+const WEIGHT_STEP = 1e-5;
 
 interface Pair {
   readonly t: number;
@@ -103,10 +167,11 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
   }
   const readsX = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some((q) => inX[q]);
   const sizeOf = (q: number): number => ir.params[q].size;
-  const block = (affine: Affine, rows: number, curvature: BlockCurvature): Block => {
+  const block = (affine: Affine, rows: number, curvature: BlockCurvature, weightExprs: readonly IrExpr[]): Block => {
     const reads = affine.terms.map((t) => ({ param: t.param, element: elementsOf(ir, t, rows) }));
     const index = reads.map(({ param, element }) => Int32Array.from(element, (e) => (e < 0 ? -1 : position.get(ir.params[param].offset + e) ?? -1)));
-    return new Block(rows, index, reads, affine, ir, curvature);
+    const weightParams = [...new Set(weightExprs.flatMap((e) => [...paramsOf(e)]))];
+    return new Block(rows, index, reads, affine, ir, curvature, weightParams);
   };
   const blocks: Block[] = [];
   let constantInX = true;
@@ -119,7 +184,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const args = lik.args.map((a, j) => (j === k ? () => 0 : cached(a, ir)));
     const curvature = curvatureOf(lik, k);
     constantInX &&= isGaussianIn(lik, k);
-    blocks.push(block(affine, ir.data.nRows, (z, values, w, dw) => curvature(z, y, args.map((a) => a(values)), w, dw)));
+    blocks.push(block(affine, ir.data.nRows, (z, values, w, dw) => curvature(z, y, args.map((a) => a(values)), w, dw), lik.args.filter((_, j) => j !== k)));
   }
   for (const t of ir.priors) {
     if (!inX[t.param]) continue;
@@ -133,7 +198,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
       const s = at(scale(values), 0);
       w.fill(1 / (s * s));
       dw.fill(0);
-    }));
+    }, [t.args[1]]));
   }
   const pattern = assemblePattern(coords.length, blocks);
   const evaluate = (theta: Float64Array): Float64Array => {
@@ -155,7 +220,18 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     for (const b of blocks) addLogDetGradient(b, values, inverse, out);
     return out;
   };
-  return { coords, pattern, values: evaluate, logDetGradient, constantInX };
+  // d log det H / d theta in one pass needs z linear in its parameters, those parameters unconstrained
+  // (theta is then the value), and the weights' other parameters apart from z's.
+  const zParams = new Set(blocks.flatMap((b) => b.reads.map((r) => r.param)));
+  const thetaPath = blocks.every((b) => b.linearZ && b.weightParams.every((q) => !zParams.has(q)))
+    && [...zParams].every((q) => ir.params[q].transform.kind === 'identity');
+  const thetaLogDetGradient = (theta: Float64Array, inverse: Float64Array): Float64Array => {
+    const values = splitValues(ir, constrainTheta(ir, theta));
+    const out = new Float64Array(ir.dim);
+    for (const b of blocks) b.addThetaLogDetGradient(ir, theta, values, inverse, out);
+    return out;
+  };
+  return { coords, pattern, values: evaluate, logDetGradient, constantInX, ...(thetaPath ? { thetaLogDetGradient } : {}) };
 }
 
 /** Every block's pairs of terms and rows into one pattern, and each pair's slot per row. */
@@ -234,17 +310,7 @@ function accumulate(b: Block, values: Values, out: Float64Array): void {
 function addLogDetGradient(b: Block, values: Values, inverse: Float64Array, out: Float64Array): void {
   const { coef, dw } = b.prepare(values);
   if (dw.every((v) => v === 0)) return;
-  const leverage = new Float64Array(b.rows);
-  for (const { t, s, rows, slots } of b.pairs) {
-    const ct = coef[t];
-    const cs = coef[s];
-    // a' Z a counts an off-diagonal pair of terms twice (Z is symmetric), a term with itself once.
-    const m = t < s ? 2 : 1;
-    for (let q = 0; q < rows.length; q++) {
-      const r = rows[q];
-      leverage[r] += m * at(ct, r) * at(cs, r) * inverse[slots[q]];
-    }
-  }
+  const leverage = b.leverage(coef, inverse);
   b.index.forEach((index, t) => {
     const ct = coef[t];
     for (let r = 0; r < b.rows; r++) {
