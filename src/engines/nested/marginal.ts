@@ -26,6 +26,8 @@ export class LaplaceMarginal {
   gradientEvaluations = 0;
   /** Takes the trace terms by differences of the Hessian even where the one-pass derivative exists (tests compare the two). */
   differencedTraces = false;
+  /** Takes d(grad_x f)/dphi by differences of gradients even where the cross block gives it (tests compare the two). */
+  differencedCross = false;
   innerSteps = 0;
   private latest: Float64Array;
   private readonly halfLogTwoPi: number;
@@ -94,18 +96,25 @@ export class LaplaceMarginal {
       if (v) field.x.forEach((c, k) => (t[c] += sign * h[j] * v[k]));
       return t;
     };
+    // d(grad_x f)/dphi_j: from the cross block of the Hessian for the fixed effects outside the field,
+    // by central differences of exact gradients for the rest.
+    const cross = field.cross && !this.differencedCross ? crossColumns(field, inner.theta) : undefined;
+    const differenced = Array.from({ length: p }, (_, j) => j).filter((j) => !cross?.has(j));
     const points: Float64Array[] = [];
-    for (let j = 0; j < p; j++) points.push(shifted(j, 1), shifted(j, -1));
-    const out = field.ld.valueAndGradBatch(points);
+    for (const j of differenced) points.push(shifted(j, 1), shifted(j, -1));
+    const results = field.ld.valueAndGradBatch(points);
     this.gradientEvaluations += points.length;
+    const mixed = new Map<number, Float64Array>(cross ?? []);
+    differenced.forEach((j, q) => {
+      const plus = results[2 * q].grad;
+      const minus = results[2 * q + 1].grad;
+      mixed.set(j, Float64Array.from(field.x, (c) => (plus[c] - minus[c]) / (2 * h[j])));
+    });
     // d log det H / d theta in one pass, where the structure gives it: each trace term is then its
     // total derivative along (e_j, v_j), instead of two Hessians per coordinate.
     const G = Z.length > 0 && !this.differencedTraces ? field.hessian.thetaLogDetGradient?.(inner.theta, Z) : undefined;
     for (let j = 0; j < p; j++) {
-      const plus = out[2 * j].grad;
-      const minus = out[2 * j + 1].grad;
-      const dgx = Float64Array.from(field.x, (c) => (plus[c] - minus[c]) / (2 * h[j]));
-      const v = inner.factor.solve(dgx);
+      const v = inner.factor.solve(mixed.get(j)!);
       let trace = 0;
       if (!flat[j] && G) {
         trace = G[field.outer[j]];
@@ -162,6 +171,15 @@ export class LaplaceMarginal {
     }
     return 1;
   }
+}
+
+/** d(grad_x f)/dphi_j = -H(x, phi_j) for the fixed effects the cross block covers, by their position in phi. */
+function crossColumns(field: Field, theta: Float64Array): Map<number, Float64Array> {
+  const cross = field.cross!;
+  const values = cross.hessian.values(theta);
+  const columns = cross.outer.map(() => new Float64Array(field.x.length));
+  for (let q = 0; q < cross.slots.length; q++) columns[cross.effects[q]][cross.xRows[q]] -= values[cross.slots[q]];
+  return new Map(cross.outer.map((j, e) => [j, columns[e]]));
 }
 
 export { assemble };
