@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -14,6 +14,7 @@ import { userError } from '../core/errors.js';
 import { closestName } from '../data/closest.js';
 import { readModelSource } from '../io/load_model.js';
 import { readTextFile } from '../io/read_data.js';
+import { makeFolder } from '../io/folders.js';
 import { intOption, type Io } from './io.js';
 import { writeOutputs } from './output.js';
 
@@ -68,7 +69,11 @@ async function run(modelPath: string, dataPath: string, opts: FitGenesOpts, io: 
   const cells = cellTable(matrix, specs, cellsCsv);
   const indices = selectGenes(matrix, opts.genes);
   const key = runKey(source, dataPath, opts);
-  mkdirSync(opts.out, { recursive: true });
+  try {
+    makeFolder(opts.out);
+  } catch (e) {
+    throw userError('E405', `cannot write the results to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'choose a writable folder with --out' });
+  }
   const { lineOf: _lineOf, ...plainCells } = cells;
   const init: GenesWorkerInit = { source, fileName: modelPath, cells: plainCells, engine: opts.engine, ml: opts.ml, reml: opts.reml, seed: opts.seed, draws: opts.draws, contrasts: opts.contrast };
   if (opts.queue) {

@@ -1,4 +1,5 @@
-import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../io/folders.js';
 import { join } from 'node:path';
 import { userError } from '../core/errors.js';
 
@@ -38,7 +39,7 @@ export function writeOutputs(dir: string, files: Readonly<Record<string, string>
   const names = Object.keys(files);
   const renamed: { name: string; hadOld: boolean }[] = [];
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     for (const name of names) writeFileSync(stagingName(dir, name), files[name]);
     for (const name of names) {
       const hadOld = keepOld(join(dir, name), backupName(dir, name));

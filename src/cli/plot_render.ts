@@ -1,4 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../io/folders.js';
+import { userError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Fit } from '../api/infer.js';
 import type { PlotSpec } from '../plots/common.js';
@@ -42,7 +44,13 @@ export async function svgToPng(svg: string): Promise<Uint8Array> {
 export async function renderPlot(spec: PlotSpec, dir: string, baseName: string): Promise<string[]> {
   const svg = await specToSvg(spec);
   const png = await svgToPng(svg);
-  mkdirSync(dir, { recursive: true });
+  const cannot = (e: unknown): Error => userError('E405', `cannot write the plots to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    { hint: 'choose a writable folder with --plot' });
+  try {
+    makeFolder(dir);
+  } catch (e) {
+    throw cannot(e);
+  }
   const files: [string, string | Uint8Array][] = [[`${baseName}.svg`, svg], [`${baseName}.png`, png]];
   const staged = files.map(([name, bytes]) => {
     const tmp = join(dir, `.${name}.${process.pid}.tmp`);
@@ -50,7 +58,7 @@ export async function renderPlot(spec: PlotSpec, dir: string, baseName: string):
       writeFileSync(tmp, bytes);
     } catch (e) {
       rmSync(tmp, { force: true });
-      throw e;
+      throw cannot(e);
     }
     return [tmp, join(dir, name)] as const;
   });

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../io/folders.js';
 import { join } from 'node:path';
 import { userError } from '../core/errors.js';
 import { STATUSES, type GeneResult, type GeneStatus } from './fit_gene.js';
@@ -60,7 +61,7 @@ export const encodeResult = (r: GeneResult): string => JSON.stringify(r, (_, v) 
 export const decodeResult = (line: string): GeneResult => JSON.parse(line, (_, v) => (typeof v === 'string' && v.startsWith('#') ? Number(v.slice(1)) : v)) as GeneResult;
 
 export function startPartial(dir: string, key: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   writeFileSync(join(dir, PARTIAL), JSON.stringify({ run: key }) + '\n');
 }
 

@@ -172,7 +172,7 @@ describe('ppl fit-genes', () => {
     expect(r.err).toContain('error[E445]');
   });
 
-  it('stops with located errors: no gene column, an unknown gene, cells without metadata', async () => {
+  it('stops with located errors: no gene column, an unknown gene, an unwritable --out, cells without metadata', async () => {
     const noGene = await runCli(['fit-genes', `${ROOT}models/zeb2.glmm`, `${DIR}counts.h5ad`, '--layer', 'counts', '--out', join(tmp, 'x')]);
     expect(noGene.code).toBe(2);
     expect(noGene.err).toContain("error[E446]: ");
@@ -180,6 +180,9 @@ describe('ppl fit-genes', () => {
     const unknown = await runCli(args(join(tmp, 'x'), ['--genes', 'G0003']));
     expect(unknown.err).toContain("error[E447]: 1 gene not in");
     expect(unknown.err).toContain("hint: did you mean 'G00003'?");
+    const unwritable = await runCli(args('/proc/glimmer-x'));
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.err).toContain('error[E405]: cannot write the results to /proc/glimmer-x: ENOENT');
     const noCells = await runCli(['fit-genes', MODEL, `${DIR}mtx`, '--out', join(tmp, 'x')]);
     expect(noCells.err).toContain('error[E444]: ');
     expect(noCells.err).toContain('hint: give a CSV of the cells with --cells FILE');
