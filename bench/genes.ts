@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -22,7 +22,7 @@ export interface GenesTiming {
 /** Runs `node bin/ppl.js ARGS` under GNU time: wall seconds and peak RSS. */
 async function timed(root: string, args: readonly string[]): Promise<{ seconds: number; peakMb: number }> {
   const t0 = performance.now();
-  const useTime = spawnable('/usr/bin/time');
+  const useTime = existsSync('/usr/bin/time');
   const [cmd, argv] = useTime ? ['/usr/bin/time', ['-f', '%M', process.execPath, 'bin/ppl.js', ...args]] : [process.execPath, ['bin/ppl.js', ...args]];
   const stderr = await new Promise<string>((resolve, reject) => {
     const p = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -35,14 +35,6 @@ async function timed(root: string, args: readonly string[]): Promise<{ seconds: 
   return { seconds: (performance.now() - t0) / 1000, peakMb: useTime && Number.isFinite(kb) ? kb / 1024 : NaN };
 }
 
-function spawnable(path: string): boolean {
-  try {
-    readFileSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * fit-genes --ml on the 300 simulated Poisson genes x 5,000 cells of test/fixtures/genes-300 (ZEB2's

@@ -1,3 +1,4 @@
+import { csvField } from '../results/format.js';
 import { basename, extname, join } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
@@ -97,7 +98,6 @@ export function compareForestRows(fits: readonly Fit[]): ForestRow[] {
     : forestRows(f.engine, f.engine, f.summary)));
 }
 
-const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** The comparison as CSV: one row per engine, run and quantity (run 0: a fit of one run). */
 function compareCsv(fits: readonly Fit[]): string {

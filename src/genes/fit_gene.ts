@@ -99,7 +99,7 @@ async function fit(job: GeneJob, model: Model): Promise<Fit> {
 
 /** The reported rows (random effects left out: one line per patient per gene is not what a gene table is for) and the status. */
 function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
-  const latent = new Set(model.ir.params.filter((p) => p.latent).flatMap((p) => elementNames(f, model, p.name)));
+  const latent = new Set(model.ir.params.filter((p) => p.latent).flatMap((p) => elementNames(f, p.name)));
   const generated = new Set(model.ir.generated.map((g) => g.name));
   const rows: GeneRow[] = f.summary.filter((r) => !latent.has(r.name) && !generated.has(r.name)).map((r) => ({ name: r.name, mean: r.mean, sd: r.sd, q2_5: r.q2_5, q97_5: r.q97_5 }));
   for (const c of f.contrasts ?? []) rows.push({ name: c.name, mean: c.mean, sd: c.sd, q2_5: c.q2_5, q97_5: c.q97_5, pPositive: model.ir.ml ? undefined : c.pPositive });
@@ -128,7 +128,7 @@ function boundaryStatus(model: Model, warning: string): GeneStatus {
   return 'at a boundary';
 }
 
-function elementNames(f: Fit, model: Model, param: string): string[] {
+function elementNames(f: Fit, param: string): string[] {
   return f.names.filter((n) => n === param || n.startsWith(`${param}[`));
 }
 

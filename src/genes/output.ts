@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { makeFolder } from '../io/folders.js';
+import { csvField } from '../results/format.js';
 import { join } from 'node:path';
 import { userError } from '../core/errors.js';
 import { STATUSES, type GeneResult, type GeneStatus } from './fit_gene.js';
@@ -12,9 +13,6 @@ function num(x: number | undefined): string {
   return String(x);
 }
 
-function quote(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * results.csv: one row per gene and reported quantity, genes in the matrix's order. Under --ml the
@@ -25,9 +23,9 @@ export function resultsCsv(results: readonly GeneResult[], ml: boolean): string 
   const lines = [head.join(',')];
   for (const r of results) {
     for (const row of r.rows) {
-      const cells = [quote(r.gene), quote(row.name), num(row.mean), num(row.sd), num(row.q2_5), num(row.q97_5)];
+      const cells = [csvField(r.gene), csvField(row.name), num(row.mean), num(row.sd), num(row.q2_5), num(row.q97_5)];
       if (!ml) cells.push(num(row.pPositive));
-      cells.push(quote(row.upperBound ? 'upper bound only' : row.notEstimable ? 'not estimable' : r.status));
+      cells.push(csvField(row.upperBound ? 'upper bound only' : row.notEstimable ? 'not estimable' : r.status));
       lines.push(cells.join(','));
     }
   }
@@ -37,7 +35,7 @@ export function resultsCsv(results: readonly GeneResult[], ml: boolean): string 
 /** genes.csv: one row per gene with its status, the sentence behind it, its convergence figures and seconds. */
 export function genesCsv(results: readonly GeneResult[]): string {
   const lines = ['gene,status,detail,grad_norm,khat,seconds'];
-  for (const r of results) lines.push([quote(r.gene), quote(r.status), quote(r.detail), num(r.gradNorm), num(r.khat), r.seconds.toFixed(3)].join(','));
+  for (const r of results) lines.push([csvField(r.gene), csvField(r.status), csvField(r.detail), num(r.gradNorm), num(r.khat), r.seconds.toFixed(3)].join(','));
   return lines.join('\n') + '\n';
 }
 

@@ -1,5 +1,5 @@
 import { summarizeDraws, type SummaryRow } from './summary.js';
-import { formatNumber } from './format.js';
+import { csvField, formatNumber } from './format.js';
 
 /** A scalar function of the parameters (a contrast or a generated quantity), summarised with the probability that it is positive. */
 export type ContrastRow = SummaryRow & {
@@ -29,7 +29,6 @@ export function contrastRow(name: string, values: Float64Array, weights?: Float6
 }
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : String(x));
-const field = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Extra columns (a header and a cell per row) go after the name. */
 export interface ExtraColumn {
@@ -41,7 +40,7 @@ export function contrastsCsv(rows: readonly ContrastRow[], extra: readonly Extra
   const lines = [['name', ...extra.map((e) => e.head), 'mean,sd,q2.5,q50,q97.5,p_positive'].join(',')];
   rows.forEach((r, i) => {
     const cells = [r.mean, r.sd, r.q2_5, r.q50, r.q97_5, r.pPositive].map(num);
-    lines.push([field(r.name), ...extra.map((e) => field(e.cell(i))), ...cells].join(','));
+    lines.push([csvField(r.name), ...extra.map((e) => csvField(e.cell(i))), ...cells].join(','));
   });
   return lines.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@ import type { SummaryRow } from './summary.js';
 const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : String(x));
 
 /** RFC 4180 quoting: labels such as `beta[T : R : diseased]` are plain, but a label may hold a comma. */
-const field = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** MCMC fits carry R-hat, ESS and MCSE; other engines' summaries keep the six plain columns. */
 const hasMcmc = (rows: readonly SummaryRow[]): boolean => rows.some((r) => r.rhat !== undefined);
@@ -14,13 +14,13 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
   const lines = ['name,mean,sd,q2.5,q50,q97.5' + (mcmc ? ',rhat,ess_bulk,ess_tail,mcse_mean' : '')];
   for (const r of rows) {
     const cells = [r.mean, r.sd, r.q2_5, r.q50, r.q97_5, ...(mcmc ? mcmcCells(r) : [])];
-    lines.push([field(r.name), ...cells.map(num)].join(','));
+    lines.push([csvField(r.name), ...cells.map(num)].join(','));
   }
   return lines.join('\n') + '\n';
 }
 
 export function drawsCsv(names: readonly string[], draws: readonly Float64Array[], weights?: Float64Array): string {
-  const header = [...names.map(field), ...(weights ? ['.weight'] : [])].join(',');
+  const header = [...names.map(csvField), ...(weights ? ['.weight'] : [])].join(',');
   const lines = [header];
   draws.forEach((d, i) => {
     const cells = Array.from(d, num);
