@@ -4,6 +4,7 @@ import { InferenceError } from '../../core/errors.js';
 import { truncateStats, type ChainOutput } from './chain.js';
 import { runChainJob, type ChainJob, type ChainRunner } from './chain_job.js';
 import type { NutsOptions } from './options.js';
+import { curvatureScales } from '../scaled_density.js';
 import { convergenceWarnings, samplerSummary, samplerWarnings } from './report.js';
 
 /** Fewer draws than this per chain after a stop leave nothing worth summarising. */
@@ -12,9 +13,11 @@ const MIN_DRAWS_AFTER_STOP = 10;
 const fmtList = (xs: readonly number[], digits: number): string => xs.map((x) => x.toFixed(digits)).join(', ');
 
 /** Chain i of this run, as plain data for runChainJob here or in a worker. */
-function chainJobs(o: NutsOptions): ChainJob[] {
+function chainJobs(ld: LogDensity, o: NutsOptions): ChainJob[] {
   const settings = { numWarmup: o.warmup, numDraws: o.drawsPerChain, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, dense: o.dense };
-  return Array.from({ length: o.chains }, (_, chain) => ({ chain, engine: o.engine, intTime: o.intTime, settings, rngId: o.rng.id }));
+  const s = curvatureScales(ld.float64Twin?.() ?? ld);
+  const scales = s ? { scales: Array.from(s) } : {};
+  return Array.from({ length: o.chains }, (_, chain) => ({ chain, engine: o.engine, intTime: o.intTime, settings, rngId: o.rng.id, ...scales }));
 }
 
 function progressOf(o: NutsOptions): (chain: number, iteration: number) => void {
@@ -29,7 +32,7 @@ function progressOf(o: NutsOptions): (chain: number, iteration: number) => void 
  */
 function runChainsHere(ld: LogDensity, o: NutsOptions): ChainOutput[] {
   const progress = progressOf(o);
-  return chainJobs(o).map((job) => {
+  return chainJobs(ld, o).map((job) => {
     let iteration = 0;
     return runChainJob(ld, job, { onIteration: () => progress(job.chain, ++iteration), shouldStop: o.shouldStop });
   });
@@ -62,7 +65,7 @@ export function runNuts(ld: LogDensity, o: NutsOptions): EngineResult {
 
 /** The same run with the chains on a ChainRunner (worker threads): the same draws, in less time. */
 export async function runNutsOn(runner: ChainRunner, threads: number, ld: LogDensity, o: NutsOptions): Promise<EngineResult> {
-  return assemble(ld, o, await runner(chainJobs(o), progressOf(o)), threads);
+  return assemble(ld, o, await runner(chainJobs(ld, o), progressOf(o)), threads);
 }
 
 function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[], threads: number): EngineResult {
