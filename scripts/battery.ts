@@ -39,14 +39,12 @@ const FLAGS: Record<RunKind, readonly string[]> = {
 const NUTS_DIM = 1000;
 /** advi above this many parameters is not run here: on InstEval (4,120 parameters, 73,421 rows) it ran past 30 minutes. */
 const ADVI_DIM = 2000;
-/** fullrank above this many parameters is not run here either: its steps cost dim^2 per draw, and on grouseticks (591) it ran past 15 minutes. */
-const FULLRANK_DIM = 500;
 
 async function runOne(c: Case, kind: RunKind): Promise<Line | undefined> {
   const ref = kind === 'ml' ? c.ref.ml : kind === 'reml' ? c.ref.reml : undefined;
   if ((kind === 'ml' || kind === 'reml') && !ref && !(kind === 'ml' && c.ref.expect_ml)) return undefined;
   if (kind !== 'ml' && kind !== 'reml' && !c.ref.stan) return undefined;
-  if ((kind === 'nuts' && c.dim > NUTS_DIM) || (kind === 'fullrank' && c.dim > FULLRANK_DIM && c.dim <= 2000) || (kind === 'advi' && c.dim > ADVI_DIM)) {
+  if ((kind === 'nuts' && c.dim > NUTS_DIM) || (kind === 'advi' && c.dim > ADVI_DIM)) {
     return { case: c.name, run: kind, status: `not run (${c.dim} parameters)`, seconds: NaN, misses: [] };
   }
   // Quick runs are repeated (median of 3) so the time is not one process's noise.

@@ -7,7 +7,7 @@ import { CLIMB_WINDOWS, averageOf, averagingRate, nextAction, stillRising, type 
 import type { ViSettings } from './settings.js';
 import { elboStep, type StepConfig, type StepState } from './step.js';
 
-export type StopReason = 'converged' | 'max-steps' | 'fixed-steps';
+export type StopReason = 'converged' | 'max-steps' | 'fixed-steps' | 'fell-below-start';
 
 export interface OptimizeResult {
   readonly lambda: Float64Array;
@@ -25,6 +25,20 @@ export interface OptimizeResult {
   /** The smoothed ELBO was still rising over the last windows when the loop ended (no stop rule hit). */
   readonly stillRising: boolean;
   readonly dropped: number;
+}
+
+const memo = new WeakMap<(l: Float64Array) => Float64Array, WeakMap<Float64Array, Float64Array>>();
+
+/** f(lambda), remembered per lambda array (windows' lambdas are never changed once closed). */
+function once(f: (l: Float64Array) => Float64Array): (l: Float64Array) => Float64Array {
+  let cache = memo.get(f);
+  if (!cache) memo.set(f, (cache = new WeakMap()));
+  const c = cache;
+  return (l) => {
+    let v = c.get(l);
+    if (!v) c.set(l, (v = f(l)));
+    return v;
+  };
 }
 
 /** Without averaging: how many of the last iterates show how much the answer still moves. */
@@ -99,7 +113,12 @@ function diverged(step: number, lr: number, windows: readonly WindowStats[], opt
  * average's MCSE is below tol (schedule.ts); or, without averaging, exactly `steps` steps at lr and the
  * last iterate (the TFP recipe). `scaleOf` gives the unit of the means' MCSE (posterior sds, from Laplace).
  */
-export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng, scaleOf: (lambda: Float64Array) => Float64Array): OptimizeResult {
+/**
+ * `floor`: an ELBO well below the start's. When CLIMB_WINDOWS windows in a row average below it the run has
+ * diverged from its start and stops there (stopReason 'fell-below-start'), rather than averaging a
+ * diverged q for thousands of steps; the caller reruns at a smaller learning rate.
+ */
+export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng, scaleOf: (lambda: Float64Array) => Float64Array, floor = -Infinity): OptimizeResult {
   const config: StepConfig = { ld, family, draws: s.mcDraws, estimator: s.estimator, optimizer: s.optimizer };
   let state: StepState = { lambda: family.initial(), opt: initialOptimizerState(s.optimizer, family.size) };
   const windows: WindowStats[] = [];
@@ -108,7 +127,9 @@ export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng
   let averageFrom = -1;
   let scale = scaleOf(state.lambda);
   let dropped = 0;
-  const check = (ws: readonly WindowStats[]): AverageCheck => averageOf(ws, family.mean, family.sd, scale);
+  // Each window's mean and sd are computed once: the check runs at every window over all averaged windows,
+  // and a full-rank sd costs dim^3 (hundreds of windows made that the whole run's cost).
+  const check = (ws: readonly WindowStats[]): AverageCheck => averageOf(ws, once(family.mean), once(family.sd), scale);
   const result = (steps: number, stopReason: StopReason, lambda: Float64Array, mcse = { mcseMean: NaN, mcseLogSd: NaN }): OptimizeResult => {
     const averagedFrom = averageFrom < 0 ? steps : windows[averageFrom - 1]?.step ?? 0;
     return {
@@ -130,6 +151,9 @@ export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng
     if (stuck(windows)) {
       if (!windows.some((w) => Number.isFinite(w.elbo))) throw neverFinite(s, ld, family.mean(state.lambda));
       throw diverged(t + 1, lr, windows, s.optimizer, `no Monte Carlo draw had a finite log density for ${DEAD_WINDOWS * s.window} steps`);
+    }
+    if (windows.length >= CLIMB_WINDOWS && windows.slice(-CLIMB_WINDOWS).every((w) => !(w.elbo >= floor))) {
+      return result(t + 1, 'fell-below-start', state.lambda);
     }
     if (!s.average) continue;
     const what = nextAction(windows, averageFrom, s.tol, check);

@@ -15,6 +15,8 @@ export const FULLRANK_MAX_DIM = 2000;
 
 /** Draws for the ELBO check of the start against the result (common random numbers for both). */
 const ELBO_CHECK_DRAWS = 256;
+/** How far (nats, at least) the windowed ELBO may stay below the start's before the run counts as diverged. */
+const FALL_MARGIN = 50;
 
 export interface ViOptions {
   readonly rng: Rng;
@@ -52,19 +54,24 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const family = makeFamily(kind, frame);
   const t1 = performance.now();
   const scaleOf = (lambda: Float64Array): Float64Array => frame.laplaceSd ?? family.sd(lambda);
-  let fit = optimize(ld, family, s, o.rng.child('vi-steps'), scaleOf);
   // Stochastic ascent can diverge from a good start (a funnel's scale drawn far out gives a huge step):
   // then q ends far below the Laplace fit it started from (in the median log ratio, robust to the few
   // draws that dominate a diverged q's ELBO). Rerun at a fifth of the learning
   // rate (Stan's ADVI adapts eta the same way), at most twice. The TFP recipe is rerun as published.
+  // A run whose windowed ELBO (a mean, which a diverged q's worst draws drag far down; with the model's
+  // constant, which elboEstimate leaves out) stays far below the start's median stops early, as diverged:
+  // only a collapse, since in a funnel the mean and the median part by tens of nats.
+  const checked = s.recipe === 'glimmer' && frame.source !== 'random';
+  const start = checked ? elboEstimate(ld, family, family.initial(), o.rng.child('elbo-check'), ELBO_CHECK_DRAWS) : undefined;
+  const floor = start ? start.median + ld.constant - 3 * start.mcse - Math.max(FALL_MARGIN, 0.25 * Math.abs(start.median)) : -Infinity;
+  let fit = optimize(ld, family, s, o.rng.child('vi-steps'), scaleOf, floor);
   const lrs = [s.lr];
-  if (s.recipe === 'glimmer' && frame.source !== 'random') {
-    const start = elboEstimate(ld, family, family.initial(), o.rng.child('elbo-check'), ELBO_CHECK_DRAWS);
+  if (start) {
     for (let retry = 1; retry <= 2; retry++) {
       const end = elboEstimate(ld, family, fit.lambda, o.rng.child('elbo-check'), ELBO_CHECK_DRAWS);
-      if (!(end.median < start.median - 3 * start.mcse - 0.5)) break;
+      if (fit.stopReason !== 'fell-below-start' && !(end.median < start.median - 3 * start.mcse - 0.5)) break;
       lrs.push(lrs[lrs.length - 1] / 5);
-      fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf);
+      fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf, floor);
     }
   }
   if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {

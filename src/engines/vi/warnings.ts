@@ -43,6 +43,11 @@ export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: 
     w.push(`VI reached its step limit (${s.steps}) before the averaged answer settled (MCSE ${o.mcseMean.toFixed(3)} posterior sd, ` +
       `${o.mcseLogSd.toFixed(3)} in log sd; target ${s.tol}): raise --steps, or check the spread with --runs`);
   }
+  if (o.stopReason === 'fell-below-start') {
+    const last = o.windows[o.windows.length - 1];
+    w.push(`VI diverged from its start at every learning rate tried: its windowed ELBO stayed below the start's (${last.elbo.toPrecision(5)} at step ${last.step}), ` +
+      `so this q is worse than the Laplace fit it started from; use --engine laplace or nuts`);
+  }
   if (o.stillRising) {
     const [a, b] = [o.windows[o.windows.length - 4], o.windows[o.windows.length - 1]];
     w.push(`the ELBO was still rising when the ${s.steps} steps ran out (${a.elbo.toFixed(1)} at step ${a.step}, ${b.elbo.toFixed(1)} at step ${b.step}): ` +

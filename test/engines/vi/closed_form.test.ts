@@ -115,3 +115,20 @@ describe('the optimizer loop', () => {
     expect(trace[trace.length - 1][0]).toBe(r.diagnostics.steps);
   });
 });
+
+describe('a run that falls below its start stops early', () => {
+  it('stops after four windows under the floor, and converges as before without one', async () => {
+    const { frameAtMode } = await import('../../../src/engines/vi/frame.js');
+    const { makeFamily } = await import('../../../src/engines/vi/family.js');
+    const { optimize } = await import('../../../src/engines/vi/optimize.js');
+    const ld = gaussianTarget(mean, precision);
+    const family = makeFamily('fullrank', frameAtMode(ld, createRng(1)));
+    const scaleOf = () => Float64Array.from(sds);
+    // The best ELBO of a normalised target is 0 (q = p); a floor above it is never reached.
+    const fell = optimize(ld, family, DEFAULT_VI, createRng(2), scaleOf, 1);
+    expect(fell.stopReason).toBe('fell-below-start');
+    expect(fell.steps).toBe(4 * DEFAULT_VI.window);
+    const ok = optimize(ld, family, DEFAULT_VI, createRng(2), scaleOf, -10);
+    expect(ok.stopReason).toBe('converged');
+  });
+});
