@@ -11,9 +11,32 @@ export function factorsOf(e: IrExpr, out: Set<string> = new Set()): Set<string> 
   return out;
 }
 
+export interface Cells {
+  readonly cellOfRow: Int32Array;
+  readonly codes: Int32Array[];
+  readonly nCells: number;
+}
+
+/**
+ * The grouping of the same factor columns (the same arrays), remembered: fit-genes binds one response
+ * after another to one table, and the grouping depends on the factors alone. The result is shared, so
+ * callers never write to it.
+ */
+const grouped = new WeakMap<Int32Array, { readonly cols: readonly Int32Array[]; readonly cells: Cells }[]>();
+
 /** Rows grouped by the combination of factor levels they carry, cells numbered by first appearance. */
-export function cellsOf(data: IrData, factors: readonly string[]): { cellOfRow: Int32Array; codes: Int32Array[]; nCells: number } {
+export function cellsOf(data: IrData, factors: readonly string[]): Cells {
   const cols = factors.map((f) => data.factors.get(f)!.codes);
+  if (cols.length === 0) return groupRows(data, factors, cols);
+  const seen = grouped.get(cols[0]) ?? [];
+  const hit = seen.find((e) => e.cols.length === cols.length && e.cols.every((c, j) => c === cols[j]));
+  if (hit) return hit.cells;
+  const cells = groupRows(data, factors, cols);
+  grouped.set(cols[0], [...seen, { cols, cells }]);
+  return cells;
+}
+
+function groupRows(data: IrData, factors: readonly string[], cols: readonly Int32Array[]): Cells {
   // A row's cell as one number, codes in mixed radix (+1 for the contrast code -1), so no string is
   // made per row; combinations too many for an exact double fall back to string keys.
   const radix = factors.map((f) => data.factors.get(f)!.levels.length + 1);

@@ -33,8 +33,19 @@ export function emptyLevelBound(full: Model, table: DataTable, empty: EmptyLevel
   const codes = (table.columns.get(empty.factor) as FactorColumn).codes;
   const rows: number[] = [];
   for (let i = 0; i < codes.length; i++) if (codes[i] === levelIndex) rows.push(i);
-  const at = (a: number | Float64Array, i: number): number => (typeof a === 'number' ? a : a[i]);
-  const logZero = (b: number): number => rows.reduce((s, i) => s + (lik.form.kernel(f64Ops, 0, args.map((a, k) => (k === 0 ? at(a, i) + b : at(a, i)))) as number), 0);
+  // The arguments at the group's rows, gathered once: the bisection evaluates them some 40 times.
+  const cols = args.map((a) => (typeof a === 'number' ? undefined : Float64Array.from(rows, (i) => a[i])));
+  const fixed = args.map((a) => (typeof a === 'number' ? a : 0));
+  const buf = fixed.slice();
+  const logZero = (b: number): number => {
+    let s = 0;
+    for (let r = 0; r < rows.length; r++) {
+      for (let k = 0; k < buf.length; k++) buf[k] = cols[k] ? cols[k]![r] : fixed[k];
+      buf[0] += b;
+      s += lik.form.kernel(f64Ops, 0, buf) as number;
+    }
+    return s;
+  };
   // Bisection on b: logZero falls from 0 (b -> -inf) towards -inf.
   let lo = -50;
   let hi = 50;

@@ -187,23 +187,63 @@ function withoutLevels(program: Program, labels: ReadonlySet<string>): { kept: P
   return { kept: { ...program, generated }, dropped: [...dropped] };
 }
 
+/**
+ * The cells without the same empty levels, remembered per cell table: genes with the same empty groups
+ * (common among rare genes) share every column but the response, and so share the compiled pieces the
+ * compiler remembers by column.
+ */
+const droppedBy = new WeakMap<Int32Array, Map<string, DataTable & { keep: Int32Array }>>();
+
 /** The table without the cells of the empty levels, and without those levels. */
 function dropLevels(table: DataTable, empty: readonly EmptyLevel[]): DataTable {
+  const y = table.columns.get(RESPONSE) as Column & { kind: 'numeric' };
+  const others = new Map([...table.columns].filter(([name]) => name !== RESPONSE));
+  // The cells table withGene copied its columns from: the same column objects, found through any of them.
+  const anchor = ([...others.values()].find((c) => c.kind === 'factor') as FactorColumn | undefined)?.codes;
+  const key = empty.map((e) => `${e.factor}\u0000${e.level}`).join('\u0001');
+  let memo = anchor ? droppedBy.get(anchor) : undefined;
+  if (anchor && !memo) droppedBy.set(anchor, (memo = new Map()));
+  let base = memo?.get(key);
+  if (!base) {
+    base = subsetRows({ ...table, columns: others }, empty);
+    memo?.set(key, base);
+  }
+  const columns = new Map(base.columns);
+  columns.set(RESPONSE, { ...y, values: Float64Array.from(base.keep, (i) => y.values[i]) });
+  return { ...base, columns };
+}
+
+function subsetRows(table: DataTable, empty: readonly EmptyLevel[]): DataTable & { keep: Int32Array } {
   const drop = new Uint8Array(table.nRows);
   for (const e of empty) {
     const f = table.columns.get(e.factor) as FactorColumn;
     const l = f.levels.indexOf(e.level);
     for (let i = 0; i < table.nRows; i++) if (f.codes[i] === l) drop[i] = 1;
   }
-  const keep = Int32Array.from({ length: table.nRows }, (_, i) => i).filter((i) => !drop[i]);
+  let kept = 0;
+  for (let i = 0; i < drop.length; i++) kept += drop[i] ? 0 : 1;
+  const keep = new Int32Array(kept);
+  for (let i = 0, k = 0; i < drop.length; i++) if (!drop[i]) keep[k++] = i;
+  // Plain loops over typed arrays: this runs for every gene with an empty group, over every cell.
   const subset = (c: Column): Column => {
-    if (c.kind === 'numeric') return { ...c, values: Float64Array.from(keep, (i) => c.values[i]) };
-    const used = [...new Set(Array.from(keep, (i) => c.codes[i]))].sort((a, b) => a - b);
-    const recode = new Map(used.map((u, k) => [u, k]));
-    return { ...c, levels: used.map((u) => c.levels[u]), codes: Int32Array.from(keep, (i) => recode.get(c.codes[i])!) };
+    if (c.kind === 'numeric') {
+      const values = new Float64Array(keep.length);
+      for (let k = 0; k < keep.length; k++) values[k] = c.values[keep[k]];
+      return { ...c, values };
+    }
+    const used = new Uint8Array(c.levels.length);
+    for (let k = 0; k < keep.length; k++) used[c.codes[keep[k]]] = 1;
+    const recode = new Int32Array(c.levels.length).fill(-1);
+    const levels: string[] = [];
+    used.forEach((u, l) => {
+      if (u) recode[l] = levels.push(c.levels[l]) - 1;
+    });
+    const codes = new Int32Array(keep.length);
+    for (let k = 0; k < keep.length; k++) codes[k] = recode[c.codes[keep[k]]];
+    return { ...c, levels, codes };
   };
   const columns = new Map([...table.columns].map(([name, c]) => [name, subset(c)]));
-  return { file: table.file, nRows: keep.length, columns, lineOf: table.lineOf ? (row) => table.lineOf!(keep[row]) : undefined };
+  return { file: table.file, nRows: keep.length, columns, keep, lineOf: table.lineOf ? (row) => table.lineOf!(keep[row]) : undefined };
 }
 
 /** An error as one line of text for genes.csv: the code, the message and its hint, no source excerpt. */

@@ -92,6 +92,8 @@ function lgammaPositive(x: number): number {
  * give +Infinity.
  */
 export function lgamma(x: number): number {
+  // The commonest argument by far: -lgamma(y + 1) of a zero or one count.
+  if (x === 1 || x === 2) return 0;
   if (Number.isNaN(x)) return NaN;
   if (x === Infinity || x === -Infinity) return Infinity;
   if (x > 0) return lgammaPositive(x);

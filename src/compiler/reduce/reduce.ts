@@ -76,14 +76,13 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   const likelihoods: IrLikelihood[] = ir.likelihoods.map((lik, j) => {
     const plan = plans[j];
     const y = ir.data.numeric.get(lik.column)!;
-    const sy = sumByCell((i) => y[i], cellOfRow, nCells);
+    const sy = new Float64Array(nCells);
+    for (let i = 0; i < rows; i++) sy[cellOfRow[i]] += y[i];
     const yCol = col(sy) as { column: string };
     if (plan.kind === 'poisson') {
       // sum_i y_i (eta + o_i) - exp(eta + o_i) = S_y (eta + log T) - exp(eta) T - (S_y log T - sum_i y_i o_i), T = sum_i exp(o_i)
-      const offsets = plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) }));
-      const off = (i: number): number => offsets.reduce((acc, t) => acc + t.sign * t.v[i], 0);
-      const logT = logSumExpByCell(off, cellOfRow, nCells);
-      for (let i = 0; i < rows; i++) shift += y[i] * off(i);
+      const { off, logT } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+      for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       for (let c = 0; c < nCells; c++) shift -= sy[c] * logT[c];
       return { ...lik, column: yCol.column, args: [{ op: 'bin', o: '+', a: plan.eta, b: col(logT) }] };
     }
@@ -107,11 +106,31 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   return { ir: reduced, report: { path: 'reduced', rows, cells: nCells, factors } };
 }
 
+type Offsets = readonly { readonly sign: 1 | -1; readonly v: Float64Array }[];
+
+/**
+ * The offsets' per-row sum and its per-cell log-sum-exp, remembered for the same offset arrays and cells
+ * (fit-genes: one response after another on the same cells). Shared, so never written to.
+ */
+const offsetMemo = new WeakMap<Int32Array, { readonly offsets: Offsets; readonly off: Float64Array; readonly logT: Float64Array }[]>();
+
+function offsetSums(offsets: Offsets, cellOfRow: Int32Array, nCells: number, rows: number): { off: Float64Array; logT: Float64Array } {
+  const seen = offsetMemo.get(cellOfRow) ?? [];
+  const same = (o: Offsets): boolean => o.length === offsets.length && o.every((t, j) => t.sign === offsets[j].sign && t.v === offsets[j].v);
+  const hit = seen.find((e) => same(e.offsets));
+  if (hit) return hit;
+  const off = new Float64Array(rows);
+  for (const t of offsets) for (let i = 0; i < rows; i++) off[i] += t.sign * t.v[i];
+  const entry = { offsets, off, logT: logSumExpByCell(off, cellOfRow, nCells) };
+  offsetMemo.set(cellOfRow, [...seen, entry]);
+  return entry;
+}
+
 /** log sum_i exp(o_i) per cell, without overflow for large offsets. */
-function logSumExpByCell(off: (i: number) => number, cellOfRow: Int32Array, nCells: number): Float64Array {
+function logSumExpByCell(off: Float64Array, cellOfRow: Int32Array, nCells: number): Float64Array {
   const max = new Float64Array(nCells).fill(-Infinity);
-  for (let i = 0; i < cellOfRow.length; i++) max[cellOfRow[i]] = Math.max(max[cellOfRow[i]], off(i));
+  for (let i = 0; i < cellOfRow.length; i++) max[cellOfRow[i]] = Math.max(max[cellOfRow[i]], off[i]);
   const s = new Float64Array(nCells);
-  for (let i = 0; i < cellOfRow.length; i++) s[cellOfRow[i]] += Math.exp(off(i) - max[cellOfRow[i]]);
+  for (let i = 0; i < cellOfRow.length; i++) s[cellOfRow[i]] += Math.exp(off[i] - max[cellOfRow[i]]);
   return s.map((v, c) => max[c] + Math.log(v));
 }
