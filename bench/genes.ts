@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -17,6 +17,9 @@ export interface GenesTiming {
   readonly peakMb: number;
   /** glmmTMB's median seconds per gene on the same genes (its reference file), when there is one. */
   readonly referenceSecondsPerGene?: number;
+  /** Cells per gene, and the share of the 95% intervals of the cell-group effects that cover the truth. */
+  readonly cells?: number;
+  readonly coverage?: number;
 }
 
 /** Runs `node bin/ppl.js ARGS` under GNU time: wall seconds and peak RSS. */
@@ -61,12 +64,67 @@ export async function measureGenes(root: string, runs: number): Promise<GenesTim
   }
 }
 
+/** The full-transcriptome dataset: ZEB2's 68,627 cells, 20,000 Poisson genes, kept between bench runs. */
+const SCALE = { genes: 20000, cells: 68627, base: -11, baseSd: 1.5, seed: 7 };
+
+/**
+ * fit-genes --ml on SCALE (simulated once by scripts/simulate_genes.ts --h5ad into bench/.cache, which is
+ * not committed), end to end from the h5ad with the default workers (the cores), with its peak memory and
+ * the coverage of the cell-group effects' 95% intervals.
+ */
+export async function measureGenesAtScale(root: string, say: (line: string) => void): Promise<GenesTiming> {
+  const dir = join(root, 'bench/.cache', `genes-${SCALE.genes}x${SCALE.cells}-poisson`);
+  const h5ad = join(dir, 'counts.h5ad');
+  if (!existsSync(h5ad)) {
+    say(`simulating ${SCALE.genes} genes x ${SCALE.cells} cells into ${dir} (once; kept for later runs)`);
+    await run(process.execPath, ['--import', 'tsx', 'scripts/simulate_genes.ts', '--genes', String(SCALE.genes), '--cells', '0', '--family', 'poisson',
+      '--h5ad', `--base=${SCALE.base}`, '--base-sd', String(SCALE.baseSd), '--seed', String(SCALE.seed), '--out', dir], root);
+  }
+  const out = mkdtempSync(join(tmpdir(), 'glimmer-genes-scale-'));
+  try {
+    const t = await timed(root, ['fit-genes', 'models/genes.glmm', h5ad, '--ml', '--out', out]);
+    return {
+      what: `Poisson, ZEB2 model, --ml, ${SCALE.genes.toLocaleString('en-US')} genes x ${SCALE.cells.toLocaleString('en-US')} cells from counts.h5ad`,
+      genes: SCALE.genes, workers: cpus().length, cells: SCALE.cells, ...t,
+      coverage: coverage(readFileSync(join(out, 'results.csv'), 'utf8'), JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The share of the cell-group effects' 95% intervals (estimated groups only) that hold the true value. */
+function coverage(results: string, truth: { per_gene: Record<string, { beta: Record<string, number> }> }): number {
+  const rows = parse(results, { columns: true }) as { gene: string; name: string; 'q2.5': string; 'q97.5': string }[];
+  let hit = 0;
+  let n = 0;
+  for (const r of rows) {
+    const m = /^beta\[(.*)\]$/.exec(r.name);
+    const lo = Number(r['q2.5']);
+    if (!m || !Number.isFinite(lo)) continue;
+    const b = truth.per_gene[r.gene]?.beta[m[1]];
+    if (b === undefined) continue;
+    n++;
+    if (lo <= b && b <= Number(r['q97.5'])) hit++;
+  }
+  return hit / n;
+}
+
+function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench: ${args.join(' ')} exited ${code}`))));
+  });
+}
+
 export function genesTable(rows: readonly GenesTiming[]): string {
-  return markdownTable(['run', 'genes', 'workers', 'end to end (s)', 'genes / s', 'ms per gene per core', 'glmmTMB ms per gene', 'glmmTMB / Glimmer per core', 'peak memory (MB)'],
+  return markdownTable(['run', 'genes', 'workers', 'end to end (s)', 'genes / s', 'ms per gene per core', 'glmmTMB ms per gene', 'glmmTMB / Glimmer per core', 'peak memory (MB)', '95% coverage'],
     rows.map((r) => {
       const perCore = (1000 * r.seconds * r.workers) / r.genes;
       return [r.what, String(r.genes), String(r.workers), sig(r.seconds), sig(r.genes / r.seconds), sig(perCore),
         r.referenceSecondsPerGene === undefined ? '' : sig(1000 * r.referenceSecondsPerGene),
-        r.referenceSecondsPerGene === undefined ? '' : `${((1000 * r.referenceSecondsPerGene) / perCore).toFixed(1)}x`, Number.isFinite(r.peakMb) ? sig(r.peakMb) : ''];
-    }), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+        r.referenceSecondsPerGene === undefined ? '' : `${((1000 * r.referenceSecondsPerGene) / perCore).toFixed(1)}x`, Number.isFinite(r.peakMb) ? sig(r.peakMb) : '',
+        r.coverage === undefined ? '' : `${(100 * r.coverage).toFixed(1)}%`];
+    }), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
 }

@@ -8,7 +8,7 @@ export type GenesWorkerInit = Omit<GeneJob, 'program' | 'cells'> & { readonly ce
 export interface GeneBatch {
   readonly type: 'batch';
   readonly id: number;
-  readonly genes: readonly { readonly gene: string; readonly cellIndex: Uint32Array; readonly values: Float64Array }[];
+  readonly genes: readonly { readonly gene: string; readonly cellIndex: Uint32Array; readonly values: Float32Array }[];
 }
 
 export type ToGenesWorker = GeneBatch | { readonly type: 'exit' };

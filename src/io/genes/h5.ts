@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { userError } from '../../core/errors.js';
-import { expandPointers, geneMajor, type CellColumns, type CountMatrix } from './matrix.js';
+import { geneMajorFromSparse, type CellColumns, type CountMatrix, type SparseSource } from './matrix.js';
 
 /**
  * HDF5 count matrices through h5wasm (HDF5 compiled to WebAssembly, maintained by the NIST h5web team):
@@ -38,9 +38,22 @@ function dataset(lib: H5, f: H5File | H5Group, path: string, source: string): H5
 }
 
 function numbers(d: H5Dataset): ArrayLike<number> {
-  const v = d.value;
+  return asNumbers(d.value);
+}
+
+function asNumbers(v: unknown): ArrayLike<number> {
   if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Float64Array.from(v, Number);
-  return v as unknown as ArrayLike<number>;
+  return v as ArrayLike<number>;
+}
+
+/** A group's data/indices/indptr as a SparseSource: the pointers read whole, the entries by range (HDF5 hyperslabs). */
+function sparse(lib: H5, g: H5File | H5Group, prefix: string, path: string): SparseSource {
+  const data = dataset(lib, g, `${prefix}data`, path);
+  const indices = dataset(lib, g, `${prefix}indices`, path);
+  const nnz = data.shape?.[0] ?? 0;
+  if ((indices.shape?.[0] ?? -1) !== nnz) throw userError('E441', `${path}: ${prefix}data and ${prefix}indices differ in length`, { hint: 'the file is damaged or its parts do not belong together' });
+  const range = (d: H5Dataset) => (a: number, b: number): ArrayLike<number> => asNumbers(d.slice([[a, b]]));
+  return { indptr: numbers(dataset(lib, g, `${prefix}indptr`, path)), nnz, inner: range(indices), values: range(data) };
 }
 
 function strings(d: H5Dataset): string[] {
@@ -55,10 +68,7 @@ export async function read10xH5(path: string): Promise<CountMatrix> {
     const d = (p: string): H5Dataset => dataset(lib, file, `matrix/${p}`, path);
     const genes = strings(d('features/name'));
     const cells = strings(d('barcodes'));
-    const data = numbers(d('data'));
-    const gene = numbers(d('indices'));
-    const cell = expandPointers(numbers(d('indptr')), data.length);
-    return geneMajor(path, '10x', genes, cells, gene, cell, data, 'matrix/data');
+    return geneMajorFromSparse(path, '10x', genes, cells, sparse(lib, file, 'matrix/', path), false, 'matrix/data');
   } finally {
     file.close();
   }
@@ -80,11 +90,7 @@ export async function readH5ad(path: string, layer?: string): Promise<CountMatri
     if (encoding !== 'csr_matrix' && encoding !== 'csc_matrix') throw userError('E440', `${path}: ${where} is '${encoding}', not a CSR or CSC matrix`);
     const cells = index(lib, file, 'obs', path);
     const genes = index(lib, file, 'var', path);
-    const data = numbers(dataset(lib, g, 'data', path));
-    const inner = numbers(dataset(lib, g, 'indices', path));
-    const outer = expandPointers(numbers(dataset(lib, g, 'indptr', path)), data.length);
-    const [gene, cell] = encoding === 'csr_matrix' ? [inner, outer] : [outer, inner];
-    const m = geneMajor(path, 'h5ad', genes, cells, gene, cell, data, where);
+    const m = geneMajorFromSparse(path, 'h5ad', genes, cells, sparse(lib, g, '', path), encoding === 'csc_matrix', where);
     return { ...m, obs: obsColumns(lib, file, path, cells.length) };
   } finally {
     file.close();
