@@ -36,6 +36,26 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
   };
 }
 
+/** Options that only some engines read, with the engines and what the option is for. */
+const ENGINE_OPTIONS: readonly { readonly names: readonly string[]; readonly engines: readonly EngineName[]; readonly what: string }[] = [
+  { names: ['psis'], engines: ['laplace', 'laplace-joint', 'advi', 'fullrank'], what: 'it reweights the draws of a Gaussian approximation' },
+  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
+  { names: ['viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average'], engines: ['advi', 'fullrank'], what: 'it sets up variational inference' },
+];
+
+/** Commander's attribute name as the user typed it: adaptDelta -> --adapt-delta, average -> --no-average. */
+const flagOf = (name: string): string => (name === 'average' ? '--no-average' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+
+/** An option given on the command line that the chosen engine would ignore: refused, not silently dropped. */
+function inapplicableOption(engine: EngineName, cmd: Command): string | undefined {
+  for (const group of ENGINE_OPTIONS) {
+    if (group.engines.includes(engine)) continue;
+    const given = group.names.find((n) => cmd.getOptionValueSource(n) === 'cli');
+    if (given) return `${flagOf(given)} does not apply to --engine ${engine}: ${group.what} (${group.engines.join(', ')})`;
+  }
+  return undefined;
+}
+
 /** With --runs K: the sd of every mean across the K runs, in posterior sds; '*' marks those above RUN_SPREAD_LIMIT. */
 function runSpreadTable(fit: Fit): string {
   const runs = fit.runs ?? [];
@@ -87,6 +107,8 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (model: string, opts: InferOpts, cmd: Command) => {
+      const inapplicable = inapplicableOption(opts.engine, cmd);
+      if (inapplicable) cmd.error(`error: ${inapplicable}`);
       const mcmc = opts.engine === 'nuts' || opts.engine === 'hmc';
       const chainsOn = (threads?: number): ReturnType<typeof parallelChains> =>
         parallelChains({ modelPath: model, dataPath: opts.data, ml: opts.ml, backend: opts.backend, chains: opts.chains, threads });

@@ -24,6 +24,12 @@ const LOGICAL: ReadonlyMap<string, number> = new Map([
 
 const INFINITE = /^[+-]?(inf|infinity)$/i;
 
+/**
+ * The largest magnitude a numeric cell may have: squares (Hessians, sums of squares) of anything larger
+ * overflow to Infinity, and the fit would fail far from the data with no word about it.
+ */
+const MAX_MAGNITUDE = 1e150;
+
 /** The value of `text` in a numeric column of type `type`, or the problem with it. */
 export function checkNumeric(text: string, type: NumericType): number | string {
   if (type === 'binary') {
@@ -33,12 +39,17 @@ export function checkNumeric(text: string, type: NumericType): number | string {
   const value = parseStrictNumber(text);
   if (!Number.isFinite(value)) return notANumber(text, type);
   const shown = text.trim();
+  if (Math.abs(value) > MAX_MAGNITUDE) {
+    return `${shown} is too large to compute with (beyond 1e150 its square overflows a double); rescale the column, e.g. to thousands or millions`;
+  }
   switch (type) {
     case 'real':
       return value;
     case 'count':
+      if (value > Number.MAX_SAFE_INTEGER && Number.isInteger(value)) return `${shown} is too large for a count (above 2^53 a double does not hold every whole number)`;
       return Number.isInteger(value) && value >= 0 ? value : `${shown} is not a count (a non-negative integer)`;
     case 'int':
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER && Number.isInteger(value)) return `${shown} is too large for an integer (above 2^53 a double does not hold every whole number)`;
       return Number.isInteger(value) ? value : `${shown} is not an integer`;
     case 'positive':
       return value > 0 ? value : `${shown} is not positive`;

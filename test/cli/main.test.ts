@@ -64,6 +64,21 @@ describe('ppl usage errors', () => {
     expect((await run(['infer', 'x.glmm', '--bogus'])).code).toBe(2);
     expect((await run(['infer', 'x.glmm', '--seed', 'abc'])).code).toBe(2);
   });
+  it('refuses an option the chosen engine would ignore, naming the engines it is for', async () => {
+    const cases: [string[], string][] = [
+      [['--engine', 'nuts', '--psis'], '--psis does not apply to --engine nuts: it reweights the draws of a Gaussian approximation (laplace, laplace-joint, advi, fullrank)'],
+      [['--chains', '2'], '--chains does not apply to --engine laplace: it sets up MCMC (nuts, hmc)'],
+      [['--engine', 'advi', '--dense'], '--dense does not apply to --engine advi: it sets up MCMC (nuts, hmc)'],
+      [['--engine', 'nuts', '--no-average'], '--no-average does not apply to --engine nuts: it sets up variational inference (advi, fullrank)'],
+      [['--engine', 'laplace', '--lr', '0.1'], '--lr does not apply to --engine laplace: it sets up variational inference (advi, fullrank)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(['infer', `${ROOT}models/eight_schools.glmm`, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.split('\n')[0]).toBe(`error: ${message}`);
+    }
+  });
+
   it('writes no output folder when the model is wrong', async () => {
     const file = join(dir, 'typo2.glmm');
     writeFileSync(file, zeb2.replace('HalfNormal', 'HalfNormall'));

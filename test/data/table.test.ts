@@ -147,6 +147,17 @@ describe('parseTable: errors, as users see them', () => {
     ]);
   });
 
+  it('E302: magnitudes a fit cannot compute with, and counts a double cannot hold', () => {
+    const text = 'x,c,i\n1e300,1e20,-1e17\n-2e150,3,1\n1e150,9007199254740991,2\n';
+    const specs: ColumnSpec[] = [{ name: 'x', type: 'real' }, { name: 'c', type: 'count' }, { name: 'i', type: 'int' }];
+    expect(rendered(() => parseTable(text, 't.csv', specs)).map((r) => r.split('\n')[0])).toEqual([
+      "error[E302]: column 'x' row 1 (line 2 of t.csv): 1e300 is too large to compute with (beyond 1e150 its square overflows a double); rescale the column, e.g. to thousands or millions",
+      "error[E302]: column 'x' row 2 (line 3 of t.csv): -2e150 is too large to compute with (beyond 1e150 its square overflows a double); rescale the column, e.g. to thousands or millions",
+      "error[E302]: column 'c' row 1 (line 2 of t.csv): 1e20 is too large for a count (above 2^53 a double does not hold every whole number)",
+      "error[E302]: column 'i' row 1 (line 2 of t.csv): -1e17 is too large for an integer (above 2^53 a double does not hold every whole number)",
+    ]);
+  });
+
   it('E302: empty and NA factor levels', () => {
     expect(rendered(() => parseTable('g,y\n,1\nNA,2\na,3\n', 't.csv', [{ name: 'g', type: 'factor' }]))).toEqual([
       "error[E302]: column 'g' row 1 (line 2 of t.csv): empty value\n  --> t.csv",

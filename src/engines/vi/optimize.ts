@@ -114,8 +114,8 @@ function diverged(step: number, lr: number, windows: readonly WindowStats[], opt
  * last iterate (the TFP recipe). `scaleOf` gives the unit of the means' MCSE (posterior sds, from Laplace).
  */
 /**
- * `floor`: an ELBO well below the start's. When CLIMB_WINDOWS windows in a row average below it the run has
- * diverged from its start and stops there (stopReason 'fell-below-start'), rather than averaging a
+ * `floor`: an ELBO well below the start's. When CLIMB_WINDOWS windows in a row average below it (finite:
+ * windows with no finite draw are the E508 rule's) the run has diverged from its start and stops there (stopReason 'fell-below-start'), rather than averaging a
  * diverged q for thousands of steps; the caller reruns at a smaller learning rate.
  */
 export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng, scaleOf: (lambda: Float64Array) => Float64Array, floor = -Infinity): OptimizeResult {
@@ -152,7 +152,7 @@ export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng
       if (!windows.some((w) => Number.isFinite(w.elbo))) throw neverFinite(s, ld, family.mean(state.lambda));
       throw diverged(t + 1, lr, windows, s.optimizer, `no Monte Carlo draw had a finite log density for ${DEAD_WINDOWS * s.window} steps`);
     }
-    if (windows.length >= CLIMB_WINDOWS && windows.slice(-CLIMB_WINDOWS).every((w) => !(w.elbo >= floor))) {
+    if (windows.length >= CLIMB_WINDOWS && windows.slice(-CLIMB_WINDOWS).every((w) => Number.isFinite(w.elbo) && w.elbo < floor)) {
       return result(t + 1, 'fell-below-start', state.lambda);
     }
     if (!s.average) continue;
