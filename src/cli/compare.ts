@@ -1,3 +1,4 @@
+import { InferenceError } from '../core/errors.js';
 import { csvField } from '../results/format.js';
 import { basename, extname, join } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
@@ -121,9 +122,15 @@ function engineList(v: string): EngineName[] {
 
 interface CompareOpts { engines: readonly EngineName[]; runs: number; seed: number; out?: string; data?: string; backend: BackendName; threads?: number }
 
-async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean): Promise<void> {
+/**
+ * Fits with every engine; an engine that fails (an InferenceError: E517 for fullrank on thousands of
+ * parameters, say) is reported in its place and the others go on. Returns the failures; all failing
+ * is the first one's error.
+ */
+async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean): Promise<{ engine: EngineName; error: InferenceError }[]> {
   const m = loadModel(model, { dataPath: opts.data });
   const fits: Fit[] = [];
+  const failed: { engine: EngineName; error: InferenceError }[] = [];
   for (const engine of opts.engines) {
     const runs = STOCHASTIC.has(engine) ? opts.runs : 1;
     const progress = tty && (engine === 'nuts' || engine === 'hmc') ? { progress: progressReporter((s) => process.stderr.write(s)) } : {};
@@ -133,6 +140,11 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
     let fit: Fit;
     try {
       fit = await infer(m, { engine, seed: opts.seed, runs, backend: opts.backend, settings: { ...progress, ...parallel?.settings } });
+    } catch (e) {
+      if (!(e instanceof InferenceError)) throw e;
+      failed.push({ engine, error: e });
+      io.out(`${engine}: failed: error[${e.code}]: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+      continue;
     } finally {
       // A Ctrl-C here has already cut the chains short, and the fit says so in its warnings.
       parallel?.finish();
@@ -141,21 +153,25 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
     for (const w of fit.warnings) io.err(`warning: ${engine}: ${w}`);
     fits.push(fit);
   }
-  io.out(`\ncomparison of ${opts.engines.join(', ')} on ${model}: ${m.nRows} rows, ${m.ir.dim} parameters\n`);
+  if (fits.length === 0) throw failed[0].error;
+  const engines = fits.map((f) => f.engine);
+  io.out(`\ncomparison of ${engines.join(', ')} on ${model}: ${m.nRows} rows, ${m.ir.dim} parameters` +
+    `${failed.length ? ` (${failed.map((f) => `${f.engine} failed: ${f.error.code}`).join(', ')})` : ''}\n`);
   io.out(compareTable(fits));
-  if (fits.length > 1) io.out('\n' + describeDisagreements(fits, referenceEngine(opts.engines)));
+  if (fits.length > 1) io.out('\n' + describeDisagreements(fits, referenceEngine(engines)));
   const dir = opts.out ?? `compare-${basename(model, extname(model))}`;
   const runsNote = opts.runs > 1 ? `, ${opts.runs} runs of each stochastic engine` : '';
   await renderPlot(forestSpec(compareForestRows(fits), `${basename(model)}: posterior means and 95% intervals by engine${runsNote}`), dir, 'forest');
   writeOutputs(dir, { 'compare.csv': compareCsv(fits) });
   io.out(`\nwrote ${join(dir, 'forest.svg')}, ${join(dir, 'forest.png')}, ${join(dir, 'compare.csv')}`);
+  return failed;
 }
 
 /**
  * Adds `ppl compare` to the program. `progress`: draw the sampler's progress line on stderr (a terminal);
  * `onError` turns a failure into the exit code (main.ts's reportError).
  */
-export function registerCompare(program: Command, io: Io, progress: boolean, onError: (e: unknown, files: readonly string[]) => void): void {
+export function registerCompare(program: Command, io: Io, progress: boolean, onError: (e: unknown, files: readonly string[]) => void, setCode: (code: number) => void): void {
   program.command('compare')
     .description('fit a model with several engines and compare their estimates (table, largest disagreement, forest plot)')
     .argument('<model>', 'a .glmm model file')
@@ -168,7 +184,8 @@ export function registerCompare(program: Command, io: Io, progress: boolean, onE
     .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores)', intOption('--threads', 1))
     .action(async (model: string, opts: CompareOpts) => {
       try {
-        await runCompare(model, opts, io, progress);
+        // Some engines failed, the others compared: exit 1, as a failed fit does.
+        if ((await runCompare(model, opts, io, progress)).length > 0) setCode(1);
       } catch (e) {
         onError(e, [model]);
       }

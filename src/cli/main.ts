@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     });
 
   registerInfer(program, io, argv, (e, files, sources) => { code = reportError(e, io, files, sources); }, (c) => { code = c; });
-  registerCompare(program, io, io === stdio && process.stderr.isTTY === true, (e, files) => { code = reportError(e, io, files); });
+  registerCompare(program, io, io === stdio && process.stderr.isTTY === true, (e, files) => { code = reportError(e, io, files); }, (c) => { code = c; });
   registerContrasts(program, io, (e, files, sources) => { code = reportError(e, io, files, sources); });
   registerPpc(program, io, (e, files) => { code = reportError(e, io, files); });
   registerFitGenes(program, io, io === stdio && process.stderr.isTTY === true, (e, files) => { code = reportError(e, io, files); });

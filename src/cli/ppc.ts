@@ -3,6 +3,7 @@ import { DEFAULT_SEED, ENGINES, infer, type EngineName } from '../api/infer.js';
 import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
 import { orderLevels } from '../data/levels.js';
+import { userError } from '../core/errors.js';
 import { loadModel } from '../io/load_model.js';
 import { ppcSpec } from '../plots/ppc.js';
 import { ppcCsv, ppcTables, type Grouping } from '../results/ppc.js';
@@ -32,9 +33,16 @@ function byColumn(m: Model, model: string, opts: PpcOpts, io: Io): string | Grou
   const c = table.header.indexOf(column);
   const values = Array.from({ length: table.nRows }, (_, r) => table.cell(r, c));
   const levels = orderLevels(values);
+  if (levels.length > MAX_BY_GROUPS) {
+    throw userError('E434', `--by '${column}' has ${levels.length.toLocaleString('en-US')} distinct values in ${table.nRows.toLocaleString('en-US')} rows: that is not a grouping`,
+      { hint: `group by a factor column (at most ${MAX_BY_GROUPS} groups), or add a column that bins '${column}'` });
+  }
   const index = new Map(levels.map((l, k) => [l, k]));
   return { name: column, levels, codes: Int32Array.from(values, (v) => index.get(v)!) };
 }
+
+/** More groups than this from a column the model does not read as a factor: a real-valued column, not a grouping. */
+const MAX_BY_GROUPS = 100;
 
 async function runPpc(model: string, opts: PpcOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });

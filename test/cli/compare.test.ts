@@ -84,6 +84,21 @@ describe('ppl compare', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reports an engine that fails in its place and compares the others (exit 1)', async () => {
+    // 2,100 groups: over fullrank's 2,000-parameter limit (E517), easy for the nested Laplace.
+    const rows = Array.from({ length: 2100 }, (_, i) => `g${i},${(1.5 * Math.sin(7.3 * i)).toFixed(4)}`);
+    writeFileSync(join(dir, 'many.csv'), ['g,y', ...rows].join('\n') + '\n');
+    writeFileSync(join(dir, 'many.glmm'), 'data "many.csv" {\n  g: factor\n  y: real\n}\nparameters {\n  mu ~ Normal(0, 5)\n  tau ~ HalfNormal(2)\n  u[g] ~ Normal(0, tau)\n}\nmodel {\n  y ~ Normal(mu + u[g], 1)\n}\n');
+    const out = join(dir, 'partial');
+    const r = await run(['compare', join(dir, 'many.glmm'), '--engines', 'laplace,fullrank', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\nfullrank: failed: error\[E517\]: fullrank VI with 2102 parameters/);
+    expect(r.out).toContain(' 2100 rows, 2102 parameters (fullrank failed: E517)\n');
+    const csvRows = readFileSync(join(out, 'compare.csv'), 'utf8').trim().split('\n');
+    expect(csvRows).toHaveLength(1 + 2102);
+    expect(csvRows.slice(1).every((l) => l.startsWith('laplace,'))).toBe(true);
+  }, 60_000);
+
   it('reports a missing model file as the user\'s mistake', async () => {
     const r = await run(['compare', join(dir, 'nope.glmm')]);
     expect(r.code).toBe(2);

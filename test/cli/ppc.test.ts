@@ -52,4 +52,10 @@ describe('ppl ppc', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toBe("error[E430]: --by: no column 'celtype' in the data\nhint: did you mean 'celltype'?");
   });
+
+  it('--by a real-valued column is refused, not printed as hundreds of groups', async () => {
+    const r = await run(['ppc', model, '--by', 'total']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error\[E434\]: --by 'total' has 760 distinct values in 960 rows: that is not a grouping\nhint: group by a factor column \(at most 100 groups\), or add a column that bins 'total'$/);
+  });
 });
