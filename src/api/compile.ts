@@ -9,6 +9,7 @@ import { reduceModel, type ReductionReport } from '../compiler/reduce/reduce.js'
 import { toMaximumLikelihood } from '../compiler/latent.js';
 import { uninformedParams } from '../compiler/improper.js';
 import { describeTransform } from '../bijectors/transforms.js';
+import { elementName } from '../compiler/layout.js';
 
 export interface CompileOptions {
   /** The model's file name, used in error locations. */
@@ -94,4 +95,17 @@ export function compileProgram(program: Program, table: DataTable, options: Omit
     params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
     logDensity: (opts = {}) => makeLogDensity(ir, rowwiseIr, opts.backend ?? 'auto'),
   };
+}
+
+/**
+ * The names of the fixed effects' scalars: parameters on the real line that are not random effects, the
+ * rows lme4 gives a Wald z and p for.
+ */
+export function fixedEffectNames(m: Model): Set<string> {
+  const names = new Set<string>();
+  for (const p of m.ir.params) {
+    if (p.latent || p.transform.kind !== 'identity') continue;
+    for (let i = 0; i < p.size; i++) names.add(p.elementNames?.[i] ?? elementName(p.name, p.levels, i));
+  }
+  return names;
 }

@@ -18,7 +18,8 @@ export function contrastSources(texts: readonly string[]): Map<string, string> {
 }
 
 /** `ppl infer`'s table of generated quantities and --contrast expressions, with P(> 0). */
-export function describeContrasts(rows: readonly ContrastRow[]): string {
+export function describeContrasts(rows: readonly ContrastRow[], ml = false): string {
+  if (ml) return `contrasts and generated quantities (maximum likelihood: Wald z = estimate / SE, two-sided p):\n${contrastsTable(rows, [], true)}`;
   return `contrasts and generated quantities (P(>0): posterior probability of a positive value):\n${contrastsTable(rows)}`;
 }
 

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
-import type { Model } from '../api/compile.js';
+import { fixedEffectNames, type Model } from '../api/compile.js';
 import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, infer, type EngineName, type Fit } from '../api/infer.js';
-import { drawsCsv, summaryCsv, summaryTable } from '../results/format.js';
+import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
 import { progressReporter } from '../engines/nuts/progress.js';
@@ -126,9 +126,9 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
           if (parallel?.finish()) setCode(130);
         }
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
-        io.out(summaryTable(fit.summary));
+        io.out(m.ir.ml ? estimateTable(fit.summary, fixedEffectNames(m)) : summaryTable(fit.summary));
         if (fit.runs) io.out('\n' + runSpreadTable(fit));
-        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts));
+        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts, m.ir.ml === true));
         io.out('\n' + describeDiagnostics(fit));
         for (const w of fit.warnings) io.err(`warning: ${w}`);
         if (opts.out) {

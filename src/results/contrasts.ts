@@ -1,5 +1,5 @@
 import { summarizeDraws, type SummaryRow } from './summary.js';
-import { csvField, formatNumber } from './format.js';
+import { csvField, formatNumber, formatPValue } from './format.js';
 
 /** A scalar function of the parameters (a contrast or a generated quantity), summarised with the probability that it is positive. */
 export type ContrastRow = SummaryRow & {
@@ -54,10 +54,12 @@ export function formatProbability(p: number): string {
 }
 
 /** An aligned table: name, mean, sd, 2.5%, 97.5%, P(>0); `extra` columns (e.g. what differs) go after the name. */
-export function contrastsTable(rows: readonly ContrastRow[], extra: readonly ExtraColumn[] = []): string {
-  const head = ['name', ...extra.map((e) => e.head), 'mean', 'sd', '2.5%', '97.5%', 'P(>0)'];
+export function contrastsTable(rows: readonly ContrastRow[], extra: readonly ExtraColumn[] = [], ml = false): string {
+  // Under maximum likelihood there is no posterior probability: the Wald z and its two-sided p instead.
+  const head = ['name', ...extra.map((e) => e.head), ...(ml ? ['estimate', 'SE', '2.5%', '97.5%', 'z value', 'Pr(>|z|)'] : ['mean', 'sd', '2.5%', '97.5%', 'P(>0)'])];
   const cells = rows.map((r, i) => [
-    r.name, ...extra.map((e) => e.cell(i)), ...[r.mean, r.sd, r.q2_5, r.q97_5].map(formatNumber), formatProbability(r.pPositive),
+    r.name, ...extra.map((e) => e.cell(i)), ...[r.mean, r.sd, r.q2_5, r.q97_5].map(formatNumber),
+    ...(ml ? [(r.mean / r.sd).toFixed(2), formatPValue(r.mean / r.sd)] : [formatProbability(r.pPositive)]),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
   const left = 1 + extra.length;

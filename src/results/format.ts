@@ -1,4 +1,5 @@
 import type { SummaryRow } from './summary.js';
+import { normalCdf } from '../math/special.js';
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : String(x));
 
@@ -55,5 +56,28 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
   const cells = rows.map((r) => [r.name, ...[r.mean, r.sd, r.q2_5, r.q50, r.q97_5].map(formatNumber), ...(mcmc ? mcmcText(r) : [])]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
   const line = (c: string[]): string => c.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ');
+  return [line(head), ...cells.map(line)].join('\n');
+}
+
+/** Two-sided p of a Wald z, printed as R prints Pr(>|z|): 3 significant digits, and "<2e-16" below that. */
+export function formatPValue(z: number): string {
+  if (!Number.isFinite(z)) return '-';
+  const p = 2 * normalCdf(-Math.abs(z));
+  return p < 2e-16 ? '<2e-16' : Number(p.toPrecision(3)).toString();
+}
+
+/**
+ * The maximum-likelihood table, as lme4 heads it: estimate, SE, and for the fixed effects (`wald`: the
+ * rows on the real line, where the Wald z is what lme4 prints) z and Pr(>|z|); then the 95% interval.
+ */
+export function estimateTable(rows: readonly SummaryRow[], wald: ReadonlySet<string>): string {
+  const head = ['name', 'estimate', 'SE', 'z value', 'Pr(>|z|)', '2.5%', '97.5%'];
+  const cells = rows.map((r) => {
+    const z = r.mean / r.sd;
+    const test = wald.has(r.name) ? [Number.isFinite(z) ? z.toFixed(2) : '-', formatPValue(z)] : ['', ''];
+    return [r.name, formatNumber(r.mean), formatNumber(r.sd), ...test, formatNumber(r.q2_5), formatNumber(r.q97_5)];
+  });
+  const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
+  const line = (c: string[]): string => c.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ').trimEnd();
   return [line(head), ...cells.map(line)].join('\n');
 }
