@@ -15,6 +15,8 @@ export async function bundleBrowser({ outdir = 'dist/browser' } = {}) {
     format: 'esm',
     target: 'es2022',
     metafile: true,
+    // csv-parse's Node build uses Node's Buffer; its browser build carries its own.
+    alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' },
     logLevel: 'warning',
   });
 }
