@@ -60,6 +60,44 @@ export function quoteBareLevels(text: string): { text: string; labels: Map<numbe
   return { text: out, labels };
 }
 
+const NAME_CHAR = /[A-Za-z0-9_.]/;
+
+/**
+ * The names the summary table prints (`cell_groupT : R : diseased`, `(Intercept)`, `period2`,
+ * `sd[herd, (Intercept)]`) rewritten to the parameters they show (`b_cell_group["T : R : diseased"]`,
+ * `b_Intercept`, ...), so that a contrast can be written with either. Longest names first, whole names
+ * only, never inside a string or a bracket.
+ */
+export function tableNames(text: string, ir: ModelIR): string {
+  const names: [string, string][] = [];
+  for (const p of ir.params) {
+    p.elementNames?.forEach((shown, i) => {
+      const canonical = p.size === 1 ? p.name : p.levels ? `${p.name}["${p.levels[i].replace(/["\\]/g, '\\$&')}"]` : undefined;
+      if (canonical && shown !== p.name && shown !== canonical) names.push([shown, canonical]);
+    });
+  }
+  if (names.length === 0) return text;
+  names.sort((a, b) => b[0].length - a[0].length);
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const before = i > 0 ? text[i - 1] : ' ';
+    const hit = NAME_CHAR.test(before) ? undefined
+      : names.find(([shown]) => text.startsWith(shown, i) && !(NAME_CHAR.test(shown[shown.length - 1]) && NAME_CHAR.test(text[i + shown.length] ?? ' ')));
+    if (hit) {
+      out += hit[1];
+      i += hit[0].length;
+      continue;
+    }
+    const ch = text[i];
+    const close = ch === '"' ? text.indexOf('"', i + 1) : ch === '[' ? text.indexOf(']', i + 1) : -1;
+    const end = close < 0 ? i + 1 : close + 1;
+    out += text.slice(i, end);
+    i = end;
+  }
+  return out;
+}
+
 /** Indexes that name a level rather than the parameter's factor become string labels. */
 function bareLevels(e: Expr, ir: ModelIR, text: string, labels: ReadonlyMap<number, string>): Expr {
   switch (e.kind) {
@@ -105,14 +143,14 @@ export function compileContrasts(texts: readonly string[], ir: ModelIR): Contras
   const out: Contrast[] = [];
   texts.forEach((text, i) => {
     const file = contrastFileName(i, texts.length);
-    const quoted = quoteBareLevels(text);
+    const quoted = quoteBareLevels(tableNames(text, ir));
     const parsed = parseExpression(quoted.text, file);
     if (!parsed.expr) {
       diagnostics.push(...parsed.diagnostics);
       return;
     }
     const scope = generatedScope(ir, file);
-    const expr = lowerExpr(bareLevels(parsed.expr, ir, text, quoted.labels), scope, 'generated');
+    const expr = lowerExpr(bareLevels(parsed.expr, ir, quoted.text, quoted.labels), scope, 'generated');
     diagnostics.push(...scope.diagnostics);
     if (expr) out.push({ name: text.trim(), expr });
   });

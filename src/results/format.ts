@@ -63,7 +63,11 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
 export function formatPValue(z: number): string {
   if (!Number.isFinite(z)) return '-';
   const p = 2 * normalCdf(-Math.abs(z));
-  return p < 2e-16 ? '<2e-16' : Number(p.toPrecision(3)).toString();
+  if (p < 2e-16) return '<2e-16';
+  if (p >= 1e-4) return Number(p.toPrecision(3)).toString();
+  // R's exponent form: 7.44e-05.
+  const [mantissa, exponent] = p.toExponential(2).split('e');
+  return `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, '0')}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GlimmerError } from '../../src/core/errors.js';
 import { renderDiagnostic } from '../../src/core/render_error.js';
-import { compileContrasts, contrastFileName, evalContrast, quoteBareLevels } from '../../src/compiler/contrast.js';
+import { compileContrasts, contrastFileName, evalContrast, quoteBareLevels, tableNames } from '../../src/compiler/contrast.js';
 import { compileText } from '../helpers.js';
 
 const csv = 'y,g\n1,T : R : diseased\n0,T : R : healthy\n2,B cells : R\n3,M/DC : R\n1,x\n';
@@ -56,5 +56,29 @@ describe('contrasts: generated-block expressions, with bare level labels', () =>
     expect(text).toMatch(/error\[E205\]: 'beta\[g\]' has one value per data row[^\n]*\n {2}--> --contrast#2:1:1/);
     expect(text).toMatch(/error\[E205\]: data column 'y' cannot be used in the generated block\n {2}--> --contrast#3:1:11/);
     expect(text).toMatch(/--> --contrast#4:1:/);
+  });
+});
+
+describe('contrasts written with the names the summary table prints', () => {
+  const formula = compileText(
+    'data { y: real\n g: factor\n x: real }\nmodel { y ~ gaussian(1 + x + g + (1 | g)) }',
+    'y,g,x\n1.2,a,0.1\n0.3,b,0.5\n2.2,c,-0.3\n1.9,a,1.1\n0.8,b,0.7\n2.5,c,0.2\n1.1,a,-0.5\n0.2,b,0.9\n',
+  );
+
+  it('rewrites table names to the parameters they show, longest first, whole names only, never in strings or brackets', () => {
+    const ir = formula.rowwiseIr;
+    const shown = ir.params.flatMap((p) => p.elementNames ?? []);
+    expect(shown).toEqual(expect.arrayContaining(['(Intercept)', 'x', 'gb', 'gc', 'sd[g, (Intercept)]']));
+    expect(tableNames('gb - gc', ir)).toBe('b_g["b"] - b_g["c"]');
+    expect(tableNames('(Intercept) + 2 * x', ir)).toBe('b_Intercept + 2 * b_x');
+    expect(tableNames('x / sd[g, (Intercept)]', ir)).toBe('b_x / sd_g');
+    expect(tableNames('exp(gb) + xgb + b_g["gb"]', ir)).toBe('exp(b_g["b"]) + xgb + b_g["gb"]');
+  });
+
+  it('evaluates a table-name contrast as its canonical form', () => {
+    const [a, b] = compileContrasts(['gb - gc + 2 * x', 'b_g["b"] - b_g["c"] + 2 * b_x'], formula.rowwiseIr);
+    const values = Float64Array.from({ length: formula.rowwiseIr.dim }, (_, i) => 0.1 * (i + 1) - 0.35);
+    expect(evalContrast(a, formula.rowwiseIr, values)).toBe(evalContrast(b, formula.rowwiseIr, values));
+    expect(a.name).toBe('gb - gc + 2 * x');
   });
 });

@@ -11,6 +11,7 @@ describe('the maximum-likelihood table', () => {
     expect(formatPValue(-1)).toBe('0.317');
     expect(formatPValue(0)).toBe('1');
     expect(formatPValue(9)).toBe('<2e-16');
+    expect(formatPValue(3.96)).toBe('7.49e-05');
     expect(formatPValue(NaN)).toBe('-');
   });
 
