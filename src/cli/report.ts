@@ -61,9 +61,20 @@ export function describeDiagnostics(fit: Fit): string {
     const what = typeof d.hyperDim === 'number' && d.hyperDim > 0 ? ' of the latent field given the hyperparameters at their mode' : '';
     const S = Number(d.psisDraws ?? d.nDraws);
     const flat = Number(d.psisEss) >= 0.9 * S ? ': the importance weights are near uniform, so the Gaussian is accurate and k-hat\'s tail fit means little' : '';
-    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (good below ${fmt(d.khatThreshold)}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))} of ${fmt(S)} draws${flat}`);
+    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (${khatVerdict(d.khat, Number(d.khatThreshold))}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))} of ${fmt(S)} draws${flat}`);
   }
   const drawn = fit.draws.length > 0 ? `${fit.draws.length} draws` : 'no draws (estimates; --draws N for draws)';
   lines.push(`seed ${fit.settings.seed}, ${drawn}, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
+}
+
+/**
+ * k-hat on the one scale docs/engines.md and the warnings use: good at or below 0.5, usable but imperfect
+ * up to the threshold (min(1 - 1/log10 S, 0.7)), unreliable above it.
+ */
+export function khatVerdict(khat: number, threshold: number): string {
+  const t = threshold.toFixed(2);
+  if (khat <= 0.5) return `good: at most 0.5; usable up to ${t}`;
+  if (khat <= threshold) return `usable but imperfect: between 0.5 and ${t}`;
+  return `unreliable: above ${t}`;
 }
