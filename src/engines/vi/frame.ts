@@ -16,7 +16,8 @@ import { runNestedLaplace } from '../nested/run_posterior.js';
  */
 export interface Frame {
   readonly center: Float64Array;
-  readonly L: readonly Float64Array[] | null;
+  /** Dense rows, or the diagonal alone (a large model's frame: diagonalFrame), or none. */
+  readonly L: readonly Float64Array[] | Float64Array | null;
   /** Marginal sds of the Laplace Gaussian: the unit of the convergence test and of the mean-field warning. */
   readonly laplaceSd: Float64Array | null;
   /** 1 / sqrt(P_ii): the sds of the KL-optimal mean-field Gaussian of a Gaussian target (the mean-field start). */
@@ -71,13 +72,14 @@ const NESTED_DRAWS = 4000;
  * where it has one, the Gaussian there can sit at an absurd scale; the nested fit is the posterior's own
  * location and spread. Undefined when the model has no latent field: the joint mode is then the start.
  */
-export function frameFromNested(ld: LogDensity, rng: Rng): Frame | undefined {
+export function frameFromNested(ld: LogDensity, rng: Rng, dense = true): Frame | undefined {
   const fit = runNestedLaplace(ld, { draws: NESTED_DRAWS, rng, psis: false });
   if (!fit) return undefined;
   const d = ld.dim;
   const n = fit.draws.length;
   const center = new Float64Array(d);
   for (const t of fit.draws) for (let i = 0; i < d; i++) center[i] += t[i] / n;
+  if (!dense) return diagonalFrame(center, fit.draws);
   const cov = Array.from({ length: d }, () => new Float64Array(d));
   for (const t of fit.draws) {
     for (let i = 0; i < d; i++) {
@@ -100,4 +102,21 @@ export function frameFromNested(ld: LogDensity, rng: Rng): Frame | undefined {
     start: new Float64Array(d),
     source: 'nested',
   };
+}
+
+/**
+ * Above this many parameters the mean-field family whitens by the nested fit's marginal sds alone: a
+ * dense frame costs dim^2 per draw and dim^3 to make (InstEval's 4,120 parameters: past 30 minutes),
+ * and its covariance from 4,000 draws is singular anyway.
+ */
+export const DENSE_FRAME_MAX = 1500;
+
+/** The frame L = diag(1 / sd): each coordinate scaled to unit sd, correlations left to the optimizer. */
+function diagonalFrame(center: Float64Array, draws: readonly Float64Array[]): Frame {
+  const d = center.length;
+  const n = draws.length;
+  const variance = new Float64Array(d);
+  for (const t of draws) for (let i = 0; i < d; i++) variance[i] += (t[i] - center[i]) ** 2 / (n - 1);
+  const sd = variance.map(Math.sqrt);
+  return { center, L: sd.map((s) => 1 / s), laplaceSd: sd, conditionalSd: sd, start: new Float64Array(d), source: 'nested' };
 }

@@ -13,7 +13,8 @@ import { packedIndex, packedLowerTSolve, packedLowerTimes, solveLower, solveLowe
  */
 export function fullRankFamily(frame: Frame): Family {
   const d = frame.center.length;
-  const L = frame.L;
+  // fullrank always gets a dense frame (run.ts); a diagonal one is expanded for its dense algebra.
+  const L = frame.L instanceof Float64Array ? Array.from(frame.L, (v, i) => Float64Array.from({ length: d }, (_, j) => (j === i ? v : 0))) : frame.L;
   const size = d + (d * (d + 1)) / 2;
   const toTheta = (w: Float64Array): Float64Array => {
     const x = L ? solveLowerT(L, w) : w;

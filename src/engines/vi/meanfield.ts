@@ -14,7 +14,9 @@ export function meanFieldFamily(frame: Frame): Family {
   const d = frame.center.length;
   const s0 = frame.conditionalSd;
   const L = frame.L;
-  const whiten = (x: Float64Array): Float64Array => (L ? solveLowerT(L, x) : x);
+  // L'^-1 x and L^-1 x: a diagonal L (a large model's frame) divides.
+  const whiten = (x: Float64Array): Float64Array => (L instanceof Float64Array ? x.map((v, i) => v / L[i]) : L ? solveLowerT(L, x) : x);
+  const unwhiten = (g: Float64Array): Float64Array => (L instanceof Float64Array ? g.map((v, i) => v / L[i]) : L ? solveLower(L, g) : g);
   const sigmaOf = (lambda: Float64Array): Float64Array => Float64Array.from(s0, (s, i) => s * Math.exp(lambda[d + i]));
   const mean = (lambda: Float64Array): Float64Array => {
     const shift = whiten(lambda.subarray(0, d));
@@ -69,7 +71,7 @@ export function meanFieldFamily(frame: Frame): Family {
         }
       }
       // d theta / d m = L'^-1, so the gradient in m is L^-1 times the one in theta.
-      out.set(L ? solveLower(L, gMean) : gMean, 0);
+      out.set(unwhiten(gMean), 0);
       if (estimator === 'entropy') for (let i = 0; i < d; i++) out[d + i] += 1;
       return out;
     },

@@ -4,7 +4,7 @@ import { InferenceError } from '../../core/errors.js';
 import type { EngineResult } from '../result.js';
 import { makeFamily, type FamilyKind } from './family.js';
 import { elboEstimate, finalDraws } from './final.js';
-import { frameAtMode, frameFromNested, randomFrame, type Frame } from './frame.js';
+import { DENSE_FRAME_MAX, frameAtMode, frameFromNested, randomFrame, type Frame } from './frame.js';
 import { optimize } from './optimize.js';
 import { elboTrace } from './schedule.js';
 import type { ViSettings } from './settings.js';
@@ -32,8 +32,8 @@ export interface ViOptions {
  * The start: the nested Laplace fit where the model has a latent field (every hierarchical model), else
  * the Gaussian at the joint mode (its errors, E503-E507, name what is wrong with the model).
  */
-function startAtMode(ld: LogDensity, rng: Rng): Frame {
-  return frameFromNested(ld, rng.child('nested')) ?? frameAtMode(ld, rng);
+function startAtMode(ld: LogDensity, rng: Rng, kind: FamilyKind): Frame {
+  return frameFromNested(ld, rng.child('nested'), kind === 'fullrank' || ld.dim <= DENSE_FRAME_MAX) ?? frameAtMode(ld, rng);
 }
 
 /**
@@ -50,7 +50,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
       '--engine laplace integrates the random effects out on sparse matrices (the Gaussian fullrank would start from); --engine advi is the mean-field alternative');
   }
   const t0 = performance.now();
-  const frame = s.init === 'mode' ? startAtMode(ld, o.rng) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
+  const frame = s.init === 'mode' ? startAtMode(ld, o.rng, kind) : randomFrame(ld.dim, o.rng.child('vi-init'), s.initScale);
   const family = makeFamily(kind, frame);
   const t1 = performance.now();
   const scaleOf = (lambda: Float64Array): Float64Array => frame.laplaceSd ?? family.sd(lambda);
