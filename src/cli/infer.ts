@@ -16,7 +16,7 @@ import { describeDiagnostics } from './report.js';
 import { versions } from './versions.js';
 
 interface InferOpts {
-  engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string;
+  engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; progress: boolean;
   chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number;
   viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean;
   runs: number; ml: boolean; reml: boolean; plot?: string; contrast: string[];
@@ -28,7 +28,7 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
     chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense,
     // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
     ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
-    ...(io === stdio && process.stderr.isTTY ? { progress: progressReporter((s) => process.stderr.write(s)) } : {}),
+    ...(io === stdio && (process.stderr.isTTY || opts.progress) ? { progress: progressReporter((s) => process.stderr.write(s)) } : {}),
     viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
     ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
     // --ml and --reml report estimates without draws unless --draws is given.
@@ -39,7 +39,7 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
 /** Options that only some engines read, with the engines and what the option is for. */
 const ENGINE_OPTIONS: readonly { readonly names: readonly string[]; readonly engines: readonly EngineName[]; readonly what: string }[] = [
   { names: ['psis'], engines: ['laplace', 'laplace-joint', 'advi', 'fullrank'], what: 'it reweights the draws of a Gaussian approximation' },
-  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
+  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads', 'progress'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
   { names: ['viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average'], engines: ['advi', 'fullrank'], what: 'it sets up variational inference' },
 ];
 
@@ -103,6 +103,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--no-average', 'VI: no iterate averaging or convergence rule: return the last iterate of --steps steps')
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
     .option('--reml', 'restricted maximum likelihood (lme4\'s default for Gaussian models): fixed effects integrated out too (laplace engine)', false)
+    .option('--progress', 'MCMC: draw the progress line on stderr even when it is not a terminal (it always is on one)', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])

@@ -40,12 +40,20 @@ describe('Ctrl-C', () => {
   // so the signal arrives while the first chains sample and the others wait for a thread.
   it('stops a long NUTS run, reports what was done, writes whole files and exits 130', async () => {
     const out = join(dir, 'interrupted');
-    const child = spawn('node', [`${ROOT}bin/ppl.js`, 'infer', model, '--engine', 'nuts', '--warmup', '100', '--draws', '5000000', '--threads', '2', '--out', out]);
+    const child = spawn('node', [`${ROOT}bin/ppl.js`, 'infer', model, '--engine', 'nuts', '--warmup', '100', '--draws', '5000000', '--threads', '2', '--out', out, '--progress']);
     let stdout = '';
     let stderr = '';
+    let signalled = false;
     child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
-    setTimeout(() => child.kill('SIGINT'), 4000);
+    child.stderr.on('data', (b) => {
+      stderr += b;
+      // The first progress line: the chains run. Their 100 warm-up iterations take well under a second;
+      // the signal then finds the first two chains sampling and the others waiting for a thread.
+      if (!signalled && stderr.includes('chain ')) {
+        signalled = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(130);
     expect(stderr).toContain('stopping: finishing the current transition of every chain');
