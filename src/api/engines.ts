@@ -4,6 +4,7 @@ import type { EngineResult } from '../engines/result.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
 import type { ChainRunner } from '../engines/nuts/chain_job.js';
+import type { ViProgress } from '../engines/vi/run.js';
 
 /** What every engine is given besides the log density. */
 export interface CommonOptions {
@@ -42,16 +43,20 @@ export const ENGINE_RUNNERS = {
   },
   advi: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runVi }, { parseViSettings }] = await vi();
-    return runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) });
+    return runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) });
   },
   fullrank: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runVi }, { parseViSettings }] = await vi();
-    return runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings) });
+    return runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) });
   },
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).
   nuts: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('nuts', ld, o),
   hmc: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('hmc', ld, o),
 } as const;
+
+/** settings.viProgress, when a function: VI's progress callback (the CLI's progress line). */
+const viProgress = (o: CommonOptions): ((p: ViProgress) => void) | undefined =>
+  (typeof o.settings.viProgress === 'function' ? (o.settings.viProgress as (p: ViProgress) => void) : undefined);
 
 /**
  * MCMC in this thread, or on the ChainRunner the caller gives in settings.chainRunner (the CLI's worker

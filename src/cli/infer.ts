@@ -5,7 +5,7 @@ import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, infer, type Eng
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
-import { progressReporter } from '../engines/nuts/progress.js';
+import { progressReporter, viProgressReporter } from '../engines/nuts/progress.js';
 import { parallelChains } from './chains/for_infer.js';
 import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';
@@ -28,7 +28,9 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
     chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense,
     // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
     ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
-    ...(io === stdio && (process.stderr.isTTY || opts.progress) ? { progress: progressReporter((s) => process.stderr.write(s)) } : {}),
+    ...(io === stdio && (process.stderr.isTTY || opts.progress)
+      ? { progress: progressReporter((s) => process.stderr.write(s)), viProgress: viProgressReporter(opts.engine, (s) => process.stderr.write(s)) }
+      : {}),
     viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
     ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
     // --ml and --reml report estimates without draws unless --draws is given.
@@ -39,7 +41,8 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
 /** Options that only some engines read, with the engines and what the option is for. */
 const ENGINE_OPTIONS: readonly { readonly names: readonly string[]; readonly engines: readonly EngineName[]; readonly what: string }[] = [
   { names: ['psis'], engines: ['laplace', 'laplace-joint', 'advi', 'fullrank'], what: 'it reweights the draws of a Gaussian approximation' },
-  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads', 'progress'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
+  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
+  { names: ['progress'], engines: ['nuts', 'hmc', 'advi', 'fullrank'], what: 'it draws the sampler\'s or the optimizer\'s progress' },
   { names: ['viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average'], engines: ['advi', 'fullrank'], what: 'it sets up variational inference' },
 ];
 
@@ -103,7 +106,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--no-average', 'VI: no iterate averaging or convergence rule: return the last iterate of --steps steps')
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
     .option('--reml', 'restricted maximum likelihood (lme4\'s default for Gaussian models): fixed effects integrated out too (laplace engine)', false)
-    .option('--progress', 'MCMC: draw the progress line on stderr even when it is not a terminal (it always is on one)', false)
+    .option('--progress', 'MCMC and VI: draw the progress line on stderr even when it is not a terminal (it always is on one)', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -125,6 +128,8 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
           fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) setCode(130);
+          // VI's progress line is redrawn in place; clear it before the summary.
+          if (io === stdio && (process.stderr.isTTY || opts.progress) && (opts.engine === 'advi' || opts.engine === 'fullrank')) process.stderr.write('\r\x1b[K');
         }
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
         io.out(m.ir.ml ? estimateTable(fit.summary, fixedEffectNames(m)) : summaryTable(fit.summary));

@@ -35,3 +35,12 @@ export function progressReporter(write: (s: string) => void, intervalMs = 100, n
     write(`\r${renderProgress(latest[slowest] ?? { ...p, chain: slowest, iteration: 0, warmup: true })}\x1b[K`);
   };
 }
+
+/**
+ * VI's progress line: the step, the step limit, the windowed ELBO and the learning rate, redrawn in place
+ * after every window of steps (a long run on a large model takes minutes). The line is erased by the next
+ * output's carriage return and clear.
+ */
+export function viProgressReporter(engine: string, write: (s: string) => void): (p: { step: number; steps: number; elbo: number; lr: number }) => void {
+  return (p) => write(`\r${engine}: step ${p.step} of at most ${p.steps}, ELBO ${Number.isFinite(p.elbo) ? p.elbo.toFixed(2) : String(p.elbo)}, learning rate ${p.lr}\x1b[K`);
+}

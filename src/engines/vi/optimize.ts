@@ -118,7 +118,8 @@ function diverged(step: number, lr: number, windows: readonly WindowStats[], opt
  * windows with no finite draw are the E508 rule's) the run has diverged from its start and stops there (stopReason 'fell-below-start'), rather than averaging a
  * diverged q for thousands of steps; the caller reruns at a smaller learning rate.
  */
-export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng, scaleOf: (lambda: Float64Array) => Float64Array, floor = -Infinity): OptimizeResult {
+export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng, scaleOf: (lambda: Float64Array) => Float64Array, floor = -Infinity,
+  onWindow?: (w: WindowStats) => void): OptimizeResult {
   const config: StepConfig = { ld, family, draws: s.mcDraws, estimator: s.estimator, optimizer: s.optimizer };
   let state: StepState = { lambda: family.initial(), opt: initialOptimizerState(s.optimizer, family.size) };
   const windows: WindowStats[] = [];
@@ -148,6 +149,7 @@ export function optimize(ld: LogDensity, family: Family, s: ViSettings, rng: Rng
     if (!s.average && t >= s.steps - JITTER_STEPS) lastMeans.push(family.mean(state.lambda));
     if ((t + 1) % s.window !== 0) continue;
     windows.push(acc.close(t + 1));
+    onWindow?.(windows[windows.length - 1]);
     if (stuck(windows)) {
       if (!windows.some((w) => Number.isFinite(w.elbo))) throw neverFinite(s, ld, family.mean(state.lambda));
       throw diverged(t + 1, lr, windows, s.optimizer, `no Monte Carlo draw had a finite log density for ${DEAD_WINDOWS * s.window} steps`);

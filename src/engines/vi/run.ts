@@ -6,7 +6,7 @@ import { makeFamily, type FamilyKind } from './family.js';
 import { elboEstimate, finalDraws } from './final.js';
 import { DENSE_FRAME_MAX, frameAtMode, frameFromNested, randomFrame, type Frame } from './frame.js';
 import { optimize } from './optimize.js';
-import { elboTrace } from './schedule.js';
+import { elboTrace, type WindowStats } from './schedule.js';
 import type { ViSettings } from './settings.js';
 import { comparisonWarning, khatWarning, meanFieldWarning, optimizerWarnings, vsStart } from './warnings.js';
 
@@ -26,6 +26,15 @@ export interface ViOptions {
   readonly settings: ViSettings;
   readonly minEss?: number;
   readonly maxDraws?: number;
+  /** Called after every window of steps (for a progress line): the step, the step limit, the windowed ELBO and the learning rate. */
+  readonly onProgress?: (p: ViProgress) => void;
+}
+
+export interface ViProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly elbo: number;
+  readonly lr: number;
 }
 
 /**
@@ -64,14 +73,15 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const checked = s.recipe === 'glimmer' && frame.source !== 'random';
   const start = checked ? elboEstimate(ld, family, family.initial(), o.rng.child('elbo-check'), ELBO_CHECK_DRAWS) : undefined;
   const floor = start ? start.median + ld.constant - 3 * start.mcse - Math.max(FALL_MARGIN, 0.25 * Math.abs(start.median)) : -Infinity;
-  let fit = optimize(ld, family, s, o.rng.child('vi-steps'), scaleOf, floor);
+  const progress = (lr: number) => (w: WindowStats): void => o.onProgress?.({ step: w.step, steps: s.steps, elbo: w.elbo, lr });
+  let fit = optimize(ld, family, s, o.rng.child('vi-steps'), scaleOf, floor, progress(s.lr));
   const lrs = [s.lr];
   if (start) {
     for (let retry = 1; retry <= 2; retry++) {
       const end = elboEstimate(ld, family, fit.lambda, o.rng.child('elbo-check'), ELBO_CHECK_DRAWS);
       if (fit.stopReason !== 'fell-below-start' && !(end.median < start.median - 3 * start.mcse - 0.5)) break;
       lrs.push(lrs[lrs.length - 1] / 5);
-      fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf, floor);
+      fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf, floor, progress(lrs[lrs.length - 1]));
     }
   }
   if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {

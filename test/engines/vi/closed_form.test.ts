@@ -132,3 +132,14 @@ describe('a run that falls below its start stops early', () => {
     expect(ok.stopReason).toBe('converged');
   });
 });
+
+describe('VI progress', () => {
+  it('reports every window: the step, the limit, the windowed ELBO and the rate', () => {
+    const seen: { step: number; steps: number; elbo: number; lr: number }[] = [];
+    const ld = gaussianTarget(mean, precision);
+    const r = runVi(ld, 'fullrank', { rng: createRng(1), draws: 100, psis: false, settings: DEFAULT_VI, onProgress: (p) => seen.push(p) });
+    const steps = r.diagnostics.steps as number;
+    expect(seen.map((p) => p.step)).toEqual(Array.from({ length: steps / DEFAULT_VI.window }, (_, i) => (i + 1) * DEFAULT_VI.window));
+    expect(seen.every((p) => p.steps === DEFAULT_VI.steps && p.lr === DEFAULT_VI.lr && Number.isFinite(p.elbo))).toBe(true);
+  });
+});
