@@ -19,6 +19,10 @@ export { ENGINES, type EngineName };
 export interface InferOptions {
   readonly engine?: EngineName;
   readonly seed?: number;
+  /**
+   * How many draws to return in all (default 4000), whatever the engine: MCMC splits them over its chains
+   * (Stan's 4 x 1000 by default); --ml and --reml return estimates and draw only when this is given.
+   */
   readonly draws?: number;
   readonly psis?: boolean;
   readonly backend?: BackendName;

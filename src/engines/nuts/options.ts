@@ -31,20 +31,18 @@ export interface Progress {
 
 export const NUTS_DEFAULTS = { chains: 4, warmup: 1000, drawsPerChain: 1000, adaptDelta: 0.8, maxDepth: 10, dense: false } as const;
 
-/**
- * The shared `draws` option counts all draws for the other engines, and its default (4000) is Stan's
- * 4 chains x 1000. For MCMC `draws` is per chain; the untouched default becomes Stan's 1000 per chain.
- * A caller that knows the user typed the number passes `drawsPerChain` in the settings.
- */
-export const COMMON_DEFAULT_DRAWS = 4000;
-
 function intSetting(settings: Readonly<Record<string, unknown>>, key: string, fallback: number, min: number): number {
   const v = settings[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw userError('E420', `the ${key} setting must be an integer >= ${min}, got ${String(v)}`);
   return v;
 }
 
-/** Validated sampler options from the API's common options and engine settings (a mistake here is the user's: exit 2). */
+/**
+ * Validated sampler options from the API's common options and engine settings (a mistake here is the
+ * user's: exit 2). The shared `draws` counts all draws, for every engine: MCMC splits it over the chains
+ * (rounded up, so a run returns at least `draws`); the default 4000 is Stan's 4 chains x 1000. The CLI,
+ * whose --draws is per chain as in Stan, passes `drawsPerChain` in the settings instead.
+ */
 export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Readonly<Record<string, unknown>>, rng: Rng): NutsOptions {
   const adaptDelta = settings.adaptDelta ?? NUTS_DEFAULTS.adaptDelta;
   if (typeof adaptDelta !== 'number' || !(adaptDelta > 0 && adaptDelta < 1)) {
@@ -52,11 +50,12 @@ export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Rea
   }
   const intTime = settings.intTime ?? DEFAULT_INT_TIME;
   if (typeof intTime !== 'number' || !(intTime > 0)) throw userError('E420', `the intTime setting must be a positive number, got ${String(intTime)}`);
-  const perChainFallback = draws === COMMON_DEFAULT_DRAWS ? NUTS_DEFAULTS.drawsPerChain : draws;
+  const chains = intSetting(settings, 'chains', NUTS_DEFAULTS.chains, 1);
+  const perChainFallback = Math.max(1, Math.ceil(draws / chains));
   return {
     engine,
     rng,
-    chains: intSetting(settings, 'chains', NUTS_DEFAULTS.chains, 1),
+    chains,
     warmup: intSetting(settings, 'warmup', NUTS_DEFAULTS.warmup, 0),
     drawsPerChain: intSetting(settings, 'drawsPerChain', perChainFallback, 1),
     adaptDelta,
