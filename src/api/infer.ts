@@ -1,5 +1,6 @@
 import { createRng } from '../core/rng.js';
-import { GlimmerError, InferenceError } from '../core/errors.js';
+import { GlimmerError, InferenceError, type Diagnostic } from '../core/errors.js';
+import { suggest } from '../language/suggest.js';
 import { ENGINE_RUNNERS, ENGINES, type EngineName } from './engines.js';
 import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
@@ -138,8 +139,29 @@ function refuseNonFinite(engine: string, rows: readonly SummaryRow[], estimates:
     'the approximation broke down numerically; --engine nuts samples the exact posterior. Please report this model: it is a bug to fix');
 }
 
+const OPTION_KEYS: readonly (keyof InferOptions)[] = ['engine', 'seed', 'draws', 'psis', 'backend', 'settings', 'runs', 'contrasts'];
+
+/** Every key an engine reads from `settings` (docs/engines.md): MCMC's, VI's, and the laplace engine's. */
+const SETTING_KEYS: readonly string[] = [
+  'chains', 'warmup', 'drawsPerChain', 'adaptDelta', 'maxDepth', 'dense', 'intTime', 'threads', 'chainRunner', 'progress', 'shouldStop',
+  'viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average', 'estimator', 'viProgress',
+  'marginal', 'reml', 'mlDraws',
+];
+
+/** An options bag is checked as the CLI checks its flags: a misspelt key is an error with a suggestion, not silently ignored. */
+function checkKeys(options: InferOptions): void {
+  const unknown = (keys: readonly string[], known: readonly string[], where: string): Diagnostic[] =>
+    keys.filter((k) => !known.includes(k)).map((k) => {
+      const close = suggest(k, known);
+      return { code: 'E421', message: `unknown ${where} '${k}'`, hint: close ? `did you mean '${close}'?` : `${where}s: ${known.join(', ')}` };
+    });
+  const problems = [...unknown(Object.keys(options), OPTION_KEYS, 'option of infer()'), ...unknown(Object.keys(options.settings ?? {}), SETTING_KEYS, 'setting')];
+  if (problems.length > 0) throw new GlimmerError(problems);
+}
+
 /** Runs an engine on a compiled model (K times with runs = K) and maps its draws to named, constrained quantities. */
 export async function infer(model: Model, options: InferOptions = {}): Promise<Fit> {
+  checkKeys(options);
   const engine = options.engine ?? 'laplace';
   if (!(ENGINES as readonly string[]).includes(engine)) {
     throw new GlimmerError([{ code: 'E403', message: `unknown engine '${engine}'`, hint: `engines: ${ENGINES.join(', ')}` }]);

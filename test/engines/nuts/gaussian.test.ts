@@ -59,7 +59,7 @@ describe('NUTS on a 50-D Gaussian of independent coordinates', () => {
 
 describe('determinism', () => {
   const ld = correlatedGaussian2([0, 0], 1, 2, 0.5);
-  const opts = (seed: number, chains: number) => nutsOptions('nuts', 60, { chains, warmup: 60 }, createRng(seed));
+  const opts = (seed: number, chains: number) => nutsOptions('nuts', 60 * chains, { chains, warmup: 60, drawsPerChain: 60 }, createRng(seed));
   it('gives identical draws for the same seed and different ones for another', () => {
     const a = runNuts(ld, opts(7, 2));
     const b = runNuts(ld, opts(7, 2));
@@ -74,9 +74,10 @@ describe('determinism', () => {
     expect(three.draws.slice(0, 60)).toEqual(one.draws);
   });
 
-  it('reads the default 4000 draws as 1000 per chain and any other count as per chain', () => {
+  it('splits the draws asked for over the chains (rounded up); drawsPerChain, the CLI\'s --draws, wins', () => {
     expect(nutsOptions('nuts', 4000, {}, createRng(1)).drawsPerChain).toBe(1000);
-    expect(nutsOptions('nuts', 500, {}, createRng(1)).drawsPerChain).toBe(500);
+    expect(nutsOptions('nuts', 500, {}, createRng(1)).drawsPerChain).toBe(125);
+    expect(nutsOptions('nuts', 1001, { chains: 2 }, createRng(1)).drawsPerChain).toBe(501);
     expect(nutsOptions('nuts', 4000, { drawsPerChain: 4000 }, createRng(1)).drawsPerChain).toBe(4000);
   });
 
@@ -96,14 +97,14 @@ describe('stopping early (Ctrl-C)', () => {
   it('keeps the chains that have draws, cut to a common length, and says so', () => {
     // Chains run one after another here, polling after every transition: the first makes 100 + 200, the
     // second 100 warm-up transitions and stops after its 80th draw (poll 480), the rest stop at once.
-    const r = runNuts(ld, nutsOptions('nuts', 200, { chains: 4, warmup: 100, shouldStop: stopAfter(300 + 100 + 79) }, createRng(5)));
+    const r = runNuts(ld, nutsOptions('nuts', 800, { chains: 4, warmup: 100, drawsPerChain: 200, shouldStop: stopAfter(300 + 100 + 79) }, createRng(5)));
     expect(r.chains).toBe(2);
     expect(r.draws.length).toBe(2 * 80);
     expect(r.diagnostics.interrupted).toBe(true);
     expect(r.diagnostics.drawsPerChain).toBe(80);
     expect(r.warnings[0]).toBe('interrupted: the summary is of 2 of 4 chains, cut to the first 80 of 200 draws each');
     // The draws kept are those an uninterrupted run makes.
-    const full = runNuts(ld, nutsOptions('nuts', 200, { chains: 2, warmup: 100 }, createRng(5)));
+    const full = runNuts(ld, nutsOptions('nuts', 400, { chains: 2, warmup: 100, drawsPerChain: 200 }, createRng(5)));
     expect(r.draws.slice(0, 80)).toEqual(full.draws.slice(0, 80));
     expect(r.draws.slice(80)).toEqual(full.draws.slice(200, 280));
   });

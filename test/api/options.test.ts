@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { infer } from '../../src/api/infer.js';
+import { GlimmerError } from '../../src/core/errors.js';
+import { loadRepoModel } from '../helpers.js';
+
+const problems = async (options: object): Promise<string[]> => {
+  try {
+    await infer(loadRepoModel('eight_schools_nc.glmm'), options);
+  } catch (e) {
+    if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}; ${d.hint}`);
+    throw e;
+  }
+  return [];
+};
+
+// The library checks its options bag as the CLI checks its flags.
+describe('infer() options', () => {
+  it('refuses a misspelt option or setting, with a suggestion, before fitting', async () => {
+    expect(await problems({ engine: 'laplace', drawz: 10 })).toEqual(["E421: unknown option of infer() 'drawz'; did you mean 'draws'?"]);
+    expect(await problems({ engine: 'nuts', settings: { chians: 4, warmUp: 10 } })).toEqual([
+      "E421: unknown setting 'chians'; did you mean 'chains'?",
+      "E421: unknown setting 'warmUp'; did you mean 'warmup'?",
+    ]);
+  });
+});
