@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { InferenceError } from '../../core/errors.js';
 
 /**
  * Eigenvalues of the sd-scaled precision D (-H) D (D = the conditional sds, so that its diagonal is
@@ -32,8 +33,15 @@ export interface OuterCovariance {
  * -H is not positive (a boundary estimate such as a variance at 0, or an unidentified parameter) are
  * left out (a pseudo-inverse: no uncertainty is claimed along them) and reported in `flat`.
  */
-export function outerCovariance(H: Float64Array[], scale: Float64Array): OuterCovariance {
+export function outerCovariance(H: Float64Array[], scale: Float64Array, names: readonly string[] = []): OuterCovariance {
   const p = H.length;
+  // Curvature past the doubles (a covariate of 1e20, a count of 1e11 against an exposure of 1) has no
+  // eigendecomposition: say where, rather than fail inside the linear algebra.
+  const bad = H.findIndex((r, i) => !Number.isFinite(scale[i]) || r.some((v) => !Number.isFinite(v)));
+  if (bad >= 0) {
+    throw new InferenceError('E518', `the curvature of the likelihood at the estimate is not finite${names[bad] ? ` along '${names[bad]}'` : ''}: the data hold values too large for its derivatives in double precision`,
+      'look for extreme values in the data (a covariate in the 1e15s, a count far beyond its exposure) and rescale or correct them');
+  }
   const { values, vectors } = scaledEigen(H, scale);
   const lmax = Math.max(...values, 0);
   const covariance = Array.from({ length: p }, () => new Float64Array(p));

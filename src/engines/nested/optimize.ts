@@ -44,6 +44,16 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
       'try --engine nuts, or check the model for a parameter without a proper prior');
   }
   const scale = L.scales(first.inner.theta);
+  const outerNames = L.field.outer.map((i) => names[i]);
+  if (!Number.isFinite(first.value)) {
+    throw new InferenceError('E501', `the Laplace marginal is ${first.value} at the starting point`,
+      'look for extreme values in the data (a count or a number of trials in the 1e15s or beyond), or try --engine nuts');
+  }
+  const badScale = Array.from(scale).findIndex((v) => !(v > 0 && Number.isFinite(v)));
+  if (badScale >= 0) {
+    throw new InferenceError('E518', `the curvature of the Laplace marginal at the starting point is not finite along '${outerNames[badScale]}': the data hold values too large for its derivatives in double precision`,
+      'look for extreme values in the data (a covariate in the 1e15s, a count or a number of trials far beyond the others) and rescale or correct them');
+  }
   let best: Evaluated = { point: first, grad: new Float64Array(0) };
   const toPhi = (psi: Float64Array): Float64Array => Float64Array.from(psi, (v, j) => v * scale[j]);
   const evaluate = (phi: Float64Array): Evaluated | undefined => {
@@ -70,7 +80,17 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     return Float64Array.from(grad, (g, j) => -g * scale[j]);
   };
   const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, Float64Array.from(phi, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
-  let res = run(phi0);
+  let res: LbfgsResult;
+  try {
+    res = run(phi0);
+  } catch (e) {
+    // The inner solve succeeded once from x = 0 and fails when started again from its own answer: a
+    // problem at the edge of double precision, not a model the search can climb.
+    if (!(e instanceof RangeError)) throw e;
+    const again = L.at(phi0);
+    throw new InferenceError('E501', `the Laplace marginal cannot be evaluated reliably at the starting point${'failure' in again ? `: ${failureMessage(again, names)}` : ''}`,
+      'look for extreme values in the data (a count or a number of trials far beyond the others, a covariate in the 1e15s), or try --engine nuts');
+  }
   // A log-scale drifted towards 0 sits on a plateau (L's slope in log sd vanishes with the sd), where the
   // search stops although L is higher further up: probe there, and search again from any better point.
   for (let restart = 0; restart < 3; restart++) {
@@ -84,7 +104,7 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
   let steps = 0;
   let moved = 0;
   for (; steps < POLISH_STEPS; steps++) {
-    const { covariance } = outerCovariance(hessian, scale);
+    const { covariance } = outerCovariance(hessian, scale, outerNames);
     const step = Float64Array.from(covariance, (r) => r.reduce((s, c, j) => s + c * current.grad[j], 0));
     const size = step.reduce((m, v, j) => Math.max(m, Math.abs(v) / scale[j]), 0);
     // The Newton decrement g' step: the gain in L the step promises. Below 1e-9 the optimum is found to

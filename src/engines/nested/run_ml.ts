@@ -37,7 +37,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const start = startingPoint(field, L, opts.rng.child('init'));
   const mode = maximiseMarginal(L, start.phi);
   const t1 = performance.now();
-  const outer = outerCovariance(mode.hessian, mode.scale);
+  const outer = outerCovariance(mode.hessian, mode.scale, field.outer.map((i) => ld.thetaNames[i]));
   const estimates = estimatesOf(field, mode, outer);
   separationCheck(field, L, mode, outer);
   const draws = drawEstimates(field, mode, outer, opts.rng.child('ml-draws'), opts.draws);
