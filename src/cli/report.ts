@@ -51,8 +51,12 @@ export function describeDiagnostics(fit: Fit): string {
     const reml = d.criterion === 'REML';
     // As lme4 prints it: "REML criterion at convergence" is -2 times the restricted log-likelihood.
     const head = reml ? `REML criterion at convergence ${(-2 * d.logLik).toFixed(2)} (restricted log-likelihood ${d.logLik.toFixed(2)})` : `log-likelihood ${d.logLik.toFixed(2)}`;
-    lines.push(`${head} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
-      "standard errors from the marginal's Hessian, conditional sds for the random effects)");
+    // Without random effects (and, under REML, fixed effects) to integrate out, the number is exact.
+    const exact = d.latentDim === 0;
+    lines.push(exact
+      ? `${head} (exact: the model has no random effects; standard errors from the likelihood's Hessian)`
+      : `${head} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
+        "standard errors from the marginal's Hessian, conditional sds for the random effects)");
   }
   if (typeof d.gridPoints === 'number' && typeof d.hyperDim === 'number' && d.hyperDim > 0) {
     lines.push(`nested Laplace: ${fmt(d.latentDim)} latent coordinates integrated out, ${fmt(d.hyperDim)} hyperparameters over ${fmt(d.gridPoints)} grid points`);
