@@ -160,7 +160,7 @@ function checkKeys(options: InferOptions): void {
 }
 
 /** Runs an engine on a compiled model (K times with runs = K) and maps its draws to named, constrained quantities. */
-export async function infer(model: Model, options: InferOptions = {}): Promise<Fit> {
+export async function inferFit(model: Model, options: InferOptions = {}): Promise<Fit> {
   checkKeys(options);
   const engine = options.engine ?? 'laplace';
   if (!(ENGINES as readonly string[]).includes(engine)) {

@@ -1,7 +1,7 @@
 import { GlimmerError } from '../core/errors.js';
 import type { SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
-import { infer as inferFit, type Fit, type FitSummaryRow, type InferOptions } from './infer.js';
+import { inferFit, type Fit, type FitSummaryRow, type InferOptions } from './infer.js';
 
 /**
  * What the library hands an app: the fit behind methods, so that an app asks for what it needs by name

@@ -3,7 +3,7 @@ import { csvField } from '../results/format.js';
 import { basename, extname, join } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
-import { DEFAULT_SEED, ENGINES, infer, type EngineName, type Fit } from '../api/infer.js';
+import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { loadModel } from '../io/load_model.js';
 import { progressReporter } from '../engines/nuts/progress.js';
 import { NUTS_DEFAULTS } from '../engines/nuts/options.js';
@@ -139,7 +139,7 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
       : undefined;
     let fit: Fit;
     try {
-      fit = await infer(m, { engine, seed: opts.seed, runs, backend: opts.backend, settings: { ...progress, ...parallel?.settings } });
+      fit = await inferFit(m, { engine, seed: opts.seed, runs, backend: opts.backend, settings: { ...progress, ...parallel?.settings } });
     } catch (e) {
       if (!(e instanceof InferenceError)) throw e;
       failed.push({ engine, error: e });

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { userError } from '../core/errors.js';
-import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, infer, type EngineName } from '../api/infer.js';
+import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, inferFit, type EngineName } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
 import { loadModel } from '../io/load_model.js';
 import { suggest } from '../language/suggest.js';
@@ -92,7 +92,7 @@ async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise
     const levels = levelsOf(m, p.param);
     return `${p.param}[${quoted(levels[p.pair.plus])}] - ${p.param}[${quoted(levels[p.pair.minus])}]`;
   });
-  const fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, contrasts: texts });
+  const fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, contrasts: texts });
   const rows = (fit.contrasts ?? []).slice(-texts.length).map((r, i) => ({ ...r, name: planned[i].name }));
   io.out(`${fit.engine} fit of ${model}: differences of ${[...new Set(planned.map((p) => p.param))].join(', ')} between levels of ${opts.factor}` +
     ` that differ in one of ${[...new Set(planned.map((p) => p.group.by))].join(', ')}${fit.weights ? ', PSIS-reweighted' : ''}`);

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { fixedEffectNames, type Model } from '../api/compile.js';
-import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, infer, type EngineName, type Fit } from '../api/infer.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
@@ -125,7 +125,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         try {
           m = loadModel(model, { dataPath: opts.data, ml: opts.ml, reml: opts.reml });
           if (mcmc && !parallel) parallel = chainsOn(smallModel(m) ? 1 : undefined);
-          fit = await infer(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
+          fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) setCode(130);
           // VI's progress line is redrawn in place; clear it before the summary.

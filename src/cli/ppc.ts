@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_SEED, ENGINES, infer, type EngineName } from '../api/infer.js';
+import { DEFAULT_SEED, ENGINES, inferFit, type EngineName } from '../api/infer.js';
 import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
 import { orderLevels } from '../data/levels.js';
@@ -47,7 +47,7 @@ const MAX_BY_GROUPS = 100;
 async function runPpc(model: string, opts: PpcOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });
   const by = byColumn(m, model, opts, io);
-  const fit = await infer(m, { engine: opts.engine, seed: opts.seed });
+  const fit = await inferFit(m, { engine: opts.engine, seed: opts.seed });
   const t0 = performance.now();
   const results = posteriorPredictiveCheck(m, fit, { draws: opts.draws, by });
   const seconds = (performance.now() - t0) / 1000;

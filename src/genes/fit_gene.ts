@@ -1,5 +1,5 @@
 import { compileProgram, type Model } from '../api/compile.js';
-import { infer, type EngineName, type Fit } from '../api/infer.js';
+import { inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { GlimmerError, InferenceError } from '../core/errors.js';
 import type { Column, DataTable, FactorColumn } from '../data/table.js';
 import { paramsOf } from '../compiler/ir.js';
@@ -94,7 +94,7 @@ function compileGene(job: GeneJob, table: DataTable): Model {
 }
 
 async function fit(job: GeneJob, model: Model): Promise<Fit> {
-  return infer(model, { engine: job.engine, seed: job.seed, draws: job.draws, contrasts: job.contrasts, backend: 'js' });
+  return inferFit(model, { engine: job.engine, seed: job.seed, draws: job.draws, contrasts: job.contrasts, backend: 'js' });
 }
 
 /** The reported rows (random effects left out: one line per patient per gene is not what a gene table is for) and the status. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES, infer, type EngineName } from '../../src/api/infer.js';
+import { ENGINES, inferFit, type EngineName } from '../../src/api/infer.js';
 import { loadRepoModel } from '../helpers.js';
 
 // Issue 4: the formula model and the hand-written models/zeb2.glmm are one posterior, so every
@@ -16,7 +16,7 @@ const handName = (n: string): string => n
 describe.each(ENGINES.filter((e) => e !== ('hmc' as EngineName)))('engine %s', (engine) => {
   it('gives the formula model and the hand-written one the same summary', async () => {
     const draws = 2000;
-    const [a, b] = [await infer(hand, { engine, seed: 3, draws }), await infer(formula, { engine, seed: 3, draws })];
+    const [a, b] = [await inferFit(hand, { engine, seed: 3, draws }), await inferFit(formula, { engine, seed: 3, draws })];
     const rowsA = new Map(a.summary.map((r) => [r.name, r]));
     let compared = 0;
     for (const rb of b.summary) {

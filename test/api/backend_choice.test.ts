@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { compileText, loadRepoModel } from '../helpers.js';
 
 describe('log-density backend choice', () => {
@@ -27,7 +27,7 @@ describe('log-density backend choice', () => {
   it('decides by size alone, so the same seed gives the same numbers', async () => {
     const csv = ['y,g', ...Array.from({ length: 50 }, (_, i) => `${i % 3},g${i % 5}`)].join('\n');
     const model = compileText('data { y: count x: real g: factor } parameters { a[g] ~ Normal(0, 1) } model { y ~ Poisson(log_rate = a[g]) }'.replace(' x: real', ''), csv);
-    const [f1, f2] = [await infer(model, { seed: 7, draws: 200 }), await infer(model, { seed: 7, draws: 200 })];
+    const [f1, f2] = [await inferFit(model, { seed: 7, draws: 200 }), await inferFit(model, { seed: 7, draws: 200 })];
     expect(f1.summary).toEqual(f2.summary);
     expect(f1.settings.backend).toBe('js');
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { GlimmerError } from '../../src/core/errors.js';
 import { loadRepoModel } from '../helpers.js';
 
 const problems = async (options: object): Promise<string[]> => {
   try {
-    await infer(loadRepoModel('eight_schools_nc.glmm'), options);
+    await inferFit(loadRepoModel('eight_schools_nc.glmm'), options);
   } catch (e) {
     if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}; ${d.hint}`);
     throw e;

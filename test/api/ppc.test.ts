@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { defaultPpcFactor, pickDraws, posteriorPredictiveCheck } from '../../src/api/ppc.js';
 import { negativeBinomial } from '../../src/distributions/sample.js';
 import { outside } from '../../src/results/ppc.js';
@@ -37,7 +37,7 @@ describe('posteriorPredictiveCheck: Poisson is too narrow for overdispersed coun
     'model { y ~ NegativeBinomial(log_mean = b[g], dispersion = phi) }', csv);
 
   it('flags the variance and the zeros under Poisson, not under NegativeBinomial', async () => {
-    const check = async (model: typeof poisson) => posteriorPredictiveCheck(model, await infer(model, { engine: 'laplace', seed: 1, draws: 1000 }), { draws: 200 })[0];
+    const check = async (model: typeof poisson) => posteriorPredictiveCheck(model, await inferFit(model, { engine: 'laplace', seed: 1, draws: 1000 }), { draws: 200 })[0];
     const p = await check(poisson);
     const nb = await check(negbin);
     expect(p).toMatchObject({ column: 'y', family: 'Poisson', by: 'g', draws: 200 });
@@ -53,7 +53,7 @@ describe('posteriorPredictiveCheck: Poisson is too narrow for overdispersed coun
   });
 
   it('groups by another factor or by none, and is reproducible by seed', async () => {
-    const fit = await infer(poisson, { engine: 'laplace', seed: 1, draws: 200 });
+    const fit = await inferFit(poisson, { engine: 'laplace', seed: 1, draws: 200 });
     const all = posteriorPredictiveCheck(poisson, fit, { draws: 20, by: null })[0];
     expect(all.by).toBeUndefined();
     expect(all.rows.map((r) => r.group)).toEqual(['(all rows)', '(all rows)', '(all rows)']);

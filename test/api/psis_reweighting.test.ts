@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { compileText } from '../helpers.js';
 
 // y ~ Normal(0, s), s ~ HalfNormal(1), three observations: the posterior of s is skewed, so the
@@ -27,7 +27,7 @@ describe('--psis reweighting of the Laplace draws', () => {
   const exact = exactMoments();
 
   it('reaches an effective sample size of at least 1000 and corrects the mean to Monte Carlo error', async () => {
-    const fit = await infer(model, { engine: 'laplace', seed: 5, draws: 2000, psis: true });
+    const fit = await inferFit(model, { engine: 'laplace', seed: 5, draws: 2000, psis: true });
     const ess = fit.diagnostics.psisEss as number;
     expect(ess).toBeGreaterThanOrEqual(1000);
     expect(fit.weights).toBeDefined();
@@ -37,7 +37,7 @@ describe('--psis reweighting of the Laplace draws', () => {
   });
 
   it('without --psis, the Gaussian mean is off by more than that', async () => {
-    const fit = await infer(model, { engine: 'laplace', seed: 5, draws: 4000 });
+    const fit = await inferFit(model, { engine: 'laplace', seed: 5, draws: 4000 });
     const s = fit.summary.find((r) => r.name === 's')!;
     expect(Math.abs(s.mean - exact.mean)).toBeGreaterThan(4 * exact.sd / Math.sqrt(4000));
   });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../../src/io/load_model.js';
-import { infer, type EngineName, type Fit } from '../../src/api/infer.js';
+import { inferFit, type EngineName, type Fit } from '../../src/api/infer.js';
 import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import type { Reference, Row } from './compare.js';
 
@@ -61,7 +61,7 @@ export async function fitCase(c: Case, engine: EngineName, mode: Mode, seed = 1)
   const t0 = performance.now();
   try {
     const m = loadModel(c.model, { ml: mode === 'ml' || mode === 'reml', reml: mode === 'reml' });
-    const fit = await infer(m, { engine, seed });
+    const fit = await inferFit(m, { engine, seed });
     return { fit, rows: fit.summary, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {
     const seconds = (performance.now() - t0) / 1000;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { infer, type Fit } from '../../src/api/infer.js';
+import { inferFit, type Fit } from '../../src/api/infer.js';
 import { compareTable, disagreements, referenceEngine } from '../../src/cli/compare.js';
 import { runCli } from './run_cli.js';
 import { loadModel } from '../../src/io/load_model.js';
@@ -58,7 +58,7 @@ describe('ppl compare', () => {
     expect(r.out).toMatch(/laplace\s+advi \(2 runs\)\s+fullrank \(2 runs\)\s+nuts \(2 runs\)/);
     // The table's numbers are those of the library's fits with the same seeds.
     const m = loadModel(join(dir, 'small.glmm'));
-    const advi = await infer(m, { engine: 'advi', seed: 4, runs: 2 });
+    const advi = await inferFit(m, { engine: 'advi', seed: 4, runs: 2 });
     const row = r.out.split('\n').find((l) => l.startsWith('u[c] '))!;
     const b = advi.summary.find((s) => s.name === 'u[c]')!;
     expect(row).toContain(`${b.mean.toFixed(3)}  ${b.sd.toFixed(3)}  ${b.runSd!.toFixed(4)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { InferenceError } from '../../src/core/errors.js';
 import { createRng } from '../../src/core/rng.js';
 import { runVi } from '../../src/engines/vi/run.js';
@@ -19,7 +19,7 @@ async function viFailure(run: () => unknown): Promise<InferenceError> {
 
 describe('NUTS divergences are reported, never hidden', () => {
   it('the centered eight schools: the count in the diagnostics and a warning that says what to do', async () => {
-    const fit = await infer(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 150, drawsPerChain: 150 } });
+    const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 150, drawsPerChain: 150 } });
     const n = fit.diagnostics.divergences as number;
     expect(n).toBeGreaterThan(0);
     const w = fit.warnings.filter((x) => x.includes('were divergent'));
@@ -30,7 +30,7 @@ describe('NUTS divergences are reported, never hidden', () => {
 describe('variational inference that diverges is stopped and reported', () => {
   it('SGD with a learning rate far too large: E508 at the step it lost the log density, with the last finite ELBO', async () => {
     const m = loadRepoModel('eight_schools_nc.glmm');
-    const e = await viFailure(() => infer(m, { engine: 'advi', draws: 50, settings: { optimizer: 'sgd', lr: 10 } }));
+    const e = await viFailure(() => inferFit(m, { engine: 'advi', draws: 50, settings: { optimizer: 'sgd', lr: 10 } }));
     expect(e.code).toBe('E508');
     expect(e.message).toMatch(/^variational inference diverged at step \d+ \(sgd, learning rate [\d.]+\): no Monte Carlo draw had a finite log density for 200 steps; the last finite windowed ELBO was -?[\d.e+]+, at step \d+$/);
     expect(e.hint).toContain('lower --lr');
@@ -48,7 +48,7 @@ describe('variational inference that diverges is stopped and reported', () => {
 
   it('a log density never finite where q starts: E504 after 200 steps, naming the term', async () => {
     const m = compileText('data { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel { y ~ Poisson(log_rate = 1000 + b) }', 'y\n1\n2\n');
-    const e = await viFailure(() => infer(m, { engine: 'advi', draws: 50, settings: { init: 'random' } }));
+    const e = await viFailure(() => inferFit(m, { engine: 'advi', draws: 50, settings: { init: 'random' } }));
     expect(e.code).toBe('E504');
     expect(e.message).toMatch(/^variational inference failed: the log density was not finite at any Monte Carlo draw in the first 200 steps; at the Gaussian's mean, the likelihood 'y ~ Poisson' at test\.glmm:3:13 is -Infinity/);
   });

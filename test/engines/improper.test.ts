@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer, type EngineName } from '../../src/api/infer.js';
+import { inferFit, type EngineName } from '../../src/api/infer.js';
 import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import { samplerWarnings, type SamplerSummary } from '../../src/engines/nuts/report.js';
 import { compileText, loadRepoModel } from '../helpers.js';
@@ -10,7 +10,7 @@ const separated = 'y,x\n0,-1.5\n0,-0.7\n0,-0.2\n1,0.3\n1,0.9\n1,1.4\n';
 
 async function failure(source: string, csv: string, engine: EngineName): Promise<InferenceError> {
   try {
-    await infer(compileText(source, csv), { engine, draws: 50 });
+    await inferFit(compileText(source, csv), { engine, draws: 50 });
   } catch (e) {
     expect(e).toBeInstanceOf(InferenceError);
     return e as InferenceError;
@@ -63,22 +63,22 @@ describe('an improper posterior, found at the mode by the Laplace and VI engines
   it('no false alarm on weakly identified but proper parameters (vague Normal and Cauchy priors nothing else informs)', async () => {
     const vague = compileText('data { y: count }\nparameters { b ~ Normal(0, 1)\n  c ~ Normal(0, 1000)\n  d ~ Cauchy(0, 10000) }\n' +
       'model { y ~ Poisson(log_rate = b) }', counts);
-    const fit = await infer(vague, { engine: 'laplace', draws: 200 });
+    const fit = await inferFit(vague, { engine: 'laplace', draws: 200 });
     const sd = Object.fromEntries(fit.summary.map((r) => [r.name, r.sd]));
     expect(sd.c).toBeGreaterThan(800);
     expect(sd.d).toBeGreaterThan(5000);
-    await expect(infer(loadRepoModel('eight_schools_nc.glmm'), { engine: 'laplace', draws: 100 })).resolves.toBeDefined();
+    await expect(inferFit(loadRepoModel('eight_schools_nc.glmm'), { engine: 'laplace', draws: 100 })).resolves.toBeDefined();
   });
 });
 
 describe('an improper posterior under NUTS: a parameter drifting without bound', () => {
   it('is reported with how far it went, and a proper funnel is not', async () => {
     const m = compileText('data { y: binary  x: real }\nparameters { a ~ Normal(0, 1)\n  b }\nmodel { y ~ Bernoulli(logit = a + b * x) }', separated);
-    const fit = await infer(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
+    const fit = await inferFit(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
     const drift = fit.warnings.filter((w) => w.includes('drifts without bound'));
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatch(/in 2 of 2 chains its draws spread over up to [\d.]+e\+\d+ times the variance warm-up measured, reaching [\d.]+e\+\d+; the posterior is probably improper/);
-    const funnel = await infer(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
+    const funnel = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
     expect(funnel.warnings.some((w) => w.includes('drifts'))).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer, type EngineName } from '../../src/api/infer.js';
+import { inferFit, type EngineName } from '../../src/api/infer.js';
 import { InferenceError } from '../../src/core/errors.js';
 import { createRng } from '../../src/core/rng.js';
 import { initialPoint } from '../../src/engines/init_point.js';
@@ -15,7 +15,7 @@ const ENGINES: [string, EngineName, Record<string, unknown>][] = [
 
 async function failure(model: ReturnType<typeof compileText>, engine: EngineName, settings: Record<string, unknown>): Promise<InferenceError> {
   try {
-    await infer(model, { engine, settings, draws: 50 });
+    await inferFit(model, { engine, settings, draws: 50 });
   } catch (e) {
     expect(e).toBeInstanceOf(InferenceError);
     return e as InferenceError;
@@ -72,8 +72,8 @@ describe('the shared starting point', () => {
   it('moves off theta = 0 when the log density is undefined there, the same way for the same seed', async () => {
     // log(b) needs b > 0: theta = 0 is on the edge, a random start finds the posterior.
     const m = compileText('data { y: count }\nparameters { b ~ Normal(1, 1) }\nmodel { y ~ Poisson(log_rate = log(b)) }', csv);
-    const a = await infer(m, { engine: 'laplace', seed: 3, draws: 50 });
-    const b = await infer(m, { engine: 'laplace', seed: 3, draws: 50 });
+    const a = await inferFit(m, { engine: 'laplace', seed: 3, draws: 50 });
+    const b = await inferFit(m, { engine: 'laplace', seed: 3, draws: 50 });
     expect(a.summary[0].mean).toBeGreaterThan(0.5);
     expect(a.draws).toEqual(b.draws);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { curvatureScales, scaledDensity } from '../../src/engines/scaled_density.js';
 import { loadModel } from '../../src/io/load_model.js';
 import { loadRepoModel, ROOT } from '../helpers.js';
@@ -48,7 +48,7 @@ describe('coordinate scales from the curvature at the conditional mode', () => {
 
   it('NUTS on the unscaled covariate agrees with the long Stan run (which had to rescale by hand)', async () => {
     const ref = JSON.parse(readFileSync(`${CASE}reference.json`, 'utf8')).stan.summary as Record<string, { mean: number; sd: number }>;
-    const fit = await infer(loadModel(`${CASE}model.glmm`), { engine: 'nuts', seed: 1 });
+    const fit = await inferFit(loadModel(`${CASE}model.glmm`), { engine: 'nuts', seed: 1 });
     expect(fit.warnings).toEqual([]);
     for (const name of ['(Intercept)', 'x']) {
       const row = fit.summary.find((r) => r.name === name)!;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import { createRng } from '../../src/core/rng.js';
 import { ROOT } from '../helpers.js';
@@ -42,7 +42,7 @@ describe('data fuzzing: extreme and special values in any cell', () => {
       for (const ml of [false, true]) {
         try {
           const model = compile(m.source, { fileName: m.file, data: { text: m.data, file: 'data.csv' }, ml });
-          const fit = await infer(model, { engine: 'laplace', seed: 1, draws: 200 });
+          const fit = await inferFit(model, { engine: 'laplace', seed: 1, draws: 200 });
           if (!fit.summary.every((r) => Number.isFinite(r.mean))) crashes.push(`${m.file} row ${m.row} col ${m.col} = '${m.value}'${ml ? ' --ml' : ''}: a non-finite estimate with no error`);
           seen.fit++;
         } catch (e) {

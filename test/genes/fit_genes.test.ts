@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, parseModel } from '../../src/api/compile.js';
-import { DEFAULT_SEED, infer } from '../../src/api/infer.js';
+import { DEFAULT_SEED, inferFit } from '../../src/api/infer.js';
 import { runKey } from '../../src/cli/fit_genes.js';
 import {
   appendPartial, cellTable, fitGenes, readCountMatrix, resultsCsv, startPartial, type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit,
@@ -124,7 +124,7 @@ describe('fit-genes: the same answer however it is run', () => {
       return c.kind === 'numeric' ? String(c.values[i]) : c.levels[c.codes[i]];
     };
     const csv = ['gene,total_count,cell_group,patient_assignment', ...matrix.cells.map((_, i) => `${y[i]},${col('total_count', i)},${col('cell_group', i)},${col('patient_assignment', i)}`)].join('\n');
-    const fit = await infer(compile(source, { fileName: MODEL, data: csv, ml: true }), { seed: 1 });
+    const fit = await inferFit(compile(source, { fileName: MODEL, data: csv, ml: true }), { seed: 1 });
     for (const row of all[g].rows) {
       const s = fit.summary.find((r) => r.name === row.name) ?? fit.contrasts!.find((r) => r.name === row.name)!;
       expect(row.mean).toBeCloseTo(s.mean, 9);

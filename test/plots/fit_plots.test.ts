@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../src/api/infer.js';
+import { inferFit } from '../../src/api/infer.js';
 import { fitPlots, worstMixing } from '../../src/plots/fit_plots.js';
 import { compileText } from '../helpers.js';
 import { inlineValues } from './spec_check.js';
@@ -9,7 +9,7 @@ const model = compileText('data { y: count  g: factor } parameters { s ~ HalfNor
 
 describe('fitPlots', () => {
   it('gives NUTS a forest, densities, trace and rank plots from its chains', async () => {
-    const fit = await infer(model, { engine: 'nuts', seed: 3, settings: { chains: 2, warmup: 200, drawsPerChain: 150 } });
+    const fit = await inferFit(model, { engine: 'nuts', seed: 3, settings: { chains: 2, warmup: 200, drawsPerChain: 150 } });
     expect(fit.chains).toBe(2);
     const plots = fitPlots(fit);
     expect(Object.keys(plots)).toEqual(['forest', 'densities', 'trace', 'rank']);
@@ -20,7 +20,7 @@ describe('fitPlots', () => {
   });
 
   it('gives VI its ELBO trace, one line per run, and no chain plots', async () => {
-    const fit = await infer(model, { engine: 'advi', seed: 1, draws: 200, runs: 2 });
+    const fit = await inferFit(model, { engine: 'advi', seed: 1, draws: 200, runs: 2 });
     expect(fit.traces).toHaveLength(2);
     const plots = fitPlots(fit);
     expect(Object.keys(plots)).toEqual(['forest', 'densities', 'elbo']);

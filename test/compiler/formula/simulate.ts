@@ -1,5 +1,5 @@
 import { compile } from '../../../src/api/compile.js';
-import { infer, type Fit, type FitSummaryRow } from '../../../src/api/infer.js';
+import { inferFit, type Fit, type FitSummaryRow } from '../../../src/api/infer.js';
 import type { Rng } from '../../../src/core/rng.js';
 import { cholesky, cholSolve as solveChol } from '../../dense.js';
 
@@ -49,7 +49,7 @@ export interface NamedFit {
 /** Compiles a formula model on CSV text and fits it as `ppl infer --engine laplace [--ml]` would. */
 export async function fitFormula(source: string, csv: string, o: { ml: boolean; engine?: 'laplace' | 'nuts'; seed?: number; draws?: number; settings?: Record<string, unknown> }): Promise<NamedFit> {
   const model = compile(source, { fileName: 'recovery.glmm', data: { text: csv, file: 'recovery.csv' }, ml: o.ml });
-  const fit = await infer(model, { engine: o.engine ?? 'laplace', seed: o.seed ?? 1, draws: o.draws ?? 200, settings: o.settings });
+  const fit = await inferFit(model, { engine: o.engine ?? 'laplace', seed: o.seed ?? 1, draws: o.draws ?? 200, settings: o.settings });
   const byName = new Map(fit.summary.map((r) => [r.name, r]));
   return {
     fit,

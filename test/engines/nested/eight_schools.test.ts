@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { loadRepoModel } from '../../helpers.js';
 import { cholesky, cholSolve } from '../../dense.js';
 
@@ -55,7 +55,7 @@ describe('nested Laplace on eight schools equals the exact posterior', () => {
   const exact = exactPosterior();
   for (const file of ['eight_schools.glmm', 'eight_schools_nc.glmm']) {
     it(file, async () => {
-      const fit = await infer(loadRepoModel(file), { engine: 'laplace', seed: 2 });
+      const fit = await inferFit(loadRepoModel(file), { engine: 'laplace', seed: 2 });
       const row = (name: string) => fit.summary.find((r) => r.name === name)!;
       const theta = (j: number) => row(file.includes('_nc') ? `theta_${'ABCDEFGH'[j]}` : `theta[${'ABCDEFGH'[j]}]`);
       const pairs: [string, Moments, { mean: number; sd: number }][] = [

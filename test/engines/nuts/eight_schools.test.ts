@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { loadRepoModel } from '../../helpers.js';
 
 // The classic funnel (Rubin 1981; BDA3 5.5; Betancourt & Girolami 2015): centered, NUTS diverges in the neck
 // and must say so; non-centered, the same posterior is benign.
 describe('eight schools', () => {
   it('centered: divergences are counted and the warning says what to do', async () => {
-    const fit = await infer(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1 });
+    const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1 });
     expect(fit.diagnostics.divergences as number).toBeGreaterThan(0);
     const warning = fit.warnings.find((w) => /divergent/.test(w));
     expect(warning).toMatch(/--adapt-delta/);
@@ -15,7 +15,7 @@ describe('eight schools', () => {
   });
 
   it('non-centered: no divergences, R-hat <= 1.01, and mu and tau as the literature has them', async () => {
-    const fit = await infer(loadRepoModel('eight_schools_nc.glmm'), { engine: 'nuts', seed: 1 });
+    const fit = await inferFit(loadRepoModel('eight_schools_nc.glmm'), { engine: 'nuts', seed: 1 });
     expect(fit.diagnostics.divergences).toBe(0);
     expect(fit.warnings.filter((w) => /divergent/.test(w))).toEqual([]);
     for (const row of fit.summary) expect(row.rhat!, row.name).toBeLessThanOrEqual(1.01);

@@ -3,7 +3,7 @@
  *   node --import tsx test/engines/vi/ablation.ts [seeds]
  * Each row changes one setting from the default; docs/engines.md quotes the table.
  */
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess } from './assess.js';
@@ -25,7 +25,7 @@ for (const [model, prefix] of [['zeb2.glmm', 'weak'], ['zeb2_tfp.glmm', 'tfp_pri
   const m = loadRepoModel(model);
   for (const engine of ['fullrank', 'advi'] as const) {
     for (const [label, settings] of variants) {
-      const fit = await infer(m, { engine, seed: 1, runs: seeds, settings });
+      const fit = await inferFit(m, { engine, seed: 1, runs: seeds, settings });
       const runs = fit.runs ?? [];
       const a = assess(runs.map((r) => ({
         means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: r.diagnostics.khat as number,

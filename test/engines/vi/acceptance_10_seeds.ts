@@ -4,7 +4,7 @@
  * Prints one row per (model, engine, recipe) with the numbers the issue asks for; docs/engines.md
  * quotes them. The vitest suite runs the same checks with fewer seeds.
  */
-import { infer, type Fit } from '../../../src/api/infer.js';
+import { inferFit, type Fit } from '../../../src/api/infer.js';
 import { readCsv, readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type RunView } from './assess.js';
@@ -39,7 +39,7 @@ for (const [model, prefix] of [['zeb2.glmm', 'weak'], ['zeb2_tfp.glmm', 'tfp_pri
   const m = loadRepoModel(model);
   for (const engine of ['fullrank', 'advi'] as const) {
     for (const recipe of ['glimmer', 'tfp'] as const) {
-      const fit = await infer(m, { engine, seed: 1, runs: seeds, settings: { viRecipe: recipe } });
+      const fit = await inferFit(m, { engine, seed: 1, runs: seeds, settings: { viRecipe: recipe } });
       const a = assess(views(fit), nuts);
       const steps = (fit.runs ?? []).map((r) => r.diagnostics.steps as number);
       const secs = (fit.runs ?? []).map((r) => Object.values(r.timings).reduce((x, y) => x + y, 0) / 1000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { createRng } from '../../../src/core/rng.js';
 import { runVi } from '../../../src/engines/vi/run.js';
 import { DEFAULT_VI } from '../../../src/engines/vi/settings.js';
@@ -13,9 +13,9 @@ const model = compileText(`data { y: count  x: real } parameters { a ~ Normal(0,
 describe('VI determinism', () => {
   for (const engine of ['advi', 'fullrank'] as const) {
     it(`${engine}: the same seed gives bit-identical draws and diagnostics, another seed other draws`, async () => {
-      const a = await infer(model, { engine, seed: 7, draws: 200 });
-      const b = await infer(model, { engine, seed: 7, draws: 200 });
-      const c = await infer(model, { engine, seed: 8, draws: 200 });
+      const a = await inferFit(model, { engine, seed: 7, draws: 200 });
+      const b = await inferFit(model, { engine, seed: 7, draws: 200 });
+      const c = await inferFit(model, { engine, seed: 8, draws: 200 });
       expect(a.draws).toEqual(b.draws);
       expect(a.diagnostics).toEqual(b.diagnostics);
       expect(a.summary).toEqual(b.summary);

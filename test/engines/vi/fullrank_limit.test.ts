@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { FULLRANK_MAX_DIM } from '../../../src/engines/vi/run.js';
 import { compileText } from '../../helpers.js';
 
@@ -8,6 +8,6 @@ describe('fullrank on a model with thousands of parameters', () => {
     const n = FULLRANK_MAX_DIM + 1;
     const csv = ['y,g', ...Array.from({ length: n }, (_, i) => `${(i % 7) / 3},g${i}`)].join('\n');
     const model = compileText('data "d.csv" { y: real  g: factor }\nmodel { y ~ gaussian(1 + (1 | g)) }', csv);
-    await expect(infer(model, { engine: 'fullrank' })).rejects.toMatchObject({ code: 'E517', hint: expect.stringContaining('--engine laplace') });
+    await expect(inferFit(model, { engine: 'fullrank' })).rejects.toMatchObject({ code: 'E517', hint: expect.stringContaining('--engine laplace') });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { DENSE_FRAME_MAX } from '../../../src/engines/vi/frame.js';
 import { compileText } from '../../helpers.js';
 
@@ -12,7 +12,7 @@ describe('advi on a model too large for a dense frame', () => {
     const model = compileText('data { g: factor\n y: real }\nparameters {\n mu ~ Normal(0, 5)\n tau ~ HalfNormal(2)\n u[g] ~ Normal(0, tau)\n}\nmodel { y ~ Normal(mu + u[g], 1) }',
       ['g,y', ...rows].join('\n') + '\n');
     expect(model.ir.dim).toBeGreaterThan(DENSE_FRAME_MAX);
-    const [laplace, advi] = [await infer(model, { engine: 'laplace', seed: 1 }), await infer(model, { engine: 'advi', seed: 1 })];
+    const [laplace, advi] = [await inferFit(model, { engine: 'laplace', seed: 1 }), await inferFit(model, { engine: 'advi', seed: 1 })];
     for (const name of ['mu', 'u[g0]', 'u[g7]', `u[g${groups - 1}]`]) {
       const a = advi.summary.find((r) => r.name === name)!;
       const l = laplace.summary.find((r) => r.name === name)!;

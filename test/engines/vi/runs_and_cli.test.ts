@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { infer } from '../../../src/api/infer.js';
+import { inferFit } from '../../../src/api/infer.js';
 import { runCli } from '../../cli/run_cli.js';
 import { compileText } from '../../helpers.js';
 
@@ -12,7 +12,7 @@ const model = compileText(source.replace(' "d.csv"', ''), csv);
 
 describe('--runs K (any engine)', () => {
   it('pools K runs with seeds seed..seed+K-1 and adds the sd of the means across runs', async () => {
-    const fit = await infer(model, { engine: 'laplace', seed: 5, draws: 300, runs: 3 });
+    const fit = await inferFit(model, { engine: 'laplace', seed: 5, draws: 300, runs: 3 });
     expect(fit.runs?.map((r) => r.seed)).toEqual([5, 6, 7]);
     expect(fit.draws.length).toBe(900);
     expect(fit.settings.runs).toBe(3);
@@ -21,12 +21,12 @@ describe('--runs K (any engine)', () => {
       const m = means.reduce((x, y) => x + y) / 3;
       expect(row.runSd).toBeCloseTo(Math.sqrt(means.reduce((x, y) => x + (y - m) ** 2, 0) / 2), 12);
     }
-    const single = await infer(model, { engine: 'laplace', seed: 6, draws: 300 });
+    const single = await inferFit(model, { engine: 'laplace', seed: 6, draws: 300 });
     expect(fit.runs![1].summary).toEqual(single.summary);
   });
 
   it('flags quantities whose means spread by more than 0.1 posterior sd', async () => {
-    const fit = await infer(model, { engine: 'advi', seed: 1, draws: 300, runs: 4, settings: { init: 'random', average: false, steps: 30 } });
+    const fit = await inferFit(model, { engine: 'advi', seed: 1, draws: 300, runs: 4, settings: { init: 'random', average: false, steps: 30 } });
     const w = fit.warnings.find((x) => x.startsWith('across 4 runs (seeds 1-4)'));
     expect(w).toMatch(/vary by more than 0\.1 posterior sd: (a|b) \(/);
     expect(fit.diagnostics.maxRunSd as number).toBeGreaterThan(0.1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infer, type Fit } from '../../../src/api/infer.js';
+import { inferFit, type Fit } from '../../../src/api/infer.js';
 import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type Assessment } from './assess.js';
@@ -21,7 +21,7 @@ describe.each([
   const model = loadRepoModel(file);
 
   it('fullrank: stable across seeds, means within 0.15 sd, sds within 20%, fast', async () => {
-    const fit = await infer(model, { engine: 'fullrank', seed: 1, runs: SEEDS });
+    const fit = await inferFit(model, { engine: 'fullrank', seed: 1, runs: SEEDS });
     const a = assessFit(fit, reference);
     expect(a.spread).toBeLessThanOrEqual(0.1);
     expect(a.flips).toBe(0);
@@ -34,7 +34,7 @@ describe.each([
   });
 
   it('advi: stable across seeds, means within 0.25 sd, and the sd warning wherever sds are >30% short', async () => {
-    const fit = await infer(model, { engine: 'advi', seed: 1, runs: SEEDS });
+    const fit = await inferFit(model, { engine: 'advi', seed: 1, runs: SEEDS });
     const a = assessFit(fit, reference);
     expect(a.spread).toBeLessThanOrEqual(0.1);
     expect(a.flips).toBe(0);
@@ -46,7 +46,7 @@ describe.each([
 
 describe('the TFP tutorial recipe on models/zeb2.glmm', () => {
   it('spreads far more across seeds, and k-hat warns in every run', async () => {
-    const fit = await infer(loadRepoModel('zeb2.glmm'), { engine: 'advi', seed: 1, runs: SEEDS, settings: { viRecipe: 'tfp' } });
+    const fit = await inferFit(loadRepoModel('zeb2.glmm'), { engine: 'advi', seed: 1, runs: SEEDS, settings: { viRecipe: 'tfp' } });
     const a = assessFit(fit, 'weak_stan_nuts_summary.csv');
     expect(a.spread).toBeGreaterThan(1);
     expect(a.flips).toBeGreaterThan(0);
