@@ -83,6 +83,9 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
       lrs.push(lrs[lrs.length - 1] / 5);
       fit = optimize(ld, family, { ...s, lr: lrs[lrs.length - 1] }, o.rng.child(`vi-steps-${retry}`), scaleOf, floor, progress(lrs[lrs.length - 1]));
     }
+    // Collapsed at every rate: the start (the nested Laplace fit's Gaussian, inside the family) has the
+    // higher ELBO than anything the optimizer reached, so by VI's own criterion it is the answer.
+    if (fit.stopReason === 'fell-below-start') fit = { ...fit, lambda: family.initial() };
   }
   if (fit.windows.length > 0 && fit.windows.every((w) => w.elbo === -Infinity)) {
     throw new InferenceError('E504', 'variational inference failed: the log density was not finite at any Monte Carlo draw',

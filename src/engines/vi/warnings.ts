@@ -45,8 +45,8 @@ export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: 
   }
   if (o.stopReason === 'fell-below-start') {
     const last = o.windows[o.windows.length - 1];
-    w.push(`VI diverged from its start at every learning rate tried: its windowed ELBO stayed below the start's (${last.elbo.toPrecision(5)} at step ${last.step}), ` +
-      `so this q is worse than the Laplace fit it started from; use --engine laplace or nuts`);
+    w.push(`VI diverged from its start at every learning rate tried (its windowed ELBO stayed far below the start's: ${last.elbo.toPrecision(5)} at step ${last.step}): ` +
+      `the answer is that start, the nested Laplace fit's Gaussian, whose ELBO is higher than any q the optimizer reached; use --engine laplace or nuts`);
   }
   if (o.stillRising) {
     const [a, b] = [o.windows[o.windows.length - 4], o.windows[o.windows.length - 1]];
