@@ -138,11 +138,40 @@ function generatedScope(ir: ModelIR, file: string): Scope {
  * beta["T : R : healthy"]`, or with bare labels). Every problem in every text is reported at once, each
  * located in its own pseudo-file (contrastFileName).
  */
+/**
+ * The reference level of a treatment-coded factor written as the table would name it (`period1`, with
+ * `period2` .. `period4` in the table): it has no parameter, its effect is 0 by construction.
+ */
+function referenceLevels(text: string, ir: ModelIR, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const p of ir.params) {
+    const base = p.factor?.endsWith('|c') ? p.factor.slice(0, -2) : undefined;
+    const levels = base ? ir.data.factors.get(base)?.levels : undefined;
+    if (!base || !levels || !p.levels || p.elementNames?.[0] !== `${base}${p.levels[0]}`) continue;
+    for (const ref of levels.filter((l) => !p.levels!.includes(l))) {
+      const shown = `${base}${ref}`;
+      const at = new RegExp(`(?<![A-Za-z0-9_.])${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_.])`).exec(text);
+      if (!at) continue;
+      out.push({
+        code: 'E201', message: `'${shown}' is the reference level of '${base}': it has no parameter (its effect is 0 in treatment contrasts)`,
+        span: { file, line: 1, col: at.index + 1, length: shown.length },
+        hint: `the table's '${base}${p.levels[0]}' is already '${base}' ${p.levels[0]} against ${ref}: write it alone, or the difference of two non-reference levels`,
+      });
+    }
+  }
+  return out;
+}
+
 export function compileContrasts(texts: readonly string[], ir: ModelIR): Contrast[] {
   const diagnostics: Diagnostic[] = [];
   const out: Contrast[] = [];
   texts.forEach((text, i) => {
     const file = contrastFileName(i, texts.length);
+    const references = referenceLevels(text, ir, file);
+    if (references.length > 0) {
+      diagnostics.push(...references);
+      return;
+    }
     const quoted = quoteBareLevels(tableNames(text, ir));
     const parsed = parseExpression(quoted.text, file);
     if (!parsed.expr) {

@@ -75,6 +75,17 @@ describe('contrasts written with the names the summary table prints', () => {
     expect(tableNames('exp(gb) + xgb + b_g["gb"]', ir)).toBe('exp(b_g["b"]) + xgb + b_g["gb"]');
   });
 
+  it('names the reference level of a treatment-coded factor for what it is', () => {
+    let message = '';
+    try {
+      compileContrasts(['gb - ga'], formula.rowwiseIr);
+    } catch (e) {
+      message = (e as GlimmerError).diagnostics.map((d) => renderDiagnostic(d, new Map([['--contrast', 'gb - ga']]))).join('\n');
+    }
+    expect(message).toContain("error[E201]: 'ga' is the reference level of 'g': it has no parameter (its effect is 0 in treatment contrasts)");
+    expect(message).toContain("hint: the table's 'gb' is already 'g' b against a: write it alone, or the difference of two non-reference levels");
+  });
+
   it('evaluates a table-name contrast as its canonical form', () => {
     const [a, b] = compileContrasts(['gb - gc + 2 * x', 'b_g["b"] - b_g["c"] + 2 * b_x'], formula.rowwiseIr);
     const values = Float64Array.from({ length: formula.rowwiseIr.dim }, (_, i) => 0.1 * (i + 1) - 0.35);
