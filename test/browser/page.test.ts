@@ -39,7 +39,7 @@ function serve(): Promise<string> {
 beforeAll(async () => {
   await bundleBrowser({ outdir: bundle });
   base = await serve();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 120_000);
 
 afterAll(async () => {
