@@ -5,6 +5,7 @@ import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
 import type { ChainRunner } from '../engines/nuts/chain_job.js';
 import type { ViProgress } from '../engines/vi/run.js';
+import type { LaplaceProgress } from '../engines/nested/run_posterior.js';
 
 /** What every engine is given besides the log density. */
 export interface CommonOptions {
@@ -31,9 +32,10 @@ export const ENGINE_RUNNERS = {
   // settings.marginal (set by --ml and --reml): integrate the random effects out, as lme4 does.
   laplace: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runLaplace }, { runMaximumLikelihood }, { runNestedLaplace }] = await laplace();
+    const onProgress = typeof o.settings.laplaceProgress === 'function' ? (o.settings.laplaceProgress as (p: LaplaceProgress) => void) : undefined;
     return o.settings.marginal
-      ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng })
-      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
+      ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng, onProgress })
+      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis, onProgress }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
   },
   // One Gaussian at the joint posterior mode: right where the posterior has such a mode and is near-Gaussian
   // there (no hierarchical scales, or many data per group); kept for comparison and for those models.

@@ -145,7 +145,7 @@ const OPTION_KEYS: readonly (keyof InferOptions)[] = ['engine', 'seed', 'draws',
 const SETTING_KEYS: readonly string[] = [
   'chains', 'warmup', 'drawsPerChain', 'adaptDelta', 'maxDepth', 'dense', 'intTime', 'threads', 'chainRunner', 'progress', 'shouldStop',
   'viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average', 'estimator', 'viProgress',
-  'marginal', 'reml', 'mlDraws',
+  'marginal', 'reml', 'mlDraws', 'laplaceProgress',
 ];
 
 /** An options bag is checked as the CLI checks its flags: a misspelt key is an error with a suggestion, not silently ignored. */

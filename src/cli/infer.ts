@@ -5,7 +5,7 @@ import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type 
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
-import { progressReporter, viProgressReporter } from '../engines/nuts/progress.js';
+import { laplaceProgressReporter, progressReporter, viProgressReporter } from '../engines/nuts/progress.js';
 import { parallelChains } from './chains/for_infer.js';
 import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';
@@ -29,7 +29,8 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
     // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
     ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
     ...(io === stdio && (process.stderr.isTTY || opts.progress)
-      ? { progress: progressReporter((s) => process.stderr.write(s)), viProgress: viProgressReporter(opts.engine, (s) => process.stderr.write(s)) }
+      ? { progress: progressReporter((s) => process.stderr.write(s)), viProgress: viProgressReporter(opts.engine, (s) => process.stderr.write(s)),
+        laplaceProgress: laplaceProgressReporter((s) => process.stderr.write(s)) }
       : {}),
     viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
     ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
@@ -42,7 +43,7 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
 const ENGINE_OPTIONS: readonly { readonly names: readonly string[]; readonly engines: readonly EngineName[]; readonly what: string }[] = [
   { names: ['psis'], engines: ['laplace', 'laplace-joint', 'advi', 'fullrank'], what: 'it reweights the draws of a Gaussian approximation' },
   { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
-  { names: ['progress'], engines: ['nuts', 'hmc', 'advi', 'fullrank'], what: 'it draws the sampler\'s or the optimizer\'s progress' },
+  { names: ['progress'], engines: ['laplace', 'nuts', 'hmc', 'advi', 'fullrank'], what: 'it draws the sampler\'s or the optimizer\'s progress' },
   { names: ['viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average'], engines: ['advi', 'fullrank'], what: 'it sets up variational inference' },
 ];
 
@@ -106,7 +107,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--no-average', 'VI: no iterate averaging or convergence rule: return the last iterate of --steps steps')
     .option('--ml', 'maximum likelihood, as lme4: random effects integrated out by Laplace, no priors (laplace engine)', false)
     .option('--reml', 'restricted maximum likelihood (lme4\'s default for Gaussian models): fixed effects integrated out too (laplace engine)', false)
-    .option('--progress', 'MCMC and VI: draw the progress line on stderr even when it is not a terminal (it always is on one)', false)
+    .option('--progress', 'laplace, MCMC and VI: draw the progress line on stderr even when it is not a terminal (it always is on one)', false)
     .option('--runs <k>', 'fit K times with seeds seed..seed+K-1 and report the run-to-run sd of every mean', intOption('--runs', 1), 1)
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -129,7 +130,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         } finally {
           if (parallel?.finish()) setCode(130);
           // VI's progress line is redrawn in place; clear it before the summary.
-          if (io === stdio && (process.stderr.isTTY || opts.progress) && (opts.engine === 'advi' || opts.engine === 'fullrank')) process.stderr.write('\r\x1b[K');
+          if (io === stdio && (process.stderr.isTTY || opts.progress) && opts.engine !== 'nuts' && opts.engine !== 'hmc') process.stderr.write('\r\x1b[K');
         }
         io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
         io.out(m.ir.ml ? estimateTable(fit.summary, fixedEffectNames(m)) : summaryTable(fit.summary));

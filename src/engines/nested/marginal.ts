@@ -23,6 +23,9 @@ const STEP = 1e-5;
 
 export class LaplaceMarginal {
   evaluations = 0;
+  /** Called after every evaluation of L (a progress line): how many so far, and the best value seen. */
+  onEvaluate?: (evaluations: number, best: number) => void;
+  private best = -Infinity;
   gradientEvaluations = 0;
   /** Takes the trace terms by differences of the Hessian even where the one-pass derivative exists (tests compare the two). */
   differencedTraces = false;
@@ -51,6 +54,8 @@ export class LaplaceMarginal {
     const value = inner.value + this.halfLogTwoPi - 0.5 * inner.factor.logDet;
     if (!Number.isFinite(value)) return { failure: 'not-finite', steps: inner.steps };
     this.latest = inner.x;
+    if (value > this.best) this.best = value;
+    this.onEvaluate?.(this.evaluations, this.best);
     return { value, inner };
   }
 

@@ -1,4 +1,5 @@
 import type { LogDensity } from '../../core/log_density.js';
+import type { LaplaceProgress } from './run_posterior.js';
 import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
 import { assemble, makeField, type Field } from './field.js';
@@ -14,6 +15,8 @@ export interface MlOptions {
   /** Gaussian draws from the estimate's sampling distribution: none unless asked (lme4 gives none). */
   readonly draws: number;
   readonly rng: Rng;
+  /** Called after every evaluation of the Laplace marginal (a progress line). */
+  readonly onProgress?: (p: LaplaceProgress) => void;
 }
 
 /**
@@ -34,6 +37,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const t0 = performance.now();
   const field = makeField(ld, opts.reml ? 'reml' : 'ml');
   const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
+  if (opts.onProgress) L.onEvaluate = (evaluations, best) => opts.onProgress!({ evaluations, best });
   const start = startingPoint(field, L, opts.rng.child('init'));
   const mode = maximiseMarginal(L, start.phi);
   const t1 = performance.now();

@@ -17,6 +17,15 @@ export interface NestedOptions {
   readonly rng: Rng;
   /** Reweight by PSIS: possible when there are no hyperparameters (the approximation is then one Gaussian). */
   readonly psis: boolean;
+  /** Called after every evaluation of the Laplace marginal (a progress line). */
+  readonly onProgress?: (p: LaplaceProgress) => void;
+}
+
+export interface LaplaceProgress {
+  /** Evaluations of the Laplace marginal so far (each an inner Newton solve and a sparse factorisation). */
+  readonly evaluations: number;
+  /** The highest log marginal seen. */
+  readonly best: number;
 }
 
 /** Draws of the latent field's Gaussian checked against the exact density at the hyperparameters' mode. */
@@ -57,6 +66,7 @@ function checkFixedEffects(field: Field, inner: InnerSolution): void {
 function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   const t0 = performance.now();
   const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
+  if (opts.onProgress) L.onEvaluate = (evaluations, best) => opts.onProgress!({ evaluations, best });
   const start = startingPoint(field, L, opts.rng.child('init'));
   const p = field.outer.length;
   let mode: OuterMode | undefined;

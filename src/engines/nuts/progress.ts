@@ -44,3 +44,17 @@ export function progressReporter(write: (s: string) => void, intervalMs = 100, n
 export function viProgressReporter(engine: string, write: (s: string) => void): (p: { step: number; steps: number; elbo: number; lr: number }) => void {
   return (p) => write(`\r${engine}: step ${p.step} of at most ${p.steps}, ELBO ${Number.isFinite(p.elbo) ? p.elbo.toFixed(2) : String(p.elbo)}, learning rate ${p.lr}\x1b[K`);
 }
+
+/**
+ * The nested Laplace engine's progress line (InstEval's posterior takes two minutes): evaluations of the
+ * Laplace marginal so far and the best log marginal, redrawn at most every `intervalMs`.
+ */
+export function laplaceProgressReporter(write: (s: string) => void, intervalMs = 200, now: () => number = () => performance.now()): (p: { evaluations: number; best: number }) => void {
+  let last = -Infinity;
+  return (p) => {
+    const t = now();
+    if (t - last < intervalMs) return;
+    last = t;
+    write(`\rlaplace: ${p.evaluations} evaluations of the Laplace marginal, best log marginal ${p.best.toFixed(2)}\x1b[K`);
+  };
+}

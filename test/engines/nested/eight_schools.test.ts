@@ -72,3 +72,19 @@ describe('nested Laplace on eight schools equals the exact posterior', () => {
     });
   }
 });
+
+describe('nested Laplace progress', () => {
+  it('reports every evaluation of the Laplace marginal, with the best value so far', async () => {
+    const { runNestedLaplace } = await import('../../../src/engines/nested/run_posterior.js');
+    const { createRng } = await import('../../../src/core/rng.js');
+    const { loadRepoModel } = await import('../../helpers.js');
+    const ld = await loadRepoModel('eight_schools.glmm').logDensity({ backend: 'js' });
+    const seen: { evaluations: number; best: number }[] = [];
+    const r = runNestedLaplace(ld, { draws: 100, rng: createRng(1), psis: false, onProgress: (p) => seen.push(p) });
+    expect(r).toBeDefined();
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.map((p) => p.evaluations)).toEqual(seen.map((_, i) => seen[0].evaluations + i));
+    expect(seen.every((p, i) => i === 0 || p.best >= seen[i - 1].best)).toBe(true);
+    ld.dispose();
+  });
+});
