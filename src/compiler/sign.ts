@@ -48,6 +48,8 @@ export function signOf(e: IrExpr, params: readonly IrParam[], columns: ReadonlyM
         case '/':
           return isPos(a) && isPos(b) ? 'pos' : isNonneg(a) && isPos(b) ? 'nonneg' : 'real';
         case '-':
+          // 1 - u for u in (0, 1) is in (0, 1) (1 - inv_logit(x) = inv_logit(-x)); c - u for c > 1 is positive.
+          if (e.a.op === 'const' && b === 'unit' && e.a.value >= 1) return e.a.value === 1 ? 'unit' : 'pos';
           return 'real';
       }
     }
