@@ -253,12 +253,16 @@ export class GlimmerParser extends RecoveringParser {
    * Checks beyond the grammar, after a parameter declaration. `sigma = 1` is a definition in the wrong
    * block. And `sigma positive ~ HalfNormal(1)` parses as two declarations (`sigma`, then `positive ~ ...`),
    * but a declaration without a prior followed by more on the same line is almost surely a missing ':'
-   * or '~', so say so rather than accept it.
+   * or '~', so say so rather than accept it; unless it has a constraint and the next declaration follows.
    */
   private endOfParameter(has: { index: boolean; constraint: boolean; prior: boolean }): void {
     const [previous, next] = [this.LA(0), this.LA(1)];
     const sameLine = isReal(next) && next.startLine === previous.endLine;
-    const runsOn = !has.prior && sameLine && !tokenMatcher(next, Semicolon) && !tokenMatcher(next, RCurly);
+    // After a constraint (`a: real  b: real`) a name followed by ':', '~' or '[' is the next declaration:
+    // the missing-':' confusion above cannot arise.
+    const after = this.LA(2);
+    const nextDecl = has.constraint && tokenMatcher(next, Name) && (tokenMatcher(after, Colon) || tokenMatcher(after, Tilde) || tokenMatcher(after, LSquare));
+    const runsOn = !has.prior && sameLine && !tokenMatcher(next, Semicolon) && !tokenMatcher(next, RCurly) && !nextDecl;
     if (!tokenMatcher(next, Equals) && next.image !== '<-' && !runsOn) return;
     const expected = [...(has.index || has.constraint ? [] : ['LSquare']), ...(has.constraint ? [] : ['Colon']), 'Tilde'];
     this.fail('paramDeclEnd', expected);

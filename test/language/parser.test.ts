@@ -243,3 +243,19 @@ describe('parse: the parser is reused', () => {
     expect(parse(ZEB2, FILE)).toEqual(first);
   });
 });
+
+describe('parse: declarations on one line', () => {
+  it('reads two constrained declarations without priors on one line, as on two', () => {
+    const one = parse('parameters { a: real  b: positive }\n', 't.glmm');
+    expect(one.diagnostics).toEqual([]);
+    expect(one.program!.parameters.map((p) => p.name.name)).toEqual(['a', 'b']);
+    const indexed = parse('parameters { a: real  u[g]: real ~ Normal(0, 1) }\n', 't.glmm');
+    expect(indexed.diagnostics).toEqual([]);
+    expect(indexed.program!.parameters.map((p) => p.name.name)).toEqual(['a', 'u']);
+  });
+
+  it('still reads a declaration running on without a constraint as a missing colon', () => {
+    expect(parse('parameters { sigma positive ~ HalfNormal(1) }\n', 't.glmm').diagnostics.map((d) => d.code)).toEqual(['E110']);
+    expect(parse('parameters { a  b }\n', 't.glmm').diagnostics.map((d) => d.code)).toEqual(['E110']);
+  });
+});
