@@ -54,8 +54,23 @@ function factorParams(m: Model, factor: string): { name: string; levels: readonl
     { hint: close ? `did you mean '${close}'?` : `factors that index parameters: ${factors.join(', ') || 'none'}` });
 }
 
+/**
+ * Without --by: every pair of the factor's levels (emmeans' `pairwise ~ f`), the later level minus the
+ * earlier, for each parameter the factor indexes.
+ */
+function allPairs(m: Model, factor: string): Planned[] {
+  const params = factorParams(m, factor);
+  return params.flatMap((p) => {
+    const n = p.levels.length;
+    const pairs = Array.from({ length: n }, (_, i) => Array.from({ length: i }, (__, j) => ({ by: factor, plus: i, minus: j }))).flat();
+    const group: PairGroup = { by: factor, values: [], reference: '', held: [], pairs };
+    return pairs.map((pair) => ({ param: p.name, group, pair, name: `${p.name}[${p.levels[pair.plus]}] - ${p.name}[${p.levels[pair.minus]}]` }));
+  });
+}
+
 /** The pairs of levels to compare, from every column of the data file. */
 function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
+  if (opts.by.length === 0) return allPairs(m, opts.factor);
   const params = factorParams(m, opts.factor);
   const table = readAllColumns(model, opts.data);
   const by = opts.by.map((name) => {
@@ -78,12 +93,15 @@ function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
 
 const levelsOf = (m: Model, param: string): readonly string[] => m.ir.params.find((q) => q.name === param)?.levels ?? [];
 
-const heading = (g: PairGroup): string =>
-  `${g.by}: ${g.values.slice(1).join(', ')} - ${g.reference}${g.held.length ? ` (same ${[...g.held].join(', ')})` : ''}`;
+const heading = (g: PairGroup): string => (g.values.length === 0
+  ? `every pair of levels of ${g.by}: ${g.pairs.length} comparisons. Each interval and P(>0) holds for its comparison alone, with no ` +
+    `adjustment for multiplicity: by chance alone about ${(0.05 * g.pairs.length).toFixed(1)} of ${g.pairs.length} 95% intervals miss`
+  : `${g.by}: ${g.values.slice(1).join(', ')} - ${g.reference}${g.held.length ? ` (same ${[...g.held].join(', ')})` : ''}`);
 
 async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });
   const planned = plan(m, model, opts, io);
+  if (planned.length === 0 && opts.by.length === 0) throw userError('E431', `'${opts.factor}' has fewer than two levels to compare`);
   if (planned.length === 0) {
     throw userError('E431', `no two levels of '${opts.factor}' differ in exactly one of ${opts.by.join(', ')} with all else equal`,
       { hint: 'check --by: each column should split the levels into groups that are otherwise alike' });
@@ -94,8 +112,9 @@ async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise
   });
   const fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, contrasts: texts });
   const rows = (fit.contrasts ?? []).slice(-texts.length).map((r, i) => ({ ...r, name: planned[i].name }));
+  const which = opts.by.length === 0 ? '' : ` that differ in one of ${[...new Set(planned.map((p) => p.group.by))].join(', ')}`;
   io.out(`${fit.engine} fit of ${model}: differences of ${[...new Set(planned.map((p) => p.param))].join(', ')} between levels of ${opts.factor}` +
-    ` that differ in one of ${[...new Set(planned.map((p) => p.group.by))].join(', ')}${fit.weights ? ', PSIS-reweighted' : ''}`);
+    `${which}${fit.weights ? ', PSIS-reweighted' : ''}`);
   let start = 0;
   while (start < planned.length) {
     const { param, group } = planned[start];
@@ -122,10 +141,10 @@ const repeat = (v: string, prev: string[]): string[] => [...prev, v];
 /** `ppl contrasts MODEL --factor F --by A,B`: every difference between levels of F that differ in one of A, B. */
 export function registerContrasts(program: Command, io: Io, onError: OnError): void {
   program.command('contrasts')
-    .description('differences between the levels of a factor that differ in one data column, all else equal, with P(>0)')
+    .description('differences between the levels of a factor that differ in one data column, all else equal (or every pair of levels), with P(>0)')
     .argument('<model>', 'a .glmm model file')
     .requiredOption('--factor <name>', 'the factor whose levels are compared (it indexes parameters, e.g. cell_group)')
-    .requiredOption('--by <columns>', 'comma-separated data columns constant within levels (e.g. tissue_assignment,disease_assignment)', list)
+    .option('--by <columns>', 'comma-separated data columns constant within levels (e.g. tissue_assignment,disease_assignment); without it, every pair of levels', list, [] as string[])
     .option('--ref <column=value>', 'the reference value of a --by column, subtracted from the others (repeatable)', repeat, [])
     .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
     .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)

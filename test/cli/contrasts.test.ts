@@ -103,3 +103,14 @@ describe('ppl contrasts --factor group --by tissue,disease', () => {
     expect(ambiguous.err).toMatch(/^error\[E430\]: --by 'assignment' could mean 'tissue_assignment' or 'disease_assignment'/);
   });
 });
+
+describe('ppl contrasts --factor group (no --by)', () => {
+  it('compares every pair of levels, later minus earlier, with a note on multiplicity', async () => {
+    const r = await run(['contrasts', model, '--factor', 'group']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('\nevery pair of levels of group: 28 comparisons. Each interval and P(>0) holds for its comparison alone, with no adjustment for multiplicity: by chance alone about 1.4 of 28 95% intervals miss\nname ');
+    const rows = r.out.split('\n').filter((l) => l.startsWith('beta['));
+    expect(rows).toHaveLength(28);
+    expect(rows[0]).toMatch(/^beta\[B : PBMC : healthy\] - beta\[B : PBMC : diseased\] +-?\d/);
+  });
+});
