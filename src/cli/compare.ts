@@ -5,7 +5,7 @@ import { Option, InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { loadModel } from '../io/load_model.js';
-import { progressReporter } from '../engines/nuts/progress.js';
+import { progressReporter } from './progress.js';
 import { NUTS_DEFAULTS } from '../engines/nuts/options.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';

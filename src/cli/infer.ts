@@ -5,7 +5,7 @@ import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type 
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
-import { laplaceProgressReporter, progressReporter, viProgressReporter } from '../engines/nuts/progress.js';
+import { laplaceProgressReporter, progressReporter, viProgressReporter } from './progress.js';
 import { parallelChains } from './chains/for_infer.js';
 import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';

@@ -5,7 +5,7 @@ import { denseMetric, diagMetric } from '../../../src/engines/nuts/metric.js';
 import { learnStepSize, startDualAveraging, finalStepSize } from '../../../src/engines/nuts/step_size.js';
 import { noUTurn } from '../../../src/engines/nuts/termination.js';
 import { slowWindows, Welford } from '../../../src/engines/nuts/windows.js';
-import { progressReporter, renderProgress } from '../../../src/engines/nuts/progress.js';
+import { progressReporter, renderProgress } from '../../../src/cli/progress.js';
 import { correlatedGaussian2 } from './gaussian_density.js';
 
 describe("Stan's warm-up windows", () => {

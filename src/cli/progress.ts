@@ -1,9 +1,9 @@
-import type { Progress } from './options.js';
+import type { Progress } from '../engines/nuts/options.js';
 
 /**
- * A one-line progress bar for the sampler. The engine only calls a callback; this turns the calls into text
- * for a terminal, and the CLI decides where (stderr, and only when it is a TTY). No dependency: none of the
- * installed packages draws progress bars, and this needs twenty lines.
+ * Progress lines for the terminal (the sampler, VI, the nested Laplace). The engines only call a callback;
+ * this turns the calls into text, and the CLI decides where (stderr, on a TTY or with --progress). No
+ * dependency: none of the installed packages draws progress bars, and this needs twenty lines.
  */
 export function renderProgress(p: Progress, width = 30): string {
   const done = Math.round((p.iteration / p.iterations) * width);
