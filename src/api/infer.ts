@@ -150,12 +150,17 @@ const SETTING_KEYS: readonly string[] = [
 
 /** An options bag is checked as the CLI checks its flags: a misspelt key is an error with a suggestion, not silently ignored. */
 function checkKeys(options: InferOptions): void {
-  const unknown = (keys: readonly string[], known: readonly string[], where: string): Diagnostic[] =>
+  const unknown = (keys: readonly string[], known: readonly string[], where: string, list: string): Diagnostic[] =>
     keys.filter((k) => !known.includes(k)).map((k) => {
       const close = suggest(k, known);
-      return { code: 'E421', message: `unknown ${where} '${k}'`, hint: close ? `did you mean '${close}'?` : `${where}s: ${known.join(', ')}` };
+      // ML and REML change the model's objective, so they are chosen when it is compiled, not when it is fitted.
+      const compileOption = k === 'ml' || k === 'reml' ? `${k} is an option of compile(): compile(source, { ${k}: true })` : undefined;
+      return { code: 'E421', message: `unknown ${where} '${k}'`, hint: compileOption ?? (close ? `did you mean '${close}'?` : `${list}: ${known.join(', ')}`) };
     });
-  const problems = [...unknown(Object.keys(options), OPTION_KEYS, 'option of infer()'), ...unknown(Object.keys(options.settings ?? {}), SETTING_KEYS, 'setting')];
+  const problems = [
+    ...unknown(Object.keys(options), OPTION_KEYS, 'option of infer()', 'the options of infer()'),
+    ...unknown(Object.keys(options.settings ?? {}), SETTING_KEYS, 'setting', 'settings'),
+  ];
   if (problems.length > 0) throw new GlimmerError(problems);
 }
 

@@ -11,6 +11,7 @@ import { registerInfer } from './infer.js';
 import { stdio, type Io } from './io.js';
 import { registerContrasts } from './contrasts.js';
 import { registerPpc } from './ppc.js';
+import { ownVersion } from './versions.js';
 
 
 /** Prints a user's mistake as located diagnostics; returns the exit code. */
@@ -46,7 +47,8 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .exitOverride()
     // Help wrapped at 80 columns whatever the terminal, so docs/cli.md (rendered from it) is the same everywhere.
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), getOutHelpWidth: () => 80, getErrHelpWidth: () => 80 })
-    .showHelpAfterError('(run ppl --help for usage)');
+    .showHelpAfterError('(run ppl --help for usage)')
+    .version(ownVersion(), '-V, --version', 'print Glimmer\'s version');
 
   program.command('check')
     .description('parse and type-check a model, check its data, and print its parameters')

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /** Glimmer's own version: the package.json above this file (src/cli under tsx, dist/src/cli when built). */
-function ownVersion(): string {
+export function ownVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };

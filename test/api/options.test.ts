@@ -22,4 +22,10 @@ describe('infer() options', () => {
       "E421: unknown setting 'warmUp'; did you mean 'warmup'?",
     ]);
   });
+  it('lists the known keys when nothing is close, and sends ml/reml to compile()', async () => {
+    expect(await problems({ iterations: 5 })).toEqual([
+      "E421: unknown option of infer() 'iterations'; the options of infer(): engine, seed, draws, psis, backend, settings, runs, contrasts",
+    ]);
+    expect(await problems({ ml: true })).toEqual(["E421: unknown option of infer() 'ml'; ml is an option of compile(): compile(source, { ml: true })"]);
+  });
 });

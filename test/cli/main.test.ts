@@ -58,6 +58,17 @@ describe('ppl check', () => {
   });
 });
 
+describe('ppl --version', () => {
+  it("prints package.json's version and exits 0", async () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(pkg.version);
+    }
+  });
+});
+
 describe('ppl usage errors', () => {
   it('exits 2 on an unknown engine or option', async () => {
     expect((await run(['infer', 'x.glmm', '--engine', 'gibbs'])).code).toBe(2);
