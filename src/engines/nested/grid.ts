@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { LaplaceMarginal } from './marginal.js';
+import type { PointCheck, PointChecker } from './correction.js';
+import type { LaplaceMarginal, MarginalPoint } from './marginal.js';
 import type { OuterMode } from './optimize.js';
 
 /**
@@ -7,7 +8,9 @@ import type { OuterMode } from './optimize.js';
  * z-coordinates that whiten the Laplace marginal at its mode (phi = mode + V Lambda^1/2 S(z) z), each axis
  * stretched separately on each side by how fast L really falls there (INLA's stdev.corr.pos/neg: a
  * variance's log has a long tail towards 0), then a regular grid in z explored outwards from the mode
- * while L stays within DROP of its maximum.
+ * while L stays within DROP of its maximum. With a checker (correction.ts), each point's L is corrected by
+ * importance sampling as it is found, and the exploration follows the corrected values: where L is too
+ * low at large scales, the grid goes on as far as the corrected posterior does.
  */
 export interface GridPoint {
   readonly z: Float64Array;
@@ -16,6 +19,10 @@ export interface GridPoint {
   readonly value: number;
   /** The conditional mode x-hat(phi) (kept to restart the inner solve when drawing). */
   readonly x: Float64Array;
+  /** The importance-sampling correction of L here (0 without a checker; inherited from the neighbour it was reached from past the budget). */
+  readonly delta: number;
+  /** The check made at this point, if one was. */
+  readonly check?: PointCheck;
 }
 
 export interface Grid {
@@ -43,6 +50,8 @@ const PROBE = 1.5;
 /** Roughly how long a grid may take; beyond it the step grows (a grid of step 2 still integrates a Gaussian to 1%). */
 const BUDGET_MS = 20_000;
 const MAX_STEP = 2;
+/** Time for the importance-sampling checks; past it, points inherit the correction of the neighbour they were reached from. */
+const CHECK_BUDGET_MS = 15_000;
 
 /** Points of a grid of step h inside the ball where a Gaussian is within DROP of its top, in d dimensions. */
 function expectedPoints(d: number, h: number): number {
@@ -86,7 +95,7 @@ function whitening(mode: OuterMode): { V: Float64Array[]; sd: Float64Array } {
   return { V, sd };
 }
 
-export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: number): Grid {
+export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: number, checker?: PointChecker): Grid {
   const p = mode.phi.length;
   const { V, sd } = whitening(mode);
   const top = mode.point.value;
@@ -99,10 +108,25 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: num
     }
     return phi;
   };
-  const valueAt = (phi: Float64Array, start: Float64Array): { value: number; x: Float64Array } | undefined => {
+  const pointAt = (phi: Float64Array, start: Float64Array): MarginalPoint | undefined => {
     const pt = L.at(phi, start);
-    return 'failure' in pt ? undefined : { value: pt.value, x: pt.inner.x };
+    return 'failure' in pt ? undefined : pt;
   };
+  const valueAt = (phi: Float64Array, start: Float64Array): { value: number; x: Float64Array } | undefined => {
+    const pt = pointAt(phi, start);
+    return pt && { value: pt.value, x: pt.inner.x };
+  };
+  // The check at the mode, timed: what a point costs with its check sets the step.
+  let checkMs = 0;
+  let checks = 0;
+  const check = (pt: MarginalPoint): PointCheck | undefined => {
+    if (!checker || checkMs > CHECK_BUDGET_MS) return undefined;
+    const t = performance.now();
+    const c = checker(pt, checks++);
+    checkMs += performance.now() - t;
+    return c;
+  };
+  const atMode = check(mode.point);
   const unit = (k: number, t: number): Float64Array => Float64Array.from({ length: p }, (_, i) => (i === k ? t : 0));
   const ones = Array.from({ length: p }, () => [1, 1] as const);
   const stretch = Array.from({ length: p }, (_, k) => [1, -1].map((sign) => {
@@ -112,7 +136,7 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: num
     const s = fall > 0 ? PROBE / Math.sqrt(2 * fall) : 3;
     return Math.min(3, Math.max(1 / 3, s));
   }) as unknown as readonly [number, number]);
-  const step = gridStep(p, evaluationMs);
+  const step = gridStep(p, evaluationMs + checkMs);
   const toPhi = (z: Float64Array): Float64Array => base(z, stretch);
   // Up to a constant (|det V| sd products), which normalising the weights removes.
   const logJacobian = (z: Float64Array): number => {
@@ -123,27 +147,36 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: num
   // Breadth-first from the mode over integer grid coordinates.
   const key = (c: readonly number[]): string => c.join(',');
   const seen = new Set<string>([key(new Array(p).fill(0))]);
-  const queue: { c: number[]; start: Float64Array }[] = [{ c: new Array(p).fill(0), start: mode.point.inner.x }];
+  const queue: { c: number[]; start: Float64Array; delta: number }[] = [{ c: new Array(p).fill(0), start: mode.point.inner.x, delta: atMode?.delta ?? 0 }];
   const points: GridPoint[] = [];
   let truncated = false;
+  // The highest corrected value so far: the exploration stops DROP below it.
+  let best = top + (atMode?.delta ?? 0);
   while (queue.length > 0) {
     if (points.length >= MAX_POINTS) {
       truncated = true;
       break;
     }
-    const { c, start } = queue.shift()!;
+    const { c, start, delta: inherited } = queue.shift()!;
     const z = Float64Array.from(c, (v) => v * step);
     const phi = toPhi(z);
-    const at = valueAt(phi, start);
-    if (!at || !(top - at.value < DROP)) continue;
-    points.push({ z, phi, value: at.value, x: at.x });
+    const at = c.every((v) => v === 0) ? mode.point : pointAt(phi, start);
+    if (!at) continue;
+    // Outside the plain L's region by far, no check: the correction would have to exceed DROP to bring it back.
+    if (!(top - at.value < 2 * DROP)) continue;
+    const made = c.every((v) => v === 0) ? atMode : checker ? check(at) : undefined;
+    const delta = made?.delta ?? inherited;
+    const value = at.value + delta;
+    if (!(best - value < DROP)) continue;
+    best = Math.max(best, value);
+    points.push({ z, phi, value: at.value, x: at.inner.x, delta, check: made });
     for (let k = 0; k < p; k++) {
       for (const d of [1, -1]) {
         const n = c.slice();
         n[k] += d;
         if (seen.has(key(n))) continue;
         seen.add(key(n));
-        queue.push({ c: n, start: at.x });
+        queue.push({ c: n, start: at.inner.x, delta });
       }
     }
   }

@@ -6,6 +6,7 @@ import { LaplaceMarginal } from './marginal.js';
 import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { startingPoint } from './start.js';
 import { buildGrid, type Grid } from './grid.js';
+import { marginalChecker, summariseCorrection, type CorrectionSummary } from './correction.js';
 import { drawMixture, gridWeights } from './mixture.js';
 import { checkLatent, type LatentCheck } from './quality.js';
 import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
@@ -73,13 +74,16 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   let grid: Grid | undefined;
   let weights: Float64Array;
   let atMode;
+  let correction: CorrectionSummary | undefined;
   if (p > 0) {
     mode = maximiseMarginal(L, start.phi);
     // What one grid point costs here: one more marginal at the mode, timed.
     const tEval = performance.now();
     L.at(mode.phi, mode.point.inner.x);
-    grid = buildGrid(L, mode, performance.now() - tEval);
+    const checker = marginalChecker(field, opts.rng.child('marginal-check'));
+    grid = buildGrid(L, mode, performance.now() - tEval, checker);
     weights = gridWeights(grid);
+    if (checker) correction = summariseCorrection(grid.points, gridWeights(grid, false), weights);
     atMode = mode.point.inner;
   } else {
     const sol = solveInner(field, start.phi, start.x);
@@ -113,11 +117,12 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       gridPoints: grid?.points.length ?? 1,
       gridEss: ess,
       ...(mode ? { logMarginalAtMode: mode.point.value + field.ld.constant, optimizerIterations: mode.lbfgs.iterations, optimizerReason: mode.lbfgs.reason } : {}),
+      ...(correction ? correctionDiagnostics(field, correction) : {}),
       marginalEvaluations: L.evaluations,
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: warningsFor(field, check, grid, opts.psis),
+    warnings: [...warningsFor(field, check, grid, opts.psis), ...correctionWarnings(field, correction)],
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };
 }
@@ -134,4 +139,26 @@ function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, p
   }
   if (psis && hyper) out.push('--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted');
   return out;
+}
+
+function correctionDiagnostics(field: Field, c: CorrectionSummary): Record<string, number | string> {
+  const largest = c.shift.reduce((b, v, j) => (v > c.shift[b] ? j : b), 0);
+  return {
+    marginalCheckPoints: c.checkedPoints,
+    marginalCheckMaxKhat: c.maxKhat,
+    marginalCorrectionShift: c.shift[largest],
+    marginalCorrectionParameter: field.ld.thetaNames[field.outer[largest]],
+  };
+}
+
+/**
+ * Where the importance-sampling check itself is unreliable at points that carry the posterior, neither
+ * L nor its correction can be trusted for the hyperparameters: say so, naming them.
+ */
+function correctionWarnings(field: Field, c: CorrectionSummary | undefined): string[] {
+  if (!c || c.unreliableMass <= 0.05) return [];
+  const names = field.outer.map((i) => `'${field.ld.thetaNames[i]}'`).join(', ');
+  return [`the Laplace approximation over the latent field is poor where ${(100 * c.unreliableMass).toFixed(0)}% of the hyperparameters' posterior lies ` +
+    `(importance-sampling k-hat up to ${c.maxKhat.toFixed(2)} at the grid's points): the posterior of ${names}, and the effects mixed over it, may be off; ` +
+    'use --engine nuts']; 
 }
