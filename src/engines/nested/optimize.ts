@@ -160,12 +160,25 @@ function plateauEscape(L: LaplaceMarginal, at: MarginalPoint, names: readonly st
  */
 export function hessianOf(L: LaplaceMarginal, at: Evaluated, scale: Float64Array): Float64Array[] {
   const p = scale.length;
+  const g0 = at.grad.length === p ? at.grad : L.gradient(at.point, scale);
+  const raw = differencedHessian(L, at, g0, Float64Array.from(scale, (s) => HESS_STEP * s));
+  if (!noisy(raw)) return symmetrised(raw);
+  // The gradient's own error (the inner solve's tolerance, through very large sums: counts in the
+  // thousands) over a step of 1e-3 of the conditional scale swamps the curvature: the matrix comes out
+  // asymmetric. Steps of 1e-2 of each coordinate's marginal sd, found from L's values, keep the error
+  // below the curvature by orders while the truncation error stays ~1e-4 relative.
+  const steps = Float64Array.from(scale, (s, j) => 1e-2 * marginalSd(L, at.point, j, s));
+  return symmetrised(differencedHessian(L, at, g0, steps));
+}
+
+function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array, steps: Float64Array): Float64Array[] {
+  const p = steps.length;
   const phi = at.point.inner.phi;
   const linear = new Set(L.field.ld.linear ?? []);
+  const scale = at.point.inner.phi.map((_, j) => steps[j] / HESS_STEP);
   const H = Array.from({ length: p }, () => new Float64Array(p));
-  const g0 = at.grad.length === p ? at.grad : L.gradient(at.point, scale);
   for (let j = 0; j < p; j++) {
-    const h = HESS_STEP * scale[j];
+    const h = steps[j];
     const forward = linear.has(L.field.outer[j]);
     const g = (forward ? [h] : [h, -h]).map((d) => {
       const x = Float64Array.from(phi);
@@ -179,6 +192,49 @@ export function hessianOf(L: LaplaceMarginal, at: Evaluated, scale: Float64Array
     }
   }
   L.reset(at.point.inner.x);
+  return H;
+}
+
+function symmetrised(H: Float64Array[]): Float64Array[] {
+  const p = H.length;
   for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = 0.5 * (H[i][j] + H[j][i]);
   return H;
+}
+
+/** A differenced Hessian whose mirror entries disagree by more than 5% of the geometric mean of their diagonals is noise. */
+function noisy(H: Float64Array[]): boolean {
+  const p = H.length;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < i; j++) {
+      const size = Math.sqrt(Math.abs(H[i][i] * H[j][j]));
+      if (!(Math.abs(H[i][j] - H[j][i]) <= 0.05 * size)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * phi_j's marginal sd from L's values: the curvature of L along phi_j by a central second difference,
+ * the step moved to 0.3 of the sd it gives, a few times (a value difference is second order in the inner
+ * solve's error, so it does not share the gradient's noise).
+ */
+function marginalSd(L: LaplaceMarginal, at: MarginalPoint, j: number, start: number): number {
+  const phi = at.inner.phi;
+  const valueAt = (t: number): number => {
+    const x = Float64Array.from(phi);
+    x[j] += t;
+    const pt = L.at(x, at.inner.x);
+    return 'failure' in pt ? NaN : pt.value;
+  };
+  let t = start;
+  let sd = start;
+  for (let iteration = 0; iteration < 6; iteration++) {
+    const curvature = (2 * at.value - valueAt(t) - valueAt(-t)) / (t * t);
+    if (!(curvature > 0) || !Number.isFinite(curvature)) break;
+    sd = 1 / Math.sqrt(curvature);
+    if (Math.abs(Math.log(t / (0.3 * sd))) < Math.log(2)) break;
+    t = 0.3 * sd;
+  }
+  L.reset(at.inner.x);
+  return sd;
 }
