@@ -20,6 +20,8 @@ export interface MarginalPoint {
 }
 
 const STEP = 1e-5;
+/** A pivot below this fraction of its diagonal entry: H is singular to double precision (13 digits lost). */
+const SINGULAR = 1e-13;
 
 export class LaplaceMarginal {
   evaluations = 0;
@@ -51,6 +53,9 @@ export class LaplaceMarginal {
     this.evaluations++;
     this.innerSteps += inner.steps;
     if ('failure' in inner) return inner;
+    // H singular to double precision (a scale so large that a flat-prior fixed effect and its random
+    // effects are confounded to 1e-13): log det H is rounding noise there, and an optimizer would climb it.
+    if (inner.factor.minPivotRatio < SINGULAR) return { failure: 'not-positive-definite', steps: inner.steps };
     const value = inner.value + this.halfLogTwoPi - 0.5 * inner.factor.logDet;
     if (!Number.isFinite(value)) return { failure: 'not-finite', steps: inner.steps };
     this.latest = inner.x;
@@ -137,9 +142,15 @@ export class LaplaceMarginal {
     return grad;
   }
 
-  /** The conditional sds of phi given x (capped at 1): the outer coordinates' natural step. */
+  /**
+   * The conditional sds of phi given x: the outer coordinates' natural step. Capped at 1 for the
+   * hyperparameters (log scales, correlations: a step of 1 is already a factor of e), not for a fixed
+   * effect, whose sd is in the units of its covariate: a slope on a covariate of 1e-6 has an sd near 1e5,
+   * and a cap at 1 left it 1e-10 as curved as the rest, read as flat (no SE) and stopped as unbounded.
+   */
   scales(theta: Float64Array): Float64Array {
-    return Float64Array.from(this.field.outer, (c) => this.scaleOf(theta, c));
+    const linear = new Set(this.field.ld.linear ?? []);
+    return Float64Array.from(this.field.outer, (c) => this.scaleOf(theta, c, linear.has(c) ? Infinity : 1));
   }
 
   /**
@@ -147,7 +158,7 @@ export class LaplaceMarginal {
    * measured in millions has a scale of 1e-7, and a first step of 1e-4 overflows exp(eta); the step then
    * shrinks by 1e3 until the curvature is finite, and is set to 1e-4 of the scale found.
    */
-  private scaleOf(theta: Float64Array, c: number): number {
+  private scaleOf(theta: Float64Array, c: number, cap: number): number {
     const curvatureAt = (h: number): number => {
       const [plus, minus] = [h, -h].map((d) => {
         const t = Float64Array.from(theta);
@@ -170,7 +181,7 @@ export class LaplaceMarginal {
       }
       if (!(curvature > 0)) return 1;
       const s = 1 / Math.sqrt(curvature);
-      if (h <= 1e-3 * s && h >= 1e-6 * s) return Math.min(1, s);
+      if (h <= 1e-3 * s && h >= 1e-6 * s) return Math.min(cap, s);
       // At most 1e3 smaller at a time: a step deep in the nonlinear region overstates the curvature by orders.
       h = Math.max(1e-4 * s, 1e-3 * h, floor);
     }

@@ -43,7 +43,7 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     throw new InferenceError('E501', `the Laplace marginal cannot be evaluated at the starting point: ${failureMessage(first, names)}`,
       'try --engine nuts, or check the model for a parameter without a proper prior');
   }
-  const scale = L.scales(first.inner.theta);
+  let scale = L.scales(first.inner.theta);
   const outerNames = L.field.outer.map((i) => names[i]);
   if (!Number.isFinite(first.value)) {
     throw new InferenceError('E501', `the Laplace marginal is ${first.value} at the starting point`,
@@ -91,10 +91,22 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     throw new InferenceError('E501', `the Laplace marginal cannot be evaluated reliably at the starting point${'failure' in again ? `: ${failureMessage(again, names)}` : ''}`,
       'look for extreme values in the data (a count or a number of trials far beyond the others, a covariate in the 1e15s), or try --engine nuts');
   }
+  // The scales are conditional sds at the start; where the search moved far (a residual sd from 1 to
+  // 1e-5 shrinks the fixed effects' sds by as much), the coordinates it ends in are badly conditioned and
+  // L-BFGS stalls: measure them again there and search on.
+  for (let rescale = 0; rescale < 3; rescale++) {
+    const now = L.scales(best.point.inner.theta);
+    if (!now.every((v, j) => v > 0 && Number.isFinite(v) && Math.abs(Math.log(v / scale[j])) < Math.log(10))) {
+      if (!now.every((v) => v > 0 && Number.isFinite(v))) break;
+      scale = now;
+      best = { point: best.point, grad: new Float64Array(0) };
+      res = run(best.point.inner.phi);
+    } else break;
+  }
   // A log-scale drifted towards 0 sits on a plateau (L's slope in log sd vanishes with the sd), where the
   // search stops although L is higher further up: probe there, and search again from any better point.
   for (let restart = 0; restart < 3; restart++) {
-    const escape = plateauEscape(L, best.point, names);
+    const escape = plateauEscape(L, best.point, names, phi0);
     if (!escape) break;
     res = run(escape);
   }
@@ -129,23 +141,30 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
 const PLATEAU = -6;
 
 /**
- * A better point than `at` with a log-scale on the plateau moved back up (by 3, 6 and 9 on the log scale:
- * a factor of 20, 400 and 8000), or undefined when none is better by more than 1e-6. A scale whose
- * maximum really is at 0 (lme4's singular fit) stays there.
+ * A better point than `at` with a log-scale on the plateau moved back up, or undefined when none is
+ * better by more than 1e-6. On the plateau: below e^-6, or e^6 below the largest log-scale (a random
+ * effects' sd of 1 beside a residual sd of 2,600 is as flat as one of 1e-3 beside 1: lme4's theta is
+ * their ratio). Probes: up by 3, 6 and 9 (a factor of 20, 400 and 8000), to where the search started,
+ * and level with each other log-scale (lme4's start, theta = 1). A scale whose maximum really is at 0
+ * (lme4's singular fit) stays there.
  */
-function plateauEscape(L: LaplaceMarginal, at: MarginalPoint, names: readonly string[]): Float64Array | undefined {
+function plateauEscape(L: LaplaceMarginal, at: MarginalPoint, names: readonly string[], start: Float64Array): Float64Array | undefined {
   const { field } = L;
+  const phi0 = at.inner.phi;
+  const logs = field.outer.flatMap((c, j) => (names[c].startsWith('log(') ? [j] : []));
+  const top = Math.max(...logs.map((j) => phi0[j]));
   let best: { phi: Float64Array; value: number } | undefined;
-  field.outer.forEach((c, j) => {
-    const phi0 = at.inner.phi;
-    if (!(phi0[j] < PLATEAU) || !names[c].startsWith('log(')) return;
-    for (const up of [3, 6, 9]) {
+  for (const j of logs) {
+    if (!(phi0[j] < PLATEAU || phi0[j] < top - 6)) continue;
+    const level = logs.map((k) => phi0[k] - phi0[j]).filter((d) => d > 3);
+    const back = start[j] > phi0[j] + 9 ? [start[j] - phi0[j]] : [];
+    for (const up of [3, 6, 9, ...back, ...level]) {
       const phi = Float64Array.from(phi0);
       phi[j] += up;
       const pt = L.at(phi, at.inner.x);
       if (!('failure' in pt) && pt.value > (best?.value ?? at.value + 1e-6)) best = { phi, value: pt.value };
     }
-  });
+  }
   L.reset(at.inner.x);
   return best?.phi;
 }

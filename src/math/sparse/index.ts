@@ -19,6 +19,8 @@ export type { SymmetricPattern };
 export interface CholeskyFactor {
   /** log det A. */
   readonly logDet: number;
+  /** min over pivots of d_k / A_kk: near 1e-16, A is singular to double precision and logDet is rounding noise. */
+  readonly minPivotRatio: number;
   /** A^-1 b in the original ordering (b is not modified). */
   solve(b: Float64Array): Float64Array;
   /** x with x ~ N(0, A^-1) when z ~ N(0, I): P' L^-T z in the original ordering. */
@@ -81,6 +83,7 @@ function wrap(f: NumericFactor, pattern: SymmetricPattern): CholeskyFactor {
   const selected = (): { Zx: Float64Array; Ztt: Float64Array } => (inverse ??= selectedInverse(f));
   return {
     logDet: f.logDet,
+    minPivotRatio: f.minPivotRatio,
     solve(b) {
       const y = permute(b);
       forward(f, y);

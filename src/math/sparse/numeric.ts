@@ -10,6 +10,8 @@ export interface NumericFactor {
   /** The dense trailing block's factor, row-major, tail x tail. */
   readonly Ltt: Float64Array;
   readonly logDet: number;
+  /** min over pivots of d_k / A_kk: how much of each diagonal entry survived elimination (1e-16: nothing but rounding). */
+  readonly minPivotRatio: number;
 }
 
 /**
@@ -25,9 +27,12 @@ export function factorNumeric(sym: Symbolic, values: Float64Array): NumericFacto
   const x = new Float64Array(n);
   const Ltt = new Float64Array(tail * tail);
   let logDet = 0;
+  let minPivotRatio = Infinity;
+  const tailDiagonal = new Float64Array(tail);
   for (let k = 0; k < n; k++) {
     for (let q = rowPtr[k]; q < rowPtr[k + 1]; q++) x[rowCol[q]] += values[rowSrc[q]];
     let d = x[k];
+    const diagonal = d;
     x[k] = 0;
     for (let q = reachPtr[k]; q < reachPtr[k + 1]; q++) {
       const j = reachIdx[q];
@@ -44,7 +49,9 @@ export function factorNumeric(sym: Symbolic, values: Float64Array): NumericFacto
       const lkk = Math.sqrt(d);
       Lx[Lp[k]] = lkk;
       logDet += 2 * Math.log(lkk);
+      minPivotRatio = Math.min(minPivotRatio, d / diagonal);
     } else {
+      tailDiagonal[k - nS] = diagonal;
       const r = (k - nS) * tail;
       for (let t = nS; t < k; t++) {
         Ltt[r + t - nS] = x[t];
@@ -55,8 +62,11 @@ export function factorNumeric(sym: Symbolic, values: Float64Array): NumericFacto
   }
   const bad = denseCholesky(Ltt, tail);
   if (bad >= 0) return { notPositiveDefinite: perm[nS + bad] };
-  for (let i = 0; i < tail; i++) logDet += 2 * Math.log(Ltt[i * tail + i]);
-  return { sym, Lx, Ltt, logDet };
+  for (let i = 0; i < tail; i++) {
+    logDet += 2 * Math.log(Ltt[i * tail + i]);
+    minPivotRatio = Math.min(minPivotRatio, Ltt[i * tail + i] ** 2 / tailDiagonal[i]);
+  }
+  return { sym, Lx, Ltt, logDet, minPivotRatio };
 }
 
 /** y <- L^-1 y in place (permuted coordinates). */
