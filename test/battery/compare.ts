@@ -87,6 +87,15 @@ export function compareEstimates(rows: readonly Row[], ref: RefFit, logLik: numb
     if (!(d <= ML_EST_SE)) misses.push({ name, what: 'estimate, in reference SEs', value: d, limit: ML_EST_SE });
     if (!(s <= ML_SE_RATIO)) misses.push({ name, what: 'SE ratio - 1', value: s, limit: ML_SE_RATIO });
   }
+  // The random effects' conditional modes and sds (lme4's ranef and condVar), where the summary names them alike.
+  for (const [name, r] of Object.entries(ref.ranef ?? {})) {
+    const row = byName.get(name);
+    if (!row || !(r.condsd > 0)) continue;
+    const d = Math.abs(row.mean - r.mode) / r.condsd;
+    const s = Math.abs(row.sd / r.condsd - 1);
+    if (!(d <= ML_EST_SE)) misses.push({ name, what: 'conditional mode, in reference conditional sds', value: d, limit: ML_EST_SE });
+    if (!(s <= ML_SE_RATIO)) misses.push({ name, what: 'conditional sd ratio - 1', value: s, limit: ML_SE_RATIO });
+  }
   const logLikDiff = Math.abs(logLik - ref.logLik);
   if (!(logLikDiff <= ML_LOGLIK)) misses.push({ name: 'logLik', what: 'log-likelihood difference', value: logLikDiff, limit: ML_LOGLIK });
   return { worstEst, worstSe, logLikDiff, misses };

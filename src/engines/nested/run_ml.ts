@@ -7,6 +7,8 @@ import { LaplaceMarginal } from './marginal.js';
 import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { outerCovariance, type OuterCovariance } from './covariance.js';
 import { startingPoint } from './start.js';
+import { inverse, Matrix } from 'ml-matrix';
+import type { MarginalPoint } from './marginal.js';
 import { boundaryWarnings, separationCheck } from './ml_checks.js';
 
 export interface MlOptions {
@@ -75,28 +77,64 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   };
 }
 
-/** Estimates in theta with their sds: the outer block from (-d2L)^-1, the field's from H^-1 (conditional, as lme4's condVar). */
+/**
+ * Estimates in theta with their sds: the outer block from (-d2L)^-1, the field's from H^-1 (conditional, as
+ * lme4's condVar). Under REML the fixed effects are in the field too, and a random effect's conditional
+ * variance is given them, as lme4's: (H_uu)^-1 = (H^-1)_uu - W_u (W_bb)^-1 W_u' with W = H^-1 E_b, the
+ * columns of H^-1 for the fixed effects (a few solves), not (H^-1)_uu, which adds their uncertainty.
+ */
 function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): NonNullable<EngineResult['estimates']> {
   const { inner } = mode.point;
   const theta = assemble(field, mode.phi, inner.x);
   const sd = new Float64Array(field.ld.dim);
+  const given = fixedEffectsGiven(field, inner.factor);
   const latentVar = inner.factor.inverseDiagonal();
-  field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k])));
+  field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k] - (given.isFixed[k] ? 0 : given.reduction(unit(field.x.length, k))))));
   field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
   for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
   // A quantity of the integrated coordinates (a random effect on the data scale) gets its conditional
-  // variance given the outer estimates, as lme4's condVar; one of the outer ones alone, the delta method.
+  // variance given the outer estimates (and, under REML, the fixed effects), as lme4's condVar; one of
+  // the outer ones alone, the delta method.
   const variance = (g: Float64Array): number => {
-    const gx = Float64Array.from(field.x, (c) => g[c]);
+    const gx = Float64Array.from(field.x, (c, k) => (given.isFixed[k] ? 0 : g[c]));
     if (gx.some((v) => v !== 0)) {
       const hx = inner.factor.solve(gx);
-      return gx.reduce((s, v, k) => s + v * hx[k], 0);
+      return gx.reduce((s, v, k) => s + v * hx[k], 0) - given.reduction(gx);
     }
     let v = 0;
     field.outer.forEach((ci, a) => field.outer.forEach((cj, b) => (v += g[ci] * outer.covariance[a][b] * g[cj])));
     return v;
   };
   return { theta, sd, variance };
+}
+
+function unit(n: number, k: number): Float64Array {
+  const e = new Float64Array(n);
+  e[k] = 1;
+  return e;
+}
+
+/**
+ * For a vector a over the field, a' W (W_bb)^-1 W' a: what conditioning on the fixed effects in the
+ * field (REML) takes off a' H^-1 a. Zero when the field holds none (ML: they are outer).
+ */
+function fixedEffectsGiven(field: Field, factor: MarginalPoint['inner']['factor']): { isFixed: boolean[]; reduction: (a: Float64Array) => number } {
+  const linear = new Set(field.ld.linear ?? []);
+  const isFixed = field.x.map((c) => linear.has(c));
+  const b = isFixed.flatMap((f, k) => (f ? [k] : []));
+  if (b.length === 0) return { isFixed, reduction: () => 0 };
+  const W = b.map((k) => factor.solve(unit(field.x.length, k)));
+  const Wbb = new Matrix(b.map((_, i) => b.map((k) => W[i][k])));
+  const inv = inverse(Wbb);
+  return {
+    isFixed,
+    reduction: (a) => {
+      const t = W.map((w) => w.reduce((s, v, k) => s + v * a[k], 0));
+      let r = 0;
+      for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) r += t[i] * inv.get(i, j) * t[j];
+      return r;
+    },
+  };
 }
 
 export function dominant(v: Float64Array): number {
