@@ -67,6 +67,9 @@ export function analyseLatent(ir: ModelIR): LatentRoles {
     for (const lik of ir.likelihoods) {
       const k = predictorArg(lik, readsX);
       if (k < 0) continue;
+      // X through one affine predictor inside non-linear arguments (a Gamma's rate shape * exp(-eta), a
+      // Beta's phi * inv_logit(+-eta)): each row's likelihood is still a function of one scalar in X.
+      if (sharedPredictor(lik, (q) => inX[q], sizeOf) !== undefined) continue;
       lik.args.forEach((a, j) => {
         if (j !== k && readsX(a)) changed = dropIn(a) || changed;
       });
@@ -86,7 +89,9 @@ export function affineForms(ir: ModelIR, inX: readonly boolean[]): Affine[] {
   };
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsX);
-    if (k >= 0) add(lik.args[k]);
+    if (k < 0) continue;
+    const shared = sharedPredictor(lik, (q) => inX[q], (q) => ir.params[q].size);
+    add(shared ?? lik.args[k]);
   }
   for (const t of ir.priors) if (inX[t.param] && readsX(t.args[0])) add(t.args[0]);
   return forms;
@@ -119,4 +124,46 @@ export function markLatent(ir: ModelIR): ModelIR {
       linear: (roles.inX[i] && !roles.random[i]) || undefined,
     })),
   };
+}
+
+/**
+ * The one affine predictor through which a likelihood reads X when its arguments are non-linear in X:
+ * every maximal X-reading sub-expression that is affine in X, over all arguments, is the same expression
+ * up to a sign. Undefined when there is none such (an argument affine in X is the ordinary case, and
+ * two different predictors, or X read non-affinely at the leaves, are not a field).
+ */
+export function sharedPredictor(lik: ModelIR['likelihoods'][number], inX: (q: number) => boolean, sizeOf: (q: number) => number): IrExpr | undefined {
+  const readsX = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(inX);
+  const found: IrExpr[] = [];
+  let ok = true;
+  const visit = (e: IrExpr): void => {
+    if (!ok || !readsX(e)) return;
+    if (!(affineIn(e, inX, sizeOf) instanceof NotAffine)) {
+      found.push(e.op === 'neg' ? e.arg : e);
+      return;
+    }
+    switch (e.op) {
+      case 'neg':
+      case 'call':
+        visit(e.arg);
+        return;
+      case 'bin':
+        visit(e.a);
+        visit(e.b);
+        return;
+      default:
+        ok = false; // an X parameter read other than affinely at a leaf
+    }
+  };
+  const affineArgs = lik.args.filter((a) => readsX(a) && !(affineIn(a, inX, sizeOf) instanceof NotAffine));
+  if (affineArgs.length === 1 && lik.args.filter(readsX).length === 1) return undefined;
+  lik.args.forEach(visit);
+  if (!ok || found.length === 0) return undefined;
+  const key = canonical(found[0]);
+  return found.every((e) => canonical(e) === key) ? found[0] : undefined;
+}
+
+/** An expression's structure without source spans, for comparing two writings of the same predictor. */
+function canonical(e: IrExpr): string {
+  return JSON.stringify(e, (k, v) => (k === 'span' ? undefined : v));
 }

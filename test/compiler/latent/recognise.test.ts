@@ -31,6 +31,22 @@ describe('the latent Gaussian field, whatever the parametrisation', () => {
       .toEqual({ a: 'fixed', s0: 'hyper', s1: 'hyper', r: 'hyper', z0: 'random/non-centred', z1: 'random/non-centred' });
   });
 
+  it('one affine predictor inside non-linear arguments (a rate shape * exp(-eta), a mean and a scale of the same eta)', () => {
+    expect(roles(`parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  k ~ Exponential(1)  u[g] ~ Normal(0, s) }
+      model { y ~ NegativeBinomial(mean = exp(a + u[g]), dispersion = k) }`)).toEqual({ a: 'fixed', s: 'hyper', k: 'hyper', u: 'random/centred' });
+    expect(roles(`parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { eta = a + u[g]  x ~ Normal(eta, exp(-eta)) }`)).toEqual({ a: 'fixed', s: 'hyper', u: 'random/centred' });
+  });
+
+  it('two different predictors, or a coordinate read non-affinely, are not a field', () => {
+    expect(roles(`parameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { x ~ Normal(a + u[g], exp(b)) }`).u).toBe('random/centred');
+    expect(roles(`parameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { x ~ Normal(a + u[g], exp(b + u[g])) }`).u).toBe('hyper');
+    expect(roles(`parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { y ~ Poisson(rate = exp(a + u[g]) + exp(2 * u[g])) }`).u).toBe('hyper');
+  });
+
   it('the formula form: correlated blocks, crossed terms, fixed effects', () => {
     const r = roles('model { y ~ poisson(1 + x + (1 + x | g) + (1 | h)) }');
     expect(r).toMatchObject({ b_Intercept: 'fixed', b_x: 'fixed', z_g_Intercept: 'random/correlated', z_g_x: 'random/correlated', u_h: 'random/centred' });
