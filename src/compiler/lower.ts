@@ -248,8 +248,14 @@ function lowerLikelihood(target: Ident, call: DistCall, scope: Scope): IrLikelih
   if (col.kind === 'factor') return report(scope, 'E210', `'${target.name}' is a factor and cannot be modelled`, target.span);
   if (/^[a-z]/.test(call.name.name) && !findDistribution(call.name.name)) {
     const close = suggest(call.name.name, [...FAMILIES, ...DISTRIBUTION_NAMES]);
+    // gamma(1 + x + (1 | g)) as glmer writes Gamma: the distribution exists, but only in block form, where
+    // its arguments are its own (shape, rate), not a formula; say so instead of sending the user to E204.
+    const blockOnly = close !== undefined && !(FAMILIES as readonly string[]).includes(close);
     return report(scope, 'E220', `unknown family '${call.name.name}'`, call.name.span,
-      close !== undefined ? `did you mean '${close}'?` : `formula families: ${FAMILIES.join(', ')}; distributions are capitalised (Normal, Poisson, ...)`);
+      blockOnly
+        ? `formula families are ${FAMILIES.join(', ')}; '${close}' is a distribution, written in block form with its own arguments ` +
+          `(parameters { ... } and model { ${target.name} ~ ${close}(...) }: see docs/language.md, "Distributions")`
+        : close !== undefined ? `did you mean '${close}'?` : `formula families: ${FAMILIES.join(', ')}; distributions are capitalised (Normal, Poisson, ...)`);
   }
   const m = lowerArgs(call, scope, 'model');
   if (!m) return null;

@@ -93,6 +93,21 @@ describe('unsupported formulas get located errors that name the problem', () => 
   });
 });
 
+describe('a distribution written as a formula family', () => {
+  it('says which families formulas take and that the distribution is written in block form', () => {
+    const src = `${head}\nmodel { y ~ gamma(1 + x + (1 | g)) }`;
+    let text = 'no error';
+    try {
+      compileText(src, csv);
+    } catch (e) {
+      text = (e as GlimmerError).diagnostics.map((d) => renderDiagnostic(d, new Map([['test.glmm', src]]))).join('\n');
+    }
+    expect(text.split('\n')[0]).toBe("error[E220]: unknown family 'gamma'");
+    expect(text.split('\n').at(-1)).toBe("hint: formula families are gaussian, poisson, bernoulli, binomial, negative_binomial; 'Gamma' is a distribution, " +
+      'written in block form with its own arguments (parameters { ... } and model { y ~ Gamma(...) }: see docs/language.md, "Distributions")');
+  });
+});
+
 describe('a factor with one level cannot be contrasted', () => {
   it('is a located E220 naming the factor and its level, as lme4 refuses it', () => {
     const src = 'data { y: count  x: real  one: factor }\nmodel { y ~ poisson(1 + x + one) }';
