@@ -74,7 +74,10 @@ export function khatWarnings(o: {
     const remedy = o.reweighted ? `the draws are reweighted (PSIS effective sample size ${Math.round(r.ess)})`
       : o.psisApplies ? `--psis applies this reweighting (PSIS effective sample size ${Math.round(r.ess)} of ${r.logWeights.length} draws)`
         : `${o.instead} for exact tails`;
-    return [`Pareto k-hat = ${r.khat.toFixed(2)}: ${o.what} is usable but imperfect${moves}; ${remedy}`];
+    // At k-hat <= 0.5 the approximation's tails are fine (the weights are reliable); what is off is its
+    // centre or shape, which the reweighting shows.
+    const verdict = r.khat <= 0.5 ? `the importance weights are reliable and show that ${o.what} is off` : `${o.what} is usable but imperfect`;
+    return [`Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`];
   }
   return [];
 }

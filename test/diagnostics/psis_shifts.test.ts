@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { khatWarnings } from '../../src/diagnostics/psis_shifts.js';
+import type { PsisResult } from '../../src/diagnostics/psis.js';
+
+const result = (khat: number, ess: number): PsisResult => ({ khat, logWeights: new Float64Array(1000), ess, tailLength: 95, threshold: 0.67 });
+const warn = (khat: number) => khatWarnings({
+  what: 'the Gaussian approximation', r: result(khat, 600), shifts: [{ coord: 0, shift: 0.4, sdRatio: 1.1 }], names: ['t'],
+  psisApplies: false, reweighted: false, instead: '--engine nuts',
+});
+
+describe('k-hat warnings', () => {
+  it('at a good k-hat, says the weights are reliable and show the approximation off, not "usable but imperfect"', () => {
+    const [w] = warn(-0.07);
+    expect(w).toMatch(/^Pareto k-hat = -0\.07: the importance weights are reliable and show that the Gaussian approximation is off; importance reweighting moves /);
+    expect(w).toContain("'t'");
+    expect(w).toMatch(/--engine nuts for exact tails$/);
+  });
+  it('between 0.5 and the threshold, usable but imperfect; above it, poor in the tails', () => {
+    expect(warn(0.6)[0]).toContain('is usable but imperfect');
+    expect(warn(0.8)[0]).toMatch(/^Pareto k-hat = 0\.80 > 0\.67: the Gaussian approximation is poor in the tails/);
+  });
+});
