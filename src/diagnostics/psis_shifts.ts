@@ -39,11 +39,17 @@ export function reweightedShifts(r: PsisResult, draws: readonly Float64Array[], 
 
 const badness = (s: ReweightShift): number => Math.max(Math.abs(s.shift), Math.abs(Math.log(s.sdRatio)));
 
-/** The shifts past the limits, named: "'b' (mean +0.31 sd, sd x1.25), ..." (at most five, then a count). */
-export function describeShifts(shifts: readonly ReweightShift[], names: readonly string[]): { count: number; text: string } {
+/**
+ * The shifts past the limits, named: "'b' (mean +0.31 sd, sd x1.25), ...": every fixed effect and
+ * hyperparameter (they are few, and what a user reads first), then random effects up to five and a count.
+ */
+export function describeShifts(shifts: readonly ReweightShift[], names: readonly string[], random: readonly number[] = []): { count: number; text: string } {
+  const isRandom = new Set(random);
   const off = shifts.filter((s) => Math.abs(s.shift) > SHIFT_LIMIT || Math.abs(s.sdRatio - 1) > SD_RATIO_LIMIT);
-  const text = off.slice(0, 5).map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${s.shift.toFixed(2)} sd, sd x${s.sdRatio.toFixed(2)})`).join(', ');
-  return { count: off.length, text: off.length > 5 ? `${text} and ${off.length - 5} more` : text };
+  const [outer, effects] = [off.filter((s) => !isRandom.has(s.coord)), off.filter((s) => isRandom.has(s.coord))];
+  const shown = [...outer, ...effects].slice(0, Math.max(5, outer.length + Math.min(5, effects.length)));
+  const text = shown.map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${s.shift.toFixed(2)} sd, sd x${s.sdRatio.toFixed(2)})`).join(', ');
+  return { count: off.length, text: off.length > shown.length ? `${text} and ${off.length - shown.length} more` : text };
 }
 
 /**
@@ -56,13 +62,15 @@ export function describeShifts(shifts: readonly ReweightShift[], names: readonly
 export function khatWarnings(o: {
   readonly what: string; readonly r: PsisResult; readonly shifts: readonly ReweightShift[]; readonly names: readonly string[];
   readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: string;
+  /** The random effects' coordinates: named after the fixed effects and hyperparameters. */
+  readonly random?: readonly number[];
 }): string[] {
   const { r } = o;
   // Near-uniform weights (ESS at 90% of the draws or more): reweighting changes nothing, and k-hat's tail
   // fit to such weights is noise (it can exceed 1 on an almost exactly Gaussian posterior).
   if (r.ess >= 0.9 * r.logWeights.length) return [];
   const digits = r.khat.toFixed(2) === r.threshold.toFixed(2) ? 3 : 2;
-  const moved = describeShifts(o.shifts, o.names);
+  const moved = describeShifts(o.shifts, o.names, o.random);
   const moves = moved.count > 0 ? `; importance reweighting moves ${moved.text}` : '';
   if (r.khat > r.threshold) {
     return [`Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +

@@ -132,7 +132,7 @@ function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, p
   const out = khatWarnings({
     what: hyper ? 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)' : 'the Gaussian approximation of the posterior',
     r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
-    psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts',
+    psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts', random: field.ld.latent,
   });
   if (grid?.truncated) {
     out.push(`the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the hyperparameters' tails may be cut short`);

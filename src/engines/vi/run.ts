@@ -98,7 +98,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const mean = family.mean(fit.lambda);
   const sd = family.sd(fit.lambda);
   const warnings = [
-    ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names),
+    ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names, ld.latent),
     ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
     ...(lrs.length > 1 ? [`the optimizer diverged at learning rate ${lrs.slice(0, -1).join(', then ')} (its ELBO fell below the Laplace start's) and was rerun at ${lrs[lrs.length - 1]}`] : []),
