@@ -51,7 +51,7 @@ const PROBE = 1.5;
 const BUDGET_MS = 20_000;
 const MAX_STEP = 2;
 /** Time for the importance-sampling checks; past it, points inherit the correction of the neighbour they were reached from. */
-const CHECK_BUDGET_MS = 15_000;
+const CHECK_BUDGET_MS = 8_000;
 
 /** Points of a grid of step h inside the ball where a Gaussian is within DROP of its top, in d dimensions. */
 function expectedPoints(d: number, h: number): number {
