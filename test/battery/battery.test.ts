@@ -17,6 +17,13 @@ const POSTERIOR_OFF_CI = new Set(['insteval']);
 /** NUTS in CI only where a default run takes a few seconds (also at most FULLRANK_DIM parameters: grouseticks' 591 take half a minute). */
 const NUTS_ROWS = 1000;
 /**
+ * NUTS off CI for a small case whose default run takes about a minute: poisson_large_counts' counts near
+ * 1e4 pin the standardised effects of its correlated block so hard that the non-centred geometry needs
+ * deep trees (Stan's own non-centred run took 117 s); a minute in the test worker loses vitest's
+ * heartbeat. `npm run battery` runs it.
+ */
+const NUTS_OFF_CI = new Set(['poisson_large_counts']);
+/**
  * Misses not yet mended, asserted as misses (so the entry must go when the engine is fixed) and reported
  * by `npm run battery`. None at present: the last, fullrank on seeds (off on the generated
  * sigma = 1 / sqrt(tau) with warnings that named only tau), is now warned by name (src/api/inherited_warnings.ts).
@@ -82,5 +89,5 @@ describe.each(cases.map((c) => [c.name, c] as const))('battery: %s', (_name, c: 
   };
   posterior('laplace', 'laplace');
   if (c.dim <= FULLRANK_DIM) posterior('fullrank', 'laplace');
-  if (c.ref.rows <= NUTS_ROWS && c.dim <= FULLRANK_DIM) posterior('nuts', 'mcmc');
+  if (c.ref.rows <= NUTS_ROWS && c.dim <= FULLRANK_DIM && !NUTS_OFF_CI.has(c.name)) posterior('nuts', 'mcmc');
 });
