@@ -36,7 +36,8 @@ function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
       }
     };
   }
-  if ((name === 'Normal' && form === 0 && k === 0) || (name === 'NormalStats' && k === 0)) {
+  // LogNormal(mu, sigma) is Normal in mu (of log y): the same curvature, constant in x.
+  if (((name === 'Normal' || name === 'LogNormal') && form === 0 && k === 0) || (name === 'NormalStats' && k === 0)) {
     const count = name === 'NormalStats' ? 2 : -1;
     return (z, _y, a, w, dw) => {
       for (let r = 0; r < z.length; r++) {
@@ -64,7 +65,7 @@ function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
 /** A Gaussian likelihood in its mean: its curvature does not depend on z (nor, then, H on x). */
 export function isGaussianIn(lik: IrLikelihood, k: number): boolean {
   const form = lik.dist.forms.indexOf(lik.form);
-  return k === 0 && (lik.dist === NORMAL_STATS || (lik.dist.name === 'Normal' && form === 0));
+  return k === 0 && (lik.dist === NORMAL_STATS || ((lik.dist.name === 'Normal' || lik.dist.name === 'LogNormal') && form === 0));
 }
 
 /** The curvature of a likelihood in its argument k: a closed form where there is one, else Taylor jets of its kernel. */

@@ -67,7 +67,17 @@ function checkPoint(field: Field, point: MarginalPoint, rng: Rng, n: number): Po
     lp.forEach((v, b) => (ratios[i + b] = Number.isFinite(v) ? v - logq[b] : -Infinity));
   }
   if (!ratios.some((r) => r > -Infinity)) return undefined;
-  return { delta: logSumExp(ratios) - Math.log(n) - point.value, khat: psis(ratios).khat, draws: n };
+  const delta = logSumExp(ratios) - Math.log(n) - point.value;
+  // Ratios equal up to rounding (a likelihood Gaussian in x that the compiler did not mark so: a
+  // LogNormal): q is exact, and PSIS's tail fit to rounding noise would report k-hat Infinity.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of ratios) {
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  if (hi - lo < 1e-8 * (1 + Math.abs(hi))) return { delta, khat: 0, draws: n };
+  return { delta, khat: psis(ratios).khat, draws: n };
 }
 
 /** What the checks found over the grid, weighted by the corrected weights. */

@@ -9,7 +9,7 @@ import { analyseCholesky } from '../../../src/math/sparse/index.js';
 const MODELS = [
   'models/zeb2.glmm', 'models/zeb2_formula.glmm', 'models/eight_schools.glmm', 'models/eight_schools_nc.glmm',
   'test/models/bernoulli_nested.glmm', 'test/models/binomial_crossed.glmm', 'test/models/gaussian_slopes.glmm',
-  'test/models/negbin_offset.glmm', 'test/models/constrained.glmm',
+  'test/models/negbin_offset.glmm', 'test/models/constrained.glmm', 'test/models/lognormal.glmm',
 ];
 
 const xCoords = (ir: ModelIR): number[] =>
