@@ -134,7 +134,9 @@ class Expander {
       const group = this.derived(gcols.length === 1 ? gcols[0] : crossFactors(gcols, gcols.map(() => false), vars.join(':')).column);
       const gl = safe(vars.join('_'));
       const gname = vars.join(':');
-      const suffix = (k: number): string => (labels.length === 1 ? '' : `_${safe(labels[k] === '(Intercept)' ? 'Intercept' : labels[k])}`);
+      // A lone intercept keeps the plain name (u_g, sd_g); a lone slope is named by its term, so that
+      // (1 | g) + (0 + x | g), lme4's uncorrelated pair, does not ask twice for sd_g.
+      const suffix = (k: number): string => (labels.length === 1 && labels[0] === '(Intercept)' ? '' : `_${safe(labels[k] === '(Intercept)' ? 'Intercept' : labels[k])}`);
       const sds = labels.map((l, k) => {
         const p = this.param(`sd_${gl}${suffix(k)}`, r.span, { elementNames: [`sd[${gname}, ${l}]`], transform: { kind: 'lower', lo: 0 } });
         this.prior(p, DEFAULT_PRIORS.sd.dist, DEFAULT_PRIORS.sd.args.map(c));

@@ -93,6 +93,15 @@ describe('unsupported formulas get located errors that name the problem', () => 
   });
 });
 
+describe("lme4's uncorrelated pair written as two terms", () => {
+  it('(1 | g) + (0 + x | g) gives the parameters (1 + x || g) gives', () => {
+    const names = (f: string): string[] => compileText(`${head}\nmodel { y ~ poisson(${f}) }`, csv).ir.params
+      .flatMap((p) => p.elementNames ?? [p.name]);
+    expect(names('1 + x + (1 | g) + (0 + x | g)').sort()).toEqual(names('1 + x + (1 + x || g)').sort());
+    expect(names('1 + x + (0 + x | g)')).toContain('sd[g, x]');
+  });
+});
+
 describe('a distribution written as a formula family', () => {
   it('says which families formulas take and that the distribution is written in block form', () => {
     const src = `${head}\nmodel { y ~ gamma(1 + x + (1 | g)) }`;
