@@ -2,6 +2,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { PointCheck, PointChecker } from './correction.js';
 import type { LaplaceMarginal, MarginalPoint } from './marginal.js';
 import type { OuterMode } from './optimize.js';
+import type { Rng } from '../../core/rng.js';
 
 /**
  * Integration over the hyperparameters (Rue, Martino & Chopin 2009, sec. 6.5, INLA's grid strategy):
@@ -23,6 +24,8 @@ export interface GridPoint {
   readonly delta: number;
   /** The check made at this point, if one was. */
   readonly check?: PointCheck;
+  /** log of the density the point was drawn from in z (the random design); absent on a lattice, whose points are equally spaced. */
+  readonly logProposal?: number;
 }
 
 export interface Grid {
@@ -37,6 +40,8 @@ export interface Grid {
   readonly stretch: readonly (readonly [number, number])[];
   /** True when the exploration hit MAX_POINTS before L fell by DROP everywhere. */
   readonly truncated: boolean;
+  /** 'lattice': INLA's grid; 'random': importance sampling in z, where a lattice would need more than MAX_POINTS / 2 points. */
+  readonly design: 'lattice' | 'random';
 }
 
 /** Log-density drop at which exploration stops (INLA's diff.logdens). */
@@ -95,7 +100,7 @@ function whitening(mode: OuterMode): { V: Float64Array[]; sd: Float64Array } {
   return { V, sd };
 }
 
-export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: number, checker?: PointChecker): Grid {
+export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: number, checker?: PointChecker, rng?: Rng): Grid {
   const p = mode.phi.length;
   const { V, sd } = whitening(mode);
   const top = mode.point.value;
@@ -144,6 +149,16 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: num
     for (let k = 0; k < p; k++) s += Math.log(z[k] >= 0 ? stretch[k][0] : stretch[k][1]);
     return s;
   };
+  if (rng && expectedPoints(p, step) > MAX_POINTS / 2) {
+    const points = randomDesign(p, (z, start) => {
+      const at = pointAt(toPhi(z), start);
+      if (!at) return undefined;
+      const made = checker ? check(at) : undefined;
+      return { value: at.value, x: at.inner.x, delta: made?.delta, check: made };
+    }, mode.point.inner.x, atMode, top, rng);
+    L.reset(mode.point.inner.x);
+    return { points: points.map((q) => ({ ...q, phi: toPhi(q.z) })), step: RANDOM_STEP, toPhi, logJacobian, stretch, truncated: false, design: 'random' };
+  }
   // Breadth-first from the mode over integer grid coordinates.
   const key = (c: readonly number[]): string => c.join(',');
   const seen = new Set<string>([key(new Array(p).fill(0))]);
@@ -181,5 +196,38 @@ export function buildGrid(L: LaplaceMarginal, mode: OuterMode, evaluationMs: num
     }
   }
   L.reset(mode.point.inner.x);
-  return { points, step, toPhi, logJacobian, stretch, truncated };
+  return { points, step, toPhi, logJacobian, stretch, truncated, design: 'lattice' };
+}
+
+/** Points of the random design, and the spread of its proposal in z (wider than the Gaussian L would be, for the tails). */
+const RANDOM_POINTS = 600;
+const RANDOM_SCALE = 1.25;
+/** What the mixture's jitter kernel reads as the design's spacing (its bandwidth is min(0.3, step / 4)). */
+const RANDOM_STEP = 1.2;
+
+/**
+ * Many hyperparameters (a residual sd per group, several variance components): a lattice of step 1.5
+ * in 8 dimensions needs some 3,000 points inside L's region, and cut at MAX_POINTS it keeps the centre and
+ * loses the tails (sds 30-40% short). Instead, z ~ N(0, RANDOM_SCALE^2 I) drawn with the seeded generator
+ * (the stretched whitening makes L's region near a ball in z), each point weighted by L (corrected, as on
+ * the lattice) over the proposal: importance sampling, whose effective sample size says how well it did.
+ */
+function randomDesign(p: number, evaluate: (z: Float64Array, start: Float64Array) => { value: number; x: Float64Array; delta?: number; check?: PointCheck } | undefined,
+  x0: Float64Array, atMode: PointCheck | undefined, top: number, rng: Rng): Omit<GridPoint, 'phi'>[] {
+  const points: Omit<GridPoint, 'phi'>[] = [];
+  const logNormal = (z: Float64Array): number => -0.5 * z.reduce((a, v) => a + v * v, 0) / (RANDOM_SCALE * RANDOM_SCALE);
+  const zero = new Float64Array(p);
+  points.push({ z: zero, value: top, x: x0, delta: atMode?.delta ?? 0, check: atMode, logProposal: logNormal(zero) });
+  const draws = rng.child('random-design');
+  let lastDelta = atMode?.delta ?? 0;
+  for (let i = 1; i < RANDOM_POINTS; i++) {
+    const z = Float64Array.from({ length: p }, () => RANDOM_SCALE * draws.normal());
+    const at = evaluate(z, x0);
+    if (!at) continue;
+    // Past the checks' budget a point takes the last correction found, as the lattice's inherit theirs.
+    const delta = at.delta ?? lastDelta;
+    lastDelta = delta;
+    points.push({ z, value: at.value, x: at.x, delta, check: at.check, logProposal: logNormal(z) });
+  }
+  return points;
 }

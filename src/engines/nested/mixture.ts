@@ -4,9 +4,9 @@ import type { Grid } from './grid.js';
 import type { LaplaceMarginal } from './marginal.js';
 import { meanShift } from './inner.js';
 
-/** The grid's normalised weights: pi(phi | y) at each point (corrected by its check, if any) times the grid map's Jacobian. */
+/** The grid's normalised weights: pi(phi | y) at each point (corrected by its check, if any) times the grid map's Jacobian, over the proposal's density for a random design. */
 export function gridWeights(grid: Grid, corrected = true): Float64Array {
-  const lw = grid.points.map((p) => p.value + (corrected ? p.delta : 0) + grid.logJacobian(p.z));
+  const lw = grid.points.map((p) => p.value + (corrected ? p.delta : 0) + grid.logJacobian(p.z) - (p.logProposal ?? 0));
   const top = Math.max(...lw);
   const w = Float64Array.from(lw, (v) => Math.exp(v - top));
   const total = w.reduce((a, b) => a + b, 0);

@@ -29,6 +29,9 @@ export interface LaplaceProgress {
   readonly best: number;
 }
 
+/** Below this effective sample size the random design over many hyperparameters is said to be unreliable. */
+const RANDOM_MIN_ESS = 100;
+
 /** Draws of the latent field's Gaussian checked against the exact density at the hyperparameters' mode. */
 const CHECK_DRAWS = 1000;
 
@@ -81,7 +84,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
     const tEval = performance.now();
     L.at(mode.phi, mode.point.inner.x);
     const checker = marginalChecker(field, opts.rng.child('marginal-check'));
-    grid = buildGrid(L, mode, performance.now() - tEval, checker);
+    grid = buildGrid(L, mode, performance.now() - tEval, checker, opts.rng.child('grid'));
     weights = gridWeights(grid);
     if (checker) correction = summariseCorrection(grid.points, gridWeights(grid, false), weights);
     atMode = mode.point.inner;
@@ -115,6 +118,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       latentDim: field.x.length,
       structuredHessian: field.structured,
       gridPoints: grid?.points.length ?? 1,
+      ...(grid ? { gridDesign: grid.design } : {}),
       gridEss: ess,
       ...(mode ? { logMarginalAtMode: mode.point.value + field.ld.constant, optimizerIterations: mode.lbfgs.iterations, optimizerReason: mode.lbfgs.reason } : {}),
       ...(correction ? correctionDiagnostics(field, correction) : {}),
@@ -122,20 +126,26 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: [...warningsFor(field, check, grid, opts.psis), ...correctionWarnings(field, correction)],
+    warnings: [...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction)],
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };
 }
 
-function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean): string[] {
+function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean, gridEss: number): string[] {
   const hyper = field.outer.length > 0;
   const out = khatWarnings({
     what: hyper ? 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)' : 'the Gaussian approximation of the posterior',
     r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
     psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts', random: field.ld.latent,
   });
+  const hyperNames = field.outer.map((i) => `'${field.ld.names[i]}'`).join(', ');
   if (grid?.truncated) {
-    out.push(`the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the hyperparameters' tails may be cut short`);
+    out.push(`the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the tails of ${hyperNames} ` +
+      'may be cut short and their sds too small; --engine nuts for these');
+  }
+  if (grid?.design === 'random' && gridEss < RANDOM_MIN_ESS) {
+    out.push(`importance sampling over the ${field.outer.length} hyperparameters kept an effective sample size of ${Math.round(gridEss)} of ${grid.points.length} points: ` +
+      `the posterior of ${hyperNames}, and the effects mixed over it, may be off; --engine nuts for these`);
   }
   if (psis && hyper) out.push('--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted');
   return out;
