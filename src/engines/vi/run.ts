@@ -99,7 +99,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
   const sd = family.sd(fit.lambda);
   const warnings = [
     ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names, ld.latent),
-    ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames)] : []),
+    ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames, ld.latent)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
     ...(lrs.length > 1 ? [`the optimizer diverged at learning rate ${lrs.slice(0, -1).join(', then ')} (its ELBO fell below the Laplace start's) and was rerun at ${lrs[lrs.length - 1]}`] : []),
     ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames, ld.latent.filter((c) => !(ld.linear ?? []).includes(c))),
