@@ -19,6 +19,8 @@ export interface PsisResult {
   tailLength: number;
   /** min(1 - 1/log10(S), 0.7): k-hat above it means the estimate is unreliable. */
   threshold: number;
+  /** log of the mean of the smoothed, truncated ratios: PSIS's estimate of log E_q[p / q], steadier than the raw mean's. */
+  logMeanRatio: number;
 }
 
 /**
@@ -156,5 +158,5 @@ export function psis(logRatios: Float64Array): PsisResult {
     lw[i] -= logNorm;
     sumW2 += Math.exp(2 * lw[i]);
   }
-  return { khat, logWeights: lw, ess: 1 / sumW2, tailLength, threshold: paretoKThreshold(S) };
+  return { khat, logWeights: lw, ess: 1 / sumW2, tailLength, threshold: paretoKThreshold(S), logMeanRatio: max + logNorm - Math.log(S) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeShifts, khatWarnings } from '../../src/diagnostics/psis_shifts.js';
 import type { PsisResult } from '../../src/diagnostics/psis.js';
 
-const result = (khat: number, ess: number): PsisResult => ({ khat, logWeights: new Float64Array(1000), ess, tailLength: 95, threshold: 0.67 });
+const result = (khat: number, ess: number): PsisResult => ({ khat, logWeights: new Float64Array(1000), ess, tailLength: 95, threshold: 0.67, logMeanRatio: 0 });
 const warn = (khat: number) => khatWarnings({
   what: 'the Gaussian approximation', r: result(khat, 600), shifts: [{ coord: 0, shift: 0.4, sdRatio: 1.1 }], names: ['t'],
   psisApplies: false, reweighted: false, instead: '--engine nuts',

@@ -30,6 +30,7 @@ export interface PointCheck {
 export const CHECK_DRAWS = 128;
 /** A point whose k-hat is above the threshold of 128 draws is checked again with this many. */
 const MORE_DRAWS = 512;
+const MORE_DRAWS_MAX_FIELD = 100;
 const BATCH = 64;
 
 export type PointChecker = (point: MarginalPoint, index: number) => PointCheck | undefined;
@@ -39,7 +40,9 @@ export function marginalChecker(field: Field, rng: Rng): PointChecker | undefine
   if (field.hessian.constantInX || field.x.length === 0) return undefined;
   return (point, index) => {
     const first = checkPoint(field, point, rng.child(index), CHECK_DRAWS);
-    if (!first || first.khat <= paretoKThreshold(CHECK_DRAWS)) return first;
+    // More draws sharpen k-hat and delta in a small field; in a large one (hundreds of effects) the
+    // ratios' tail is heavy because of the dimension itself and four times the draws change little.
+    if (!first || first.khat <= paretoKThreshold(CHECK_DRAWS) || field.x.length > MORE_DRAWS_MAX_FIELD) return first;
     return checkPoint(field, point, rng.child(`${index}+`), MORE_DRAWS) ?? first;
   };
 }
@@ -67,7 +70,6 @@ function checkPoint(field: Field, point: MarginalPoint, rng: Rng, n: number): Po
     lp.forEach((v, b) => (ratios[i + b] = Number.isFinite(v) ? v - logq[b] : -Infinity));
   }
   if (!ratios.some((r) => r > -Infinity)) return undefined;
-  const delta = logSumExp(ratios) - Math.log(n) - point.value;
   // Ratios equal up to rounding (a likelihood Gaussian in x that the compiler did not mark so: a
   // LogNormal): q is exact, and PSIS's tail fit to rounding noise would report k-hat Infinity.
   let lo = Infinity;
@@ -76,8 +78,12 @@ function checkPoint(field: Field, point: MarginalPoint, rng: Rng, n: number): Po
     lo = Math.min(lo, r);
     hi = Math.max(hi, r);
   }
-  if (hi - lo < 1e-8 * (1 + Math.abs(hi))) return { delta, khat: 0, draws: n };
-  return { delta, khat: psis(ratios).khat, draws: n };
+  if (hi - lo < 1e-8 * (1 + Math.abs(hi))) return { delta: logSumExp(ratios) - Math.log(n) - point.value, khat: 0, draws: n };
+  // The smoothed mean: a heavy tail (a field of hundreds of effects) makes the raw mean's estimate of
+  // log p(y, phi) jump with its largest ratio, and a point with a spuriously high one would pull the
+  // grid outwards; PSIS replaces the tail by its fitted quantiles and truncates it.
+  const r = psis(ratios);
+  return { delta: r.logMeanRatio - point.value, khat: r.khat, draws: n };
 }
 
 /** What the checks found over the grid, weighted by the corrected weights. */

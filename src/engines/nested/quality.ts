@@ -51,7 +51,7 @@ export function checkLatent(field: Field, inner: InnerSolution, rng: Rng, n: num
     hi = Math.max(hi, r);
   }
   if (Number.isFinite(lo) && hi - lo < 1e-8 * (1 + Math.abs(hi))) {
-    const exact = { khat: 0, logWeights: new Float64Array(n).fill(-Math.log(n)), ess: n, tailLength: psisTailLength(n), threshold: paretoKThreshold(n) };
+    const exact = { khat: 0, logWeights: new Float64Array(n).fill(-Math.log(n)), ess: n, tailLength: psisTailLength(n), threshold: paretoKThreshold(n), logMeanRatio: hi };
     return { psis: exact, draws, logRatios: ratios };
   }
   return { psis: psis(ratios), draws, logRatios: ratios };
