@@ -1,3 +1,4 @@
+import { inverse, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { buildGrid } from '../../../src/engines/nested/grid.js';
 import { gridWeights } from '../../../src/engines/nested/mixture.js';
@@ -31,19 +32,7 @@ function gaussianL(A: number[][]): { L: LaplaceMarginal; mode: OuterMode } {
 function precision(p: number, rho: number): number[][] {
   const s = Array.from({ length: p }, (_, i) => 0.5 + 0.25 * i);
   const C = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : rho) * s[i] * s[j]));
-  // Invert C (Gauss-Jordan) to get A.
-  const n = p;
-  const M = C.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    const piv = M[c][c];
-    for (let j = 0; j < 2 * n; j++) M[c][j] /= piv;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = M[r][c];
-      for (let j = 0; j < 2 * n; j++) M[r][j] -= f * M[c][j];
-    }
-  }
-  return M.map((r) => r.slice(n));
+  return inverse(new Matrix(C)).to2DArray();
 }
 
 function moments(p: number, rho: number): { design: string; mean: number[]; sdRatio: number[]; corr: number } {
