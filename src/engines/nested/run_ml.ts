@@ -89,7 +89,7 @@ function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): Non
   const sd = new Float64Array(field.ld.dim);
   const given = fixedEffectsGiven(field, inner.factor);
   const latentVar = inner.factor.inverseDiagonal();
-  field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k] - (given.isFixed[k] ? 0 : given.reduction(unit(field.x.length, k))))));
+  field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k] - (given.isFixed[k] ? 0 : given.reductionAt(k)))));
   field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
   for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
   // A quantity of the integrated coordinates (a random effect on the data scale) gets its conditional
@@ -118,23 +118,25 @@ function unit(n: number, k: number): Float64Array {
  * For a vector a over the field, a' W (W_bb)^-1 W' a: what conditioning on the fixed effects in the
  * field (REML) takes off a' H^-1 a. Zero when the field holds none (ML: they are outer).
  */
-function fixedEffectsGiven(field: Field, factor: MarginalPoint['inner']['factor']): { isFixed: boolean[]; reduction: (a: Float64Array) => number } {
+function fixedEffectsGiven(field: Field, factor: MarginalPoint['inner']['factor']): { isFixed: boolean[]; reduction: (a: Float64Array) => number; reductionAt: (k: number) => number } {
   const linear = new Set(field.ld.linear ?? []);
   const isFixed = field.x.map((c) => linear.has(c));
   const b = isFixed.flatMap((f, k) => (f ? [k] : []));
-  if (b.length === 0) return { isFixed, reduction: () => 0 };
+  if (b.length === 0) return { isFixed, reduction: () => 0, reductionAt: () => 0 };
   const W = b.map((k) => factor.solve(unit(field.x.length, k)));
   const Wbb = new Matrix(b.map((_, i) => b.map((k) => W[i][k])));
   const inv = inverse(Wbb);
   return {
     isFixed,
-    reduction: (a) => {
-      const t = W.map((w) => w.reduce((s, v, k) => s + v * a[k], 0));
-      let r = 0;
-      for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) r += t[i] * inv.get(i, j) * t[j];
-      return r;
-    },
+    reduction: (a) => quadratic(W.map((w) => w.reduce((s, v, k) => s + v * a[k], 0))),
+    // The same for a unit vector e_k: W' e_k is row k of W, without a pass over the field per coordinate.
+    reductionAt: (k) => quadratic(W.map((w) => w[k])),
   };
+  function quadratic(t: readonly number[]): number {
+    let r = 0;
+    for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) r += t[i] * inv.get(i, j) * t[j];
+    return r;
+  }
 }
 
 export function dominant(v: Float64Array): number {

@@ -56,7 +56,8 @@ function levelScales(field: Field, L: LaplaceMarginal, phi: Float64Array, x: Flo
   if ('failure' in best) return { phi, x };
   for (const j of logs) {
     for (const k of logs) {
-      if (k === j || Math.abs(best.inner.phi[k] - best.inner.phi[j]) < 1) continue;
+      // Only a scale far below another (a factor of 20) can sit on the plateau; raising it is the probe.
+      if (k === j || !(best.inner.phi[k] - best.inner.phi[j] > 3)) continue;
       const trial = Float64Array.from(best.inner.phi);
       trial[j] = trial[k];
       const at = L.at(trial, best.inner.x);
