@@ -13,10 +13,20 @@ export function uninformedParams(ir: ModelIR): Diagnostic[] {
   const owned = new Set(ir.priors.map((p) => p.param));
   return ir.params.flatMap((p, i): Diagnostic[] => {
     if (owned.has(i) || read.has(i) || p.transform.kind === 'bounded') return [];
-    const where = ir.ml ? 'no term of the likelihood depends on it' : 'it has no prior and no term of the model depends on it';
+    if (ir.ml) {
+      // Under --ml a prior does not inform: what reads the parameter must be the likelihood or the density
+      // of a random effect the compiler integrates out. A scale read only by the prior of a vector it cannot
+      // integrate out (one that does not enter the likelihood through a predictor affine in it) lands here.
+      return [{
+        code: 'E216', span: p.span,
+        message: `parameter '${p.name}' is not identified under --ml: neither the likelihood nor the density of a random effect reads it, so its likelihood is flat`,
+        hint: `under --ml only the likelihood and the random effects' densities remain; if '${p.name}' is the scale of random effects, they must enter ` +
+          "each likelihood through one predictor affine in them (ppl check --ml lists the random effects it found); or drop --ml for a Bayesian fit with its prior",
+      }];
+    }
     return [{
       code: 'E216', span: p.span,
-      message: `parameter '${p.name}' is not identified: ${where}, so its posterior is flat and improper`,
+      message: `parameter '${p.name}' is not identified: it has no prior and no term of the model depends on it, so its posterior is flat and improper`,
       hint: `give it a prior (e.g. ${p.name} ~ Normal(0, 1)), use it in the model, or remove it`,
     }];
   });
