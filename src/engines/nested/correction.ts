@@ -1,9 +1,9 @@
 import type { Rng } from '../../core/rng.js';
 import { paretoKThreshold, psis } from '../../diagnostics/psis.js';
 import { logSumExp } from '../../math/special.js';
-import { assemble, type Field } from './field.js';
+import type { Field } from './field.js';
 import type { MarginalPoint } from './marginal.js';
-import { meanShift } from './inner.js';
+import { constantRatios, latentRatios } from './quality.js';
 
 /**
  * The Laplace marginal L(phi) checked, and corrected, by importance sampling at each grid point.
@@ -31,7 +31,6 @@ export const CHECK_DRAWS = 128;
 /** A point whose k-hat is above the threshold of 128 draws is checked again with this many. */
 const MORE_DRAWS = 512;
 const MORE_DRAWS_MAX_FIELD = 100;
-const BATCH = 64;
 
 export type PointChecker = (point: MarginalPoint, index: number) => PointCheck | undefined;
 
@@ -48,37 +47,11 @@ export function marginalChecker(field: Field, rng: Rng): PointChecker | undefine
 }
 
 function checkPoint(field: Field, point: MarginalPoint, rng: Rng, n: number): PointCheck | undefined {
-  const { factor, phi } = point.inner;
-  // Centred where the draws are (the mode moved by the skewness correction), as the mixture draws x.
-  const shift = meanShift(field, point.inner);
-  const x = point.inner.x.map((v, j) => v + shift[j]);
-  const m = x.length;
-  const logNorm = 0.5 * factor.logDet - 0.5 * m * Math.log(2 * Math.PI);
-  const ratios = new Float64Array(n);
-  for (let i = 0; i < n; i += BATCH) {
-    const batch: Float64Array[] = [];
-    const logq: number[] = [];
-    for (let b = 0; b < Math.min(BATCH, n - i); b++) {
-      const eps = Float64Array.from({ length: m }, () => rng.normal());
-      const dx = factor.drawFromStandard(eps);
-      batch.push(assemble(field, phi, Float64Array.from(x, (v, j) => v + dx[j])));
-      let ss = 0;
-      for (const e of eps) ss += e * e;
-      logq.push(logNorm - 0.5 * ss);
-    }
-    const lp = field.ld.valueBatch(batch);
-    lp.forEach((v, b) => (ratios[i + b] = Number.isFinite(v) ? v - logq[b] : -Infinity));
-  }
+  const { ratios } = latentRatios(field, point.inner, rng, n);
   if (!ratios.some((r) => r > -Infinity)) return undefined;
-  // Ratios equal up to rounding (a likelihood Gaussian in x that the compiler did not mark so: a
-  // LogNormal): q is exact, and PSIS's tail fit to rounding noise would report k-hat Infinity.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const r of ratios) {
-    lo = Math.min(lo, r);
-    hi = Math.max(hi, r);
-  }
-  if (hi - lo < 1e-8 * (1 + Math.abs(hi))) return { delta: logSumExp(ratios) - Math.log(n) - point.value, khat: 0, draws: n };
+  // Ratios equal up to rounding (a likelihood Gaussian in x that the compiler did not mark so): q is
+  // exact, and PSIS's tail fit to rounding noise would report k-hat Infinity.
+  if (constantRatios(ratios) !== undefined) return { delta: logSumExp(ratios) - Math.log(n) - point.value, khat: 0, draws: n };
   // The smoothed mean: a heavy tail (a field of hundreds of effects) makes the raw mean's estimate of
   // log p(y, phi) jump with its largest ratio, and a point with a spuriously high one would pull the
   // grid outwards; PSIS replaces the tail by its fitted quantiles and truncates it.

@@ -20,6 +20,22 @@ export interface LatentCheck {
  * prior); the integration over phi is checked by the grid itself.
  */
 export function checkLatent(field: Field, inner: InnerSolution, rng: Rng, n: number): LatentCheck {
+  const { draws, ratios } = latentRatios(field, inner, rng, n);
+  // Constant ratios: the Gaussian is exact (a Gaussian likelihood, linear in x). PSIS's tail fit is
+  // degenerate there; the weights are uniform and k-hat is 0.
+  const hi = constantRatios(ratios);
+  if (hi !== undefined) {
+    const exact = { khat: 0, logWeights: new Float64Array(n).fill(-Math.log(n)), ess: n, tailLength: psisTailLength(n), threshold: paretoKThreshold(n), logMeanRatio: hi };
+    return { psis: exact, draws, logRatios: ratios };
+  }
+  return { psis: psis(ratios), draws, logRatios: ratios };
+}
+
+/**
+ * n draws of x ~ N(x-hat + shift, H^-1) at inner's phi (the mixture's Gaussian there: the mode moved by
+ * the skewness correction), assembled into theta, with their log ratios log p(x, phi) - log q(x).
+ */
+export function latentRatios(field: Field, inner: InnerSolution, rng: Rng, n: number): { draws: Float64Array[]; ratios: Float64Array } {
   const { factor, phi } = inner;
   const shift = meanShift(field, inner);
   const x = inner.x.map((v, k) => v + shift[k]);
@@ -42,18 +58,17 @@ export function checkLatent(field: Field, inner: InnerSolution, rng: Rng, n: num
       ratios[i + b] = Number.isFinite(lp[b]) ? lp[b] - logq[b] : -Infinity;
     });
   }
-  // Constant ratios: the Gaussian is exact (a Gaussian likelihood, linear in x). PSIS's tail fit is
-  // degenerate there; the weights are uniform and k-hat is 0.
+  return { draws, ratios };
+}
+
+/** The largest ratio when all are finite and equal up to rounding (q exact), else undefined. */
+export function constantRatios(ratios: Float64Array): number | undefined {
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of ratios) {
     lo = Math.min(lo, r);
     hi = Math.max(hi, r);
   }
-  if (Number.isFinite(lo) && hi - lo < 1e-8 * (1 + Math.abs(hi))) {
-    const exact = { khat: 0, logWeights: new Float64Array(n).fill(-Math.log(n)), ess: n, tailLength: psisTailLength(n), threshold: paretoKThreshold(n), logMeanRatio: hi };
-    return { psis: exact, draws, logRatios: ratios };
-  }
-  return { psis: psis(ratios), draws, logRatios: ratios };
+  return Number.isFinite(lo) && hi - lo < 1e-8 * (1 + Math.abs(hi)) ? hi : undefined;
 }
 
