@@ -16,6 +16,7 @@ import { estimateContrasts, fitContrasts } from './fit_contrasts.js';
 import { inheritedWarning } from './inherited_warnings.js';
 
 export { ENGINES, type EngineName };
+export { PARAMETRISATIONS } from '../engines/nuts/options.js';
 
 export interface InferOptions {
   readonly engine?: EngineName;
@@ -143,7 +144,7 @@ const OPTION_KEYS: readonly (keyof InferOptions)[] = ['engine', 'seed', 'draws',
 
 /** Every key an engine reads from `settings` (docs/engines.md): MCMC's, VI's, and the laplace engine's. */
 const SETTING_KEYS: readonly string[] = [
-  'chains', 'warmup', 'drawsPerChain', 'adaptDelta', 'maxDepth', 'dense', 'intTime', 'threads', 'chainRunner', 'progress', 'shouldStop',
+  'chains', 'warmup', 'drawsPerChain', 'adaptDelta', 'maxDepth', 'dense', 'parametrisation', 'intTime', 'threads', 'chainRunner', 'progress', 'shouldStop',
   'viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average', 'estimator', 'viProgress',
   'marginal', 'reml', 'mlDraws', 'laplaceProgress',
 ];

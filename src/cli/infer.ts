@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { fixedEffectNames, type Model } from '../api/compile.js';
-import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, PARAMETRISATIONS, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
@@ -17,7 +17,7 @@ import { versions } from './versions.js';
 
 interface InferOpts {
   engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; progress: boolean;
-  chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; threads?: number;
+  chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; parametrisation: string; threads?: number;
   viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean;
   runs: number; ml: boolean; reml: boolean; plot?: string; contrast: string[];
 }
@@ -25,7 +25,7 @@ interface InferOpts {
 /** The engine settings the options give (each engine reads its own; see docs/engines.md). */
 function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, unknown> {
   return {
-    chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense,
+    chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense, parametrisation: opts.parametrisation,
     // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
     ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
     ...(io === stdio && (process.stderr.isTTY || opts.progress)
@@ -42,7 +42,7 @@ function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, un
 /** Options that only some engines read, with the engines and what the option is for. */
 const ENGINE_OPTIONS: readonly { readonly names: readonly string[]; readonly engines: readonly EngineName[]; readonly what: string }[] = [
   { names: ['psis'], engines: ['laplace', 'laplace-joint', 'advi', 'fullrank'], what: 'it reweights the draws of a Gaussian approximation' },
-  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
+  { names: ['chains', 'warmup', 'adaptDelta', 'maxDepth', 'dense', 'parametrisation', 'threads'], engines: ['nuts', 'hmc'], what: 'it sets up MCMC' },
   { names: ['progress'], engines: ['laplace', 'nuts', 'hmc', 'advi', 'fullrank'], what: 'it draws the sampler\'s or the optimizer\'s progress' },
   { names: ['viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average'], engines: ['advi', 'fullrank'], what: 'it sets up variational inference' },
 ];
@@ -93,6 +93,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     }, 0.8)
     .option('--max-depth <n>', 'MCMC: maximum NUTS tree depth (at most 2^n - 1 leapfrog steps)', intOption('--max-depth', 1), 10)
     .option('--dense', 'MCMC: adapt a dense metric (for strongly correlated posteriors)', false)
+    .addOption(new Option('--parametrisation <how>', 'MCMC: sample each hierarchy centred where the data inform its groups strongly, non-centred where they do not (auto), as the model writes it, or all one way; the posterior is the same').choices([...PARAMETRISATIONS]).default('auto'))
     .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores; a small model runs them in this thread); the draws do not depend on it', intOption('--threads', 1))
     .addOption(new Option('--vi-recipe <name>', 'VI (advi, fullrank): glimmer (defaults) or tfp (the TFP tutorial: adam, lr 1e-2, 10000 steps, 2 draws, random init, no averaging)').choices(['glimmer', 'tfp']))
     .addOption(new Option('--optimizer <name>', 'VI: stochastic optimizer').choices(['adam', 'sgd']))

@@ -51,6 +51,12 @@ export interface IrParam {
    * linearly. Nested Laplace and REML integrate these out with the random effects; ML keeps them outside.
    */
   readonly linear?: boolean;
+  /**
+   * A formula's random effects: the block (one `(terms | g)`) they belong to, their term, and the parameters
+   * of their scale, of the fixed effect the predictor adds to them (lme4's `1 + x + (1 + x | g)`), and of the
+   * block's correlation. latent/hierarchy.ts turns these into the hierarchies a sampler may reparametrise.
+   */
+  readonly block?: { readonly key: string; readonly term: number; readonly scale: number; readonly location?: number; readonly correlation?: number };
 }
 
 /** A density term on a parameter (its prior, or a `u ~ ...` statement in the model block). */

@@ -32,6 +32,12 @@ export interface LogDensity {
    * differences gradients).
    */
   latentHessian?(coords: readonly number[]): LatentHessian | undefined;
+  /**
+   * The model's hierarchies (random-effect blocks with their scales, locations and correlation), for
+   * samplers that choose between the centred and the non-centred parametrisation (reparam.ts). Absent
+   * or empty when the model has none the compiler can describe.
+   */
+  readonly hierarchies?: readonly Hierarchy[];
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
@@ -59,6 +65,27 @@ export interface LogDensity {
   explainNonFinite?(theta: Float64Array): string | undefined;
   /** Frees backend memory (tfjs tensors). */
   dispose(): void;
+}
+
+/**
+ * One block of random effects in theta coordinates. Its canonical form is the group coefficients
+ * m_j = loc + D L z_j for each level j, with D = diag(scales), L the Cholesky factor of the terms'
+ * correlation matrix ([[1, 0], [r, sqrt(1 - r^2)]] for two terms) and z_j ~ Normal(0, I). The model
+ * writes the effects as one of: z ('standardised'; a formula's correlated block), u = m - loc with the
+ * location added in the linear predictor ('centred', `locationIn: 'predictor'`; a formula's `(1 | g)`),
+ * or m with the location as its prior's mean ('centred', `locationIn: 'prior'`; `theta ~ Normal(mu, tau)`).
+ */
+export interface Hierarchy {
+  /** theta coordinates of the effects as written: effects[k][j] for term k at level j. */
+  readonly effects: readonly (readonly number[])[];
+  readonly written: 'standardised' | 'centred';
+  /** theta coordinate of each term's scale; the scale is exp(theta) (a lower bound of 0). */
+  readonly scales: readonly number[];
+  /** theta coordinate of each term's location (an unconstrained scalar), or -1 for none. */
+  readonly locations: readonly number[];
+  readonly locationIn: 'predictor' | 'prior';
+  /** theta coordinate of the two terms' correlation (bounded to (-1, 1)), or -1 for none. */
+  readonly correlation: number;
 }
 
 /** A symmetric sparse pattern: the lower triangle with the full diagonal, by columns, rows ascending. */

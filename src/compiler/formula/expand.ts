@@ -43,7 +43,32 @@ export const DEFAULT_PRIORS = {
 class Expander {
   readonly defaults: IrPrior[] = [];
   readonly dataScale: IrGenerated[] = [];
+  /** Fixed effects this formula created (by name), and those already taken as a block's location. */
+  private readonly fixedParams = new Map<string, number>();
+  private readonly locationTaken = new Set<number>();
   constructor(private readonly ctx: FormulaContext) {}
+
+  /** Records a fixed effect of one scalar coefficient: a random term over the same column may centre on it. */
+  fixed(name: string, p: number): void {
+    this.fixedParams.set(name, p);
+  }
+
+  /**
+   * The fixed effect that the predictor adds to a random term's effect (`1 + x + (1 + x | g)`: b_x for the
+   * x slope), when this formula has it and no earlier block took it: the block's group coefficients are
+   * then b + u, the form a sampler may centre on.
+   */
+  location(label: string): number | undefined {
+    const p = this.fixedParams.get(label === '(Intercept)' ? 'b_Intercept' : `b_${safe(label.split(':').join('_'))}`);
+    if (p === undefined || this.locationTaken.has(p)) return undefined;
+    this.locationTaken.add(p);
+    return p;
+  }
+
+  /** Marks the effects of one term of a block with their scale, location and correlation. */
+  markBlock(effect: number, block: NonNullable<IrParam['block']>): void {
+    this.ctx.params[effect] = { ...this.ctx.params[effect], block };
+  }
 
   param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform; latent?: boolean }): number {
     if (this.ctx.paramIndex.has(name) || this.ctx.columns.has(name)) throw new FormulaError(`the formula needs a parameter '${name}', but that name is taken`, span);
@@ -93,6 +118,7 @@ class Expander {
     const pname = `b_${safe(t.vars.join('_'))}`;
     if (factors.length === 0) {
       const p = this.param(pname, t.span, { elementNames: [numName] });
+      this.fixed(pname, p);
       this.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
       return mul({ op: 'param', param: p }, x!);
     }
@@ -116,7 +142,8 @@ class Expander {
   }
 
   /** `(terms | g)`: one latent vector per term and grouping, with its sd (and a correlation for two terms). */
-  randomTerm(r: RandomTerm): IrExpr {
+  /** `key` names the term (response and position) so that each block's effects can be found again. */
+  randomTerm(r: RandomTerm, key: string): IrExpr {
     const labels = [...(r.intercept ? ['(Intercept)'] : []), ...r.terms.map((t) => t.vars.join(':'))];
     const xs = [...(r.intercept ? [null] : []), ...r.terms.map((t) => {
       const cols = t.vars.map((v) => this.column(v, t.span));
@@ -153,6 +180,9 @@ class Expander {
         });
         const rho = this.param(`cor_${gl}`, r.span, { elementNames: [`cor[${gname}, ${labels[0]}, ${labels[1]}]`], transform: { kind: 'bounded', lo: -1, hi: 1 } });
         this.prior(rho, DEFAULT_PRIORS.correlation.dist, DEFAULT_PRIORS.correlation.args.map(c));
+        zs.forEach((z, k) => this.markBlock((z as { param: number }).param, {
+          key: `${key}|${gname}`, term: k, scale: (sds[k] as { param: number }).param, location: this.location(labels[k]), correlation: rho,
+        }));
         const rr: IrExpr = { op: 'param', param: rho };
         const u1: IrExpr = add(mul(rr, zs[0]), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, zs[1]));
         eta = add(eta, times(mul(sds[0], zs[0]), 0));
@@ -170,6 +200,7 @@ class Expander {
       labels.forEach((l, k) => {
         const p = this.param(`u_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l) });
         this.prior(p, 'Normal', [c(0), sds[k]]);
+        this.markBlock(p, { key: `${key}|${gname}|${k}`, term: 0, scale: (sds[k] as { param: number }).param, location: this.location(l) });
         eta = add(eta, times({ op: 'gather', param: p, factor: group.name }, k));
       });
     }
@@ -207,6 +238,7 @@ export function expandFormula(
   let eta: IrExpr | null = null;
   if (f.intercept) {
     const p = ex.param('b_Intercept', span, { elementNames: ['(Intercept)'] });
+    ex.fixed('b_Intercept', p);
     ex.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
     eta = { op: 'param', param: p };
   }
@@ -215,7 +247,9 @@ export function expandFormula(
     eta = add(eta, ex.fixedTerm(t, coding[i]));
   });
   for (const o of extra.offsets) eta = add(eta, o);
-  for (const r of f.random) eta = add(eta, ex.randomTerm(r));
+  f.random.forEach((r, i) => {
+    eta = add(eta, ex.randomTerm(r, `${response}|${i}`));
+  });
   const predictor = eta ?? c(0);
   const like = (name: string, form: number, args: IrExpr[]): IrLikelihood => {
     const d = dist(name);

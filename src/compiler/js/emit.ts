@@ -3,6 +3,7 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrParam, ModelIR } from '../ir.js';
 import { latentCoordinates, linearCoordinates } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
+import { hierarchiesOf } from '../latent/hierarchy.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
@@ -94,6 +95,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     constant: hostConstant(ir),
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
+    hierarchies: hierarchiesOf(ir),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.

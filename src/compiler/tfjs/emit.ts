@@ -5,6 +5,7 @@ import type { Form } from '../../distributions/catalog.js';
 import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
 import { latentCoordinates, linearCoordinates } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
+import { hierarchiesOf } from '../latent/hierarchy.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
 import { makeRowIndexer } from './index_rows.js';
@@ -225,6 +226,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     constant: hostConstant(ir),
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
+    hierarchies: hierarchiesOf(ir),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,

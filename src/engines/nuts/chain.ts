@@ -25,6 +25,11 @@ export interface ChainOutput {
   readonly stats: SamplerStats;
   readonly stepSize: number;
   readonly inverseMetric: Float64Array | readonly Float64Array[];
+  /**
+   * Set when the chain ran in other coordinates than its draws' (reparam_density.ts): each coordinate's
+   * post-warm-up variance over the metric's, measured in the coordinates the metric belongs to.
+   */
+  readonly metricRatios?: Float64Array;
   readonly warmupDivergences: number;
   readonly warmupLeapfrogs: number;
   readonly warmupMs: number;

@@ -4,6 +4,8 @@ import { runChain, type ChainOutput, type ChainSettings } from './chain.js';
 import { staticHmcKernel } from './hmc.js';
 import { nutsTransition } from './nuts.js';
 import { scaledDensity } from '../scaled_density.js';
+import { metricRatios } from './drift.js';
+import { reparamDensity, writtenTheta, type Reparam, type SampledForm } from '../reparam_density.js';
 
 /**
  * Everything one chain needs besides the log density, as plain data: it crosses to a worker thread
@@ -22,6 +24,11 @@ export interface ChainJob {
    * then runs in theta / scales, where Stan's initialisation and first metric fit, and reports in theta.
    */
   readonly scales?: readonly number[];
+  /**
+   * The form each of the log density's hierarchies is sampled in (reparam_density.ts), in the order of
+   * `ld.hierarchies`; absent: as the model writes them. The draws come back in the model's theta.
+   */
+  readonly forms?: readonly SampledForm[];
 }
 
 /** What a chain reports while it runs: called after every transition, and asked whether to stop. */
@@ -40,9 +47,25 @@ export type ChainRunner = (jobs: readonly ChainJob[], onProgress?: (chain: numbe
 export function runChainJob(ld: LogDensity, job: ChainJob, control: ChainControl = {}): ChainOutput {
   const kernel = job.engine === 'hmc' ? staticHmcKernel(job.intTime) : nutsTransition;
   const rng = createRng(job.rngId).child(`chain-${job.chain}`);
-  if (!job.scales) return runChain(ld, kernel, job.settings, rng, control);
-  const scales = Float64Array.from(job.scales);
-  return unscaled(runChain(scaledDensity(ld, scales), kernel, job.settings, rng, control), scales);
+  const plan = reparamPlan(ld, job.forms);
+  const sampled = reparamDensity(ld, plan);
+  let out: ChainOutput;
+  if (!job.scales) out = runChain(sampled, kernel, job.settings, rng, control);
+  else {
+    const scales = Float64Array.from(job.scales);
+    out = unscaled(runChain(scaledDensity(sampled, scales), kernel, job.settings, rng, control), scales);
+  }
+  if (sampled === ld) return out;
+  const toTheta = writtenTheta(plan);
+  return { ...out, metricRatios: out.draws.length > 1 ? metricRatios(out) : undefined, draws: out.draws.map(toTheta) };
+}
+
+/** The hierarchies of ld paired with the forms a job samples them in. */
+export function reparamPlan(ld: LogDensity, forms: readonly SampledForm[] | undefined): Reparam[] {
+  if (!forms) return [];
+  const blocks = ld.hierarchies ?? [];
+  if (blocks.length !== forms.length) throw new Error(`a chain job has ${forms.length} forms for ${blocks.length} hierarchies`);
+  return blocks.map((block, i) => ({ block, sampled: forms[i] }));
 }
 
 /** A chain run in theta / scales, reported in theta: its draws and its metric (a covariance) scaled back. */

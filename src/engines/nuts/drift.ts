@@ -24,6 +24,21 @@ export interface Drift {
 const metricDiagonal = (m: ChainOutput['inverseMetric']): Float64Array =>
   (m instanceof Float64Array ? m : Float64Array.from(m, (r, i) => r[i]));
 
+/** Per coordinate, the post-warm-up variance of one chain's draws over its adapted metric's variance. */
+export function metricRatios(c: Pick<ChainOutput, 'draws' | 'inverseMetric'>): Float64Array {
+  const dim = c.draws[0]?.length ?? 0;
+  const diag = metricDiagonal(c.inverseMetric);
+  return Float64Array.from({ length: dim }, (_, j) => {
+    const xs = column(c.draws, j);
+    let sum = 0;
+    for (let i = 0; i < xs.length; i++) sum += xs[i];
+    const mean = sum / xs.length;
+    let ss = 0;
+    for (let i = 0; i < xs.length; i++) ss += (xs[i] - mean) ** 2;
+    return ss / (xs.length - 1) / diag[j];
+  });
+}
+
 /**
  * Coordinates whose draws spread far beyond what warm-up measured, in more than half of the chains: the
  * sign of an improper posterior, a parameter the sampler carries off towards infinity. Chains whose
@@ -33,20 +48,17 @@ export function drifting(chains: readonly ChainOutput[]): Drift[] {
   const adapted = chains.filter((c) => c.draws.length >= 10 && !metricDiagonal(c.inverseMetric).every((v) => v === 1));
   if (adapted.length === 0) return [];
   const dim = adapted[0].draws[0].length;
+  // A chain sampled in other coordinates (reparam_density.ts) measured its ratios there, before its draws
+  // were mapped back to theta: its metric is of those coordinates.
+  const ratios = adapted.map((c) => c.metricRatios ?? metricRatios(c));
   const out: Drift[] = [];
   for (let j = 0; j < dim; j++) {
     let count = 0;
     let ratio = 0;
     let largest = 0;
-    for (const c of adapted) {
+    for (const [ci, c] of adapted.entries()) {
       const xs = column(c.draws, j);
-      let sum = 0;
-      for (let i = 0; i < xs.length; i++) sum += xs[i];
-      const mean = sum / xs.length;
-      let ss = 0;
-      for (let i = 0; i < xs.length; i++) ss += (xs[i] - mean) ** 2;
-      const v = ss / (xs.length - 1);
-      const r = v / metricDiagonal(c.inverseMetric)[j];
+      const r = ratios[ci][j];
       if (r > DRIFT_RATIO) count++;
       ratio = Math.max(ratio, r);
       for (let i = 0; i < xs.length; i++) largest = Math.max(largest, Math.abs(xs[i]));

@@ -12,6 +12,11 @@ export interface NutsOptions {
   readonly adaptDelta: number;
   readonly maxDepth: number;
   readonly dense: boolean;
+  /**
+   * How the model's hierarchies are sampled: each in the form that suits its data ('auto', reparam_choice.ts),
+   * as the model writes them, or all centred / all non-centred. Every choice is the same posterior.
+   */
+  readonly parametrisation: Parametrisation;
   /** Static HMC only: the integration time T (L = T / eps steps). */
   readonly intTime: number;
   /** Called after every transition of every chain. */
@@ -28,6 +33,9 @@ export interface Progress {
   readonly iterations: number;
   readonly warmup: boolean;
 }
+
+export const PARAMETRISATIONS = ['auto', 'as-written', 'centred', 'non-centred'] as const;
+export type Parametrisation = (typeof PARAMETRISATIONS)[number];
 
 export const NUTS_DEFAULTS = { chains: 4, warmup: 1000, drawsPerChain: 1000, adaptDelta: 0.8, maxDepth: 10, dense: false } as const;
 
@@ -61,8 +69,16 @@ export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Rea
     adaptDelta,
     maxDepth: intSetting(settings, 'maxDepth', NUTS_DEFAULTS.maxDepth, 1),
     dense: settings.dense === true,
+    parametrisation: parametrisationSetting(settings.parametrisation),
     intTime,
     onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: Progress) => void) : undefined,
     shouldStop: typeof settings.shouldStop === 'function' ? (settings.shouldStop as () => boolean) : undefined,
   };
+}
+
+function parametrisationSetting(v: unknown): Parametrisation {
+  if (v === undefined) return 'auto';
+  if (typeof v === 'string' && (PARAMETRISATIONS as readonly string[]).includes(v)) return v as Parametrisation;
+  throw userError('E420', `the parametrisation must be one of ${PARAMETRISATIONS.join(', ')}, got ${String(v)}`,
+    { hint: "'auto' samples each hierarchy centred where the data inform its groups strongly and non-centred where they do not" });
 }

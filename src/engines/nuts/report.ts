@@ -51,7 +51,7 @@ const list = (names: string[]): string => {
  * Plain warnings about the sampler, each with its number and what to do about it. `names` (theta's)
  * name the drifting coordinates; without them they are numbered in the order `ppl check` lists them.
  */
-export function samplerWarnings(s: SamplerSummary, maxDepth: number, names: readonly string[] = []): string[] {
+export function samplerWarnings(s: SamplerSummary, maxDepth: number, names: readonly string[] = [], hierarchies = false): string[] {
   const w: string[] = [];
   for (const d of s.drift) {
     const name = names[d.index] ?? `unconstrained coordinate ${d.index + 1}`;
@@ -62,7 +62,9 @@ export function samplerWarnings(s: SamplerSummary, maxDepth: number, names: read
   if (s.divergences > 0) {
     w.push(`${s.divergences} of ${s.transitions} transitions after warm-up were divergent: the sampler could not follow the posterior's ` +
       'curvature and the draws may be biased. Raise --adapt-delta (0.95, 0.99) for smaller steps, or reparameterise ' +
-      '(e.g. non-centered random effects: u = sigma * z with z ~ Normal(0, 1)).');
+      (hierarchies
+        ? '(--parametrisation non-centred samples every hierarchy of the model as u = sigma * z with z ~ Normal(0, 1)).'
+        : '(e.g. non-centered random effects: u = sigma * z with z ~ Normal(0, 1)).'));
   }
   if (s.treeDepthHits > 0) {
     w.push(`${s.treeDepthHits} of ${s.transitions} transitions hit the maximum tree depth ${maxDepth}: trajectories were cut short. ` +

@@ -1,8 +1,10 @@
-import type { LogDensity } from '../../core/log_density.js';
+import type { Hierarchy, LogDensity } from '../../core/log_density.js';
 import type { EngineResult } from '../result.js';
 import { InferenceError } from '../../core/errors.js';
 import { truncateStats, type ChainOutput } from './chain.js';
-import { runChainJob, type ChainJob, type ChainRunner } from './chain_job.js';
+import { reparamPlan, runChainJob, type ChainJob, type ChainRunner } from './chain_job.js';
+import { reparamDensity, type SampledForm } from '../reparam_density.js';
+import { sampledForms } from './reparam_choice.js';
 import type { NutsOptions } from './options.js';
 import { curvatureScales } from '../scaled_density.js';
 import { convergenceWarnings, samplerSummary, samplerWarnings } from './report.js';
@@ -12,12 +14,26 @@ const MIN_DRAWS_AFTER_STOP = 10;
 
 const fmtList = (xs: readonly number[], digits: number): string => xs.map((x) => x.toFixed(digits)).join(', ');
 
+function formName(b: Hierarchy, form: SampledForm): string {
+  if (form === 'written') return `as written (${b.written === 'standardised' ? 'non-centred' : 'centred'})`;
+  return form === 'standardised' ? 'non-centred' : 'centred';
+}
+
+/** Which hierarchy ran in which form, named by its scales: 'sd[g, (Intercept)], sd[g, x]: centred'. */
+function describeForms(ld: LogDensity, forms: readonly SampledForm[]): string {
+  return (ld.hierarchies ?? []).map((b, i) => `${b.scales.map((c) => ld.names[c]).join(', ')}: ${formName(b, forms[i])}`).join('; ');
+}
+
 /** Chain i of this run, as plain data for runChainJob here or in a worker. */
 function chainJobs(ld: LogDensity, o: NutsOptions): ChainJob[] {
   const settings = { numWarmup: o.warmup, numDraws: o.drawsPerChain, adaptDelta: o.adaptDelta, maxDepth: o.maxDepth, dense: o.dense };
-  const s = curvatureScales(ld.float64Twin?.() ?? ld);
+  const exact = ld.float64Twin?.() ?? ld;
+  const forms = sampledForms(exact, o.parametrisation, o.rng.child('parametrisation'));
+  const s = curvatureScales(reparamDensity(exact, reparamPlan(exact, forms)));
+  if (exact !== ld) exact.dispose();
   const scales = s ? { scales: Array.from(s) } : {};
-  return Array.from({ length: o.chains }, (_, chain) => ({ chain, engine: o.engine, intTime: o.intTime, settings, rngId: o.rng.id, ...scales }));
+  const reparam = forms ? { forms } : {};
+  return Array.from({ length: o.chains }, (_, chain) => ({ chain, engine: o.engine, intTime: o.intTime, settings, rngId: o.rng.id, ...scales, ...reparam }));
 }
 
 function progressOf(o: NutsOptions): (chain: number, iteration: number) => void {
@@ -30,9 +46,9 @@ function progressOf(o: NutsOptions): (chain: number, iteration: number) => void 
  * rng.child('chain-<i>'), so the result does not depend on the order, the thread or the timing of chains:
  * a ChainRunner on worker threads gives the same digits.
  */
-function runChainsHere(ld: LogDensity, o: NutsOptions): ChainOutput[] {
+function runChainsHere(ld: LogDensity, o: NutsOptions, jobs: readonly ChainJob[]): ChainOutput[] {
   const progress = progressOf(o);
-  return chainJobs(ld, o).map((job) => {
+  return jobs.map((job) => {
     let iteration = 0;
     return runChainJob(ld, job, { onIteration: () => progress(job.chain, ++iteration), shouldStop: o.shouldStop });
   });
@@ -60,15 +76,17 @@ function equalLength(chains: readonly ChainOutput[]): { chains: ChainOutput[]; i
  * sampler's diagnostics and warnings (divergences, tree depth, E-BFMI, R-hat, ESS).
  */
 export function runNuts(ld: LogDensity, o: NutsOptions): EngineResult {
-  return assemble(ld, o, runChainsHere(ld, o), 1);
+  const jobs = chainJobs(ld, o);
+  return assemble(ld, o, runChainsHere(ld, o, jobs), 1, jobs[0]?.forms);
 }
 
 /** The same run with the chains on a ChainRunner (worker threads): the same draws, in less time. */
 export async function runNutsOn(runner: ChainRunner, threads: number, ld: LogDensity, o: NutsOptions): Promise<EngineResult> {
-  return assemble(ld, o, await runner(chainJobs(ld, o), progressOf(o)), threads);
+  const jobs = chainJobs(ld, o);
+  return assemble(ld, o, await runner(jobs, progressOf(o)), threads, jobs[0]?.forms);
 }
 
-function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[], threads: number): EngineResult {
+function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[], threads: number, forms: readonly SampledForm[] | undefined): EngineResult {
   const { chains, interrupted } = equalLength(outputs);
   const nChains = chains.length;
   const draws = chains.flatMap((c) => c.draws);
@@ -88,6 +106,7 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
       adaptDelta: o.adaptDelta,
       maxDepth: o.maxDepth,
       metric: o.dense ? 'dense' : 'diag',
+      ...(forms ? { parametrisation: describeForms(ld, forms) } : {}),
       divergences: sampler.divergences,
       warmupDivergences,
       treeDepthHits: sampler.treeDepthHits,
@@ -104,7 +123,7 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
     },
     warnings: [
       ...(interrupted ? [`interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`] : []),
-      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames), ...convergence.warnings,
+      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames, (ld.hierarchies ?? []).length > 0), ...convergence.warnings,
     ],
     columnDiagnostics: convergence.diagnostics,
     timings: {

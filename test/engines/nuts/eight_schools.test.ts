@@ -5,13 +5,26 @@ import { loadRepoModel } from '../../helpers.js';
 // The classic funnel (Rubin 1981; BDA3 5.5; Betancourt & Girolami 2015): centered, NUTS diverges in the neck
 // and must say so; non-centered, the same posterior is benign.
 describe('eight schools', () => {
-  it('centered: divergences are counted and the warning says what to do', async () => {
-    const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1 });
+  it('centered, sampled as written: divergences are counted and the warning says what to do', async () => {
+    const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { parametrisation: 'as-written' } });
     expect(fit.diagnostics.divergences as number).toBeGreaterThan(0);
     const warning = fit.warnings.find((w) => /divergent/.test(w));
     expect(warning).toMatch(/--adapt-delta/);
-    expect(warning).toMatch(/non-centered/);
+    expect(warning).toMatch(/--parametrisation non-centred/);
     expect(fit.summary.find((r) => r.name === 'tau')!.rhat).toBeDefined();
+  });
+
+  it('centered, sampled as the data suggest: the default samples it non-centred (the data barely inform each school)', async () => {
+    const asWritten = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { parametrisation: 'as-written' } });
+    const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1 });
+    expect(fit.diagnostics.parametrisation).toBe('tau: non-centred');
+    expect(fit.diagnostics.divergences as number).toBeLessThan((asWritten.diagnostics.divergences as number) / 5);
+    const tau = fit.summary.find((r) => r.name === 'tau')!;
+    expect(Math.abs(tau.mean - 3.6)).toBeLessThan(0.3);
+    expect(tau.rhat!).toBeLessThanOrEqual(1.01);
+    // The draws are of the model's parameters, as written: theta itself, not the standardised effects.
+    expect(fit.names).toEqual(asWritten.names);
+    expect(fit.names).toContain('theta[A]');
   });
 
   it('non-centered: no divergences, R-hat <= 1.01, and mu and tau as the literature has them', async () => {
