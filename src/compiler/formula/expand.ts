@@ -31,6 +31,9 @@ const add = (a: IrExpr | null, b: IrExpr): IrExpr => (a ? { op: 'bin', o: '+', a
 const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
 const safe = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** The most terms a correlated block `(1 + x + ... | g)` may have. */
+export const MAX_CORRELATED = 6;
+
 /** Default priors, on the link scale; `ppl check` prints them and `--ml` drops them. */
 export const DEFAULT_PRIORS = {
   fixed: { dist: 'Normal', args: [0, 10] },
@@ -141,8 +144,87 @@ class Expander {
     return x ? mul(g, x) : g;
   }
 
-  /** `(terms | g)`: one latent vector per term and grouping, with its sd (and a correlation for two terms). */
-  /** `key` names the term (response and position) so that each block's effects can be found again. */
+  /**
+   * A correlated block of K terms, non-centred: u = diag(sd) L z with z ~ N(0, I) per level and L the
+   * Cholesky factor of the terms' correlation matrix. For two terms L = [[1, 0], [r, sqrt(1 - r^2)]] with
+   * the correlation r a parameter (cor_g). For more, L is built row by row from canonical partial
+   * correlations c_ij in (-1, 1) (Lewandowski, Kurowicka & Joe 2009; Stan's cholesky_corr transform):
+   * L_i0 = c_i0, L_ij = c_ij sqrt(1 - sum_{l<j} L_il^2), L_ii = sqrt(1 - sum_{l<i} L_il^2). Each c_ij with
+   * a Beta(b_j, b_j) density on (-1, 1), b_j = eta + (K - 2 - j) / 2 (LKJCorr(b_j) here), makes the
+   * correlation matrix LKJ(eta); the correlations themselves, sum_l L_al L_bl, are reported as cor[g, a, b].
+   */
+  private correlatedBlock(o: {
+    r: RandomTerm; key: string; group: FactorColumn; gl: string; gname: string; labels: readonly string[];
+    sds: readonly IrExpr[]; suffix: (k: number) => string; times: (e: IrExpr, k: number) => IrExpr;
+  }, predictor: IrExpr | null): IrExpr {
+    const { r, group, gl, gname, labels, sds } = o;
+    const K = labels.length;
+    const names = (l: string): string[] => group.levels.map((lv) => `${gname}[${lv}, ${l}]`);
+    const zp = labels.map((l, k) => {
+      const p = this.param(`z_${gl}${o.suffix(k)}`, r.span, { factor: group, elementNames: names(l).map((n) => `z:${n}`), latent: true });
+      this.prior(p, 'Normal', [c(0), c(1)]);
+      return p;
+    });
+    const eta0 = DEFAULT_PRIORS.correlation.args[0];
+    const corr = (i: number, j: number, name: string, element: string): IrExpr => {
+      const p = this.param(name, r.span, { elementNames: [element], transform: { kind: 'bounded', lo: -1, hi: 1 } });
+      this.prior(p, DEFAULT_PRIORS.correlation.dist, [c(eta0 + (K - 2 - j) / 2)]);
+      return { op: 'param', param: p };
+    };
+    const sqrt1m = (e: IrExpr): IrExpr => ({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: e } });
+    // The partial correlations c_ij (i > j), one node each, and L_ij built afresh at each use (the
+    // evaluators memoise by node, which sets the order in which gradients accumulate).
+    const cpc: IrExpr[][] = [[]];
+    let rho: number | undefined;
+    for (let i = 1; i < K; i++) {
+      cpc.push(Array.from({ length: i }, (_, j) => (K === 2
+        ? corr(i, j, `cor_${gl}`, `cor[${gname}, ${labels[0]}, ${labels[1]}]`)
+        : corr(i, j, `cpc_${gl}${o.suffix(i)}${o.suffix(j)}`, `cpc[${gname}, ${labels[i]}, ${labels[j]}]`))));
+    }
+    if (K === 2) rho = (cpc[1][0] as { param: number }).param;
+    const squaresBefore = (i: number, j: number): IrExpr => {
+      let sq: IrExpr | null = null;
+      for (let l = 0; l < j; l++) sq = add(sq, mul(Lij(i, l), Lij(i, l)));
+      return sq!;
+    };
+    const Lij = (i: number, j: number): IrExpr => {
+      if (i === j) return i === 0 ? c(1) : sqrt1m(squaresBefore(i, i));
+      return j === 0 ? cpc[i][j] : mul(cpc[i][j], sqrt1m(squaresBefore(i, j)));
+    };
+    // u_k = sd_k sum_{l <= k} L_kl z_l, as a predictor term (rows) and per level (the data scale).
+    const combine = (k: number, zAt: (l: number) => IrExpr): IrExpr => {
+      let v: IrExpr | null = null;
+      for (let l = 0; l <= k; l++) v = add(v, k === 0 ? zAt(0) : mul(Lij(k, l), zAt(l)));
+      return mul(sds[k], v!);
+    };
+    let eta = predictor;
+    const gathers: IrExpr[] = zp.map((p) => ({ op: 'gather', param: p, factor: group.name }));
+    for (let k = 0; k < K; k++) eta = add(eta, o.times(combine(k, (l) => gathers[l]), k));
+    if (rho !== undefined) {
+      zp.forEach((z, k) => this.markBlock(z, {
+        key: `${o.key}|${gname}`, term: k, scale: (sds[k] as { param: number }).param, location: this.location(labels[k]), correlation: rho,
+      }));
+    }
+    group.levels.forEach((lv, lev) => {
+      const at = (l: number): IrExpr => ({ op: 'level', param: zp[l], label: lv, level: lev, span: r.span });
+      labels.forEach((lab, k) => this.dataScale.push({ name: `${gname}[${lv}, ${lab}]`, expr: combine(k, at), derived: true }));
+    });
+    if (K > 2) {
+      for (let a = 1; a < K; a++) {
+        for (let b = 0; b < a; b++) {
+          let v: IrExpr | null = null;
+          for (let l = 0; l <= b; l++) v = add(v, l === 0 && b === 0 ? Lij(a, 0) : mul(Lij(a, l), Lij(b, l)));
+          this.dataScale.push({ name: `cor[${gname}, ${labels[b]}, ${labels[a]}]`, expr: v!, derived: true });
+        }
+      }
+    }
+    return eta!;
+  }
+
+  /**
+   * `(terms | g)`: one latent vector per term and grouping, with its sd (and correlations for several
+   * terms). `key` names the term (response and position) so that each block's effects can be found again.
+   */
   randomTerm(r: RandomTerm, key: string): IrExpr {
     const labels = [...(r.intercept ? ['(Intercept)'] : []), ...r.terms.map((t) => t.vars.join(':'))];
     const xs = [...(r.intercept ? [null] : []), ...r.terms.map((t) => {
@@ -151,8 +233,8 @@ class Expander {
       return this.numeric(cols as NumericColumn[]);
     })];
     if (labels.length === 0) throw new FormulaError('a random-effect term needs at least one term', r.span);
-    if (r.correlated && labels.length > 2) {
-      throw new FormulaError(`${labels.length} correlated random-effect terms are not supported yet (at most 2)`, r.span, "write '||' for uncorrelated terms");
+    if (r.correlated && labels.length > MAX_CORRELATED) {
+      throw new FormulaError(`${labels.length} correlated random-effect terms are not supported (at most ${MAX_CORRELATED})`, r.span, "write '||' for uncorrelated terms, or split the block");
     }
     let eta: IrExpr | null = null;
     for (const vars of r.groups) {
@@ -171,30 +253,8 @@ class Expander {
       });
       const names = (l: string): string[] => group.levels.map((lv) => `${gname}[${lv}, ${l}]`);
       const times = (e: IrExpr, k: number): IrExpr => (xs[k] ? mul(e, xs[k]!) : e);
-      if (r.correlated && labels.length === 2) {
-        // Non-centred: u = diag(sd) L z with z ~ N(0, 1) and L the Cholesky factor of [[1, r], [r, 1]].
-        const zs = labels.map((l, k) => {
-          const p = this.param(`z_${gl}${suffix(k)}`, r.span, { factor: group, elementNames: names(l).map((n) => `z:${n}`), latent: true });
-          this.prior(p, 'Normal', [c(0), c(1)]);
-          return { op: 'gather', param: p, factor: group.name } as IrExpr;
-        });
-        const rho = this.param(`cor_${gl}`, r.span, { elementNames: [`cor[${gname}, ${labels[0]}, ${labels[1]}]`], transform: { kind: 'bounded', lo: -1, hi: 1 } });
-        this.prior(rho, DEFAULT_PRIORS.correlation.dist, DEFAULT_PRIORS.correlation.args.map(c));
-        zs.forEach((z, k) => this.markBlock((z as { param: number }).param, {
-          key: `${key}|${gname}`, term: k, scale: (sds[k] as { param: number }).param, location: this.location(labels[k]), correlation: rho,
-        }));
-        const rr: IrExpr = { op: 'param', param: rho };
-        const u1: IrExpr = add(mul(rr, zs[0]), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, zs[1]));
-        eta = add(eta, times(mul(sds[0], zs[0]), 0));
-        eta = add(eta, times(mul(sds[1], u1), 1));
-        // The same effects on the data scale, level by level: u0 = sd0 z0, u1 = sd1 (r z0 + sqrt(1 - r^2) z1).
-        const zp = zs.map((z) => (z as { param: number }).param);
-        group.levels.forEach((lv, l) => {
-          const at = (k: number): IrExpr => ({ op: 'level', param: zp[k], label: lv, level: l, span: r.span });
-          const v1 = add(mul(rr, at(0)), mul({ op: 'call', fn: 'sqrt', arg: { op: 'bin', o: '-', a: c(1), b: mul(rr, rr) } }, at(1)));
-          this.dataScale.push({ name: `${gname}[${lv}, ${labels[0]}]`, expr: mul(sds[0], at(0)), derived: true });
-          this.dataScale.push({ name: `${gname}[${lv}, ${labels[1]}]`, expr: mul(sds[1], v1), derived: true });
-        });
+      if (r.correlated && labels.length >= 2) {
+        eta = this.correlatedBlock({ r, key, group, gl, gname, labels, sds, suffix, times }, eta);
         continue;
       }
       labels.forEach((l, k) => {

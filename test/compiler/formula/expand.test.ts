@@ -82,7 +82,7 @@ describe('unsupported formulas get located errors that name the problem', () => 
     ['an unknown family', 'model { y ~ gama(1 + x) }', "error[E220]: unknown family 'gama'"],
     ['a function term', 'model { y ~ poisson(1 + poly(x, 2)) }', "error[E220]: 'poly(...)' is not a formula term"],
     ['a factor inside a random term', 'model { y ~ poisson(1 + (1 + f | g)) }', "error[E220]: factor 'f' inside a random-effect term is not supported"],
-    ['three correlated terms', 'model { z ~ gaussian(1 + (1 + x + w | g)) }', 'error[E220]: 3 correlated random-effect terms are not supported yet (at most 2)'],
+    ['seven correlated terms', 'model { z ~ gaussian(1 + (1 + x + w + x:w + n + k + n:k | g)) }', 'error[E220]: 7 correlated random-effect terms are not supported (at most 6)'],
     ['an unknown column', 'model { y ~ poisson(1 + xx) }', "error[E220]: unknown column 'xx' in the formula"],
     ['binomial without trials', 'model { k ~ binomial(1 + x) }', 'error[E220]: binomial needs the number of trials'],
     ['a bar outside a formula', 'parameters { m ~ Normal(0, 1) } model { y ~ Poisson(log_rate = m | g) }', "error[E205]: '|' only has a meaning inside a formula"],
