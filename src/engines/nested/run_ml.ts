@@ -35,6 +35,22 @@ export function runMaximumLikelihood(ld: LogDensity, opts: MlOptions): EngineRes
   }
 }
 
+/**
+ * The units in which the outer Hessian's flat directions are judged: each coordinate's conditional sd,
+ * except a fixed effect's, which is its marginal sd (1 / sqrt(-H_jj)). A fixed effect cannot sit at a
+ * boundary (an unidentified one is separation's, separationCheck), and its conditional sd can be far
+ * below its marginal one: counts near 1e6 with an observation-level effect pin the intercept to 1e-4
+ * given the effects while its SE is 0.07, so in conditional units its curvature looked flat (a NaN SE
+ * and a false boundary warning).
+ */
+function flatnessScale(field: Field, mode: OuterMode): Float64Array {
+  const linear = new Set(field.ld.linear ?? []);
+  return mode.scale.map((s, j) => {
+    const h = -mode.hessian[j][j];
+    return linear.has(field.outer[j]) && h > 0 ? Math.max(s, 1 / Math.sqrt(h)) : s;
+  });
+}
+
 function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const t0 = performance.now();
   const field = makeField(ld, opts.reml ? 'reml' : 'ml');
@@ -43,7 +59,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const start = startingPoint(field, L, opts.rng.child('init'));
   const mode = maximiseMarginal(L, start.phi);
   const t1 = performance.now();
-  const outer = outerCovariance(mode.hessian, mode.scale, field.outer.map((i) => ld.thetaNames[i]));
+  const outer = outerCovariance(mode.hessian, flatnessScale(field, mode), field.outer.map((i) => ld.thetaNames[i]));
   const estimates = estimatesOf(field, mode, outer);
   separationCheck(field, L, mode, outer);
   const draws = drawEstimates(field, mode, outer, opts.rng.child('ml-draws'), opts.draws);
