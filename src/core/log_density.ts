@@ -38,6 +38,11 @@ export interface LogDensity {
    * or empty when the model has none the compiler can describe.
    */
   readonly hierarchies?: readonly Hierarchy[];
+  /**
+   * The fixed effects (linear coordinates) whose model-matrix column is a combination of earlier ones: a
+   * rank-deficient design. Maximum likelihood holds them at 0, as lme4 drops them. Computed on request.
+   */
+  aliased?(): readonly Aliased[];
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
@@ -86,6 +91,12 @@ export interface Hierarchy {
   readonly locationIn: 'predictor' | 'prior';
   /** theta coordinate of the two terms' correlation (bounded to (-1, 1)), or -1 for none. */
   readonly correlation: number;
+}
+
+/** A fixed effect whose column equals sum_k weight_k times the column of coordinate k (none: a column of zeros). */
+export interface Aliased {
+  readonly coord: number;
+  readonly of: readonly { readonly coord: number; readonly weight: number }[];
 }
 
 /** A symmetric sparse pattern: the lower triangle with the full diagonal, by columns, rows ascending. */

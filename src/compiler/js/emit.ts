@@ -4,6 +4,8 @@ import type { IrExpr, IrParam, ModelIR } from '../ir.js';
 import { latentCoordinates, linearCoordinates } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
+import { aliasedFixedEffects } from '../latent/aliased.js';
+import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
 import { Tape } from './ad_ops.js';
@@ -96,6 +98,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),
+    aliased: once(() => aliasedFixedEffects(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.

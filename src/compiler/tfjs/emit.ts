@@ -6,6 +6,8 @@ import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
 import { latentCoordinates, linearCoordinates } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
+import { aliasedFixedEffects } from '../latent/aliased.js';
+import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
 import { makeRowIndexer } from './index_rows.js';
@@ -227,6 +229,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),
+    aliased: once(() => aliasedFixedEffects(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,

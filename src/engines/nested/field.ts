@@ -42,8 +42,17 @@ export interface CrossBlock {
 }
 
 export function fieldCoordinates(ld: LogDensity, mode: FieldMode): number[] {
-  const x = mode === 'ml' ? [...ld.latent] : [...ld.latent, ...(ld.linear ?? [])];
+  const held = heldAtZero(ld, mode);
+  const x = mode === 'ml' ? [...ld.latent] : [...ld.latent, ...(ld.linear ?? []).filter((c) => !held.has(c))];
   return x.sort((a, b) => a - b);
+}
+
+/**
+ * Under ML and REML, the fixed effects of a rank-deficient design beyond its rank (ld.aliased): neither
+ * integrated nor optimised but held at 0, as lme4 drops their columns. Priors identify them in the posterior.
+ */
+export function heldAtZero(ld: LogDensity, mode: FieldMode): Set<number> {
+  return mode === 'posterior' ? new Set() : new Set((ld.aliased?.() ?? []).map((a) => a.coord));
 }
 
 /**
@@ -55,7 +64,8 @@ export function fieldCoordinates(ld: LogDensity, mode: FieldMode): number[] {
 export function makeField(ld: LogDensity, mode: FieldMode, within?: Field): Field {
   const x = fieldCoordinates(ld, mode);
   const inX = new Set(x);
-  const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i));
+  const held = heldAtZero(ld, mode);
+  const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i) && !held.has(i));
   const exact = ld.latentHessian?.(x);
   const hessian = exact ?? differencedHessian(ld, x);
   const ordering = within && within.structured && exact ? extendOrdering(within, x) : undefined;
@@ -129,7 +139,7 @@ export function differencedHessian(ld: LogDensity, coords: readonly number[]): L
   };
 }
 
-/** theta from phi and x. */
+/** theta from phi and x (a coordinate in neither, held at zero, is 0). */
 export function assemble(field: Field, phi: Float64Array, x: Float64Array): Float64Array {
   const theta = new Float64Array(field.ld.dim);
   const { outer, x: xs } = field;

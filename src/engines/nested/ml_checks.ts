@@ -1,5 +1,6 @@
 import { InferenceError } from '../../core/errors.js';
-import type { Field } from './field.js';
+import type { LogDensity } from '../../core/log_density.js';
+import type { Field, FieldMode } from './field.js';
 import type { LaplaceMarginal } from './marginal.js';
 import type { OuterMode } from './optimize.js';
 import type { OuterCovariance } from './covariance.js';
@@ -54,4 +55,32 @@ export function boundaryWarnings(field: Field, mode: OuterMode, outer: OuterCova
   return [`boundary (singular) fit: ${hit.map((c) => `'${names[c]}'`).join(', ')} ${hit.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
     'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
     'and the model may be simpler than written (lme4 says the same: see ?isSingular)'];
+}
+
+/** sum_k w_k 'name_k' as one writes it: 'h2q' - 'flo:h2q', 1.5 '(Intercept)'. */
+function combination(terms: readonly { coord: number; weight: number }[], names: readonly string[]): string {
+  return terms.map((t, i) => {
+    const size = Math.abs(t.weight);
+    const sign = t.weight < 0 ? (i === 0 ? '-' : ' - ') : i === 0 ? '' : ' + ';
+    return `${sign}${Math.abs(size - 1) < 1e-9 ? '' : `${Number(size.toPrecision(3))} `}'${names[t.coord]}'`;
+  }).join('');
+}
+
+/**
+ * lme4's "fixed-effect model matrix is rank deficient so dropping n columns / coefficients": which
+ * coefficients were held at 0 and what their columns equal, so that the user can see the design's problem
+ * (a factor that repeats another, a constant covariate, an interaction cell without rows).
+ */
+export function aliasedWarnings(ld: LogDensity, mode: FieldMode): string[] {
+  if (mode === 'posterior') return [];
+  const aliased = ld.aliased?.() ?? [];
+  if (aliased.length === 0) return [];
+  const names = ld.names;
+  const what = aliased.map((a) => {
+    return `'${names[a.coord]}' (${a.of.length === 0 ? 'no row reads it' : `its column equals ${combination(a.of, names)}`})`;
+  });
+  const n = aliased.length;
+  return [`the fixed-effect model matrix is rank deficient, so ${n} coefficient${n > 1 ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
+    `${n > 1 ? 'them' : 'it'}: ${what.join('; ')}. The other coefficients are estimated without ${n > 1 ? 'them' : 'it'}; ` +
+    'to choose which one goes, remove or recode the columns in the model'];
 }

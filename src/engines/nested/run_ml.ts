@@ -2,14 +2,14 @@ import type { LogDensity } from '../../core/log_density.js';
 import type { LaplaceProgress } from './run_posterior.js';
 import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
-import { assemble, makeField, type Field } from './field.js';
+import { assemble, heldAtZero, makeField, type Field } from './field.js';
 import { LaplaceMarginal } from './marginal.js';
 import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { outerCovariance, type OuterCovariance } from './covariance.js';
 import { startingPoint } from './start.js';
 import { inverse, Matrix } from 'ml-matrix';
 import type { MarginalPoint } from './marginal.js';
-import { boundaryWarnings, separationCheck } from './ml_checks.js';
+import { aliasedWarnings, boundaryWarnings, separationCheck } from './ml_checks.js';
 
 export interface MlOptions {
   /** REML: the linear fixed effects are integrated out too (flat prior), as lme4's default for Gaussian models. */
@@ -84,7 +84,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: [...boundaryWarnings(field, mode, outer),
+    warnings: [...aliasedWarnings(ld, field.mode), ...boundaryWarnings(field, mode, outer),
       ...(scaledGrad > 1e-3 ? [`the optimizer stopped (${mode.lbfgs.reason}) with a gradient of ${scaledGrad.toExponential(2)} in sd units: the estimate may be inaccurate`] : []),
       ...(mode.point.inner.converged ? [] : ['the inner Newton solve for the random effects did not reach its tolerance at the estimate: the log-likelihood may be inaccurate'])],
     timings: { modeMs: t1 - t0, drawsMs: performance.now() - t1 },
@@ -107,6 +107,7 @@ function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): Non
   const latentVar = inner.factor.inverseDiagonal();
   field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k] - (given.isFixed[k] ? 0 : given.reductionAt(k)))));
   field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
+  for (const c of heldAtZero(field.ld, field.mode)) sd[c] = NaN;
   for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
   // A quantity of the integrated coordinates (a random effect on the data scale) gets its conditional
   // variance given the outer estimates (and, under REML, the fixed effects), as lme4's condVar; one of

@@ -1,0 +1,103 @@
+import type { Aliased } from '../../core/log_density.js';
+import { evalExpr } from '../eval_f64.js';
+import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
+import { constrainTheta, splitValues } from '../layout.js';
+import { predictorArg, sharedPredictor } from './recognise.js';
+
+/**
+ * A column whose part outside the span of the columns before it is below this fraction of its length is
+ * aliased: R's qr() tolerance, which lme4 uses to drop columns of a rank-deficient model matrix.
+ */
+const RANK_TOL = 1e-7;
+
+/**
+ * The fixed-effect model matrix X: for each linear coordinate, its coefficient in every likelihood's
+ * predictor, row by row (the predictor at theta = e_c minus at theta = 0, the other parameters at the
+ * centre of their priors). A likelihood whose predictor is not linear in them (the difference at 2 e_c is
+ * not twice that at e_c) is left out: it cannot be judged this way.
+ */
+function modelMatrix(ir: ModelIR, coords: readonly number[], isLinear: (q: number) => boolean): Float64Array[] {
+  const sizeOf = (q: number): number => ir.params[q].size;
+  const readsLinear = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(isLinear);
+  const predictors = ir.likelihoods.flatMap((lik) => {
+    const k = predictorArg(lik, readsLinear);
+    return k < 0 ? [] : [sharedPredictor(lik, isLinear, sizeOf) ?? lik.args[k]];
+  });
+  const at = (e: IrExpr, theta: Float64Array): Float64Array => {
+    const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
+    return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
+  };
+  const zero = new Float64Array(ir.dim);
+  const columns = coords.map(() => [] as Float64Array[]);
+  for (const e of predictors) {
+    const base = at(e, zero);
+    const cols = coords.map((c) => {
+      const [one, two] = [1, 2].map((s) => {
+        const t = new Float64Array(ir.dim);
+        t[c] = s;
+        return at(e, t).map((v, r) => v - base[r]);
+      });
+      return one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r]))) ? one : undefined;
+    });
+    if (cols.some((col) => col === undefined)) continue;
+    cols.forEach((col, j) => columns[j].push(col!));
+  }
+  return columns.map((parts) => {
+    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  });
+}
+
+const dot = (a: Float64Array, b: Float64Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+
+/**
+ * The linear coordinates (fixed effects) whose model-matrix column is a linear combination of the columns
+ * before it, in theta's (the formula's) order, as lme4 finds them ("fixed-effect model matrix is rank
+ * deficient so dropping 1 column"): a factor that repeats another under new labels, a constant covariate
+ * beside the intercept, an interaction cell without rows. Modified Gram-Schmidt, twice, in column order;
+ * each aliased column is listed with the combination of kept columns it equals (none for a column of zeros).
+ */
+export function aliasedFixedEffects(ir: ModelIR): Aliased[] {
+  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
+  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  if (coords.length === 0) return [];
+  const X = modelMatrix(ir, coords, (q) => linearParams.has(q));
+  if (X.length === 0 || X[0].length === 0) return [];
+  // Each kept column's orthonormal q, and q as a combination of the original kept columns (by coordinate).
+  const kept: { coord: number; q: Float64Array; in: Map<number, number> }[] = [];
+  const out: Aliased[] = [];
+  X.forEach((col, j) => {
+    const norm = Math.sqrt(dot(col, col));
+    const r = Float64Array.from(col);
+    const along = new Map<number, number>();
+    for (let pass = 0; pass < 2; pass++) {
+      kept.forEach((k, i) => {
+        const d = dot(r, k.q);
+        along.set(i, (along.get(i) ?? 0) + d);
+        for (let t = 0; t < r.length; t++) r[t] -= d * k.q[t];
+      });
+    }
+    // col - r = sum_i along_i q_i, and each q_i is a combination of original columns.
+    const combination = new Map<number, number>();
+    for (const [i, d] of along) for (const [c, w] of kept[i].in) combination.set(c, (combination.get(c) ?? 0) + d * w);
+    const rest = Math.sqrt(dot(r, r));
+    if (norm === 0 || !(rest > RANK_TOL * norm)) {
+      out.push({ coord: coords[j], of: [...combination].filter(([, w]) => Math.abs(w) > 1e-6).map(([c, w]) => ({ coord: c, weight: w })) });
+      return;
+    }
+    const q = r.map((v) => v / rest);
+    const inOriginal = new Map<number, number>([[coords[j], 1 / rest]]);
+    for (const [c, w] of combination) inOriginal.set(c, (inOriginal.get(c) ?? 0) - w / rest);
+    kept.push({ coord: coords[j], q, in: inOriginal });
+  });
+  return out;
+}
