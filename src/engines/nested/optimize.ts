@@ -1,3 +1,4 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import { lbfgsBacktracking, type LbfgsResult } from '../../math/lbfgs.js';
 import { outerCovariance } from './covariance.js';
@@ -15,6 +16,11 @@ export interface OuterMode {
   readonly scale: Float64Array;
   readonly lbfgs: LbfgsResult;
   readonly newtonSteps: number;
+  /**
+   * Other local maxima found by climbing off a point where L curved upwards (the search had started at a
+   * saddle or a minimum, e.g. the symmetric centre of a sign-symmetric posterior), with their L values.
+   */
+  readonly otherModes?: readonly { readonly phi: Float64Array; readonly value: number }[];
 }
 
 /** L-BFGS stops at this gradient inf-norm in scaled units; the Newton polish then takes it to the noise floor. */
@@ -36,7 +42,62 @@ export function failureMessage(f: InnerFailure, names: readonly string[]): strin
  * (L-BFGS stalls near the optimum; Newton converges quadratically), flat directions (a variance at its
  * boundary) left where L-BFGS put them.
  */
+/**
+ * Below this eigenvalue of the sd-scaled -d2L (L curving upwards by more than noise: the flatness test's
+ * eigenvalues are near 1 at a proper maximum), the search stopped at a saddle or a minimum.
+ */
+const UPWARD = -1e-3;
+/** How far the escape from a saddle probes along each upward direction, in scaled units. */
+const ESCAPE_STEPS = [0.5, 1, 2, 4];
+
+/**
+ * The maximum of L over phi. A search that ends where L curves upwards (started at a saddle or minimum:
+ * the gradient vanishes at the symmetric centre of y ~ Normal(a * b, 1)) climbs again from the best probe
+ * along each side of the upward direction; the better maximum is returned and the other kept in
+ * otherModes, so that the caller can say the posterior has more than one mode.
+ */
 export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIterations = 500): OuterMode {
+  let mode = climb(L, phi0, maxIterations);
+  const others: { phi: Float64Array; value: number }[] = [];
+  for (let escape = 0; escape < 3; escape++) {
+    const up = upwardDirection(mode);
+    if (!up) break;
+    const starts = [1, -1].map((side) => bestProbe(L, mode, up, side)).filter((p): p is { phi: Float64Array; value: number } => p !== undefined);
+    if (starts.length === 0) break;
+    const modes = starts.map((p) => climb(L, p.phi, maxIterations)).sort((a, b) => b.point.value - a.point.value);
+    others.push(...modes.slice(1).map((m) => ({ phi: m.phi, value: m.point.value })));
+    mode = modes[0];
+  }
+  return others.length > 0 ? { ...mode, otherModes: others } : mode;
+}
+
+/** The direction (in phi, scale-weighted) along which L curves upwards most, if it does beyond noise. */
+function upwardDirection(mode: OuterMode): Float64Array | undefined {
+  const p = mode.scale.length;
+  if (p === 0) return undefined;
+  const P = new Matrix(mode.hessian.map((r, i) => Array.from(r, (v, j) => -v * mode.scale[i] * mode.scale[j])));
+  const e = new EigenvalueDecomposition(P, { assumeSymmetric: true });
+  const values = e.realEigenvalues;
+  const k = values.indexOf(Math.min(...values));
+  const lmax = Math.max(...values.map(Math.abs), 1e-300);
+  if (!(values[k] < UPWARD * lmax)) return undefined;
+  const v = e.eigenvectorMatrix.getColumn(k);
+  return Float64Array.from(v, (x, i) => x * mode.scale[i]);
+}
+
+/** The highest of the probes phi + side * t * dir, if any is higher than the mode itself. */
+function bestProbe(L: LaplaceMarginal, mode: OuterMode, dir: Float64Array, side: number): { phi: Float64Array; value: number } | undefined {
+  let best: { phi: Float64Array; value: number } | undefined;
+  for (const t of ESCAPE_STEPS) {
+    const phi = Float64Array.from(mode.phi, (v, i) => v + side * t * dir[i]);
+    const pt = L.at(phi, mode.point.inner.x);
+    if (!('failure' in pt) && pt.value > (best?.value ?? mode.point.value + 1e-9)) best = { phi, value: pt.value };
+  }
+  L.reset(mode.point.inner.x);
+  return best;
+}
+
+function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): OuterMode {
   const names = L.field.ld.thetaNames;
   const first = L.at(phi0);
   if ('failure' in first) {

@@ -126,7 +126,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: [...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction)],
+    warnings: [...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction), ...(mode ? multimodalWarnings(field, mode) : [])],
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };
 }
@@ -151,6 +151,22 @@ function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, p
   return out;
 }
 
+/** Another maximum of L within this of the best (a posterior density ratio of 1/20) holds mass the grid misses. */
+const OTHER_MODE_WITHIN = Math.log(20);
+
+/**
+ * The grid is built around one maximum of the hyperparameters' marginal; another one nearly as high
+ * (a sign-symmetric posterior: y ~ Normal(a * b, 1)) is mass it does not see. Say where both are.
+ */
+function multimodalWarnings(field: Field, mode: OuterMode): string[] {
+  const near = (mode.otherModes ?? []).filter((m) => m.value > mode.point.value - OTHER_MODE_WITHIN);
+  if (near.length === 0) return [];
+  const at = (phi: Float64Array): string => field.outer.map((c, j) => `${field.ld.thetaNames[c]} = ${Number(phi[j].toPrecision(3))}`).join(', ');
+  return [`the hyperparameters' posterior has more than one mode: nested Laplace describes the one at ${at(mode.phi)}, not ` +
+    `${near.map((m) => `the one at ${at(m.phi)} (log density ${(m.value - mode.point.value).toFixed(2)} from the first)`).join(' or ')}; ` +
+    'every quantity may be off. --engine nuts samples all of them'];
+}
+
 function correctionDiagnostics(field: Field, c: CorrectionSummary): Record<string, number | string> {
   const largest = c.shift.reduce((b, v, j) => (v > c.shift[b] ? j : b), 0);
   return {
@@ -170,5 +186,5 @@ function correctionWarnings(field: Field, c: CorrectionSummary | undefined): str
   const names = field.outer.map((i) => `'${field.ld.thetaNames[i]}'`).join(', ');
   return [`the Laplace approximation over the latent field is poor where ${(100 * c.unreliableMass).toFixed(0)}% of the hyperparameters' posterior lies ` +
     `(importance-sampling k-hat up to ${c.maxKhat.toFixed(2)} at the grid's points): the posterior of ${names}, and the effects mixed over it, may be off; ` +
-    'use --engine nuts']; 
+    'use --engine nuts'];
 }
