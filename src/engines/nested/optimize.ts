@@ -181,6 +181,7 @@ function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): O
   if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
   let current = best;
   let hessian = hessianOf(L, current, scale);
+  unboundedCheck(L, current.point, hessian);
   let steps = 0;
   let moved = 0;
   for (; steps < POLISH_STEPS; steps++) {
@@ -203,6 +204,26 @@ function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): O
   }
   if (steps > 0 && moved > 0) hessian = hessianOf(L, current, scale);
   return { phi: current.point.inner.phi, point: current.point, grad: current.grad, hessian, scale, lbfgs: res, newtonSteps: steps };
+}
+
+/**
+ * A search that ends with a scale far towards 0 and L's curvature there not finite has found no maximum:
+ * L rises without bound as the scale goes to 0 together with parameters it scales. That is a centred
+ * hierarchy whose effects nested Laplace cannot integrate out (not Gaussian: u ~ StudentT(3, 0, tau)), so
+ * they are hyperparameters with it, and their joint density has the funnel's spike at 0. Say so, rather
+ * than blame the data's magnitude (E518).
+ */
+function unboundedCheck(L: LaplaceMarginal, at: MarginalPoint, hessian: Float64Array[]): void {
+  const names = L.field.ld.thetaNames;
+  const j = hessian.findIndex((r) => r.some((v) => !Number.isFinite(v)));
+  if (j < 0) return;
+  const down = L.field.outer.flatMap((c, k) => (names[c].startsWith('log(') && at.inner.phi[k] < PLATEAU ? [k] : []));
+  if (down.length === 0) return;
+  const scales = down.map((k) => `'${L.field.ld.names[L.field.outer[k]]}'`).join(', ');
+  throw new InferenceError('E519', `the posterior has no mode for nested Laplace (the laplace engine, and the start of advi and fullrank) to build on: it rises without bound as ${scales} ${down.length > 1 ? 'go' : 'goes'} to 0 ` +
+    `(reached ${down.map((k) => Math.exp(at.inner.phi[k]).toPrecision(2)).join(', ')}), with the parameters ${down.length > 1 ? 'they scale' : 'it scales'}: a centred hierarchy whose effects are not ` +
+    'Gaussian (Student-t, Laplace, ...) is not a latent Gaussian field, and its density has a spike at a scale of 0',
+  'use --engine nuts, which samples it; or write the effects non-centred (u = tau * z with z ~ StudentT(3, 0, 1)), which has a mode');
 }
 
 /** Where a log-scale is "at 0": below this, its L is on the plateau of the log parametrisation. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inferFit } from '../../../src/api/infer.js';
 import { compileText } from '../../helpers.js';
@@ -25,5 +26,19 @@ describe('a hyperparameter marginal with two modes', () => {
   it('one mode (b away from 0 in the data\'s favour, a proper maximum): no such warning', async () => {
     const fit = await inferFit(compileText('data { y: real }\nparameters { a ~ Normal(1, 0.1)  b ~ Normal(0, 1) }\nmodel { y ~ Normal(a * b, 1) }', csv), { engine: 'laplace' });
     expect(fit.warnings.filter((x) => x.includes('more than one mode'))).toEqual([]);
+  });
+});
+
+describe('a posterior without a mode for nested Laplace', () => {
+  it('centred Student-t effects: E519 names the scale that runs to 0 and says what to use, not "extreme values in the data"', async () => {
+    // 20 groups of 10 rows, y from -1.7 to 4 (a sweep's simulation with Student-t group effects).
+    const data = readFileSync(new URL('./fixtures/studentt_effects.csv', import.meta.url), 'utf8');
+    const m = compileText(`data { y: real  g: factor }
+parameters { a ~ Normal(0, 5)  tau ~ HalfNormal(1)  sigma ~ HalfNormal(2)  u[g] ~ StudentT(3, 0, tau) }
+model { y ~ Normal(a + u[g], sigma) }`, data);
+    const e = await inferFit(m, { engine: 'laplace' }).then(() => undefined, (err: { code: string; message: string; hint: string }) => err);
+    expect(e?.code).toBe('E519');
+    expect(e?.message).toMatch(/^the posterior has no mode for nested Laplace .* it rises without bound as 'tau' goes to 0/);
+    expect(e?.hint).toMatch(/--engine nuts/);
   });
 });
