@@ -29,7 +29,9 @@ export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMod
       const at = L.at(phi, mode.point.inner.x);
       if ('failure' in at || !(at.value >= mode.point.value - 1e-6)) continue;
       L.reset(mode.point.inner.x);
-      throw new InferenceError('E507', `the likelihood has no maximum: it rises by ${fmt(at.value - mode.point.value)} from the estimate ` +
+      // Level to within 1e-6 (quasi-complete separation: the slope has flattened out) is no maximum either.
+      const d = at.value - mode.point.value;
+      throw new InferenceError('E507', `the likelihood has no maximum: it ${d > 1e-6 ? `rises by ${fmt(d)}` : 'stays level (to within 1e-6)'} from the estimate ` +
         `'${names[c]}' = ${fmt(mode.phi[j])} to ${fmt(phi[j])} and on, so no finite estimate exists`,
         'this is complete separation: a covariate (or a combination) predicts the 0/1 response perfectly, and maximum likelihood ' +
         'sends its coefficient to infinity. Drop --ml for a Bayesian fit (the default Normal(0, 10) prior keeps it finite), or remove the separating covariate');
@@ -39,22 +41,43 @@ export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMod
 }
 
 /**
- * lme4's "boundary (singular) fit": a variance parameter estimated at 0 (its log below -9 with L level
- * along it, or a direction the marginal's Hessian calls flat). Its estimate is reported as 0 to the digits shown and no SE.
+ * lme4's "boundary (singular) fit" for the parameters at zero (boundaryCoordinates), and a dispersion
+ * estimated at infinity; both are reported without an SE.
  */
 export function boundaryWarnings(field: Field, mode: OuterMode, outer: OuterCovariance): string[] {
-  const linear = new Set(field.ld.linear ?? []);
   const names = field.ld.names;
-  const flatCoords = new Set(outer.flat.map((f) => field.outer[f.vector.reduce((b, v, i, a) => (Math.abs(v) > Math.abs(a[b]) ? i : b), 0)]));
-  // A log sd far down and with L level along it: its curvature vanishes with the sd at the boundary. The
-  // level matters, not the log alone: data measured in 1e-5 have a residual sd of e^-11.6 that is well
-  // determined (curvature 2n in log sigma).
-  const atZero = field.outer.filter((c, j) => !linear.has(c) && field.ld.thetaNames[c].startsWith('log(') && mode.phi[j] < -9 && !(-mode.hessian[j][j] > 1e-2));
-  const hit = [...new Set([...atZero, ...flatCoords])];
-  if (hit.length === 0) return [];
-  return [`boundary (singular) fit: ${hit.map((c) => `'${names[c]}'`).join(', ')} ${hit.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
-    'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
-    'and the model may be simpler than written (lme4 says the same: see ?isSingular)'];
+  const { atZero, atInfinity } = boundaryCoordinates(field, mode, outer);
+  const out: string[] = [];
+  if (atZero.length > 0) {
+    out.push(`boundary (singular) fit: ${atZero.map((c) => `'${names[c]}'`).join(', ')} ${atZero.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
+      'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
+      'and the model may be simpler than written (lme4 says the same: see ?isSingular)');
+  }
+  if (atInfinity.length > 0) {
+    const many = atInfinity.length > 1;
+    out.push(`${atInfinity.map((c) => `'${names[c]}'`).join(', ')} ${many ? 'run' : 'runs'} to infinity (estimated at ` +
+      `${atInfinity.map((c) => fmt(Math.exp(mode.phi[field.outer.indexOf(c)]))).join(', ')} with the likelihood nearly flat beyond): the data show ` +
+      `none of what ${many ? 'they describe' : 'it describes'} (a negative binomial's dispersion that large is a Poisson model), so no standard ` +
+      `error is reported for ${many ? 'them' : 'it'} (NaN); fit the simpler model`);
+  }
+  return out;
+}
+
+/**
+ * The outer coordinates at the edge of their range. At zero: a log-scale far down (below -9), or below 0
+ * with L so flat along it that its log is unknown to +-10 (an observation-level sd of 1e-3 in a Bernoulli
+ * model, SE 0.33), or a direction the outer Hessian calls flat. At infinity: a log-scale above 9 (a
+ * dispersion of 8,000) whose log is unknown to +-3 (a negative binomial without overdispersion).
+ */
+export function boundaryCoordinates(field: Field, mode: OuterMode, outer: OuterCovariance): { atZero: number[]; atInfinity: number[] } {
+  const linear = new Set(field.ld.linear ?? []);
+  const flatCoords = outer.flat.map((f) => field.outer[f.vector.reduce((b, v, i, a) => (Math.abs(v) > Math.abs(a[b]) ? i : b), 0)]);
+  const isLog = (c: number): boolean => !linear.has(c) && field.ld.thetaNames[c].startsWith('log(');
+  const curvature = (j: number): number => -mode.hessian[j][j];
+  const atInfinity = field.outer.filter((c, j) => isLog(c) && mode.phi[j] > 9 && !(curvature(j) > 0.1));
+  const down = field.outer.filter((c, j) => isLog(c) && mode.phi[j] < 0 && !(curvature(j) > 1e-2));
+  const atZero = [...new Set([...down, ...flatCoords])].filter((c) => !atInfinity.includes(c));
+  return { atZero, atInfinity };
 }
 
 /** sum_k w_k 'name_k' as one writes it: 'h2q' - 'flo:h2q', 1.5 '(Intercept)'. */

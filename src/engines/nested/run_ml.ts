@@ -9,7 +9,7 @@ import { outerCovariance, type OuterCovariance } from './covariance.js';
 import { startingPoint } from './start.js';
 import { inverse, Matrix } from 'ml-matrix';
 import type { MarginalPoint } from './marginal.js';
-import { aliasedWarnings, boundaryWarnings, separationCheck } from './ml_checks.js';
+import { aliasedWarnings, boundaryCoordinates, boundaryWarnings, separationCheck } from './ml_checks.js';
 
 export interface MlOptions {
   /** REML: the linear fixed effects are integrated out too (flat prior), as lme4's default for Gaussian models. */
@@ -108,7 +108,8 @@ function estimatesOf(field: Field, mode: OuterMode, outer: OuterCovariance): Non
   field.x.forEach((c, k) => (sd[c] = Math.sqrt(latentVar[k] - (given.isFixed[k] ? 0 : given.reductionAt(k)))));
   field.outer.forEach((c, k) => (sd[c] = Math.sqrt(outer.covariance[k][k])));
   for (const c of heldAtZero(field.ld, field.mode)) sd[c] = NaN;
-  for (const f of outer.flat) sd[field.outer[dominant(f.vector)]] = NaN;
+  const edge = boundaryCoordinates(field, mode, outer);
+  for (const c of [...edge.atZero, ...edge.atInfinity]) sd[c] = NaN;
   // A quantity of the integrated coordinates (a random effect on the data scale) gets its conditional
   // variance given the outer estimates (and, under REML, the fixed effects), as lme4's condVar; one of
   // the outer ones alone, the delta method.

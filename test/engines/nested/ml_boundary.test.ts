@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
+import { createRng } from '../../../src/core/rng.js';
 
 /*
  * A boundary (singular) fit is judged by the outer Hessian's flat directions. A fixed effect cannot be at
@@ -24,5 +25,46 @@ model { y ~ poisson(1 + (1 | g) + (1 | obs)) }`;
     expect(Math.abs(row('sd[g, (Intercept)]').mean - ref.sd_g)).toBeLessThan(0.005);
     expect(Math.abs(row('sd[obs, (Intercept)]').mean - ref.sd_o)).toBeLessThan(0.001);
     expect(Math.abs((fit.diagnostics.logLik as number) - ref.logLik)).toBeLessThan(0.05);
+  });
+});
+
+/** Poisson counts by inversion from one seeded stream. */
+function poisson(rng: ReturnType<typeof createRng>, mean: number): number {
+  let k = 0;
+  let p = Math.exp(-mean);
+  let cdf = p;
+  const u = rng.uniform();
+  while (u > cdf && k < 10_000) {
+    k++;
+    p *= mean / k;
+    cdf += p;
+  }
+  return k;
+}
+
+describe('--ml at the edges of a parameter\'s range', () => {
+  it('a negative binomial fitted to Poisson counts: the dispersion runs to infinity, said so, no SE', async () => {
+    const rng = createRng('nb-poisson');
+    const u = Array.from({ length: 20 }, () => 0.4 * rng.normal());
+    const rows = Array.from({ length: 400 }, (_, i) => `${poisson(rng, Math.exp(1.5 + u[i % 20]))},g${i % 20}`);
+    const fit = await inferFit(compile('data { y: count  g: factor }\nmodel { y ~ negative_binomial(1 + (1 | g)) }', { data: ['y,g', ...rows].join('\n'), ml: true }), { engine: 'laplace' });
+    const phi = fit.summary.find((r) => r.name === 'phi')!;
+    expect(phi.mean).toBeGreaterThan(1e3);
+    expect(phi.sd).toBeNaN();
+    expect(fit.warnings).toEqual([expect.stringMatching(/^'phi' runs to infinity \(estimated at [\d.e+]+ with the likelihood nearly flat beyond\)/)]);
+  });
+
+  it('an observation-level sd in a Bernoulli model, which the data cannot identify: a singular fit, no SE', async () => {
+    const rng = createRng('bern-obs');
+    const rows = Array.from({ length: 600 }, (_, i) => {
+      const x = rng.normal();
+      return `${rng.uniform() < 1 / (1 + Math.exp(-(0.3 + 0.8 * x))) ? 1 : 0},${x.toFixed(4)},o${i}`;
+    });
+    const fit = await inferFit(compile('data { y: binary  x: real  obs: factor }\nmodel { y ~ bernoulli(1 + x + (1 | obs)) }', { data: ['y,x,obs', ...rows].join('\n'), ml: true }), { engine: 'laplace' });
+    const sd = fit.summary.find((r) => r.name === 'sd[obs, (Intercept)]')!;
+    // A Bernoulli row carries no information on its own effect: the likelihood is all but flat in the sd.
+    expect(sd.mean).toBeLessThan(0.2);
+    expect(sd.sd).toBeNaN();
+    expect(fit.warnings).toEqual([expect.stringMatching(/^boundary \(singular\) fit: 'sd\[obs, \(Intercept\)\]' is estimated at the edge/)]);
   });
 });
