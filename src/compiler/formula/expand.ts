@@ -68,6 +68,29 @@ class Expander {
     return p;
   }
 
+  /** The (term, grouping) pairs already given random effects, to catch a term written twice. */
+  private readonly randomSeen = new Set<string>();
+
+  /**
+   * A grouping that cannot carry the term: the same effect twice (`(1 | g) + (1 | g)`), or, in a gaussian
+   * model, a level per row, whose random intercept is the residual itself (lme4 refuses it: "number of
+   * levels of each grouping factor must be < number of observations").
+   */
+  private checkGrouping(r: RandomTerm, group: FactorColumn, gname: string, labels: readonly string[], family: Family): void {
+    for (const l of labels) {
+      const key = `${l}|${gname}`;
+      if (this.randomSeen.has(key)) {
+        throw new FormulaError(`the random effect of '${l}' by '${gname}' is in the formula twice`, r.span, 'write each term once: (1 | g) + (0 + x | g), or (1 + x | g)');
+      }
+      this.randomSeen.add(key);
+    }
+    const rows = group.codes.length;
+    if (family === 'gaussian' && rows > 0 && group.levels.length >= rows) {
+      throw new FormulaError(`'${gname}' has ${group.levels.length} levels for ${rows} rows: in a gaussian model an effect per row cannot be told apart from the residual sigma`,
+        r.span, `remove the (... | ${gname}) term (lme4 refuses it too: a grouping factor needs fewer levels than rows)`);
+    }
+  }
+
   /** Marks the effects of one term of a block with their scale, location and correlation. */
   markBlock(effect: number, block: NonNullable<IrParam['block']>): void {
     this.ctx.params[effect] = { ...this.ctx.params[effect], block };
@@ -225,7 +248,7 @@ class Expander {
    * `(terms | g)`: one latent vector per term and grouping, with its sd (and correlations for several
    * terms). `key` names the term (response and position) so that each block's effects can be found again.
    */
-  randomTerm(r: RandomTerm, key: string): IrExpr {
+  randomTerm(r: RandomTerm, key: string, family: Family): IrExpr {
     const labels = [...(r.intercept ? ['(Intercept)'] : []), ...r.terms.map((t) => t.vars.join(':'))];
     const xs = [...(r.intercept ? [null] : []), ...r.terms.map((t) => {
       const cols = t.vars.map((v) => this.column(v, t.span));
@@ -243,6 +266,7 @@ class Expander {
       const group = this.derived(gcols.length === 1 ? gcols[0] : crossFactors(gcols, gcols.map(() => false), vars.join(':')).column);
       const gl = safe(vars.join('_'));
       const gname = vars.join(':');
+      this.checkGrouping(r, group, gname, labels, family);
       // A lone intercept keeps the plain name (u_g, sd_g); a lone slope is named by its term, so that
       // (1 | g) + (0 + x | g), lme4's uncorrelated pair, does not ask twice for sd_g.
       const suffix = (k: number): string => (labels.length === 1 && labels[0] === '(Intercept)' ? '' : `_${safe(labels[k] === '(Intercept)' ? 'Intercept' : labels[k])}`);
@@ -308,7 +332,7 @@ export function expandFormula(
   });
   for (const o of extra.offsets) eta = add(eta, o);
   f.random.forEach((r, i) => {
-    eta = add(eta, ex.randomTerm(r, `${response}|${i}`));
+    eta = add(eta, ex.randomTerm(r, `${response}|${i}`, family));
   });
   const predictor = eta ?? c(0);
   const like = (name: string, form: number, args: IrExpr[]): IrLikelihood => {

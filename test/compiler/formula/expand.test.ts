@@ -84,6 +84,7 @@ describe('unsupported formulas get located errors that name the problem', () => 
     ['a factor inside a random term', 'model { y ~ poisson(1 + (1 + f | g)) }', "error[E220]: factor 'f' inside a random-effect term is not supported"],
     ['seven correlated terms', 'model { z ~ gaussian(1 + (1 + x + w + x:w + n + k + n:k | g)) }', 'error[E220]: 7 correlated random-effect terms are not supported (at most 6)'],
     ['an unknown column', 'model { y ~ poisson(1 + xx) }', "error[E220]: unknown column 'xx' in the formula"],
+    ['a random term twice', 'model { y ~ poisson(1 + (1 | g) + (1 + x | g)) }', "error[E220]: the random effect of '(Intercept)' by 'g' is in the formula twice"],
     ['binomial without trials', 'model { k ~ binomial(1 + x) }', 'error[E220]: binomial needs the number of trials'],
     ['a bar outside a formula', 'parameters { m ~ Normal(0, 1) } model { y ~ Poisson(log_rate = m | g) }', "error[E205]: '|' only has a meaning inside a formula"],
   ])('%s', (_n, body, first) => {
@@ -131,5 +132,14 @@ describe('a factor with one level cannot be contrasted', () => {
     expect(text).toContain('--> test.glmm:2:');
     // Without an intercept the factor is coded fully: one level is then one column, and that is fine.
     expect(() => compileText('data { y: count  one: factor }\nmodel { y ~ poisson(0 + one) }', data)).not.toThrow();
+  });
+});
+
+describe('a gaussian model with an effect per row', () => {
+  it('is refused as lme4 refuses it: the effect is the residual itself; other families take it (overdispersion)', () => {
+    const data = ['y,k,x,obs', ...Array.from({ length: 12 }, (_, i) => `${(i * 0.37) % 2},${i % 4},${i / 12},o${i}`)].join('\n');
+    const head = 'data { y: real  k: count  x: real  obs: factor }';
+    expect(() => compileText(`${head}\nmodel { y ~ gaussian(1 + x + (1 | obs)) }`, data)).toThrow(/'obs' has 12 levels for 12 rows: in a gaussian model an effect per row cannot be told apart from the residual sigma/);
+    expect(() => compileText(`${head}\nmodel { k ~ poisson(1 + x + (1 | obs)) }`, data)).not.toThrow();
   });
 });
