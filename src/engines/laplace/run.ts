@@ -50,7 +50,8 @@ function drawWithRatios(ld: LogDensity, g: Gaussian, rng: Rng, n: number): { dra
 function qualityWarnings(ld: LogDensity, r: PsisResult, draws: readonly Float64Array[], usedPsis: boolean, minEss: number): string[] {
   const w = khatWarnings({
     what: 'the Gaussian at the joint mode', r, shifts: reweightedShifts(r, draws, Array.from({ length: ld.dim }, (_, i) => i)), names: ld.names,
-    psisApplies: true, reweighted: usedPsis, instead: '--engine laplace (nested) or nuts', random: ld.latent,
+    // Nested Laplace needs a latent field; without one (this fallback's case) only NUTS does better.
+    psisApplies: true, reweighted: usedPsis, instead: ld.latent.length > 0 ? '--engine laplace (nested) or nuts' : '--engine nuts', random: ld.latent,
   });
   if (usedPsis && r.ess < minEss) {
     w.push(`PSIS effective sample size ${r.ess.toFixed(0)} < ${minEss} after ${draws.length} draws: the reweighted estimates are unreliable`);
