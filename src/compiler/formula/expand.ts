@@ -68,6 +68,43 @@ class Expander {
     return p;
   }
 
+  /**
+   * The columns of a random term's model matrix, with lme4's names: the intercept, each numeric term, and
+   * for a factor (`(1 + trt | site)`) one indicator column per level, treatment-coded beside an intercept
+   * (or an earlier factor) and fully coded otherwise, as R codes `(0 + trt | site)`.
+   */
+  private randomColumns(r: RandomTerm): { labels: string[]; xs: (IrExpr | null)[] } {
+    const labels: string[] = r.intercept ? ['(Intercept)'] : [];
+    const xs: (IrExpr | null)[] = r.intercept ? [null] : [];
+    let coded = r.intercept;
+    for (const t of r.terms) {
+      const cols = t.vars.map((v) => this.column(v, t.span));
+      const factors = cols.filter(isFactor);
+      const numerics = cols.filter((x): x is NumericColumn => !isFactor(x));
+      const numName = numerics.map((n) => n.name).join(':');
+      if (factors.length === 0) {
+        labels.push(t.vars.join(':'));
+        xs.push(this.numeric(numerics));
+        continue;
+      }
+      if (factors.length > 1) {
+        throw new FormulaError(`an interaction of factors ('${t.vars.join(':')}') inside a random-effect term is not supported`, t.span,
+          'use one factor per term, or a grouping of the crossed factors: (1 | g:f)');
+      }
+      const f = factors[0];
+      const levels = f.levels.map((l, k) => ({ l, k })).slice(coded ? 1 : 0);
+      coded = true;
+      for (const { l, k } of levels) {
+        const label = `${f.name}${l}${numName ? `:${numName}` : ''}`;
+        const values = Float64Array.from(f.codes, (c) => (c === k ? 1 : 0));
+        const indicator = this.derived({ kind: 'numeric', name: `${f.name}|${l}`, type: 'real', values } as NumericColumn);
+        labels.push(label);
+        xs.push(this.numeric([indicator, ...numerics]));
+      }
+    }
+    return { labels, xs };
+  }
+
   /** The (term, grouping) pairs already given random effects, to catch a term written twice. */
   private readonly randomSeen = new Set<string>();
 
@@ -249,12 +286,7 @@ class Expander {
    * terms). `key` names the term (response and position) so that each block's effects can be found again.
    */
   randomTerm(r: RandomTerm, key: string, family: Family): IrExpr {
-    const labels = [...(r.intercept ? ['(Intercept)'] : []), ...r.terms.map((t) => t.vars.join(':'))];
-    const xs = [...(r.intercept ? [null] : []), ...r.terms.map((t) => {
-      const cols = t.vars.map((v) => this.column(v, t.span));
-      if (cols.some(isFactor)) throw new FormulaError(`factor '${t.vars.join(':')}' inside a random-effect term is not supported`, t.span, 'use numeric covariates, or a separate (1 | g:f) term');
-      return this.numeric(cols as NumericColumn[]);
-    })];
+    const { labels, xs } = this.randomColumns(r);
     if (labels.length === 0) throw new FormulaError('a random-effect term needs at least one term', r.span);
     if (r.correlated && labels.length > MAX_CORRELATED) {
       throw new FormulaError(`${labels.length} correlated random-effect terms are not supported (at most ${MAX_CORRELATED})`, r.span, "write '||' for uncorrelated terms, or split the block");
