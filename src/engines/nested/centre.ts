@@ -1,4 +1,3 @@
-import { InferenceError } from '../../core/errors.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { makeField } from './field.js';
@@ -29,9 +28,9 @@ export function posteriorCentre(ld: LogDensity, rng: Rng): PosteriorCentre | und
     if ('failure' in inner) return undefined;
     const { colPtr } = field.hessian.pattern;
     return { theta: inner.theta, curvature: new Map(field.x.map((c, k) => [c, inner.hessian[colPtr[k]]])) };
-  } catch (e) {
-    // No usable centre (no mode of the field, an improper direction): the caller's default stands.
-    if (e instanceof InferenceError) return undefined;
-    throw e;
+  } catch {
+    // No usable centre (no mode of the field, an improper direction, a search that breaks down): the
+    // caller's default stands. The centre only informs a choice; it must never stop the engine asking.
+    return undefined;
   }
 }
