@@ -23,24 +23,32 @@ function identity(p: Reparam): boolean {
   return locationIn === 'prior' || locations.every((l) => l < 0);
 }
 
-/** The hyperparameters of one block at theta: scales, locations, correlation and sqrt(1 - r^2). */
+/** The hyperparameters of one block at theta: scales, locations, correlation and s = sqrt(1 - r^2). */
 interface Hyper {
-  readonly sd: Float64Array;
-  readonly loc: Float64Array;
+  readonly sd0: number;
+  readonly sd1: number;
+  readonly loc0: number;
+  readonly loc1: number;
   readonly r: number;
   readonly s: number;
 }
 
 function hyperAt(b: Hierarchy, theta: Float64Array): Hyper {
-  const sd = Float64Array.from(b.scales, (c) => Math.exp(theta[c]));
-  const loc = Float64Array.from(b.locations, (c) => (c >= 0 ? theta[c] : 0));
+  const K = b.effects.length;
   const r = b.correlation >= 0 ? 2 / (1 + Math.exp(-theta[b.correlation])) - 1 : 0;
-  return { sd, loc, r, s: Math.sqrt(1 - r * r) };
+  return {
+    sd0: Math.exp(theta[b.scales[0]]),
+    sd1: K === 2 ? Math.exp(theta[b.scales[1]]) : 1,
+    loc0: b.locations[0] >= 0 ? theta[b.locations[0]] : 0,
+    loc1: K === 2 && b.locations[1] >= 0 ? theta[b.locations[1]] : 0,
+    r,
+    s: Math.sqrt(1 - r * r),
+  };
 }
 
 /**
  * What the written effects of a level are, given the sampled ones (K = 1 or 2 terms), as one of four
- * maps; each has its inverse and its reverse-mode derivative below.
+ * maps; each has its inverse and its reverse-mode derivative below. L = [[1, 0], [r, s]], D = diag(sd).
  *   zFromM: written z, sampled m:  z = L^-1 D^-1 (m - loc)
  *   uFromZ: written u, sampled z:  u = D L z
  *   mFromZ: written m, sampled z:  m = loc + D L z
@@ -54,132 +62,150 @@ function mapKind(p: Reparam): MapKind {
   return p.block.locationIn === 'prior' ? 'mFromZ' : 'uFromZ';
 }
 
-const lMul = (h: Hyper, z: Float64Array): void => {
-  if (z.length === 2) z[1] = h.r * z[0] + h.s * z[1];
-};
-const lSolve = (h: Hyper, v: Float64Array): void => {
-  if (v.length === 2) v[1] = (v[1] - h.r * v[0]) / h.s;
-};
-
-/** The written effects from the sampled ones, in place in x (length K). */
-function forward(kind: MapKind, h: Hyper, x: Float64Array): void {
-  const K = x.length;
-  switch (kind) {
-    case 'zFromM':
-      for (let k = 0; k < K; k++) x[k] = (x[k] - h.loc[k]) / h.sd[k];
-      lSolve(h, x);
-      return;
-    case 'uFromZ':
-    case 'mFromZ':
-      lMul(h, x);
-      for (let k = 0; k < K; k++) x[k] = h.sd[k] * x[k] + (kind === 'mFromZ' ? h.loc[k] : 0);
-      return;
-    case 'uFromM':
-      for (let k = 0; k < K; k++) x[k] -= h.loc[k];
-  }
+/** One block to map: its kind and its effects' coordinates by term (e1 empty for one term). */
+interface Active {
+  readonly p: Reparam;
+  readonly kind: MapKind;
+  readonly J: number;
+  readonly two: boolean;
+  readonly e0: Int32Array;
+  readonly e1: Int32Array;
 }
 
-/** The sampled effects from the written ones, in place (the inverse of forward). */
-function inverse(kind: MapKind, h: Hyper, x: Float64Array): void {
-  const K = x.length;
-  switch (kind) {
-    case 'zFromM':
-      lMul(h, x);
-      for (let k = 0; k < K; k++) x[k] = h.sd[k] * x[k] + h.loc[k];
-      return;
-    case 'uFromZ':
-    case 'mFromZ':
-      for (let k = 0; k < K; k++) x[k] = (x[k] - (kind === 'mFromZ' ? h.loc[k] : 0)) / h.sd[k];
-      lSolve(h, x);
-      return;
-    case 'uFromM':
-      for (let k = 0; k < K; k++) x[k] += h.loc[k];
+const activeOf = (plan: readonly Reparam[]): Active[] => plan.filter((p) => !identity(p)).map((p) => ({
+  p, kind: mapKind(p), J: p.block.effects[0].length, two: p.block.effects.length === 2,
+  e0: Int32Array.from(p.block.effects[0]), e1: Int32Array.from(p.block.effects[1] ?? []),
+}));
+
+/**
+ * Writes the written effects (forward) or the sampled ones (inverse) of every active block into `out`,
+ * from `from`; the hyperparameters are the same coordinates in both. Scalar loops: this runs at every
+ * gradient of a sampler.
+ */
+function mapEffects(active: readonly Active[], from: Float64Array, out: Float64Array, inverse: boolean): void {
+  for (const a of active) {
+    const h = hyperAt(a.p.block, from);
+    const { sd0, sd1, loc0, loc1, r, s } = h;
+    const centred = a.kind === 'zFromM' ? !inverse : inverse;
+    for (let j = 0; j < a.J; j++) {
+      const c0 = a.e0[j];
+      const c1 = a.two ? a.e1[j] : -1;
+      const x0 = from[c0];
+      const x1 = a.two ? from[c1] : 0;
+      if (a.kind === 'uFromM') {
+        // u = m - loc, or back.
+        out[c0] = inverse ? x0 + loc0 : x0 - loc0;
+        if (a.two) out[c1] = inverse ? x1 + loc1 : x1 - loc1;
+        continue;
+      }
+      const shift0 = a.kind === 'uFromZ' ? 0 : loc0;
+      const shift1 = a.kind === 'uFromZ' ? 0 : loc1;
+      if (centred) {
+        // From m (or u, m) to z: v = (m - loc) / sd, z = L^-1 v.
+        const v0 = (x0 - shift0) / sd0;
+        out[c0] = v0;
+        if (a.two) out[c1] = ((x1 - shift1) / sd1 - r * v0) / s;
+      } else {
+        // From z to m (or u): m = loc + D L z.
+        out[c0] = shift0 + sd0 * x0;
+        if (a.two) out[c1] = shift1 + sd1 * (r * x0 + s * x1);
+      }
+    }
   }
 }
 
 /** log |d written / d sampled| per level: the change of variable's log-Jacobian is J times this. */
-function logJacobianPerLevel(kind: MapKind, h: Hyper): number {
-  if (kind === 'uFromM') return 0;
-  let l = Math.log(h.s);
-  for (const v of h.sd) l += Math.log(v);
-  return kind === 'zFromM' ? -l : l;
+function logJacobianPerLevel(a: Active, h: Hyper): number {
+  if (a.kind === 'uFromM') return 0;
+  const l = Math.log(h.sd0) + (a.two ? Math.log(h.sd1) + Math.log(h.s) : 0);
+  return a.kind === 'zFromM' ? -l : l;
 }
 
 /**
- * Reverse mode through one level's map: given the sampled effects `x`, the written ones `w` and the
- * gradient `gw` of the log density in the written effects, writes the gradient in the sampled effects
- * into `gx` and adds the hyperparameters' share to gScale (d/d log sd), gLoc and returns d/dr.
+ * The gradient in the sampled coordinates t from the gradient in theta (in place in grad), by reverse
+ * mode through each level's map; returns the log-Jacobian. The hyperparameters collect their share:
+ * d/d log sd, d/d loc, and d/dr through r = 2 sigmoid(theta) - 1.
  */
-function backward(kind: MapKind, h: Hyper, x: Float64Array, w: Float64Array, gw: Float64Array, gx: Float64Array,
-  gScale: Float64Array, gLoc: Float64Array): number {
-  const K = x.length;
-  const { r, s } = h;
-  if (kind === 'uFromM') {
-    for (let k = 0; k < K; k++) {
-      gx[k] = gw[k];
-      gLoc[k] -= gw[k];
-    }
-    return 0;
-  }
-  if (kind === 'zFromM') {
-    // v = (m - loc) / sd, z = L^-1 v: gv = L^-T gz.
-    const gv1 = K === 2 ? gw[1] / s : 0;
-    const gv0 = K === 2 ? gw[0] - (r * gw[1]) / s : gw[0];
-    const gv = K === 2 ? [gv0, gv1] : [gv0];
+function pullBack(active: readonly Active[], t: Float64Array, theta: Float64Array, grad: Float64Array): number {
+  let logJ = 0;
+  for (const a of active) {
+    const b = a.p.block;
+    const h = hyperAt(b, t);
+    const { sd0, sd1, loc0, loc1, r, s } = h;
+    let gS0 = 0;
+    let gS1 = 0;
+    let gL0 = 0;
+    let gL1 = 0;
     let gr = 0;
-    for (let k = 0; k < K; k++) {
-      const v = (x[k] - h.loc[k]) / h.sd[k];
-      gx[k] = gv[k] / h.sd[k];
-      gLoc[k] -= gv[k] / h.sd[k];
-      gScale[k] -= gv[k] * v;
+    for (let j = 0; j < a.J; j++) {
+      const c0 = a.e0[j];
+      const c1 = a.two ? a.e1[j] : -1;
+      const g0 = grad[c0];
+      const g1 = a.two ? grad[c1] : 0;
+      if (a.kind === 'uFromM') {
+        grad[c0] = g0;
+        gL0 -= g0;
+        if (a.two) gL1 -= g1;
+        continue;
+      }
+      if (a.kind === 'zFromM') {
+        // v = (m - loc) / sd, z = L^-1 v: gv = L^-T gz; d z1 / dr = -v0 / s + z1 r / s^2.
+        const gv1 = a.two ? g1 / s : 0;
+        const gv0 = a.two ? g0 - (r * g1) / s : g0;
+        const v0 = (t[c0] - loc0) / sd0;
+        grad[c0] = gv0 / sd0;
+        gL0 -= gv0 / sd0;
+        gS0 -= gv0 * v0;
+        if (a.two) {
+          const v1 = (t[c1] - loc1) / sd1;
+          grad[c1] = gv1 / sd1;
+          gL1 -= gv1 / sd1;
+          gS1 -= gv1 * v1;
+          gr += g1 * (-v0 / s + (theta[c1] * r) / (s * s));
+        }
+        continue;
+      }
+      // uFromZ / mFromZ: v = L z, w = D v (+ loc): gv = D gw, gz = L^T gv; d v1 / dr = z0 - r z1 / s.
+      const shift0 = a.kind === 'mFromZ' ? loc0 : 0;
+      const shift1 = a.kind === 'mFromZ' ? loc1 : 0;
+      gS0 += g0 * (theta[c0] - shift0);
+      if (a.kind === 'mFromZ') gL0 += g0;
+      if (!a.two) {
+        grad[c0] = sd0 * g0;
+        continue;
+      }
+      gS1 += g1 * (theta[c1] - shift1);
+      if (a.kind === 'mFromZ') gL1 += g1;
+      const gv0 = sd0 * g0;
+      const gv1 = sd1 * g1;
+      grad[c0] = gv0 + r * gv1;
+      grad[c1] = s * gv1;
+      gr += gv1 * (t[c0] - (r * t[c1]) / s);
     }
-    if (K === 2) {
-      const v0 = (x[0] - h.loc[0]) / h.sd[0];
-      gr = gw[1] * (-v0 / s + (w[1] * r) / (s * s));
+    const J = a.J;
+    logJ += J * logJacobianPerLevel(a, h);
+    // The log-Jacobian's own derivatives: -J (zFromM) or +J (z to u, m) per log sd, and J log s in r.
+    const sign = a.kind === 'zFromM' ? -1 : a.kind === 'uFromM' ? 0 : 1;
+    grad[b.scales[0]] += gS0 + sign * J;
+    if (b.locations[0] >= 0) grad[b.locations[0]] += gL0;
+    if (a.two) {
+      grad[b.scales[1]] += gS1 + sign * J;
+      if (b.locations[1] >= 0) grad[b.locations[1]] += gL1;
+      if (b.correlation >= 0) grad[b.correlation] += (gr - (sign * J * r) / (s * s)) * (s * s) / 2;
     }
-    return gr;
   }
-  // uFromZ / mFromZ: v = L z, w = D v (+ loc): gv = D gw, gz = L^T gv.
-  const gv = Float64Array.from({ length: K }, (_, k) => h.sd[k] * gw[k]);
-  for (let k = 0; k < K; k++) {
-    gScale[k] += gw[k] * (w[k] - (kind === 'mFromZ' ? h.loc[k] : 0));
-    if (kind === 'mFromZ') gLoc[k] += gw[k];
-  }
-  if (K === 1) {
-    gx[0] = gv[0];
-    return 0;
-  }
-  gx[0] = gv[0] + r * gv[1];
-  gx[1] = s * gv[1];
-  return gv[1] * (x[0] - (r * x[1]) / s);
-}
-
-interface Active {
-  readonly p: Reparam;
-  readonly kind: MapKind;
-}
-
-const activeOf = (plan: readonly Reparam[]): Active[] => plan.filter((p) => !identity(p)).map((p) => ({ p, kind: mapKind(p) }));
-
-/** Applies `map` to every level's effects of every active block (the hyperparameters are the same coordinates in both). */
-function mapEffects(active: readonly Active[], from: Float64Array, map: typeof forward): Float64Array {
-  const out = new Float64Array(from);
-  for (const { p, kind } of active) {
-    const h = hyperAt(p.block, from);
-    const x = new Float64Array(p.block.effects.length);
-    eachLevel(p.block, (coords) => {
-      coords.forEach((c, k) => (x[k] = from[c]));
-      map(kind, h, x);
-      coords.forEach((c, k) => (out[c] = x[k]));
-    });
-  }
-  return out;
+  return logJ;
 }
 
 /** The model's theta from a point in the sampled coordinates (the hyperparameters are the same in both). */
 export function writtenTheta(plan: readonly Reparam[]): (t: Float64Array) => Float64Array {
   const active = activeOf(plan);
-  return (t) => (active.length === 0 ? t : mapEffects(active, t, forward));
+  return (t) => {
+    if (active.length === 0) return t;
+    const out = new Float64Array(t);
+    mapEffects(active, t, out, false);
+    return out;
+  };
 }
 
 /**
@@ -193,66 +219,36 @@ export function reparamDensity(ld: LogDensity, plan: readonly Reparam[]): LogDen
   const active = activeOf(plan);
   if (active.length === 0) return ld;
   const dim = ld.dim;
-  const toWritten = (t: Float64Array): Float64Array => mapEffects(active, t, forward);
-  const toSampled = (theta: Float64Array): Float64Array => mapEffects(active, theta, inverse);
-
-  /** The gradient in t from the gradient in theta (in place), and the log-Jacobian. */
-  const pullBack = (t: Float64Array, theta: Float64Array, grad: Float64Array): number => {
-    let logJ = 0;
-    for (const { p, kind } of active) {
-      const b = p.block;
-      const K = b.effects.length;
-      const h = hyperAt(b, t);
-      const J = b.effects[0].length;
-      const gScale = new Float64Array(K);
-      const gLoc = new Float64Array(K);
-      let gr = 0;
-      const x = new Float64Array(K);
-      const w = new Float64Array(K);
-      const gw = new Float64Array(K);
-      const gx = new Float64Array(K);
-      eachLevel(b, (coords) => {
-        coords.forEach((c, k) => {
-          x[k] = t[c];
-          w[k] = theta[c];
-          gw[k] = grad[c];
-        });
-        gr += backward(kind, h, x, w, gw, gx, gScale, gLoc);
-        coords.forEach((c, k) => (grad[c] = gx[k]));
-      });
-      const perLevel = logJacobianPerLevel(kind, h);
-      logJ += J * perLevel;
-      const sign = kind === 'zFromM' ? -1 : kind === 'uFromM' ? 0 : 1;
-      for (let k = 0; k < K; k++) {
-        grad[b.scales[k]] += gScale[k] + sign * J;
-        if (b.locations[k] >= 0) grad[b.locations[k]] += gLoc[k];
-      }
-      if (b.correlation >= 0 && K === 2) {
-        const dLogS = (-h.r) / (h.s * h.s);
-        // r = 2 sigmoid(theta) - 1: dr/dtheta = (1 - r^2) / 2.
-        grad[b.correlation] += (gr + sign * J * dLogS) * (h.s * h.s) / 2;
-      }
-    }
-    return logJ;
+  const toWritten = (t: Float64Array): Float64Array => {
+    const out = new Float64Array(t);
+    mapEffects(active, t, out, false);
+    return out;
   };
-
+  const toSampled = (theta: Float64Array): Float64Array => {
+    const out = new Float64Array(theta);
+    mapEffects(active, theta, out, true);
+    return out;
+  };
+  // The sampler's hot path reuses one theta buffer (calls do not nest).
+  const buffer = new Float64Array(dim);
   const valueAndGradInto = (t: Float64Array, grad: Float64Array): number => {
-    const theta = toWritten(t);
+    buffer.set(t);
+    mapEffects(active, t, buffer, false);
     let value: number;
-    if (ld.valueAndGradInto) value = ld.valueAndGradInto(theta, grad);
+    if (ld.valueAndGradInto) value = ld.valueAndGradInto(buffer, grad);
     else {
-      const r = ld.valueAndGrad(theta);
-      grad.set(r.grad);
-      value = r.value;
+      const res = ld.valueAndGrad(buffer);
+      grad.set(res.grad);
+      value = res.value;
     }
-    return value + pullBack(t, theta, grad);
+    return value + pullBack(active, t, buffer, grad);
   };
   const valueAndGrad = (t: Float64Array): ValueAndGrad => {
     const grad = new Float64Array(dim);
     const value = valueAndGradInto(t, grad);
     return { value, grad };
   };
-  const logJacobian = (t: Float64Array): number => active.reduce((acc, { p, kind }) => acc + p.block.effects[0].length * logJacobianPerLevel(kind, hyperAt(p.block, t)), 0);
+  const logJacobian = (t: Float64Array): number => active.reduce((acc, a) => acc + a.J * logJacobianPerLevel(a, hyperAt(a.p.block, t)), 0);
 
   return {
     dim,
@@ -272,14 +268,4 @@ export function reparamDensity(ld: LogDensity, plan: readonly Reparam[]): LogDen
     explainNonFinite: ld.explainNonFinite ? (t) => ld.explainNonFinite!(toWritten(t)) : undefined,
     dispose: () => {},
   };
-}
-
-/** Calls f with the theta coordinates of each level's effects (one per term). */
-function eachLevel(b: Hierarchy, f: (coords: readonly number[]) => void): void {
-  const J = b.effects[0].length;
-  const coords = new Array<number>(b.effects.length);
-  for (let j = 0; j < J; j++) {
-    for (let k = 0; k < b.effects.length; k++) coords[k] = b.effects[k][j];
-    f(coords);
-  }
 }
