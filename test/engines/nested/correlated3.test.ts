@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
+import { expectLme4Block, type Lme4Block } from './lme4_block.js';
 
 /*
  * A block of three correlated terms, (1 + x + w | g): L is built from canonical partial correlations
@@ -9,15 +10,7 @@ import { inferFit } from '../../../src/api/infer.js';
  * (fixtures/lme4_correlated3.R): fixed effects to 0.02 SE and their SEs to 2%, sds and correlations to
  * 0.01 (lme4 gives them no SEs), sigma to 1%, the log-likelihood to 0.05.
  */
-interface Ref {
-  fixed: Record<string, { est: number; se: number }>;
-  sd: Record<string, number>;
-  cor: Record<string, number>;
-  /** A Gaussian model's residual sd; an empty object for the Poisson fit (R's NULL). */
-  sigma?: number | Record<string, never>;
-  logLik: number;
-}
-const refs = JSON.parse(readFileSync(new URL('./fixtures/lme4_correlated3.json', import.meta.url), 'utf8')) as Record<string, Ref>;
+const refs = JSON.parse(readFileSync(new URL('./fixtures/lme4_correlated3.json', import.meta.url), 'utf8')) as Record<string, Lme4Block>;
 
 const source = (family: string, type: string, file: string): string =>
   `data "${file}" { y: ${type}  x: real  w: real  g: factor }\nmodel { y ~ ${family}(1 + x + w + (1 + x + w | g)) }`;
@@ -32,24 +25,7 @@ describe.each(CASES)('(1 + x + w | g), $name, against lme4', (c) => {
   it('estimates, SEs, sds, correlations and the log-likelihood', async () => {
     const data = readFileSync(new URL(`./fixtures/${c.file}`, import.meta.url), 'utf8');
     const fit = await inferFit(compile(source(c.family, c.type, c.file), { data, ...c.mode }), { engine: 'laplace' });
-    const ref = refs[c.name];
-    const row = (name: string) => {
-      const r = fit.summary.find((s) => s.name === name);
-      expect(r, name).toBeDefined();
-      return r!;
-    };
-    for (const [name, f] of Object.entries(ref.fixed)) {
-      expect(Math.abs(row(name).mean - f.est) / f.se, name).toBeLessThan(0.02);
-      expect(Math.abs(row(name).sd / f.se - 1), name).toBeLessThan(0.02);
-    }
-    for (const [term, sd] of Object.entries(ref.sd)) expect(Math.abs(row(`sd[g, ${term}]`).mean - sd), term).toBeLessThan(0.01);
-    for (const [pair, r] of Object.entries(ref.cor)) {
-      const [a, b] = pair.split(',');
-      expect(Math.abs(row(`cor[g, ${a}, ${b}]`).mean - r), pair).toBeLessThan(0.01);
-    }
-    if (typeof ref.sigma === 'number') expect(Math.abs(row('sigma').mean / ref.sigma - 1)).toBeLessThan(0.01);
-    const logLik = fit.diagnostics.logLik as number;
-    expect(Math.abs(logLik - ref.logLik)).toBeLessThan(0.05);
+    expectLme4Block(fit, refs[c.name], 'g');
   });
 });
 
