@@ -12,6 +12,10 @@ const CASES: [string, string, SampledForm][] = [
   ['a random intercept sampled non-centred (u = sd z)', 'model { y ~ poisson(1 + x + (1 | g)) }', 'standardised'],
   ['theta ~ Normal(mu, tau) sampled non-centred (theta = mu + tau z)',
     'parameters { mu ~ Normal(0, 5)  tau ~ HalfCauchy(5)  th[g] ~ Normal(mu, tau) }\nmodel { y ~ Poisson(log_rate = th[g] + 0.3 * x) }', 'standardised'],
+  ['hand-written z, read as s * z, sampled centred (z = (m - a) / s)',
+    'parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  z[g] ~ Normal(0, 1) }\nmodel { y ~ Poisson(log_rate = a + s * z[g] + 0.3 * x) }', 'centred'],
+  ['hand-written u ~ Normal(0, s) beside a, sampled as a + u',
+    'parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }\nmodel { y ~ Poisson(log_rate = a + u[g] + 0.3 * x) }', 'centred'],
 ];
 
 async function density(source: string): Promise<LogDensity> {

@@ -33,29 +33,116 @@ function formulaBlocks(ir: ModelIR): Hierarchy[] {
   return out;
 }
 
+/** A place a parameter is read: the reading node and the chain of its ancestors (nearest last). */
+interface Reading {
+  readonly node: IrExpr;
+  readonly path: readonly IrExpr[];
+}
+
+/** Each place a parameter is read in the likelihoods' arguments. */
+function occurrences(ir: ModelIR, param: number): Reading[] {
+  const out: Reading[] = [];
+  const walk = (e: IrExpr, path: IrExpr[]): void => {
+    if ((e.op === 'param' || e.op === 'gather' || e.op === 'level') && e.param === param) {
+      out.push({ node: e, path });
+      return;
+    }
+    const next = [...path, e];
+    if (e.op === 'neg' || e.op === 'call') walk(e.arg, next);
+    else if (e.op === 'bin') {
+      walk(e.a, next);
+      walk(e.b, next);
+    }
+  };
+  for (const lik of ir.likelihoods) for (const a of lik.args) walk(a, []);
+  return out;
+}
+
+/** The leaves of the '+' chain that `term` is a summand of (the term's own subtree excluded). */
+function sumSiblings(path: readonly IrExpr[], term: IrExpr): IrExpr[] {
+  let k = path.length - 1;
+  let child = term;
+  while (k >= 0 && path[k].op === 'bin' && (path[k] as { o: string }).o === '+') {
+    child = path[k];
+    k--;
+  }
+  const leaves: IrExpr[] = [];
+  const flatten = (e: IrExpr): void => {
+    if (e === term) return;
+    if (e.op === 'bin' && e.o === '+') {
+      flatten(e.a);
+      flatten(e.b);
+    } else leaves.push(e);
+  };
+  if (child !== term) flatten(child);
+  return leaves;
+}
+
 /**
- * A hand-written centred hierarchy: a vector `theta[g] ~ Normal(mu, tau)` (or `Normal(0, tau)`) whose only
- * density term is that one, tau a positive scalar parameter and mu an unconstrained one (or 0).
+ * The fixed effect the predictor adds to every reading of a hand-written effect (`a + u[g]`,
+ * `(b + s * z[g]) * x`): the one scalar parameter among the summands beside it, the same at every
+ * reading; -1 when there is none or it is not clear which.
+ */
+function predictorLocation(ir: ModelIR, readings: readonly Reading[], termOf: (r: Reading) => IrExpr): number {
+  let found: number | undefined;
+  for (const r of readings) {
+    // The term's own ancestors: the reading's, less the term itself when the term is its parent.
+    const term = termOf(r);
+    const path = term === r.node ? r.path : r.path.slice(0, -1);
+    const candidates = sumSiblings(path, term).map(paramRef).filter((q): q is number => q !== undefined && isLocation(ir, q));
+    if (candidates.length !== 1 || (found !== undefined && found !== candidates[0])) return -1;
+    found = candidates[0];
+  }
+  return found === undefined ? -1 : ir.params[found].offset;
+}
+
+/** The one density term of parameter i when it is a Normal with the given mean and scale, else undefined. */
+function normalPrior(ir: ModelIR, i: number): { mean: IrExpr; scale: IrExpr } | undefined {
+  const terms = ir.priors.filter((t) => t.param === i);
+  if (terms.length !== 1 || terms[0].dist.name !== 'Normal' || terms[0].form !== terms[0].dist.forms[0]) return undefined;
+  return { mean: terms[0].args[0], scale: terms[0].args[1] };
+}
+
+/**
+ * Hand-written hierarchies, one term each. Centred: a vector `theta[g] ~ Normal(mu, tau)` (the location
+ * its prior's mean) or `u[g] ~ Normal(0, tau)` (the location, if any, the fixed effect beside it in the
+ * predictor), tau a positive scalar parameter. Non-centred: `z[g] ~ Normal(0, 1)` read only as `s * z[g]`
+ * with s a positive scalar parameter.
  */
 function writtenBlocks(ir: ModelIR): Hierarchy[] {
   const out: Hierarchy[] = [];
   ir.params.forEach((p, i) => {
     if (p.block || !p.factor || p.transform.kind !== 'identity') return;
-    const terms = ir.priors.filter((t) => t.param === i);
-    if (terms.length !== 1 || terms[0].dist.name !== 'Normal' || terms[0].form !== terms[0].dist.forms[0]) return;
-    const [mean, scale] = terms[0].args;
+    const prior = normalPrior(ir, i);
+    if (!prior) return;
+    const { mean, scale } = prior;
+    const zeroMean = mean.op === 'const' && mean.value === 0;
+    const readings = occurrences(ir, i);
+    if (readings.length === 0) return;
+    if (scale.op === 'const' && scale.value === 1 && zeroMean) {
+      // Non-centred by hand: every reading is s * z[g] with the same scale s.
+      const scales = readings.map(({ path }) => {
+        const parent = path[path.length - 1];
+        if (!parent || parent.op !== 'bin' || parent.o !== '*') return undefined;
+        return paramRef(parent.a) ?? paramRef(parent.b);
+      });
+      const s0 = scales[0];
+      if (s0 === undefined || !isScale(ir, s0) || !scales.every((q) => q === s0)) return;
+      out.push({
+        effects: [coordsOf(p)], written: 'standardised', scales: [ir.params[s0].offset],
+        locations: [predictorLocation(ir, readings, (r) => r.path[r.path.length - 1])], locationIn: 'predictor', correlation: -1,
+      });
+      return;
+    }
     const s = paramRef(scale);
     const m = paramRef(mean);
-    const zeroMean = mean.op === 'const' && mean.value === 0;
     if (s === undefined || !isScale(ir, s) || !(zeroMean || (m !== undefined && m !== i && isLocation(ir, m)))) return;
-    out.push({
-      effects: [coordsOf(p)],
-      written: 'centred',
-      scales: [ir.params[s].offset],
-      locations: [zeroMean ? -1 : ir.params[m!].offset],
-      locationIn: 'prior',
-      correlation: -1,
-    });
+    if (zeroMean) {
+      // u ~ Normal(0, tau): centred on the fixed effect the predictor adds to it, when there is one.
+      out.push({ effects: [coordsOf(p)], written: 'centred', scales: [ir.params[s].offset], locations: [predictorLocation(ir, readings, (r) => r.node)], locationIn: 'predictor', correlation: -1 });
+      return;
+    }
+    out.push({ effects: [coordsOf(p)], written: 'centred', scales: [ir.params[s].offset], locations: [ir.params[m!].offset], locationIn: 'prior', correlation: -1 });
   });
   return out;
 }

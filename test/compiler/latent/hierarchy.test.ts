@@ -44,9 +44,24 @@ describe('the hierarchies a sampler may reparametrise', () => {
     ]);
   });
 
-  it('none where the map would not be a hierarchy: a non-centred vector, a scale that is an expression, a bounded effect', () => {
+  it('hand-written non-centred, z read only as s * z[g]: standardised, with the fixed effect beside it in the predictor', () => {
+    expect(blocks(`parameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(1)  t ~ HalfNormal(1)  z[g] ~ Normal(0, 1)  v[g] ~ Normal(0, 1) }
+      model { u = s * z[g]  y ~ Poisson(log_rate = a + u + (b + t * v[g]) * x) }`)).toEqual([
+      { effects: ['z x4'], written: 'standardised', scales: ['s'], locations: ['a'], locationIn: 'predictor', correlation: '-' },
+      { effects: ['v x4'], written: 'standardised', scales: ['t'], locations: ['b'], locationIn: 'predictor', correlation: '-' },
+    ]);
+  });
+
+  it('hand-written u[g] ~ Normal(0, s): centred, located on the intercept beside it; no location where two scalars stand beside it', () => {
+    expect(blocks(`parameters { a ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { y ~ Poisson(log_rate = a + u[g]) }`)[0].locations).toEqual(['a']);
+    expect(blocks(`parameters { a ~ Normal(0, 5)  c ~ Normal(0, 5)  s ~ HalfNormal(1)  u[g] ~ Normal(0, s) }
+      model { y ~ Poisson(log_rate = a + c + u[g]) }`)[0].locations).toEqual(['-']);
+  });
+
+  it('none where the map would not be a hierarchy: z read other than as s * z, a scale that is an expression', () => {
     expect(blocks(`parameters { s ~ HalfNormal(1)  z[g] ~ Normal(0, 1) }
-      model { y ~ Poisson(log_rate = s * z[g]) }`)).toEqual([]);
+      model { y ~ Poisson(log_rate = s * z[g] + z[g]) }`)).toEqual([]);
     expect(blocks(`parameters { s ~ HalfNormal(1)  u[g] ~ Normal(0, 2 * s) }
       model { y ~ Poisson(log_rate = u[g]) }`)).toEqual([]);
   });
