@@ -49,7 +49,17 @@ class Expander {
   /** Fixed effects this formula created (by name), and those already taken as a block's location. */
   private readonly fixedParams = new Map<string, number>();
   private readonly locationTaken = new Set<number>();
-  constructor(private readonly ctx: FormulaContext) {}
+  /**
+   * With several formulas in one model, each one's parameters carry its response (`y2_b_Intercept`,
+   * shown as `y2: (Intercept)`), as brms names a multivariate model's: otherwise the second intercept
+   * would collide with the first.
+   */
+  constructor(private readonly ctx: FormulaContext, private readonly prefix?: string) {}
+
+  /** A reported name, with the response in front when there are several formulas. */
+  shown(name: string): string {
+    return this.prefix ? `${this.prefix}: ${name}` : name;
+  }
 
   /** Records a fixed effect of one scalar coefficient: a random term over the same column may centre on it. */
   fixed(name: string, p: number): void {
@@ -133,14 +143,15 @@ class Expander {
     this.ctx.params[effect] = { ...this.ctx.params[effect], block };
   }
 
-  param(name: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform; latent?: boolean }): number {
+  param(unprefixed: string, span: Span, o: { size?: number; factor?: FactorColumn; elementNames?: string[]; transform?: Transform; latent?: boolean }): number {
+    const name = this.prefix ? `${safe(this.prefix)}_${unprefixed}` : unprefixed;
     if (this.ctx.paramIndex.has(name) || this.ctx.columns.has(name)) throw new FormulaError(`the formula needs a parameter '${name}', but that name is taken`, span);
     const offset = this.ctx.params.reduce((n, p) => n + p.size, 0);
     const size = o.factor ? o.factor.levels.length : o.size ?? 1;
     const p: IrParam = {
       name, size, offset, span, transform: o.transform ?? IDENTITY,
       ...(o.factor && { factor: o.factor.name, levels: o.factor.levels }),
-      ...(o.elementNames && { elementNames: o.elementNames }),
+      ...(o.elementNames && { elementNames: o.elementNames.map((n) => this.shown(n)) }),
       ...(o.latent && { latent: true, latentKind: 'correlated' as const }),
     };
     this.ctx.paramIndex.set(name, this.ctx.params.length);
@@ -267,14 +278,14 @@ class Expander {
     }
     group.levels.forEach((lv, lev) => {
       const at = (l: number): IrExpr => ({ op: 'level', param: zp[l], label: lv, level: lev, span: r.span });
-      labels.forEach((lab, k) => this.dataScale.push({ name: `${gname}[${lv}, ${lab}]`, expr: combine(k, at), derived: true }));
+      labels.forEach((lab, k) => this.dataScale.push({ name: this.shown(`${gname}[${lv}, ${lab}]`), expr: combine(k, at), derived: true }));
     });
     if (K > 2) {
       for (let a = 1; a < K; a++) {
         for (let b = 0; b < a; b++) {
           let v: IrExpr | null = null;
           for (let l = 0; l <= b; l++) v = add(v, l === 0 && b === 0 ? Lij(a, 0) : mul(Lij(a, l), Lij(b, l)));
-          this.dataScale.push({ name: `cor[${gname}, ${labels[b]}, ${labels[a]}]`, expr: v!, derived: true });
+          this.dataScale.push({ name: this.shown(`cor[${gname}, ${labels[b]}, ${labels[a]}]`), expr: v!, derived: true });
         }
       }
     }
@@ -349,8 +360,9 @@ function codings(f: Formula, columns: ReadonlyMap<string, Column>): boolean[][] 
  */
 export function expandFormula(
   f: Formula, family: Family, response: string, extra: { trials?: IrExpr; offsets: readonly IrExpr[] }, ctx: FormulaContext, span: Span,
+  several = false,
 ): Expansion {
-  const ex = new Expander(ctx);
+  const ex = new Expander(ctx, several ? response : undefined);
   let eta: IrExpr | null = null;
   if (f.intercept) {
     const p = ex.param('b_Intercept', span, { elementNames: ['(Intercept)'] });

@@ -18,9 +18,10 @@ export function lowerFormulas(program: Program, scope: Scope): { likelihoods: Ir
   const defaults: IrPrior[] = [];
   const derived: IrGenerated[] = [];
   const before = scope.params.length;
+  const formulas = program.model.filter((stmt) => stmt.kind === 'sample' && isFamily(stmt.dist.name.name));
   for (const stmt of program.model) {
     if (stmt.kind !== 'sample' || !isFamily(stmt.dist.name.name)) continue;
-    const out = lowerFormula(stmt, stmt.dist.name.name, scope);
+    const out = lowerFormula(stmt, stmt.dist.name.name, scope, formulas.length > 1);
     if (!out) continue;
     likelihoods.push(out.likelihood);
     defaults.push(...out.defaults);
@@ -30,7 +31,7 @@ export function lowerFormulas(program: Program, scope: Scope): { likelihoods: Ir
   return { likelihoods, defaults, derived, created };
 }
 
-function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope) {
+function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: boolean) {
   const col = scope.columns.get(stmt.target.name);
   if (!col || col.kind !== 'numeric') {
     const close = suggest(stmt.target.name, [...scope.columns.keys()]);
@@ -57,7 +58,7 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope) {
     const offsets = formula.offsets.map(lowerData);
     const trialsArg = named.find((a) => a.name!.name === 'trials');
     const trials = trialsArg ? lowerData(trialsArg.value) : undefined;
-    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets }, scope, stmt.dist.span);
+    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets }, scope, stmt.dist.span, several);
     if (!responseFits(stmt.target, col.type, out.likelihood.dist, stmt.dist.name.span, scope)) return null;
     return out;
   } catch (e) {
