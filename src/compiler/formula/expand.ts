@@ -102,6 +102,11 @@ class Expander {
           'use one factor per term, or a grouping of the crossed factors: (1 | g:f)');
       }
       const f = factors[0];
+      if (f.levels.length < 2) {
+        // As for a fixed term (and as lme4: "contrasts can be applied only to factors with 2 or more levels").
+        throw new FormulaError(`factor '${f.name}' has ${f.levels.length === 1 ? `one level ('${f.levels[0]}')` : 'no levels'} in the data, so the random term has no column for it`,
+          t.span, `drop '${t.vars.join(':')}' from the term, or check the data: a factor needs at least 2 levels`);
+      }
       const levels = f.levels.map((l, k) => ({ l, k })).slice(coded ? 1 : 0);
       coded = true;
       for (const { l, k } of levels) {
@@ -220,7 +225,7 @@ class Expander {
    * Cholesky factor of the terms' correlation matrix. For two terms L = [[1, 0], [r, sqrt(1 - r^2)]] with
    * the correlation r a parameter (cor_g). For more, L is built row by row from canonical partial
    * correlations c_ij in (-1, 1) (Lewandowski, Kurowicka & Joe 2009; Stan's cholesky_corr transform):
-   * L_i0 = c_i0, L_ij = c_ij sqrt(1 - sum_{l<j} L_il^2), L_ii = sqrt(1 - sum_{l<i} L_il^2). Each c_ij with
+   * L_i0 = c_i0, L_ij = c_ij prod_{l<j} sqrt(1 - c_il^2), L_ii = prod_{l<i} sqrt(1 - c_il^2). Each c_ij with
    * a Beta(b_j, b_j) density on (-1, 1), b_j = eta + (K - 2 - j) / 2 (LKJCorr(b_j) here), makes the
    * correlation matrix LKJ(eta); the correlations themselves, sum_l L_al L_bl, are reported as cor[g, a, b].
    */
@@ -253,14 +258,17 @@ class Expander {
         : corr(i, j, `cpc_${gl}${o.suffix(i)}${o.suffix(j)}`, `cpc[${gname}, ${labels[i]}, ${labels[j]}]`))));
     }
     if (K === 2) rho = (cpc[1][0] as { param: number }).param;
-    const squaresBefore = (i: number, j: number): IrExpr => {
-      let sq: IrExpr | null = null;
-      for (let l = 0; l < j; l++) sq = add(sq, mul(Lij(i, l), Lij(i, l)));
-      return sq!;
+    // What is left of row i's unit length after its first j entries: 1 - sum_{l<j} L_il^2, written as the
+    // product of sqrt(1 - c_il^2) (the same number, Stan's cholesky_corr): a difference of sums can round
+    // below 0 near a correlation of +-1 (a singular block), a product of factors in (0, 1] cannot.
+    const remaining = (i: number, j: number): IrExpr => {
+      let r: IrExpr = sqrt1m(mul(cpc[i][0], cpc[i][0]));
+      for (let l = 1; l < j; l++) r = mul(r, sqrt1m(mul(cpc[i][l], cpc[i][l])));
+      return r;
     };
     const Lij = (i: number, j: number): IrExpr => {
-      if (i === j) return i === 0 ? c(1) : sqrt1m(squaresBefore(i, i));
-      return j === 0 ? cpc[i][j] : mul(cpc[i][j], sqrt1m(squaresBefore(i, j)));
+      if (i === j) return i === 0 ? c(1) : remaining(i, i);
+      return j === 0 ? cpc[i][j] : mul(cpc[i][j], remaining(i, j));
     };
     // u_k = sd_k sum_{l <= k} L_kl z_l, as a predictor term (rows) and per level (the data scale).
     const combine = (k: number, zAt: (l: number) => IrExpr): IrExpr => {

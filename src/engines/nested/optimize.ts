@@ -74,7 +74,8 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
 /** The direction (in phi, scale-weighted) along which L curves upwards most, if it does beyond noise. */
 function upwardDirection(mode: OuterMode): Float64Array | undefined {
   const p = mode.scale.length;
-  if (p === 0) return undefined;
+  // A Hessian that is not finite everywhere (an edge the covariance will call flat) has no eigenvectors.
+  if (p === 0 || mode.hessian.some((r) => r.some((v) => !Number.isFinite(v)))) return undefined;
   const P = new Matrix(mode.hessian.map((r, i) => Array.from(r, (v, j) => -v * mode.scale[i] * mode.scale[j])));
   const e = new EigenvalueDecomposition(P, { assumeSymmetric: true });
   const values = e.realEigenvalues;
@@ -181,7 +182,8 @@ function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): O
   if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
   let current = best;
   let hessian = hessianOf(L, current, scale);
-  unboundedCheck(L, current.point, hessian);
+  if (L.field.mode === 'posterior') unboundedCheck(L, current.point, hessian);
+  else hessian = flattenEdges(L, current.point, hessian);
   let steps = 0;
   let moved = 0;
   for (; steps < POLISH_STEPS; steps++) {
@@ -224,6 +226,32 @@ function unboundedCheck(L: LaplaceMarginal, at: MarginalPoint, hessian: Float64A
     `(reached ${down.map((k) => Math.exp(at.inner.phi[k]).toPrecision(2)).join(', ')}), with the parameters ${down.length > 1 ? 'they scale' : 'it scales'}: a centred hierarchy whose effects are not ` +
     'Gaussian (Student-t, Laplace, ...) is not a latent Gaussian field, and its density has a spike at a scale of 0',
   'use --engine nuts, which samples it; or write the effects non-centred (u = tau * z with z ~ StudentT(3, 0, 1)), which has a mode');
+}
+
+/** An unconstrained coordinate this far out is at the edge of its range: a log-scale below it, a logit beyond +-it. */
+const EDGE = 9;
+
+/**
+ * Under ML and REML, a variance parameter at the edge of its range (a correlation of a singular block at
+ * +-1: its logit runs off; an sd at 0) can leave rows of the differenced Hessian not finite. That is a
+ * boundary fit, which lme4 reports as singular: those rows and columns are set to 0, so that the
+ * covariance calls them flat (no SE, the singular-fit warning), instead of E518 blaming the data.
+ */
+function flattenEdges(L: LaplaceMarginal, at: MarginalPoint, hessian: Float64Array[]): Float64Array[] {
+  const names = L.field.ld.thetaNames;
+  const edge = (j: number): boolean => {
+    const name = names[L.field.outer[j]];
+    const v = at.inner.phi[j];
+    return (name.startsWith('log(') && v < -EDGE) || (name.startsWith('logit(') && Math.abs(v) > EDGE);
+  };
+  const bad = hessian.map((r) => r.some((v) => !Number.isFinite(v)));
+  const variance = (j: number): boolean => /^log(it)?\(/.test(names[L.field.outer[j]]) && !(L.field.ld.linear ?? []).includes(L.field.outer[j]);
+  // Only where something is at its edge, or where only variance parameters are touched (a degenerate
+  // block): a fixed effect's curvature that is not finite is the data's (E518).
+  if (!bad.some(Boolean) || !(hessian.some((_, j) => edge(j)) || bad.every((b, j) => !b || variance(j)))) return hessian;
+  // The entries of the coordinates beside the edge are not finite too (0 times the infinite slope of
+  // sqrt(1 - c^2) at c = +-1: a partial correlation that a singular block no longer reads): flat as well.
+  return hessian.map((r, i) => r.map((v, j) => (bad[i] || bad[j] ? 0 : v)));
 }
 
 /** Where a log-scale is "at 0": below this, its L is on the plateau of the log parametrisation. */

@@ -133,6 +133,14 @@ describe('a factor with one level cannot be contrasted', () => {
     // Without an intercept the factor is coded fully: one level is then one column, and that is fine.
     expect(() => compileText('data { y: count  one: factor }\nmodel { y ~ poisson(0 + one) }', data)).not.toThrow();
   });
+
+  it('inside a random term too, with or without the intercept (lme4 refuses both)', () => {
+    const data = ['y,x,one,g', ...Array.from({ length: 12 }, (_, i) => `${i % 3},${(i / 10).toFixed(1)},only,g${i % 3}`)].join('\n');
+    for (const term of ['(1 + one | g)', '(0 + one | g)']) {
+      expect(() => compileText(`data { y: count  x: real  one: factor  g: factor }\nmodel { y ~ poisson(1 + x + ${term}) }`, data))
+        .toThrow(/factor 'one' has one level \('only'\) in the data, so the random term has no column for it/);
+    }
+  });
 });
 
 describe('a gaussian model with an effect per row', () => {

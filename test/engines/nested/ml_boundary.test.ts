@@ -68,3 +68,21 @@ describe('--ml at the edges of a parameter\'s range', () => {
     expect(fit.warnings).toEqual([expect.stringMatching(/^boundary \(singular\) fit: 'sd\[obs, \(Intercept\)\]' is estimated at the edge/)]);
   });
 });
+
+describe('--ml on a singular block of several correlated terms', () => {
+  it('no slopes in the data, (1 + x1 + x2 + x3 | g): a singular fit, not E518', async () => {
+    const rng = createRng('singular-block');
+    const u = Array.from({ length: 20 }, () => 0.6 * rng.normal());
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const xs = Array.from({ length: 3 }, () => rng.normal());
+      return [(0.4 + u[i % 20] + 0.1 * xs[0] + rng.normal()).toFixed(4), ...xs.map((x) => x.toFixed(4)), `g${i % 20}`].join(',');
+    });
+    const data = ['y,x1,x2,x3,g', ...rows].join('\n');
+    const fit = await inferFit(compile('data { y: real  x1: real  x2: real  x3: real  g: factor }\nmodel { y ~ gaussian(1 + x1 + (1 + x1 + x2 + x3 | g)) }',
+      { data, ml: true }), { engine: 'laplace' });
+    expect(Number.isFinite(fit.diagnostics.logLik as number)).toBe(true);
+    expect(fit.warnings.some((w) => w.startsWith('boundary (singular) fit:'))).toBe(true);
+    const b = fit.summary.find((r) => r.name === '(Intercept)')!;
+    expect(Number.isFinite(b.sd)).toBe(true);
+  });
+});
