@@ -92,10 +92,10 @@ function combination(terms: readonly { coord: number; weight: number }[], names:
 /**
  * lme4's "fixed-effect model matrix is rank deficient so dropping n columns / coefficients": which
  * coefficients were held at 0 and what their columns equal, so that the user can see the design's problem
- * (a factor that repeats another, a constant covariate, an interaction cell without rows).
+ * (a factor that repeats another, a constant covariate, an interaction cell without rows). Under the
+ * posterior nothing is dropped (the priors identify them), and the warning says what that means.
  */
 export function aliasedWarnings(ld: LogDensity, mode: FieldMode): string[] {
-  if (mode === 'posterior') return [];
   const aliased = ld.aliased?.() ?? [];
   if (aliased.length === 0) return [];
   const names = ld.names;
@@ -103,6 +103,12 @@ export function aliasedWarnings(ld: LogDensity, mode: FieldMode): string[] {
     return `'${names[a.coord]}' (${a.of.length === 0 ? 'no row reads it' : `its column equals ${combination(a.of, names)}`})`;
   });
   const n = aliased.length;
+  if (mode === 'posterior') {
+    // The priors keep the posterior proper, but along these combinations it is the priors' alone.
+    return [`the fixed-effect model matrix is rank deficient: ${what.join('; ')}. The data cannot tell ${n > 1 ? 'these coefficients' : 'this coefficient'} ` +
+      'from the columns it equals, so only the priors separate them: their posterior means and sds along that combination are the priors\', ' +
+      'not the data\'s. Remove or recode the columns, or use --ml, which drops them as lme4 does'];
+  }
   return [`the fixed-effect model matrix is rank deficient, so ${n} coefficient${n > 1 ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
     `${n > 1 ? 'them' : 'it'}: ${what.join('; ')}. The other coefficients are estimated without ${n > 1 ? 'them' : 'it'}; ` +
     'to choose which one goes, remove or recode the columns in the model'];
