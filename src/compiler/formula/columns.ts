@@ -1,4 +1,5 @@
 import type { Column, FactorColumn, NumericColumn } from '../../data/table.js';
+import type { Formula } from './terms.js';
 
 /**
  * The model-matrix columns a term needs, made from data columns: a factor's levels crossed with
@@ -35,3 +36,22 @@ export function productColumn(cols: readonly NumericColumn[], name: string): Num
 }
 
 export const isFactor = (c: Column | undefined): c is FactorColumn => c?.kind === 'factor';
+
+/** R's coding rule: a factor gets treatment contrasts when the term without it is in the model. */
+export function codings(f: Formula, columns: ReadonlyMap<string, Column>): boolean[][] {
+  const key = (vars: readonly string[]): string => [...vars].sort().join(':');
+  const present = new Set(f.fixed.map((t) => key(t.vars)));
+  if (f.intercept) present.add('');
+  let fullUsed = false;
+  return f.fixed.map((t) => t.vars.map((v, j) => {
+    if (!isFactor(columns.get(v))) return false;
+    const margin = key(t.vars.filter((_, k) => k !== j));
+    if (margin === '' && !f.intercept) {
+      // Without an intercept, R codes the first factor fully and the others by contrasts.
+      const contrast = fullUsed;
+      fullUsed = true;
+      return contrast;
+    }
+    return present.has(margin);
+  }));
+}

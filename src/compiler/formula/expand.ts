@@ -3,7 +3,7 @@ import type { Column, FactorColumn, NumericColumn } from '../../data/table.js';
 import { IDENTITY, type Transform } from '../../bijectors/transforms.js';
 import { findDistribution, type DistSpec, type Form } from '../../distributions/catalog.js';
 import type { IrExpr, IrGenerated, IrLikelihood, IrParam, IrPrior } from '../ir.js';
-import { crossFactors, isFactor, productColumn } from './columns.js';
+import { codings, crossFactors, isFactor, productColumn } from './columns.js';
 import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
 
 /** The families a formula can be written in, and the likelihood each becomes. */
@@ -341,25 +341,6 @@ class Expander {
     }
     return eta!;
   }
-}
-
-/** R's coding rule: a factor gets treatment contrasts when the term without it is in the model. */
-function codings(f: Formula, columns: ReadonlyMap<string, Column>): boolean[][] {
-  const key = (vars: readonly string[]): string => [...vars].sort().join(':');
-  const present = new Set(f.fixed.map((t) => key(t.vars)));
-  if (f.intercept) present.add('');
-  let fullUsed = false;
-  return f.fixed.map((t) => t.vars.map((v, j) => {
-    if (!isFactor(columns.get(v))) return false;
-    const margin = key(t.vars.filter((_, k) => k !== j));
-    if (margin === '' && !f.intercept) {
-      // Without an intercept, R codes the first factor fully and the others by contrasts.
-      const contrast = fullUsed;
-      fullUsed = true;
-      return contrast;
-    }
-    return present.has(margin);
-  }));
 }
 
 /**
