@@ -157,11 +157,11 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
       {
         args: [real('log_mean'), pos('dispersion')],
         kernel: (o, y, [eta, phi]) => {
-          // y*eta + phi*log(phi) - (y + phi) * log(exp(eta) + phi), with log(mu + phi) = log(phi) + softplus(eta - log(phi)).
-          const logPhi = o.log(phi);
-          const norm = o.sub(o.lgamma(o.add(y, phi)), o.lgamma(phi));
-          const core = o.sub(o.mul(y, o.sub(eta, logPhi)), o.mul(o.add(y, phi), o.softplus(o.sub(eta, logPhi))));
-          return o.add(norm, core);
+          // lgamma(y + phi) - lgamma(phi) + y*eta + phi*log(phi) - (y + phi) * log(exp(eta) + phi), regrouped so that
+          // every piece stays small as phi grows (the Poisson limit): lgammaRatio = lgamma(y + phi) - lgamma(phi) -
+          // y log(phi), and log(mu + phi) - log(phi) = softplus(eta - log(phi)).
+          const core = o.sub(o.mul(y, eta), o.mul(o.add(y, phi), o.softplus(o.sub(eta, o.log(phi)))));
+          return o.add(o.lgammaRatio(y, phi), core);
         },
         xTerm: negLgammaX1,
         constant: 0,
@@ -169,9 +169,9 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
       {
         args: [pos('mean'), pos('dispersion')],
         kernel: (o, y, [mu, phi]) => {
-          const norm = o.sub(o.lgamma(o.add(y, phi)), o.lgamma(phi));
-          const logSum = o.log(o.add(mu, phi));
-          return o.add(norm, o.add(o.mul(y, o.sub(o.log(mu), logSum)), o.mul(phi, o.sub(o.log(phi), logSum))));
+          // The same regrouping: lgammaRatio + y log(mu) - (y + phi) log1p(mu / phi).
+          const core = o.sub(o.mul(y, o.log(mu)), o.mul(o.add(y, phi), o.log1p(o.div(mu, phi))));
+          return o.add(o.lgammaRatio(y, phi), core);
         },
         xTerm: negLgammaX1,
         constant: 0,

@@ -1,4 +1,4 @@
-import { lgamma } from '../math/special.js';
+import { lgamma, lgammaRatio } from '../math/special.js';
 import type { Ops } from './ops.js';
 
 /** A float64 value: a scalar or one value per element (rows or factor levels). */
@@ -48,6 +48,7 @@ export const f64Ops: Ops<F64> = {
   softplus: (a) => map1(a, softplus),
   sigmoid: (a) => map1(a, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))),
   lgamma: (a) => map1(a, lgamma),
+  lgammaRatio: (y, phi) => map2(y, phi, lgammaRatio),
 };
 
 export function sumF64(a: F64, n: number): number {

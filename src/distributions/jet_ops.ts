@@ -111,4 +111,8 @@ export const jetOps: Ops<Jet> = {
     if (a.d !== null) throw new JetUnsupported('lgamma of a varying argument');
     return constant(o.lgamma(a.v));
   },
+  lgammaRatio: (y, phi) => {
+    if (y.d !== null || phi.d !== null) throw new JetUnsupported('lgammaRatio of a varying argument');
+    return constant(o.lgammaRatio(y.v, phi.v));
+  },
 };

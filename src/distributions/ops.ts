@@ -20,4 +20,9 @@ export interface Ops<T> {
   /** 1 / (1 + exp(-a)). */
   sigmoid(a: T): T;
   lgamma(a: T): T;
+  /**
+   * log(Gamma(y + phi) / (Gamma(phi) phi^y)) of a count y (data) and phi > 0: a negative binomial's
+   * normaliser, accurate where phi is large (lgamma(y + phi) - lgamma(phi) cancels there).
+   */
+  lgammaRatio(y: T, phi: T): T;
 }

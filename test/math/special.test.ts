@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digamma, invLogit, lgamma, log1mExp, log1pExp, logistic, logSumExp } from '../../src/math/special.js';
+import { digamma, invLogit, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy, log1mExp, log1pExp, logistic, logSumExp } from '../../src/math/special.js';
 import { createRng } from '../../src/core/rng.js';
 
 /** |actual - expected| <= tol * max(|expected|, floor): relative, with an absolute floor near zero. */
@@ -143,5 +143,49 @@ describe('log-scale helpers', () => {
     expectClose(logistic(-30), 9.357622968839299e-14, 1e-14);
     for (const x of [-20, -3, -0.1, 0.7, 5]) expectClose(logistic(x) + logistic(-x), 1, 1e-15);
     expect(invLogit).toBe(logistic);
+  });
+});
+
+describe('lgammaRatio: log(Gamma(y + phi) / (Gamma(phi) phi^y)), the negative binomial normaliser', () => {
+  /** The exact sum for an integer count, term by term in log1p (no cancellation). */
+  const bySum = (y: number, phi: number): number => {
+    let s = 0;
+    for (let k = 1; k < y; k++) s += Math.log1p(k / phi);
+    return s;
+  };
+
+  it('equals lgamma(y + phi) - lgamma(phi) - y log(phi) where that difference is well conditioned', () => {
+    for (const [y, phi] of [[0, 3], [1, 0.3], [3, 0.3], [7, 5], [17, 5], [17, 50], [200, 0.7], [2.5, 3], [40, 9.5]]) {
+      const direct = lgamma(y + phi) - lgamma(phi) - y * Math.log(phi);
+      expect(lgammaRatio(y, phi)).toBeCloseTo(direct, 11);
+    }
+  });
+
+  it('stays accurate as phi grows (the Poisson limit), where the lgamma difference loses every digit', () => {
+    for (const phi of [1e3, 2e7, 1e12]) {
+      for (const y of [2, 5, 17, 40, 300]) {
+        const exact = bySum(y, phi);
+        expect(Math.abs(lgammaRatio(y, phi) - exact) / exact).toBeLessThan(1e-9);
+      }
+    }
+    // The naive difference is 20% off at phi = 2e7, y = 5 (what made a negative binomial fit wander).
+    const naive = lgamma(5 + 2e7) - lgamma(2e7) - 5 * Math.log(2e7);
+    expect(Math.abs(naive - bySum(5, 2e7)) / bySum(5, 2e7)).toBeGreaterThan(0.05);
+  });
+
+  it('has the derivative in phi of its differences, and in y digamma(y + phi) - log(phi)', () => {
+    for (const [y, phi] of [[3, 0.3], [17, 5], [17, 50], [200, 0.7], [200, 3e4], [2.5, 3], [40, 2e4]]) {
+      const h = 1e-5 * phi;
+      const fd = (lgammaRatio(y, phi + h) - lgammaRatio(y, phi - h)) / (2 * h);
+      expectClose(lgammaRatioDphi(y, phi), fd, 1e-7, 1e-9);
+      expectClose(lgammaRatioDphi(y, phi), digamma(y + phi) - digamma(phi) - y / phi, 1e-9, 1e-12);
+    }
+    // Large phi: against the exact sum's derivative, -sum k / (phi (phi + k)).
+    for (const y of [5, 40]) {
+      let exact = 0;
+      for (let k = 1; k < y; k++) exact -= k / (2e7 * (2e7 + k));
+      expect(Math.abs(lgammaRatioDphi(y, 2e7) - exact) / Math.abs(exact)).toBeLessThan(1e-7);
+    }
+    expect(lgammaRatioDy(2.5, 3)).toBeCloseTo(digamma(5.5) - Math.log(3), 12);
   });
 });

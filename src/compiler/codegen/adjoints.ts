@@ -15,7 +15,7 @@ export interface Share {
 
 /** A derivative the tape computes as a value of its own before multiplying (deriv in ad_backward.ts). */
 export interface Deriv {
-  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma';
+  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'lgammaRatioY';
   readonly of: GNode;
 }
 
@@ -39,19 +39,24 @@ export function shares(n: GNode): Share[] {
     case 'sigmoid':
     case 'lgamma':
       return [{ operand: a, k: 1, m: { deriv: n.kind, of: n }, q: null }];
+    case 'lgammaRatio':
+      return [{ operand: b!, k: 1, m: { deriv: 'lgammaRatio', of: n }, q: null }, { operand: a, k: 1, m: { deriv: 'lgammaRatioY', of: n }, q: null }];
     default: return [];
   }
 }
 
 /**
  * The derivative's value as source, the tape's derivScalar formula given the operand `A`, the node's
- * value `Y` and, for softplus, `E` = exp(-|A|) from its forward step (the sigmoid of A, inlined).
+ * value `Y` and, for softplus, `E` = exp(-|A|) from its forward step (the sigmoid of A, inlined); for
+ * lgammaRatio, the helpers the tape calls, of A and the second operand `B`.
  */
-export function derivSource(d: Deriv, A: string, Y: string, E: string): string {
+export function derivSource(d: Deriv, A: string, Y: string, E: string, B: string): string {
   switch (d.deriv) {
     case 'log1p': return `1 / (1 + ${A})`;
     case 'softplus': return `${A} >= 0 ? 1 / (1 + ${E}) : ${E} / (1 + ${E})`;
     case 'sigmoid': return `${Y} * (1 - ${Y})`;
     case 'lgamma': return `dg(${A})`;
+    case 'lgammaRatio': return `lrd(${A}, ${B})`;
+    case 'lgammaRatioY': return `lry(${A}, ${B})`;
   }
 }

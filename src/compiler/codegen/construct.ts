@@ -11,7 +11,7 @@ const WORDS = new Set([
   'const', 'let', 'for', 'if', 'function', 'return',
   'D', 'C', 'X', 'G', 'H', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e',
   'Math', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'fill',
-  'lgamma', 'digamma', 'lg', 'dg',
+  'lgamma', 'digamma', 'lg', 'dg', 'lgammaRatio', 'lgammaRatioDphi', 'lgammaRatioDy', 'lr', 'lrd', 'lry',
 ]);
 /** Names the generator numbers: values, adjoints, term and block sums, shares summed over a loop, data columns, codes, gathered codes, x_p and its adjoint. */
 const NUMBERED = /^(?:v|g|t|u|s|d|c|k|e|x|gx)\d+$/;
@@ -34,7 +34,7 @@ export function assertGeneratedVocabulary(source: string): void {
 /** The factory's parameters, in order: data columns, factor codes, x_p, adjoints of x_p, helpers. */
 export type GeneratedFactory = (
   D: readonly Float64Array[], C: readonly Int32Array[], X: readonly Float64Array[], G: readonly Float64Array[],
-  H: Readonly<Record<'lgamma' | 'digamma', (x: number) => number>>,
+  H: Readonly<Record<'lgamma' | 'digamma', (x: number) => number> & Record<'lgammaRatio' | 'lgammaRatioDphi' | 'lgammaRatioDy', (y: number, phi: number) => number>>,
 ) => [(theta: Float64Array, grad: Float64Array) => number, (theta: Float64Array) => number];
 
 /**

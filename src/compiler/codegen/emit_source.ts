@@ -73,7 +73,7 @@ class SourceEmitter {
     for (let k = 0; k < this.m.columns.length; k++) lines.push(`const d${intLiteral(k)} = D[${intLiteral(k)}];`);
     for (let k = 0; k < this.m.codes.length; k++) lines.push(`const c${intLiteral(k)} = C[${intLiteral(k)}];`);
     for (const v of this.m.vectors) lines.push(`const ${xArr(v.param)} = X[${intLiteral(v.param)}], ${gxArr(v.param)} = G[${intLiteral(v.param)}];`);
-    lines.push('const lg = H.lgamma, dg = H.digamma;');
+    lines.push('const lg = H.lgamma, dg = H.digamma, lr = H.lgammaRatio, lrd = H.lgammaRatioDphi, lry = H.lgammaRatioDy;');
     lines.push('function vg(theta, grad) {', ...this.body(true).map((l) => `  ${l}`), '}');
     lines.push('function val(theta) {', ...this.body(false).map((l) => `  ${l}`), '}');
     lines.push('return [vg, val];');
@@ -229,7 +229,7 @@ class SourceEmitter {
   /** k with the scalar factors folded in (k *= m, then k /= q, as acc() does), and the element-wise m and q left. */
   private fold(s: Share): { k: string | null; m: string | null; q: string | null } {
     let k: string | null = s.k === 1 ? null : numberLiteral(s.k);
-    const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of), expOf(v.of))})` : name(v));
+    const value = (v: GNode | NonNullable<Share['m']>): string => ('deriv' in v ? `(${derivSource(v, name(v.of.a!), name(v.of), expOf(v.of), v.of.b ? name(v.of.b) : '')})` : name(v));
     const scalar = (v: GNode | NonNullable<Share['m']>): boolean => ('deriv' in v ? v.of.domain : v.domain) === SCALAR;
     let m: string | null = null;
     let q: string | null = null;
@@ -281,7 +281,7 @@ class SourceEmitter {
 function scalarShare(n: GNode, s: Share): string {
   const g = adj(n);
   let t = s.k === 1 ? g : `${numberLiteral(s.k)} * ${g}`;
-  if (s.m) t = `${t} * ${'deriv' in s.m ? `(${derivSource(s.m, name(s.m.of.a!), name(s.m.of), expOf(s.m.of))})` : name(s.m)}`;
+  if (s.m) t = `${t} * ${'deriv' in s.m ? `(${derivSource(s.m, name(s.m.of.a!), name(s.m.of), expOf(s.m.of), s.m.of.b ? name(s.m.of.b) : '')})` : name(s.m)}`;
   if (s.q) t = `(${t}) / ${name(s.q)}`;
   return t;
 }

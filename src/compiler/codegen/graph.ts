@@ -1,5 +1,5 @@
 import type { Ops } from '../../distributions/ops.js';
-import { digamma, lgamma } from '../../math/special.js';
+import { digamma, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy } from '../../math/special.js';
 
 /**
  * Where a node's value lives: one number (SCALAR), one per data row (ROWS), or one per element of a
@@ -12,7 +12,7 @@ export const ROWS: Domain = 1;
 export const elementsOf = (param: number): Domain => 2 + param;
 
 /** The arithmetic of a node, as the Ops interface names it. */
-export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma';
+export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio';
 
 /**
  * Leaves: a number; theta[slot] (a scalar parameter); theta[slot + i] (element i of a vector parameter's
@@ -50,8 +50,54 @@ export class UnsupportedGraph extends Error {}
  * the generated code round as the taped evaluator does. */
 export const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-/** The special functions the generated code calls (the others it writes out). */
-export const HELPERS = { lgamma, digamma } as const;
+/**
+ * A pure function of one number behind a small direct-mapped cache. In a count likelihood the special
+ * functions' argument per row is y + phi with phi the same for every row and y a small integer, mostly
+ * 0 (lgamma(y + phi) of a negative binomial): a few distinct values over thousands of rows. The slot is
+ * the argument's integer part (distinct for y + phi with distinct y), the hit an exact equality, so the
+ * result is bit for bit the function's.
+ */
+export function memoised(f: (x: number) => number): (x: number) => number {
+  const SLOTS = 64;
+  const keys = new Float64Array(SLOTS).fill(NaN);
+  const values = new Float64Array(SLOTS);
+  return (x: number): number => {
+    if (!(x >= 0 && x < 1e9)) return f(x);
+    const k = (x | 0) & (SLOTS - 1);
+    if (keys[k] === x) return values[k];
+    const v = f(x);
+    keys[k] = x;
+    values[k] = v;
+    return v;
+  };
+}
+
+/**
+ * The same for a function of a count y and a parameter phi the same on every row (lgammaRatio(y, phi)):
+ * slotted by y, hit when both arguments are equal.
+ */
+export function memoised2(f: (y: number, phi: number) => number): (y: number, phi: number) => number {
+  const SLOTS = 64;
+  const ys = new Float64Array(SLOTS).fill(NaN);
+  const phis = new Float64Array(SLOTS).fill(NaN);
+  const values = new Float64Array(SLOTS);
+  return (y: number, phi: number): number => {
+    if (!(y >= 0 && y < 1e9)) return f(y, phi);
+    const k = (y | 0) & (SLOTS - 1);
+    if (ys[k] === y && phis[k] === phi) return values[k];
+    const v = f(y, phi);
+    ys[k] = y;
+    phis[k] = phi;
+    values[k] = v;
+    return v;
+  };
+}
+
+/** The special functions the generated code calls (the others it writes out), each behind its own cache. */
+export const HELPERS = {
+  lgamma: memoised(lgamma), digamma: memoised(digamma),
+  lgammaRatio: memoised2(lgammaRatio), lgammaRatioDphi: memoised2(lgammaRatioDphi), lgammaRatioDy: memoised2(lgammaRatioDy),
+} as const;
 
 function fold(kind: ArithKind, x: number, y: number): number {
   switch (kind) {
@@ -68,6 +114,7 @@ function fold(kind: ArithKind, x: number, y: number): number {
     case 'softplus': return softplus(x);
     case 'sigmoid': return sigmoid(x);
     case 'lgamma': return lgamma(x);
+    case 'lgammaRatio': return lgammaRatio(x, y);
   }
 }
 
@@ -126,6 +173,7 @@ export class GraphBuilder implements Ops<GNode> {
   softplus(a: GNode): GNode { return this.op('softplus', a); }
   sigmoid(a: GNode): GNode { return this.op('sigmoid', a); }
   lgamma(a: GNode): GNode { return this.op('lgamma', a); }
+  lgammaRatio(a: GNode, b: GNode): GNode { return this.op('lgammaRatio', a, b); }
 }
 
 /** A scalar broadcasts into any domain; two different loop domains cannot meet in one element. */

@@ -63,6 +63,7 @@ export function forwardExpr(n: GNode): string {
     case 'square': return `${A} * ${A}`;
     case 'sqrt': return `Math.sqrt(${A})`;
     case 'lgamma': return `lg(${A})`;
+    case 'lgammaRatio': return `lr(${A}, ${B})`;
     case 'softplus':
     case 'sigmoid':
     case 'const':

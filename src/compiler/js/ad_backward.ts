@@ -1,6 +1,7 @@
 import type { F64 } from '../../distributions/f64_ops.js';
-import { digamma } from '../../math/special.js';
+import { digamma, lgammaRatioDphi, lgammaRatioDy } from '../../math/special.js';
 import { type AdNode, type Arena, Op } from './ad_node.js';
+import { pairwise } from './ad_ops.js';
 
 /** g[i] *= k * m[i] / q[i] (m, q null for 1), in place. */
 function scaleInPlace(g: Float64Array, k: number, m: Float64Array | null, q: Float64Array | null): void {
@@ -108,6 +109,10 @@ export function backwardNode(node: AdNode, arena: Arena): void {
     case Op.softplus:
     case Op.sigmoid:
     case Op.lgamma: acc(a, g, 1, deriv(node.op, a.value, y, arena), null, arena, true); break;
+    case Op.lgammaRatio:
+      if (b.live) acc(b, g, 1, pairwise(lgammaRatioDphi, a.value, b.value, arena), null, arena, false);
+      if (a.live) acc(a, g, 1, pairwise(lgammaRatioDy, a.value, b.value, arena), null, arena, true);
+      break;
     case Op.gather: {
       // The transpose of a gather is a scatter-add: each row's adjoint goes back to its level.
       const codes = node.codes as Int32Array;

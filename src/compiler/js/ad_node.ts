@@ -16,6 +16,8 @@ export const Op = {
   softplus: 11,
   sigmoid: 12,
   lgamma: 13,
+  /** lgammaRatio(a, b) (special.ts): a count's negative binomial normaliser. */
+  lgammaRatio: 16,
   /** out[i] = a[codes[i]]: a vector parameter spread over data rows by a factor. */
   gather: 14,
   /** out = a[index]: one element of a vector parameter. */

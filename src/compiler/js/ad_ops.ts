@@ -1,6 +1,6 @@
 import type { F64 } from '../../distributions/f64_ops.js';
 import type { Ops } from '../../distributions/ops.js';
-import { lgamma } from '../../math/special.js';
+import { lgamma, lgammaRatio } from '../../math/special.js';
 import { AdNode, type Arena, Op, type OpCode } from './ad_node.js';
 import { backwardNode } from './ad_backward.js';
 
@@ -38,6 +38,15 @@ function binary(op: BinOp, a: F64, b: F64, arena: Arena): F64 {
     else if (op === Op.mul) for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
     else for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
   }
+  return out;
+}
+
+/** f(a, b) elementwise with a scalar broadcast, into the arena (for the special binary functions). */
+export function pairwise(f: (x: number, y: number) => number, a: F64, b: F64, arena: Arena): F64 {
+  if (typeof a === 'number' && typeof b === 'number') return f(a, b);
+  const n = typeof a === 'number' ? (b as Float64Array).length : a.length;
+  const out = arena.take(n);
+  for (let i = 0; i < n; i++) out[i] = f(typeof a === 'number' ? a : a[i], typeof b === 'number' ? b : b[i]);
   return out;
 }
 
@@ -131,6 +140,7 @@ export class Tape implements Ops<AdNode> {
   softplus(a: AdNode): AdNode { return this.un(Op.softplus, a); }
   sigmoid(a: AdNode): AdNode { return this.un(Op.sigmoid, a); }
   lgamma(a: AdNode): AdNode { return this.un(Op.lgamma, a); }
+  lgammaRatio(a: AdNode, b: AdNode): AdNode { return this.push(Op.lgammaRatio, pairwise(lgammaRatio, a.value, b.value, this.arena), a, b); }
 
   /** out[i] = v[codes[i]] for a vector node v; a code of -1 (a contrast's reference level) gives 0. */
   gather(v: AdNode, codes: Int32Array): AdNode {

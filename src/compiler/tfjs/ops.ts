@@ -36,4 +36,6 @@ export const tfOps: Ops<T> = {
   softplus: (a) => tf.softplus(a),
   sigmoid: (a) => tf.sigmoid(a),
   lgamma,
+  // float32 cancels here at large phi whatever the formula; the float64 evaluators take the careful one.
+  lgammaRatio: (y, phi) => tf.sub(tf.sub(lgamma(tf.add(y, phi)), lgamma(phi)), tf.mul(y, tf.log(phi))),
 };

@@ -58,7 +58,7 @@ model {
 }`;
 
 /** Exactly what the generator writes: its keywords and parameters, Math's functions, numbered names, digits and operators. */
-const WHITELIST = /^(?:const|let|for|if|function|return|D|C|X|G|H|theta|grad|vg|val|i|j|e|Math|exp|log|log1p|sqrt|abs|fill|lgamma|digamma|lg|dg|(?:v|g|t|u|s|d|c|k|e|x|gx)\d+|\d+(?:\.\d+)?(?:e[+-]\d+)?|[-+*/<>=?:;,.()[\]{}]|\s+)*$/;
+const WHITELIST = /^(?:const|let|for|if|function|return|D|C|X|G|H|theta|grad|vg|val|i|j|e|Math|exp|log|log1p|sqrt|abs|fill|lgamma|digamma|lg|dg|lgammaRatio|lgammaRatioDphi|lgammaRatioDy|lr|lrd|lry|(?:v|g|t|u|s|d|c|k|e|x|gx)\d+|\d+(?:\.\d+)?(?:e[+-]\d+)?|[-+*/<>=?:;,.()[\]{}]|\s+)*$/;
 
 describe('no text of the model file or its data reaches the generated code', () => {
   it.each([['hand-written', source], ['lme4 formula', formula]])('%s model', (_name, text) => {
