@@ -108,7 +108,8 @@ function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
   const khat = typeof d.khat === 'number' ? d.khat : undefined;
   const stopped = f.warnings.find((w) => w.startsWith('the optimizer stopped') || w.includes('did not reach its tolerance'));
   if (stopped) return { status: 'did not converge', detail: stopped, rows, gradNorm, khat };
-  const boundary = f.warnings.find((w) => w.startsWith('boundary (singular) fit'));
+  // lme4's singular fit (a parameter at 0), or a parameter estimated at infinity (run_ml's boundary warnings).
+  const boundary = f.warnings.find((w) => w.startsWith('boundary (singular) fit') || / runs? to infinity \(estimated at /.test(w));
   if (boundary) return { status: boundaryStatus(model, boundary), detail: boundary, rows, gradNorm, khat };
   return { status: 'converged', detail: f.warnings.join('; '), rows, gradNorm, khat };
 }
