@@ -45,6 +45,12 @@ export interface LogDensity {
   aliased?(): readonly Aliased[];
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
+  /**
+   * The data rows (or reduced cells) one evaluation passes over: a cost hint for engines that budget
+   * their work, by counts rather than by a clock, so that the same seed gives the same answer on any
+   * machine and under any load.
+   */
+  readonly rows?: number;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
   /**
    * The same, with the gradient written into `grad` (length dim) and the value returned: no allocation,

@@ -256,6 +256,7 @@ export function reparamDensity(ld: LogDensity, plan: readonly Reparam[]): LogDen
     names: ld.names,
     latent: [],
     constant: ld.constant,
+    rows: ld.rows,
     valueAndGrad,
     valueAndGradInto,
     valueAndGradBatch: (ts) => ts.map(valueAndGrad),

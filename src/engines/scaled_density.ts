@@ -119,6 +119,7 @@ export function scaledDensity(ld: LogDensity, scales: Float64Array): LogDensity 
     names: ld.names,
     latent: [],
     constant: ld.constant + logJacobian,
+    rows: ld.rows,
     valueAndGrad: (t) => mapped(ld.valueAndGrad(toTheta(t))),
     valueAndGradInto(t, grad) {
       for (let i = 0; i < dim; i++) buffer[i] = scales[i] * t[i];

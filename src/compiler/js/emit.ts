@@ -95,6 +95,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     thetaNames: names.theta,
     names: names.constrained,
     constant: hostConstant(ir),
+    rows: ir.data.nRows,
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),

@@ -226,6 +226,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     thetaNames: names.theta,
     names: names.constrained,
     constant: hostConstant(ir),
+    rows: ir.data.nRows,
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),

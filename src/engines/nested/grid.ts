@@ -55,6 +55,20 @@ const PROBE = 1.5;
 
 /** Roughly how long a grid may take; beyond it the step grows (a grid of step 2 still integrates a Gaussian to 1%). */
 const BUDGET_MS = 20_000;
+/** A pass over one row (value, gradient and Hessian terms) and a multiply-add of the factorisation, in ns, as measured on a 2-core EPYC under Node 20. */
+const ROW_PASS_NS = 150;
+const FLOP_NS = 0.3;
+
+/**
+ * What one grid point costs, in ms, estimated from counts and never timed, so that the grid (and the
+ * answer) is the same on any machine and under any load: about three passes over the rows (the inner
+ * Newton steps from a neighbour's solution) and two factorisations of the latent Hessian, at the costs
+ * of the machine the constants were measured on (InstEval, 73,421 rows and 2.7e8 flops: 195 ms estimated,
+ * 157 ms measured). A timed evaluation once set the step: a loaded machine then drew a coarser grid.
+ */
+export function pointCostMs(rows: number, flops: number): number {
+  return (rows * 3 * ROW_PASS_NS + flops * 2 * FLOP_NS) / 1e6;
+}
 const MAX_STEP = 2;
 /**
  * Points checked by importance sampling, the first found (the lattice is explored outwards from the
@@ -78,7 +92,8 @@ function gamma(x: number): number {
 /**
  * The grid step in d dimensions: fine in one or two (0.5, 0.75), coarser where the count grows as
  * step^-d, and coarser still where one marginal evaluation is expensive (a 70,000-row model), so that the
- * grid stays near BUDGET_MS. Integration error of a grid of step h on a Gaussian is ~exp(-2 pi^2 / h^2).
+ * grid stays near BUDGET_MS (`evaluationMs` from pointCostMs). Integration error of a grid of step h on a
+ * Gaussian is ~exp(-2 pi^2 / h^2).
  */
 export function gridStep(d: number, evaluationMs = 0): number {
   let h = STEPS[Math.min(d, STEPS.length - 1)];

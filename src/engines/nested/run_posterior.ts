@@ -5,7 +5,7 @@ import { makeField, type Field } from './field.js';
 import { LaplaceMarginal } from './marginal.js';
 import { maximiseMarginal, type OuterMode } from './optimize.js';
 import { startingPoint } from './start.js';
-import { buildGrid, type Grid } from './grid.js';
+import { buildGrid, pointCostMs, type Grid } from './grid.js';
 import { marginalChecker, summariseCorrection, type CorrectionSummary } from './correction.js';
 import { drawMixture, gridWeights } from './mixture.js';
 import { checkLatent, type LatentCheck } from './quality.js';
@@ -81,11 +81,10 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   let correction: CorrectionSummary | undefined;
   if (p > 0) {
     mode = maximiseMarginal(L, start.phi);
-    // What one grid point costs here: one more marginal at the mode, timed.
-    const tEval = performance.now();
-    L.at(mode.phi, mode.point.inner.x);
+    // The grid's points start from the mode's solution.
+    L.reset(mode.point.inner.x);
     const checker = marginalChecker(field, opts.rng.child('marginal-check'));
-    grid = buildGrid(L, mode, performance.now() - tEval, checker, opts.rng.child('grid'));
+    grid = buildGrid(L, mode, pointCostMs(field.ld.rows ?? 0, field.symbolic.flops), checker, opts.rng.child('grid'));
     weights = gridWeights(grid);
     if (checker) correction = summariseCorrection(grid.points, gridWeights(grid, false), weights);
     atMode = mode.point.inner;
