@@ -6,6 +6,7 @@ import { nutsOptions } from '../engines/nuts/options.js';
 import type { ChainRunner } from '../engines/nuts/chain_job.js';
 import type { ViProgress } from '../engines/vi/run.js';
 import type { LaplaceProgress } from '../engines/nested/run_posterior.js';
+import { aliasedWarnings } from '../engines/aliased_warnings.js';
 
 /** What every engine is given besides the log density. */
 export interface CommonOptions {
@@ -33,28 +34,33 @@ export const ENGINE_RUNNERS = {
   laplace: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runLaplace }, { runMaximumLikelihood }, { runNestedLaplace }] = await laplace();
     const onProgress = typeof o.settings.laplaceProgress === 'function' ? (o.settings.laplaceProgress as (p: LaplaceProgress) => void) : undefined;
-    return o.settings.marginal
-      ? runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng, onProgress })
-      : runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis, onProgress }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
+    if (o.settings.marginal) return runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng, onProgress });
+    return posterior(ld, runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis, onProgress }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }));
   },
   // One Gaussian at the joint posterior mode: right where the posterior has such a mode and is near-Gaussian
   // there (no hierarchical scales, or many data per group); kept for comparison and for those models.
   'laplace-joint': async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runLaplace }] = await laplace();
-    return runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis });
+    return posterior(ld, runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }));
   },
   advi: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runVi }, { parseViSettings }] = await vi();
-    return runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) });
+    return posterior(ld, await runVi(ld, 'meanfield', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) }));
   },
   fullrank: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runVi }, { parseViSettings }] = await vi();
-    return runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) });
+    return posterior(ld, await runVi(ld, 'fullrank', { draws: o.draws, rng: o.rng, psis: o.psis, settings: parseViSettings(o.settings), onProgress: viProgress(o) }));
   },
   // MCMC reads `draws` per chain; the untouched default 4000 becomes Stan's 1000 per chain (see nuts/options.ts).
-  nuts: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('nuts', ld, o),
-  hmc: (ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> => runMcmc('hmc', ld, o),
+  nuts: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => posterior(ld, await runMcmc('nuts', ld, o)),
+  hmc: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => posterior(ld, await runMcmc('hmc', ld, o)),
 } as const;
+
+/** A posterior engine's result with what holds for every posterior: a rank-deficient design identified by its priors alone. */
+function posterior(ld: LogDensity, result: EngineResult): EngineResult {
+  const aliased = aliasedWarnings(ld, 'posterior');
+  return aliased.length === 0 ? result : { ...result, warnings: [...aliased, ...result.warnings] };
+}
 
 /** settings.viProgress, when a function: VI's progress callback (the CLI's progress line). */
 const viProgress = (o: CommonOptions): ((p: ViProgress) => void) | undefined =>

@@ -1,6 +1,5 @@
 import { InferenceError } from '../../core/errors.js';
-import type { LogDensity } from '../../core/log_density.js';
-import type { Field, FieldMode } from './field.js';
+import type { Field } from './field.js';
 import type { LaplaceMarginal } from './marginal.js';
 import type { OuterMode } from './optimize.js';
 import type { OuterCovariance } from './covariance.js';
@@ -78,38 +77,4 @@ export function boundaryCoordinates(field: Field, mode: OuterMode, outer: OuterC
   const down = field.outer.filter((c, j) => isLog(c) && mode.phi[j] < 0 && !(curvature(j) > 1e-2));
   const atZero = [...new Set([...down, ...flatCoords])].filter((c) => !atInfinity.includes(c));
   return { atZero, atInfinity };
-}
-
-/** sum_k w_k 'name_k' as one writes it: 'h2q' - 'flo:h2q', 1.5 '(Intercept)'. */
-function combination(terms: readonly { coord: number; weight: number }[], names: readonly string[]): string {
-  return terms.map((t, i) => {
-    const size = Math.abs(t.weight);
-    const sign = t.weight < 0 ? (i === 0 ? '-' : ' - ') : i === 0 ? '' : ' + ';
-    return `${sign}${Math.abs(size - 1) < 1e-9 ? '' : `${Number(size.toPrecision(3))} `}'${names[t.coord]}'`;
-  }).join('');
-}
-
-/**
- * lme4's "fixed-effect model matrix is rank deficient so dropping n columns / coefficients": which
- * coefficients were held at 0 and what their columns equal, so that the user can see the design's problem
- * (a factor that repeats another, a constant covariate, an interaction cell without rows). Under the
- * posterior nothing is dropped (the priors identify them), and the warning says what that means.
- */
-export function aliasedWarnings(ld: LogDensity, mode: FieldMode): string[] {
-  const aliased = ld.aliased?.() ?? [];
-  if (aliased.length === 0) return [];
-  const names = ld.names;
-  const what = aliased.map((a) => {
-    return `'${names[a.coord]}' (${a.of.length === 0 ? 'no row reads it' : `its column equals ${combination(a.of, names)}`})`;
-  });
-  const n = aliased.length;
-  if (mode === 'posterior') {
-    // The priors keep the posterior proper, but along these combinations it is the priors' alone.
-    return [`the fixed-effect model matrix is rank deficient: ${what.join('; ')}. The data cannot tell ${n > 1 ? 'these coefficients' : 'this coefficient'} ` +
-      'from the columns it equals, so only the priors separate them: their posterior means and sds along that combination are the priors\', ' +
-      'not the data\'s. Remove or recode the columns, or use --ml, which drops them as lme4 does'];
-  }
-  return [`the fixed-effect model matrix is rank deficient, so ${n} coefficient${n > 1 ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
-    `${n > 1 ? 'them' : 'it'}: ${what.join('; ')}. The other coefficients are estimated without ${n > 1 ? 'them' : 'it'}; ` +
-    'to choose which one goes, remove or recode the columns in the model'];
 }

@@ -9,7 +9,8 @@ import { outerCovariance, type OuterCovariance } from './covariance.js';
 import { startingPoint } from './start.js';
 import { inverse, Matrix } from 'ml-matrix';
 import type { MarginalPoint } from './marginal.js';
-import { aliasedWarnings, boundaryCoordinates, boundaryWarnings, separationCheck } from './ml_checks.js';
+import { boundaryCoordinates, boundaryWarnings, separationCheck } from './ml_checks.js';
+import { aliasedWarnings } from '../aliased_warnings.js';
 
 export interface MlOptions {
   /** REML: the linear fixed effects are integrated out too (flat prior), as lme4's default for Gaussian models. */

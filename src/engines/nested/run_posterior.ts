@@ -12,7 +12,6 @@ import { checkLatent, type LatentCheck } from './quality.js';
 import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import { solveInner, type InnerSolution } from './inner.js';
 import { axisProbes, checkProbes } from '../laplace/proper.js';
-import { aliasedWarnings } from './ml_checks.js';
 
 export interface NestedOptions {
   readonly draws: number;
@@ -126,7 +125,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
     },
-    warnings: [...aliasedWarnings(field.ld, 'posterior'), ...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction),
+    warnings: [...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction),
       ...(mode ? multimodalWarnings(field, mode) : [])],
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };

@@ -41,11 +41,11 @@ describe.each(CASES)('a rank-deficient design ($name) under ML and REML, as lme4
   });
 });
 
-it('the posterior keeps every coefficient (the priors identify them) and says that only the priors separate them', async () => {
+it.each(['laplace', 'fullrank', 'nuts'] as const)('the posterior (%s) keeps every coefficient (the priors identify them) and says that only the priors separate them', async (engine) => {
   const m = compile(`${head}\nmodel { yg ~ gaussian(1 + x + h + f2 + (1 | g)) }`, { data });
-  const fit = await inferFit(m, { engine: 'laplace' });
+  const fit = await inferFit(m, { engine, ...(engine === 'nuts' ? { draws: 800 } : {}) });
   expect(fit.warnings.filter((w) => w.includes('rank deficient'))).toEqual([
     expect.stringMatching(/^the fixed-effect model matrix is rank deficient: 'f2Q' \(its column equals 'hq'\)\. The data cannot tell this coefficient from the columns it equals, so only the priors separate them/),
   ]);
   expect(fit.summary.find((r) => r.name === 'f2Q')!.sd).toBeGreaterThan(1);
-});
+}, 120_000);
