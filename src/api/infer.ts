@@ -212,6 +212,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
       const store = new Float64Array(thetas.length * width);
       return thetas.map((theta, i) => toRow(theta, store.subarray(i * width, (i + 1) * width)));
     };
+    const correlations = new Set(ir.generated.filter((g) => g.correlation).map((g) => g.name));
     const runs: OneRun[] = [];
     const estimated: SummaryRow[][] = [];
     for (let k = 0; k < nRuns; k++) {
@@ -219,7 +220,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
       const draws = toRows(result.draws);
       // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
       const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);
-      const summary = withEstimates(names, fromDraws, result, ld, toRow);
+      const summary = withEstimates(names, fromDraws, result, ld, toRow, correlations);
       refuseNonFinite(engine, summary, result.estimates !== undefined);
       runs.push({ seed: seed + k, result, draws, summary });
       if (result.estimates) {

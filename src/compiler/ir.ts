@@ -85,6 +85,8 @@ export interface IrGenerated {
    * (`g[level, term]` from the standardised z). Summarised with the parameters, not listed as a contrast.
    */
   readonly derived?: boolean;
+  /** A correlation (in [-1, 1]): an interval from its SE is taken on Fisher's atanh scale, so that it stays inside. */
+  readonly correlation?: boolean;
 }
 
 export interface IrData {

@@ -9,10 +9,12 @@ const Z975 = 1.959963984540054;
  * mapped to the constrained scale, its standard error by the delta method and a Wald interval mapped
  * through the (monotone) transform; each derived quantity (`row(theta)` beyond the parameters: generated
  * quantities, data-scale random effects) its value at the estimate and its sd by the delta method. No
- * Monte Carlo error enters lme4 comparisons, and no draws are needed.
+ * Monte Carlo error enters lme4 comparisons, and no draws are needed. A derived quantity named in
+ * `correlations` gets its interval on Fisher's scale, tanh(atanh(r) +- z sd / (1 - r^2)): a Wald interval
+ * r +- z sd of a correlation near +-1 (a block close to singular) passed the bound.
  */
 export function withEstimates(names: readonly string[], rows: readonly SummaryRow[] | undefined, result: EngineResult, ld: LogDensity,
-  row: (theta: Float64Array) => Float64Array): SummaryRow[] {
+  row: (theta: Float64Array) => Float64Array, correlations: ReadonlySet<string> = new Set()): SummaryRow[] {
   const est = result.estimates;
   if (!est) return [...rows!];
   const h = 1e-6;
@@ -48,7 +50,13 @@ export function withEstimates(names: readonly string[], rows: readonly SummaryRo
   const derived = grads.map((g, k) => {
     const m = centre[ld.dim + k];
     const sd = Math.sqrt(est.variance(g));
-    return { name: names[ld.dim + k], mean: m, sd, q2_5: m - Z975 * sd, q50: m, q97_5: m + Z975 * sd };
+    const name = names[ld.dim + k];
+    if (correlations.has(name) && Math.abs(m) < 1) {
+      const z = Math.atanh(m);
+      const sz = sd / (1 - m * m);
+      return { name, mean: m, sd, q2_5: Math.tanh(z - Z975 * sz), q50: m, q97_5: Math.tanh(z + Z975 * sz) };
+    }
+    return { name, mean: m, sd, q2_5: m - Z975 * sd, q50: m, q97_5: m + Z975 * sd };
   });
   return [...params, ...derived];
 }

@@ -293,7 +293,7 @@ class Expander {
         for (let b = 0; b < a; b++) {
           let v: IrExpr | null = null;
           for (let l = 0; l <= b; l++) v = add(v, l === 0 && b === 0 ? Lij(a, 0) : mul(Lij(a, l), Lij(b, l)));
-          this.dataScale.push({ name: this.shown(`cor[${gname}, ${labels[b]}, ${labels[a]}]`), expr: v!, derived: true });
+          this.dataScale.push({ name: this.shown(`cor[${gname}, ${labels[b]}, ${labels[a]}]`), expr: v!, derived: true, correlation: true });
         }
       }
     }
