@@ -3,7 +3,7 @@
 // posterior engines), with the reference tool's time beside Glimmer's. Writes docs/battery.md.
 //
 //   node --import tsx scripts/battery.ts [--cases a,b] [--engines ml,reml,laplace,fullrank,advi,nuts] [--no-doc]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ interface Line {
   readonly case: string; readonly run: RunKind; readonly status: string;
   readonly fixed?: number; readonly random?: number; readonly sdRatio?: number; readonly khat?: number; readonly logLik?: number;
   readonly seconds: number; readonly refSeconds?: number; readonly refTool?: string; readonly misses: readonly Miss[];
+  /** ML and REML: the reference tool end to end, a fresh Rscript loading it, reading the data and fitting (r_end_to_end.json). */
+  readonly refEndToEnd?: number;
 }
 
 const FLAGS: Record<RunKind, readonly string[]> = {
@@ -71,7 +73,7 @@ async function runOne(c: Case, kind: RunKind): Promise<Line | undefined> {
   if (ref) {
     const cmp = compareEstimates(r.rows, ref, Number(r.run?.diagnostics.logLik));
     return { ...base, status: cmp.misses.length === 0 ? 'ok' : 'MISS', fixed: cmp.worstEst, sdRatio: 1 + cmp.worstSe, logLik: cmp.logLikDiff,
-      refSeconds: ref.seconds, refTool: ref.tool.split(' ')[0], misses: cmp.misses };
+      refSeconds: ref.seconds, refTool: ref.tool.split(' ')[0], refEndToEnd: END_TO_END.get(`${c.name} ${kind}`), misses: cmp.misses };
   }
   const stan = c.ref.stan!;
   const cmp = comparePosterior(r.rows, stan.summary, c.isRandom, kind === 'nuts' ? 'mcmc' : 'laplace');
@@ -86,10 +88,18 @@ async function runOne(c: Case, kind: RunKind): Promise<Line | undefined> {
 const f = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
 const t = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 
+/** The reference tools end to end (test/battery/r/end_to_end.R), by "case mode", where that file exists. */
+const END_TO_END: ReadonlyMap<string, number> = (() => {
+  const file = join(ROOT, 'test/battery/r_end_to_end.json');
+  if (!existsSync(file)) return new Map();
+  const runs = (JSON.parse(readFileSync(file, 'utf8')) as { runs: { case: string; mode: string; seconds: number }[] }).runs;
+  return new Map(runs.map((r) => [`${r.case} ${r.mode}`, r.seconds]));
+})();
+
 function table(lines: readonly Line[]): string {
-  const head = '| case | run | status | worst fixed/hyper | worst random | sd ratio | k-hat | logLik diff | Glimmer (s) | reference (s) |';
-  const rule = '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |';
-  return [head, rule, ...lines.map((l) => `| ${l.case} | ${l.run} | ${l.status} | ${f(l.fixed)} | ${f(l.random)} | ${f(l.sdRatio)} | ${f(l.khat, 2)} | ${f(l.logLik, 4)} | ${t(l.seconds)} | ${l.refSeconds === undefined ? '' : `${t(l.refSeconds)} (${l.refTool})`} |`)].join('\n');
+  const head = '| case | run | status | worst fixed/hyper | worst random | sd ratio | k-hat | logLik diff | Glimmer (s) | reference (s) | reference end to end (s) |';
+  const rule = '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |';
+  return [head, rule, ...lines.map((l) => `| ${l.case} | ${l.run} | ${l.status} | ${f(l.fixed)} | ${f(l.random)} | ${f(l.sdRatio)} | ${f(l.khat, 2)} | ${f(l.logLik, 4)} | ${t(l.seconds)} | ${l.refSeconds === undefined ? '' : `${t(l.refSeconds)} (${l.refTool})`} | ${t(l.refEndToEnd)} |`)].join('\n');
 }
 
 /** One line per case in docs/engines.md (between its battery markers): each run's status and its worst figure. */
@@ -135,8 +145,10 @@ Written by \`npm run battery\` (\`scripts/battery.ts\`); rerun it rather than ed
 \`test/battery/\` with the model, its data, the same posterior in Stan and \`reference.json\`, which R computed once
 (\`test/battery/r/<case>.R\`: lme4 or glm for \`--ml\` and \`--reml\`, glmmTMB, and a long Stan run as the posterior's gold
 standard). Every run is \`ppl infer\` end to end, as a user types it; its time is the process's wall time (median of 3 when
-under 5 s). The reference's time is lme4's (or glm's) fit alone for ML and REML, and Stan's default run (4 chains of
-1,000 + 1,000, 2 cores, compilation excluded) for NUTS.
+under 5 s). The reference's time is lme4's (or glm's) fit alone for ML and REML (inside a running R session), and Stan's
+default run (4 chains of 1,000 + 1,000, 2 cores, compilation excluded) for NUTS. For ML and REML the last column is the
+reference as a user runs it, end to end (\`test/battery/r/end_to_end.R\`: a fresh \`Rscript\` that loads the package, reads the
+CSV and fits; median of 3), the same measure as Glimmer's column.
 
 - date: ${machine.date}; node ${machine.node}; ${machine.cpu}, ${machine.cores} cores; the battery took ${((performance.now() - t0) / 1000).toFixed(0)} s
 ${interference ? `- other processes used ${interference.othersCpuSeconds.toFixed(0)} CPU-seconds meanwhile (${(100 * interference.othersCores).toFixed(0)}% of one core)` : ''}
