@@ -51,6 +51,11 @@ export interface LogDensity {
    * machine and under any load.
    */
   readonly rows?: number;
+  /**
+   * Every likelihood is Normal with one scalar residual sd shared by all rows: a linear mixed model as
+   * lmer fits it (maximum likelihood then reports lmer's standard errors; see run_ml.ts).
+   */
+  readonly oneResidualSd?: boolean;
   valueAndGrad(theta: Float64Array): ValueAndGrad;
   /**
    * The same, with the gradient written into `grad` (length dim) and the value returned: no allocation,

@@ -1,7 +1,7 @@
 import type { LogDensity, ValueAndGrad } from '../../core/log_density.js';
 import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrParam, ModelIR } from '../ir.js';
-import { latentCoordinates, linearCoordinates } from '../latent.js';
+import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
 import { aliasedFixedEffects } from '../latent/aliased.js';
@@ -96,6 +96,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     names: names.constrained,
     constant: hostConstant(ir),
     rows: ir.data.nRows,
+    oneResidualSd: oneResidualSd(ir),
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),

@@ -3,7 +3,7 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import { dependsOnParams, type IrExpr, type IrLikelihood, type ModelIR } from '../ir.js';
 import type { Form } from '../../distributions/catalog.js';
 import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
-import { latentCoordinates, linearCoordinates } from '../latent.js';
+import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
 import { aliasedFixedEffects } from '../latent/aliased.js';
@@ -227,6 +227,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     names: names.constrained,
     constant: hostConstant(ir),
     rows: ir.data.nRows,
+    oneResidualSd: oneResidualSd(ir),
     latent: latentCoordinates(ir),
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),
