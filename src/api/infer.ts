@@ -234,7 +234,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
       }
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
-    const reported = [...ir.generated.filter((g) => !g.derived), ...contrasts];
+    const reported = [...ir.generated, ...contrasts];
     const inherit = (warnings: readonly string[]): string[] => {
       const w = inheritedWarning(ir, reported, warnings);
       return w ? [...warnings, w] : [...warnings];

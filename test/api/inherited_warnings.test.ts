@@ -36,3 +36,13 @@ describe('warnings inherited by generated quantities and contrasts', () => {
     expect(inheritedWarning(model.ir, quantities, ["moves 'tau' and 'sigma'"])).toBeUndefined();
   });
 });
+
+describe('the data-scale effects of a correlated block', () => {
+  const rows = ['y,x,g', ...Array.from({ length: 40 }, (_, i) => `${i % 2},${((i * 7) % 11) / 5 - 1},g${i % 8}`)].join('\n');
+  const block = compileText('data { y: binary  x: real  g: factor }\nmodel { y ~ bernoulli(1 + x + (1 + x | g)) }', rows);
+
+  it("inherit a warning on the block's sds, one line per term with their count (fullrank named sd[g, x], never g[level, x])", () => {
+    const w = inheritedWarning(block.ir, block.ir.generated, ["importance reweighting moves 'sd[g, x]' (mean +0.28 sd, sd x1.35)"]);
+    expect(w).toBe('generated quantities computed from parameters named above carry their error: g[., x] (8 data-scale random effects, from sd[g, x])');
+  });
+});
