@@ -1,4 +1,5 @@
 import { f64Ops, type F64 } from './f64_ops.js';
+import { digamma, tetragamma, trigamma } from '../math/special.js';
 import type { Ops } from './ops.js';
 
 /**
@@ -18,6 +19,7 @@ export interface Jet {
 export class JetUnsupported extends Error {}
 
 const o = f64Ops;
+const each = (x: F64, f: (v: number) => number): F64 => (typeof x === 'number' ? f(x) : Float64Array.from(x, f));
 /** A jet that does not vary: a number or one value per row. */
 export const constantJet = (v: F64): Jet => ({ v, d: null });
 const constant = constantJet;
@@ -107,10 +109,8 @@ export const jetOps: Ops<Jet> = {
     // s' = s(1-s), s'' = s'(1-2s), s''' = s'(1 - 6s + 6s^2).
     return compose(a, s, () => s1, () => o.mul(s1, o.sub(1, o.mul(2, s))), () => o.mul(s1, o.add(o.sub(1, o.mul(6, s)), o.mul(6, o.square(s)))));
   },
-  lgamma: (a) => {
-    if (a.d !== null) throw new JetUnsupported('lgamma of a varying argument');
-    return constant(o.lgamma(a.v));
-  },
+  // d/dx lgamma = digamma, then trigamma and tetragamma: a Beta's lgamma(phi * inv_logit(eta)).
+  lgamma: (a) => compose(a, o.lgamma(a.v), () => each(a.v, digamma), () => each(a.v, trigamma), () => each(a.v, tetragamma)),
   lgammaRatio: (y, phi) => {
     if (y.d !== null || phi.d !== null) throw new JetUnsupported('lgammaRatio of a varying argument');
     return constant(o.lgammaRatio(y.v, phi.v));

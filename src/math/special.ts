@@ -210,6 +210,42 @@ export function digamma(x: number): number {
   return Math.log(y) - 0.5 / y - series - shift;
 }
 
+/**
+ * Trigamma psi'(x) for x > 0: shift up with psi'(x) = psi'(x + 1) + 1/x^2 until x >= 10, then the
+ * asymptotic series 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1). NaN for x <= 0 (not needed: the arguments
+ * of lgamma in the catalog's kernels are positive).
+ */
+export function trigamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  if (x === Infinity) return 0;
+  let shift = 0;
+  let y = x;
+  while (y < 10) {
+    shift += 1 / (y * y);
+    y += 1;
+  }
+  const r = 1 / y;
+  const r2 = r * r;
+  const series = r2 * r * (1 / 6 - r2 * (1 / 30 - r2 * (1 / 42 - r2 * (1 / 30 - r2 * (5 / 66 - r2 * (691 / 2730 - r2 * (7 / 6)))))));
+  return shift + r + 0.5 * r2 + series;
+}
+
+/** Tetragamma psi''(x) for x > 0: psi''(x) = psi''(x + 1) - 2/x^3, then the derivative of trigamma's series. */
+export function tetragamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  if (x === Infinity) return 0;
+  let shift = 0;
+  let y = x;
+  while (y < 10) {
+    shift -= 2 / (y * y * y);
+    y += 1;
+  }
+  const r = 1 / y;
+  const r2 = r * r;
+  const series = r2 * r2 * (-1 / 2 + r2 * (1 / 6 - r2 * (1 / 6 - r2 * (3 / 10 - r2 * (5 / 6 - r2 * (691 / 210 - r2 * (35 / 2)))))));
+  return shift - r2 - r2 * r + series;
+}
+
 /** log(1 + exp(x)) (softplus) without overflow for large x or loss of precision for very negative x. */
 export function log1pExp(x: number): number {
   if (x > 0) return x + Math.log1p(Math.exp(-x));

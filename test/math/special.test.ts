@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digamma, invLogit, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy, log1mExp, log1pExp, logistic, logSumExp } from '../../src/math/special.js';
+import { digamma, invLogit, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy, log1mExp, log1pExp, logistic, logSumExp, tetragamma, trigamma } from '../../src/math/special.js';
 import { createRng } from '../../src/core/rng.js';
 
 /** |actual - expected| <= tol * max(|expected|, floor): relative, with an absolute floor near zero. */
@@ -187,5 +187,17 @@ describe('lgammaRatio: log(Gamma(y + phi) / (Gamma(phi) phi^y)), the negative bi
       expect(Math.abs(lgammaRatioDphi(y, 2e7) - exact) / Math.abs(exact)).toBeLessThan(1e-7);
     }
     expect(lgammaRatioDy(2.5, 3)).toBeCloseTo(digamma(5.5) - Math.log(3), 12);
+  });
+});
+
+describe('trigamma and tetragamma', () => {
+  it('are the derivatives of digamma and trigamma (central differences), and trigamma(1) = pi^2 / 6', () => {
+    expectClose(trigamma(1), Math.PI ** 2 / 6, 1e-14);
+    expectClose(tetragamma(1), -2 * 1.2020569031595942, 1e-13); // -2 zeta(3)
+    for (const x of [0.05, 0.3, 1, 2.5, 9.9, 10, 37, 1e4]) {
+      const h = 1e-5 * x;
+      expectClose(trigamma(x), (digamma(x + h) - digamma(x - h)) / (2 * h), 1e-7);
+      expectClose(tetragamma(x), (trigamma(x + h) - trigamma(x - h)) / (2 * h), 1e-6);
+    }
   });
 });

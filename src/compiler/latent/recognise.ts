@@ -164,6 +164,6 @@ export function sharedPredictor(lik: ModelIR['likelihoods'][number], inX: (q: nu
 }
 
 /** An expression's structure without source spans, for comparing two writings of the same predictor. */
-function canonical(e: IrExpr): string {
+export function canonical(e: IrExpr): string {
   return JSON.stringify(e, (k, v) => (k === 'span' ? undefined : v));
 }

@@ -84,7 +84,7 @@ function inverse(A: number[][]): number[][] {
   return A.map((_, i) => A.map((__, j) => cols[j][i]));
 }
 
-/** The exact maximum likelihood fit: [mu, ...log sds], its log likelihood, SEs, BLUPs and their conditional sds. */
+/** The exact maximum likelihood fit: [mu, ...log sds], its log likelihood, SEs (as lmer reports them), BLUPs and their conditional sds. */
 function exactFit(d: Design): { x: number[]; logLik: number; se: number[]; blup: number[][]; condSd: number[][] } {
   const F = d.levels.length;
   const profile = (s: number[]): number => {
@@ -99,8 +99,11 @@ function exactFit(d: Design): { x: number[]; logLik: number; se: number[]; blup:
   }
   const x = [gls(d, s), ...s];
   const { hess } = derivatives((z) => -logLik(d, z[0], z.slice(1)), x);
-  const se = inverse(hess).map((r, i) => Math.sqrt(r[i]));
   const L = chol(covariance(d, s));
+  // lme4's SEs: mu's given the variance parameters, sqrt(1 / 1'V^-1 1) (lmer's vcov); the log sds' from
+  // the full inverse (the profiled deviance's curvature, the same block).
+  const ones = solve(L, d.y.map(() => 1)).reduce((a, v) => a + v, 0);
+  const se = inverse(hess).map((r, i) => (i === 0 ? Math.sqrt(1 / ones) : Math.sqrt(r[i])));
   const w = solve(L, d.y.map((v) => v - x[0]));
   const blup: number[][] = [];
   const condSd: number[][] = [];
