@@ -179,6 +179,10 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
   if (!Number.isInteger(nRuns) || nRuns < 1) {
     throw new GlimmerError([{ code: 'E411', message: `runs must be an integer >= 1, got ${nRuns}` }]);
   }
+  if (model.ir.ml && model.ir.likelihoods.length === 0) {
+    throw new GlimmerError([{ code: 'E414', message: `maximum likelihood (--${model.ir.reml ? 'reml' : 'ml'}) needs a likelihood: the model has no statement \`column ~ Distribution(...)\` over the data, so there is nothing to maximise (every estimate would be its starting value)`,
+      hint: 'drop --ml to sample the model as written (its priors are then its posterior), or add the likelihood of the data' }]);
+  }
   if (model.ir.ml && engine !== 'laplace') {
     throw new GlimmerError([{ code: 'E412', message: `maximum likelihood (--ml) is computed by the laplace engine, not '${engine}'`, hint: 'drop --ml for a Bayesian fit, or use --engine laplace' }]);
   }
