@@ -34,7 +34,7 @@ export function allocate(weights: Float64Array, n: number, rng: Rng): Int32Array
  * x ~ N(x-hat + shift, H^-1) at that point (the latent field's Gaussian, its mean corrected for skewness
  * by inner.ts's meanShift, mixed over the grid).
  */
-export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weights: Float64Array, scale: Float64Array, rng: Rng, n: number): Float64Array[] {
+export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weights: Float64Array, scale: Float64Array, rng: Rng, n: number): { draws: Float64Array[]; from: Int32Array } {
   const p = field.outer.length;
   const counts = allocate(weights, n, rng.child('allocate'));
   const mean = new Float64Array(p);
@@ -48,6 +48,7 @@ export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weight
   const jitter = rng.child('jitter');
   const latent = rng.child('latent');
   const draws: Float64Array[] = [];
+  const from = new Int32Array(n);
   grid.points.forEach((pt, k) => {
     if (counts[k] === 0) return;
     const sol = L.at(pt.phi, pt.x);
@@ -65,8 +66,9 @@ export function drawMixture(field: Field, L: LaplaceMarginal, grid: Grid, weight
         const d = phi[c] - pt.phi[c];
         for (let j = 0; j < xi.length; j++) xi[j] += d * t[j];
       });
+      from[draws.length] = k;
       draws.push(assemble(field, phi, xi));
     }
   });
-  return draws;
+  return { draws, from };
 }

@@ -8,6 +8,7 @@ import { startingPoint } from './start.js';
 import { buildGrid, pointCostMs, type Grid } from './grid.js';
 import { marginalChecker, summariseCorrection, type CorrectionSummary } from './correction.js';
 import { drawMixture, gridWeights } from './mixture.js';
+import { tailShares, tailWarning } from './tail.js';
 import { checkLatent, type LatentCheck } from './quality.js';
 import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import { solveInner, type InnerSolution } from './inner.js';
@@ -97,9 +98,9 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   checkFixedEffects(field, atMode);
   const t1 = performance.now();
   const check = checkLatent(field, atMode, opts.rng.child('check'), p === 0 ? opts.draws : CHECK_DRAWS);
-  const draws = p === 0
-    ? check.draws
-    : drawMixture(field, L, grid!, weights, mode!.scale, opts.rng.child('draws'), opts.draws);
+  const mixed = p === 0 ? undefined : drawMixture(field, L, grid!, weights, mode!.scale, opts.rng.child('draws'), opts.draws);
+  const draws = mixed?.draws ?? check.draws;
+  const tail = mixed ? tailShares(field, grid!, weights, mixed.draws, mixed.from) : undefined;
   const reweight = opts.psis && p === 0;
   const t2 = performance.now();
   const ess = 1 / weights.reduce((s, w) => s + w * w, 0);
@@ -126,7 +127,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       nDraws: draws.length,
     },
     warnings: [...warningsFor(field, check, grid, opts.psis, ess), ...correctionWarnings(field, correction),
-      ...(mode ? multimodalWarnings(field, mode) : [])],
+      ...(mode ? multimodalWarnings(field, mode) : []), ...(tail ? tailWarning(field, tail) : [])],
     timings: { modeMs: t1 - t0, drawsMs: t2 - t1 },
   };
 }
