@@ -20,7 +20,7 @@ for (case in cases) {
     prog <- paste0(
       "suppressMessages(library(", pkg, ")); ",
       "data <- read.csv('", file.path("test/battery", case, ref$data), "'); ",
-      paste0("data[['", factors, "']] <- factor(data[['", factors, "']]); ", collapse = ""),
+      if (length(factors) > 0) paste0("data[['", factors, "']] <- factor(data[['", factors, "']]); ", collapse = "") else "",
       "fit <- ", blk$call)
     run_once <- function() {
       t0 <- Sys.time()
