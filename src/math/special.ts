@@ -218,28 +218,29 @@ export function digamma(x: number): number {
 export function trigamma(x: number): number {
   if (!(x > 0)) return NaN;
   if (x === Infinity) return 0;
-  let shift = 0;
-  let y = x;
-  while (y < 10) {
-    shift += 1 / (y * y);
-    y += 1;
-  }
+  const { shift, y } = upToTen(x, (v) => 1 / (v * v));
   const r = 1 / y;
   const r2 = r * r;
   const series = r2 * r * (1 / 6 - r2 * (1 / 30 - r2 * (1 / 42 - r2 * (1 / 30 - r2 * (5 / 66 - r2 * (691 / 2730 - r2 * (7 / 6)))))));
   return shift + r + 0.5 * r2 + series;
 }
 
+/** The recurrence's sum of term(x) + term(x + 1) + ... up to the first argument y >= 10, where the asymptotic series take over. */
+function upToTen(x: number, term: (v: number) => number): { shift: number; y: number } {
+  let shift = 0;
+  let y = x;
+  while (y < 10) {
+    shift += term(y);
+    y += 1;
+  }
+  return { shift, y };
+}
+
 /** Tetragamma psi''(x) for x > 0: psi''(x) = psi''(x + 1) - 2/x^3, then the derivative of trigamma's series. */
 export function tetragamma(x: number): number {
   if (!(x > 0)) return NaN;
   if (x === Infinity) return 0;
-  let shift = 0;
-  let y = x;
-  while (y < 10) {
-    shift -= 2 / (y * y * y);
-    y += 1;
-  }
+  const { shift, y } = upToTen(x, (v) => -2 / (v * v * v));
   const r = 1 / y;
   const r2 = r * r;
   const series = r2 * r2 * (-1 / 2 + r2 * (1 / 6 - r2 * (1 / 6 - r2 * (3 / 10 - r2 * (5 / 6 - r2 * (691 / 210 - r2 * (35 / 2)))))));
