@@ -33,7 +33,8 @@ export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMod
       throw new InferenceError('E507', `the likelihood has no maximum: it ${d > 1e-6 ? `rises by ${fmt(d)}` : 'stays level (to within 1e-6)'} from the estimate ` +
         `'${names[c]}' = ${fmt(mode.phi[j])} to ${fmt(phi[j])} and on, so no finite estimate exists`,
         'this is complete separation: a covariate (or a combination) predicts the 0/1 response perfectly, and maximum likelihood ' +
-        'sends its coefficient to infinity. Drop --ml for a Bayesian fit (the default Normal(0, 10) prior keeps it finite), or remove the separating covariate');
+        'sends its coefficient to infinity. Drop --ml for a Bayesian fit with a Normal prior on it (a formula\'s default Normal(0, 10) keeps it finite; ' +
+        'a Cauchy or Student-t prior leaves its posterior without a mean), or remove the separating covariate');
     }
     L.reset(mode.point.inner.x);
   });

@@ -17,8 +17,8 @@ const FACTOR = 4;
 const MIN_DRAWS = 5;
 
 export interface TailShare {
-  /** theta coordinate and the share of its variance that comes from the grid's outermost layer. */
-  readonly coord: number;
+  /** A hyperparameter's theta coordinate, or a latent vector's, and the share of their variance that comes from the grid's outermost layer. */
+  readonly coords: readonly number[];
   readonly share: number;
 }
 
@@ -29,7 +29,9 @@ export interface TailShare {
  * 0.025 here) or a latent variance that grows without bound along a scale (Neal's funnel: E[exp(v)] has
  * 43% of its mass beyond the grid's v = 10.4, so x's sd came out 7.3 for 9.5) puts much of a quantity's
  * variance in the grid's outermost layer, and more beyond it. Measured on the draws (which grid point
- * each came from), on the constrained scale the summary reports: the share of each quantity's variance
+ * each came from), in theta and on the printed scale alike (either alone gave false warnings on scales
+ * the grid does cover: three in 147 models on the sd's own scale, five in theta), the share of each
+ * quantity's variance
  * drawn from points within 1.5 of the cut, flagged above 15%, above four times the layer's mass (a
  * Gaussian in four hyperparameters puts 4% of its mass and about 12% of a variance there), and above 0.7
  * times the band before's share (a Gaussian's falls by 2-4 per band; a tail that is not falling goes on).
@@ -45,19 +47,36 @@ export function tailShares(field: Field, grid: Grid, weights: Float64Array, draw
   const layerMass = weights.reduce((s, w, k) => s + (band[k] === 2 ? w : 0), 0);
   const bandOf = Array.from(from, (k) => band[k]);
   if (bandOf.filter((b) => b === 2).length < MIN_DRAWS) return { shares: [], layerMass };
-  const values = draws.map((t) => field.ld.constrain(t));
-  const shares: TailShare[] = [];
-  for (let c = 0; c < field.ld.dim; c++) {
-    let mean = 0;
-    for (const v of values) mean += v[c];
-    mean /= values.length;
+  // Each hyperparameter alone; a latent vector's elements pooled (x[k] of a funnel: a few draws from the
+  // outer layer per element made each element's share noisy, and the worst ones went unnamed).
+  const groups = new Map<string, number[]>();
+  for (const c of field.outer) groups.set(`#${c}`, [c]);
+  for (const c of field.x) {
+    const key = field.ld.names[c].replace(/\[.*$/, '');
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const constrained = draws.map((t) => field.ld.constrain(t));
+  // The outer layer's share of the variance of `values` over `coords`, if it flags them, else 0.
+  const flagged = (values: readonly Float64Array[], coords: readonly number[]): number => {
     const parts = [0, 0, 0];
-    values.forEach((v, i) => (parts[bandOf[i]] += (v[c] - mean) ** 2));
+    for (const c of coords) {
+      let mean = 0;
+      for (const t of values) mean += t[c];
+      mean /= values.length;
+      values.forEach((t, i) => (parts[bandOf[i]] += (t[c] - mean) ** 2));
+    }
     const all = parts[0] + parts[1] + parts[2];
     const share = all > 0 ? parts[2] / all : 0;
     // Still growing (or barely falling) from the band before: the tail goes on past the cut.
-    const going = parts[2] > GOING * parts[1];
-    if (share > SHARE && share > FACTOR * layerMass && going) shares.push({ coord: c, share });
+    return share > SHARE && share > FACTOR * layerMass && parts[2] > GOING * parts[1] ? share : 0;
+  };
+  const shares: TailShare[] = [];
+  for (const coords of groups.values()) {
+    // Both in theta and on the printed scale (the same for a coefficient or an effect): a log-sd's long
+    // left tail towards sd = 0 weighs in theta only, an sd's right tail that the grid follows to its end
+    // on its own scale only, and neither moves the printed sd by more than a few per cent.
+    const share = Math.min(flagged(draws, coords), flagged(constrained, coords));
+    if (share > 0) shares.push({ coords, share });
   }
   return { shares, layerMass };
 }
@@ -66,9 +85,14 @@ export function tailShares(field: Field, grid: Grid, weights: Float64Array, draw
 export function tailWarning(field: Field, t: { shares: readonly TailShare[]; layerMass: number }): string[] {
   if (t.shares.length === 0) return [];
   const sorted = [...t.shares].sort((a, b) => b.share - a.share);
-  const shown = sorted.slice(0, 6).map((s) => `'${field.ld.names[s.coord]}' (${(100 * s.share).toFixed(0)}%)`).join(', ');
+  const label = (s: TailShare): string => {
+    const first = field.ld.names[s.coords[0]];
+    return s.coords.length === 1 ? `'${first}'` : `'${first.replace(/\[.*$/, '')}' (${s.coords.length} elements)`;
+  };
+  const shown = sorted.slice(0, 6).map((s) => `${label(s)} ${(100 * s.share).toFixed(0)}%`).join(', ');
   const more = sorted.length > 6 ? ` and ${sorted.length - 6} more` : '';
-  return [`the posterior reaches beyond the grid over the hyperparameters: ${shown}${more} ${sorted.length > 1 ? 'take' : 'takes'} that share of ${sorted.length > 1 ? 'their' : 'its'} variance from the grid's ` +
-    `outermost layer, which holds ${(100 * t.layerMass).toFixed(1)}% of the mass (a heavy tail, or a variance that grows along a scale without bound, ` +
-    `as in a funnel), so ${sorted.length > 1 ? 'their' : 'its'} sd and outer quantiles are likely too small; --engine nuts samples the tail`];
+  return [`the posterior reaches beyond the grid over the hyperparameters: ${shown}${more} of the variance comes from the grid's ` +
+    `outermost layer, which holds ${(100 * t.layerMass).toFixed(1)}% of the mass, and is not falling off there (a heavy tail, or a variance that ` +
+    'grows along a scale without bound, as in a funnel): the sds and outer quantiles printed are likely too small, and a tail this heavy may ' +
+    'have no finite mean or sd at all. --engine nuts follows the tail further, and says when it cannot'];
 }
