@@ -31,8 +31,7 @@ export interface TailShare {
  * variance in the grid's outermost layer, and more beyond it. Measured on the draws (which grid point
  * each came from), in theta and on the printed scale alike (either alone gave false warnings on scales
  * the grid does cover: three in 147 models on the sd's own scale, five in theta), the share of each
- * quantity's variance
- * drawn from points within 1.5 of the cut, flagged above 15%, above four times the layer's mass (a
+ * quantity's variance drawn from points within 1.5 of the cut, flagged above 15%, above four times the layer's mass (a
  * Gaussian in four hyperparameters puts 4% of its mass and about 12% of a variance there), and above 0.7
  * times the band before's share (a Gaussian's falls by 2-4 per band; a tail that is not falling goes on).
  * A precision with a long right tail that the grid follows to its end (seeds' tau: sd 186 against Stan's
@@ -55,27 +54,34 @@ export function tailShares(field: Field, grid: Grid, weights: Float64Array, draw
     const key = field.ld.names[c].replace(/\[.*$/, '');
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const constrained = draws.map((t) => field.ld.constrain(t));
-  // The outer layer's share of the variance of `values` over `coords`, if it flags them, else 0.
-  const flagged = (values: readonly Float64Array[], coords: readonly number[]): number => {
+  // The hyperparameters on the printed scale (the latent field's coordinates are their own values).
+  const printed = draws.map((t) => {
+    const v = field.ld.constrain(t);
+    return Float64Array.from(field.outer, (c) => v[c]);
+  });
+  // The outer layer's share of the variance of `at(draw, coord)` over `coords`, if it flags them, else 0.
+  const flagged = (at: (i: number, c: number) => number, coords: readonly number[]): number => {
     const parts = [0, 0, 0];
     for (const c of coords) {
       let mean = 0;
-      for (const t of values) mean += t[c];
-      mean /= values.length;
-      values.forEach((t, i) => (parts[bandOf[i]] += (t[c] - mean) ** 2));
+      for (let i = 0; i < draws.length; i++) mean += at(i, c);
+      mean /= draws.length;
+      for (let i = 0; i < draws.length; i++) parts[bandOf[i]] += (at(i, c) - mean) ** 2;
     }
     const all = parts[0] + parts[1] + parts[2];
     const share = all > 0 ? parts[2] / all : 0;
     // Still growing (or barely falling) from the band before: the tail goes on past the cut.
     return share > SHARE && share > FACTOR * layerMass && parts[2] > GOING * parts[1] ? share : 0;
   };
+  const theta = (i: number, c: number): number => draws[i][c];
+  const outerIndex = new Map(field.outer.map((c, j) => [c, j]));
+  const onPrinted = (i: number, c: number): number => printed[i][outerIndex.get(c)!];
   const shares: TailShare[] = [];
   for (const coords of groups.values()) {
-    // Both in theta and on the printed scale (the same for a coefficient or an effect): a log-sd's long
-    // left tail towards sd = 0 weighs in theta only, an sd's right tail that the grid follows to its end
-    // on its own scale only, and neither moves the printed sd by more than a few per cent.
-    const share = Math.min(flagged(draws, coords), flagged(constrained, coords));
+    // A hyperparameter both in theta and on the printed scale: a log-sd's long left tail towards sd = 0
+    // weighs in theta only, an sd's right tail that the grid follows to its end on its own scale only, and
+    // neither moves the printed sd by more than a few per cent.
+    const share = outerIndex.has(coords[0]) ? Math.min(flagged(theta, coords), flagged(onPrinted, coords)) : flagged(theta, coords);
     if (share > 0) shares.push({ coords, share });
   }
   return { shares, layerMass };
