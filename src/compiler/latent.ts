@@ -22,7 +22,6 @@ export function toMaximumLikelihood(ir: ModelIR): ModelIR {
   return markLatent({ ...ir, priors, ml: true });
 }
 
-
 /** Every likelihood Normal (row-wise or reduced) in (mean, sd), with the sd one scalar parameter for all rows. */
 export function oneResidualSd(ir: ModelIR): boolean {
   if (ir.likelihoods.length === 0) return false;

@@ -58,23 +58,13 @@ export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) :
  * result is bit for bit the function's.
  */
 export function memoised(f: (x: number) => number): (x: number) => number {
-  const SLOTS = 64;
-  const keys = new Float64Array(SLOTS).fill(NaN);
-  const values = new Float64Array(SLOTS);
-  return (x: number): number => {
-    if (!(x >= 0 && x < 1e9)) return f(x);
-    const k = (x | 0) & (SLOTS - 1);
-    if (keys[k] === x) return values[k];
-    const v = f(x);
-    keys[k] = x;
-    values[k] = v;
-    return v;
-  };
+  const cached = memoised2((x) => f(x));
+  return (x) => cached(x, 0);
 }
 
 /**
- * The same for a function of a count y and a parameter phi the same on every row (lgammaRatio(y, phi)):
- * slotted by y, hit when both arguments are equal.
+ * The cache for a function of a count y and a parameter phi the same on every row (lgammaRatio(y, phi)):
+ * slotted by y, hit when both arguments are equal; `memoised` is it with phi fixed at 0.
  */
 export function memoised2(f: (y: number, phi: number) => number): (y: number, phi: number) => number {
   const SLOTS = 64;

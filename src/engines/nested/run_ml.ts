@@ -63,11 +63,11 @@ function flatnessScale(field: Field, mode: OuterMode): Float64Array {
  * residual sd, LogDensity.oneResidualSd): a residual sd per group is glmmTMB's, whose SEs are the full
  * inverse's, 3.9% apart on the battery's heteroscedastic case.
  */
-function givenVarianceParameters(field: Field, mode: OuterMode, full: OuterCovariance): OuterCovariance {
+function givenVarianceParameters(field: Field, mode: OuterMode, scale: Float64Array, full: OuterCovariance): OuterCovariance {
   const linear = new Set(field.ld.linear ?? []);
   const b = field.outer.flatMap((c, j) => (linear.has(c) ? [j] : []));
   if (b.length === 0 || b.length === field.outer.length) return full;
-  const sub = outerCovariance(b.map((i) => Float64Array.from(b, (j) => mode.hessian[i][j])), Float64Array.from(b, (j) => mode.scale[j]));
+  const sub = outerCovariance(b.map((i) => Float64Array.from(b, (j) => mode.hessian[i][j])), Float64Array.from(b, (j) => scale[j]));
   const inB = new Set(b);
   const covariance = full.covariance.map((row, i) => Float64Array.from(row, (v, j) => (inB.has(i) || inB.has(j) ? 0 : v)));
   b.forEach((i, r) => b.forEach((j, s) => (covariance[i][j] = sub.covariance[r][s])));
@@ -86,8 +86,10 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
   const start = startingPoint(field, L, opts.rng.child('init'));
   const mode = maximiseMarginal(L, start.phi);
   const t1 = performance.now();
-  const full = outerCovariance(mode.hessian, flatnessScale(field, mode), field.outer.map((i) => ld.thetaNames[i]));
-  const outer = ld.oneResidualSd && !opts.reml ? givenVarianceParameters(field, mode, full) : full;
+  // Flatness judged in the same units for the full covariance and for the fixed effects' block.
+  const scale = flatnessScale(field, mode);
+  const full = outerCovariance(mode.hessian, scale, field.outer.map((i) => ld.thetaNames[i]));
+  const outer = ld.oneResidualSd && !opts.reml ? givenVarianceParameters(field, mode, scale, full) : full;
   const estimates = estimatesOf(field, mode, outer);
   separationCheck(field, L, mode, outer);
   const draws = drawEstimates(field, mode, outer, opts.rng.child('ml-draws'), opts.draws);
