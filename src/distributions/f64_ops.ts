@@ -49,6 +49,7 @@ export const f64Ops: Ops<F64> = {
   sigmoid: (a) => map1(a, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))),
   lgamma: (a) => map1(a, lgamma),
   lgammaRatio: (y, phi) => map2(y, phi, lgammaRatio),
+  table: (tables, x) => Float64Array.from(tables, (t, r) => t.value(typeof x === 'number' ? x : x[r])),
 };
 
 export function sumF64(a: F64, n: number): number {

@@ -115,4 +115,14 @@ export const jetOps: Ops<Jet> = {
     if (y.d !== null || phi.d !== null) throw new JetUnsupported('lgammaRatio of a varying argument');
     return constant(o.lgammaRatio(y.v, phi.v));
   },
+  table: (tables, x) => {
+    const n = tables.length;
+    const [v, d1, d2, d3] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    const out = new Float64Array(4);
+    for (let r = 0; r < n; r++) {
+      tables[r].derivatives(typeof x.v === 'number' ? x.v : x.v[r], out);
+      [v[r], d1[r], d2[r], d3[r]] = out;
+    }
+    return compose(x, v, () => d1, () => d2, () => d3);
+  },
 };

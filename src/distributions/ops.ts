@@ -3,6 +3,8 @@
  * against this interface; the tfjs emitter instantiates it with tensors (float32, autodiff) and the
  * host evaluator with float64 numbers and arrays, so the two cannot drift apart.
  */
+import type { RowTables } from '../math/lazy_table.js';
+
 export interface Ops<T> {
   c(x: number): T;
   add(a: T, b: T): T;
@@ -25,4 +27,9 @@ export interface Ops<T> {
    * normaliser, accurate where phi is large (lgamma(y + phi) - lgamma(phi) cancels there).
    */
   lgammaRatio(y: T, phi: T): T;
+  /**
+   * Row r's table at x (or at x[r]): one value per row of a reduced model's cells, each a smooth function
+   * of one variable tabulated from the rows the cell holds (lazy_table.ts). Float64 evaluators only.
+   */
+  table(tables: RowTables, x: T): T;
 }

@@ -131,6 +131,22 @@ export function lgammaRatioDphi(y: number, phi: number): number {
   return digamma(y + phi) - digamma(phi) - y / phi;
 }
 
+/**
+ * d^2 lgammaRatio(y, phi) / d phi^2 = trigamma(y + phi) - trigamma(phi) + y / phi^2: for a small integer y
+ * the exact sum sum_{k < y} k (2 phi + k) / (phi^2 (phi + k)^2), every term positive (no cancellation as
+ * phi grows); else the trigamma difference, whose error (eps / phi) stays below what phi^2 times it
+ * (the curvature in log(phi)) can show.
+ */
+export function lgammaRatioD2phi(y: number, phi: number): number {
+  if (y === 0) return 0;
+  if (y <= RATIO_TERMS && Number.isInteger(y) && y > 0) {
+    let s = 0;
+    for (let k = 1; k < y; k++) s += (k * (2 * phi + k)) / (phi * phi * (phi + k) * (phi + k));
+    return s;
+  }
+  return trigamma(y + phi) - trigamma(phi) + y / (phi * phi);
+}
+
 /** d lgammaRatio(y, phi) / d y = digamma(y + phi) - log(phi) (a count is data; this is for completeness of the tape). */
 export function lgammaRatioDy(y: number, phi: number): number {
   return digamma(y + phi) - Math.log(phi);

@@ -1,4 +1,5 @@
 import type { GNode } from './graph.js';
+import { tablesOf } from './source_parts.js';
 
 /**
  * What a node sends back to one operand in the reverse sweep, in the taped evaluator's terms
@@ -15,7 +16,7 @@ export interface Share {
 
 /** A derivative the tape computes as a value of its own before multiplying (deriv in ad_backward.ts). */
 export interface Deriv {
-  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'lgammaRatioY';
+  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'lgammaRatioY' | 'table';
   readonly of: GNode;
 }
 
@@ -39,6 +40,8 @@ export function shares(n: GNode): Share[] {
     case 'sigmoid':
     case 'lgamma':
       return [{ operand: a, k: 1, m: { deriv: n.kind, of: n }, q: null }];
+    case 'table':
+      return [{ operand: a, k: 1, m: { deriv: 'table', of: n }, q: null }];
     case 'lgammaRatio':
       return [{ operand: b!, k: 1, m: { deriv: 'lgammaRatio', of: n }, q: null }, { operand: a, k: 1, m: { deriv: 'lgammaRatioY', of: n }, q: null }];
     default: return [];
@@ -58,5 +61,6 @@ export function derivSource(d: Deriv, A: string, Y: string, E: string, B: string
     case 'lgamma': return `dg(${A})`;
     case 'lgammaRatio': return `lrd(${A}, ${B})`;
     case 'lgammaRatioY': return `lry(${A}, ${B})`;
+    case 'table': return `${tablesOf(d.of.slot!)}[i].slope(${A})`;
   }
 }

@@ -35,7 +35,7 @@ export function generateLogDensity(ir: ModelIR): GeneratedLogDensity | undefined
   // Scratch for x_p and its adjoint, one pair per vector parameter (indexed by parameter).
   const X = graph.sizes.map((n) => new Float64Array(n ?? 0));
   const G = graph.sizes.map((n) => new Float64Array(n ?? 0));
-  const [valueAndGradInto, value] = factory(graph.columns, graph.codes, X, G, HELPERS);
+  const [valueAndGradInto, value] = factory(graph.columns, graph.codes, X, G, HELPERS, graph.tables);
   return { valueAndGradInto, value, source };
 }
 

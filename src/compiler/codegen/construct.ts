@@ -1,3 +1,5 @@
+import type { RowTables } from '../../math/lazy_table.js';
+
 /**
  * The one place in Glimmer that turns text into code (test/io/no_code_execution.test.ts allows it here
  * and nowhere else). The text comes from emit_source.ts, built from a model graph's node kinds, indices
@@ -9,12 +11,12 @@
 /** Words the generated source may contain: keywords, its parameters, Math's functions and its own numbered names. */
 const WORDS = new Set([
   'const', 'let', 'for', 'if', 'function', 'return',
-  'D', 'C', 'X', 'G', 'H', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e',
+  'D', 'C', 'X', 'G', 'H', 'T', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e', 'value', 'slope',
   'Math', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'fill',
   'lgamma', 'digamma', 'lg', 'dg', 'lgammaRatio', 'lgammaRatioDphi', 'lgammaRatioDy', 'lr', 'lrd', 'lry',
 ]);
-/** Names the generator numbers: values, adjoints, term and block sums, shares summed over a loop, data columns, codes, gathered codes, x_p and its adjoint. */
-const NUMBERED = /^(?:v|g|t|u|s|d|c|k|e|x|gx)\d+$/;
+/** Names the generator numbers: values, adjoints, term and block sums, shares summed over a loop, data columns, codes, gathered codes, x_p and its adjoint, row tables. */
+const NUMBERED = /^(?:v|g|t|u|s|d|c|k|e|x|gx|w)\d+$/;
 /** The whole text, as a sequence of these tokens: names, unsigned decimal numbers, operators and brackets, blanks. */
 const TOKEN = /[A-Za-z_]\w*|\d+(?:\.\d+)?(?:e[+-]\d+)?|[-+*/<>=!&|?:;,.()[\]{}]|\s+/y;
 
@@ -31,10 +33,11 @@ export function assertGeneratedVocabulary(source: string): void {
   }
 }
 
-/** The factory's parameters, in order: data columns, factor codes, x_p, adjoints of x_p, helpers. */
+/** The factory's parameters, in order: data columns, factor codes, x_p, adjoints of x_p, helpers, row tables. */
 export type GeneratedFactory = (
   D: readonly Float64Array[], C: readonly Int32Array[], X: readonly Float64Array[], G: readonly Float64Array[],
   H: Readonly<Record<'lgamma' | 'digamma', (x: number) => number> & Record<'lgammaRatio' | 'lgammaRatioDphi' | 'lgammaRatioDy', (y: number, phi: number) => number>>,
+  T: readonly RowTables[],
 ) => [(theta: Float64Array, grad: Float64Array) => number, (theta: Float64Array) => number];
 
 /**
@@ -46,7 +49,7 @@ export function constructFactory(source: string): GeneratedFactory | undefined {
   assertGeneratedVocabulary(source);
   try {
     // eslint-disable-next-line no-new-func -- the sanctioned code constructor: the text passed the check above
-    return new Function('D', 'C', 'X', 'G', 'H', source) as GeneratedFactory;
+    return new Function('D', 'C', 'X', 'G', 'H', 'T', source) as GeneratedFactory;
   } catch (e) {
     if (e instanceof EvalError) return undefined;
     throw e;

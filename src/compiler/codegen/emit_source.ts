@@ -1,17 +1,18 @@
 import { type Domain, type GNode, ROWS, SCALAR, elementsOf } from './graph.js';
 import { intLiteral, numberLiteral } from './literal.js';
 import {
-  acc, adj, blockAcc, codeOf, expOf, forwardExpr, gxArr, loop, name, push, reachable, sigmoidOf, xArr,
+  acc, adj, blockAcc, codeOf, expOf, forwardExpr, gxArr, loop, name, push, reachable, sigmoidOf, tablesOf, xArr,
 } from './source_parts.js';
 import type { ModelGraph, Term, VectorParam } from './model_graph.js';
 import { derivSource, shares, type Share } from './adjoints.js';
 import { BLOCK } from '../js/glm_fused.js';
 
 /**
- * The body of a factory `(D, C, X, G, H) => [valueAndGrad, value]` for a model graph, as JavaScript
+ * The body of a factory `(D, C, X, G, H, T) => [valueAndGrad, value]` for a model graph, as JavaScript
  * source. Its text is made of node kinds, indices and validated numbers only (see graph.ts): D are the
  * data columns, C the factor codes, X and G per vector parameter its constrained values and their
- * adjoints (scratch the caller owns), H lgamma and digamma (the other functions are written out).
+ * adjoints (scratch the caller owns), H lgamma and digamma (the other functions are written out), T the
+ * row tables (lazy_table.ts: `value` and `slope` per row).
  *
  * valueAndGrad(theta, grad) runs, in order (the layout of a reverse sweep whose only loops are over one
  * domain at a time; every adjoint a loop produces for a scalar is a sum over its elements):
@@ -73,6 +74,7 @@ class SourceEmitter {
     for (let k = 0; k < this.m.columns.length; k++) lines.push(`const d${intLiteral(k)} = D[${intLiteral(k)}];`);
     for (let k = 0; k < this.m.codes.length; k++) lines.push(`const c${intLiteral(k)} = C[${intLiteral(k)}];`);
     for (const v of this.m.vectors) lines.push(`const ${xArr(v.param)} = X[${intLiteral(v.param)}], ${gxArr(v.param)} = G[${intLiteral(v.param)}];`);
+    for (let k = 0; k < this.m.tables.length; k++) lines.push(`const ${tablesOf(k)} = T[${intLiteral(k)}];`);
     lines.push('const lg = H.lgamma, dg = H.digamma, lr = H.lgammaRatio, lrd = H.lgammaRatioDphi, lry = H.lgammaRatioDy;');
     lines.push('function vg(theta, grad) {', ...this.body(true).map((l) => `  ${l}`), '}');
     lines.push('function val(theta) {', ...this.body(false).map((l) => `  ${l}`), '}');

@@ -1,5 +1,6 @@
 import type { Ops } from '../../distributions/ops.js';
 import { digamma, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy } from '../../math/special.js';
+import type { RowTables } from '../../math/lazy_table.js';
 
 /**
  * Where a node's value lives: one number (SCALAR), one per data row (ROWS), or one per element of a
@@ -12,7 +13,7 @@ export const ROWS: Domain = 1;
 export const elementsOf = (param: number): Domain => 2 + param;
 
 /** The arithmetic of a node, as the Ops interface names it. */
-export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio';
+export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'table';
 
 /**
  * Leaves: a number; theta[slot] (a scalar parameter); theta[slot + i] (element i of a vector parameter's
@@ -35,7 +36,7 @@ export interface GNode {
   readonly b?: GNode;
   /** const: the number. */
   readonly value?: number;
-  /** theta/thetaElem: the offset in theta; data: the column's index; xElem/gather/pick: the parameter. */
+  /** theta/thetaElem: the offset in theta; data: the column's index; xElem/gather/pick: the parameter; table: the tables' index. */
   readonly slot?: number;
   /** gather: the index of its codes array. */
   readonly codes?: number;
@@ -105,7 +106,9 @@ function fold(kind: ArithKind, x: number, y: number): number {
     case 'sigmoid': return sigmoid(x);
     case 'lgamma': return lgamma(x);
     case 'lgammaRatio': return lgammaRatio(x, y);
+    case 'table': break;
   }
+  throw new Error('a table is never folded');
 }
 
 const numberKey = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
@@ -120,6 +123,8 @@ const numberKey = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
  */
 export class GraphBuilder implements Ops<GNode> {
   readonly nodes: GNode[] = [];
+  /** The row tables the graph reads, by index (passed to the generated code as T). */
+  readonly tables: RowTables[] = [];
   private readonly made = new Map<string, GNode>();
 
   private node(key: string, make: (id: number) => GNode): GNode {
@@ -164,6 +169,14 @@ export class GraphBuilder implements Ops<GNode> {
   sigmoid(a: GNode): GNode { return this.op('sigmoid', a); }
   lgamma(a: GNode): GNode { return this.op('lgamma', a); }
   lgammaRatio(a: GNode, b: GNode): GNode { return this.op('lgammaRatio', a, b); }
+
+  /** One value per row whatever x's domain (each row reads its own table), never folded. */
+  table(tables: RowTables, x: GNode): GNode {
+    let slot = this.tables.indexOf(tables);
+    if (slot < 0) slot = this.tables.push(tables) - 1;
+    const domain = joinDomains(ROWS, x.domain);
+    return this.node(`#${this.nodes.length}`, (id) => ({ id, kind: 'table', domain, live: x.live, a: x, slot }));
+  }
 }
 
 /** A scalar broadcasts into any domain; two different loop domains cannot meet in one element. */

@@ -2,6 +2,7 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrLikelihood, IrParam, ModelIR } from '../ir.js';
 import { affineGlm } from '../js/glm_fused.js';
 import type { F64 } from '../../distributions/f64_ops.js';
+import type { RowTables } from '../../math/lazy_table.js';
 import { elementsOf, GraphBuilder, ROWS, SCALAR, UnsupportedGraph, type GNode } from './graph.js';
 
 /** A parameter without a factor is one number, as in the taped evaluator (emit.ts). */
@@ -43,6 +44,8 @@ export interface ModelGraph {
   readonly codes: readonly Int32Array[];
   /** Per vector parameter (by param index), its size; undefined for scalar parameters. */
   readonly sizes: readonly (number | undefined)[];
+  /** The row tables the graph reads, by index. */
+  readonly tables: readonly RowTables[];
 }
 
 /**
@@ -177,7 +180,7 @@ export function modelGraph(ir: ModelIR): ModelGraph {
     if (f) terms.push({ root: fusedKernel(lik, f), count: ir.data.nRows, blocked: true });
   });
   return {
-    nodes: g.nodes, dim: ir.dim, nRows: ir.data.nRows, vectors, scalars, terms, columns, codes,
+    nodes: g.nodes, dim: ir.dim, nRows: ir.data.nRows, vectors, scalars, terms, columns, codes, tables: g.tables,
     sizes: ir.params.map((p) => (isScalarParam(p) ? undefined : p.size)),
   };
 }

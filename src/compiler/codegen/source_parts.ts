@@ -14,6 +14,8 @@ export const blockAcc = (k: number): string => `u${intLiteral(k)}`;
 export const xArr = (param: number): string => `x${intLiteral(param)}`;
 export const gxArr = (param: number): string => `gx${intLiteral(param)}`;
 export const codeOf = (n: GNode): string => `k${intLiteral(n.id)}`;
+/** The row tables with this index (T[slot]). */
+export const tablesOf = (slot: number): string => `w${intLiteral(slot)}`;
 /** exp(-|x|) of a softplus or sigmoid node's operand, shared by its value and its derivative. */
 export const expOf = (n: GNode): string => `e${intLiteral(n.id)}`;
 /** The sigmoid (graph.ts, character for character) given x and e = exp(-|x|). */
@@ -64,6 +66,7 @@ export function forwardExpr(n: GNode): string {
     case 'sqrt': return `Math.sqrt(${A})`;
     case 'lgamma': return `lg(${A})`;
     case 'lgammaRatio': return `lr(${A}, ${B})`;
+    case 'table': return `${tablesOf(n.slot!)}[i].value(${A})`;
     case 'softplus':
     case 'sigmoid':
     case 'const':

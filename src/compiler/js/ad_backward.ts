@@ -113,6 +113,7 @@ export function backwardNode(node: AdNode, arena: Arena): void {
       if (b.live) acc(b, g, 1, pairwise(lgammaRatioDphi, a.value, b.value, arena), null, arena, false);
       if (a.live) acc(a, g, 1, pairwise(lgammaRatioDy, a.value, b.value, arena), null, arena, true);
       break;
+    case Op.table: acc(a, g, 1, b.value, null, arena, true); break;
     case Op.gather: {
       // The transpose of a gather is a scatter-add: each row's adjoint goes back to its level.
       const codes = node.codes as Int32Array;

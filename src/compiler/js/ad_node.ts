@@ -18,6 +18,8 @@ export const Op = {
   lgamma: 13,
   /** lgammaRatio(a, b) (special.ts): a count's negative binomial normaliser. */
   lgammaRatio: 16,
+  /** Row r's table at a[r] (lazy_table.ts); b holds the slopes, computed in the forward pass. */
+  table: 17,
   /** out[i] = a[codes[i]]: a vector parameter spread over data rows by a factor. */
   gather: 14,
   /** out = a[index]: one element of a vector parameter. */

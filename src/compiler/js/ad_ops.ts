@@ -1,6 +1,7 @@
 import type { F64 } from '../../distributions/f64_ops.js';
 import type { Ops } from '../../distributions/ops.js';
 import { lgamma, lgammaRatio } from '../../math/special.js';
+import type { RowTables } from '../../math/lazy_table.js';
 import { AdNode, type Arena, Op, type OpCode } from './ad_node.js';
 import { backwardNode } from './ad_backward.js';
 
@@ -141,6 +142,20 @@ export class Tape implements Ops<AdNode> {
   sigmoid(a: AdNode): AdNode { return this.un(Op.sigmoid, a); }
   lgamma(a: AdNode): AdNode { return this.un(Op.lgamma, a); }
   lgammaRatio(a: AdNode, b: AdNode): AdNode { return this.push(Op.lgammaRatio, pairwise(lgammaRatio, a.value, b.value, this.arena), a, b); }
+
+  /** Row r's table at x (or x[r]); the slopes are kept (as a constant operand) for the backward pass. */
+  table(tables: RowTables, x: AdNode): AdNode {
+    const n = tables.length;
+    const value = this.arena.take(n);
+    const slope = this.arena.take(n);
+    const xv = x.value;
+    for (let r = 0; r < n; r++) {
+      const at = typeof xv === 'number' ? xv : xv[r];
+      value[r] = tables[r].value(at);
+      slope[r] = tables[r].slope(at);
+    }
+    return this.push(Op.table, value, x, this.leaf(slope));
+  }
 
   /** out[i] = v[codes[i]] for a vector node v; a code of -1 (a contrast's reference level) gives 0. */
   gather(v: AdNode, codes: Int32Array): AdNode {

@@ -1,6 +1,7 @@
 import type { IrData, IrExpr, IrLikelihood, ModelIR } from '../ir.js';
 import { hostConstant } from '../layout.js';
 import { BINOMIAL_LOGIT, NORMAL_STATS } from './forms.js';
+import { negBinCellsForm, negBinTables } from './negbin_cells.js';
 import { additiveTerms, cellLevel, cellsOf, factorsOf, rebuildSum, type Term } from '../cells.js';
 
 /** Why a model keeps its row-wise graph, or how much smaller it became. */
@@ -11,6 +12,7 @@ export type ReductionReport =
 /** How one likelihood reduces: its cell-level predictor and the per-row data it needs summed. */
 type Plan =
   | { kind: 'poisson'; eta: IrExpr; offset: readonly Term[] }
+  | { kind: 'negbin'; eta: IrExpr; offset: readonly Term[]; phi: IrExpr }
   | { kind: 'binomial'; eta: IrExpr; trials: IrExpr | null }
   | { kind: 'normal'; mu: IrExpr; sigma: IrExpr };
 
@@ -23,6 +25,13 @@ function planFor(lik: IrLikelihood): Plan | string {
     const rest = terms.filter((t) => t.expr.op !== 'data');
     if (!rest.every((t) => cellLevel(t.expr))) return `the log rate of '${lik.column}' has a per-row covariate`;
     return { kind: 'poisson', eta: rebuildSum(rest), offset };
+  }
+  if (name === 'NegativeBinomial' && formIndex === 0) {
+    const terms = additiveTerms(lik.args[0]);
+    const offset = terms.filter((t) => t.expr.op === 'data');
+    const rest = terms.filter((t) => t.expr.op !== 'data');
+    if (!rest.every((t) => cellLevel(t.expr)) || !cellLevel(lik.args[1])) return `the log mean or dispersion of '${lik.column}' has a per-row covariate`;
+    return { kind: 'negbin', eta: rebuildSum(rest), offset, phi: lik.args[1] };
   }
   if ((name === 'Bernoulli' || name === 'Binomial') && lik.form.args.some((a) => a.name === 'logit')) {
     const eta = lik.args[lik.form.args.findIndex((a) => a.name === 'logit')];
@@ -70,7 +79,7 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
     numeric.set(key, v);
     return { op: 'data', column: key };
   };
-  // Row-wise minus reduced kernels: a data-only constant (nonzero only for Poisson offsets).
+  // Row-wise minus reduced kernels: a data-only constant (nonzero only for offsets).
   let shift = 0;
   const data = (e: IrExpr): Float64Array => ir.data.numeric.get((e as { column: string }).column)!;
   const likelihoods: IrLikelihood[] = ir.likelihoods.map((lik, j) => {
@@ -85,6 +94,13 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       for (let c = 0; c < nCells; c++) shift -= sy[c] * logT[c];
       return { ...lik, column: yCol.column, args: [{ op: 'bin', o: '+', a: plan.eta, b: col(logT) }] };
+    }
+    if (plan.kind === 'negbin') {
+      // sum_i y_i (eta + o_i) = S_y eta + sum_i y_i o_i: the second sum is data (negbin_cells.ts has the rest).
+      const { off } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+      for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
+      const dist = negBinCellsForm(negBinTables(y, off, cellOfRow, nCells));
+      return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi] };
     }
     if (plan.kind === 'binomial') {
       const t = plan.trials;

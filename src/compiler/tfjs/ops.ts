@@ -38,4 +38,8 @@ export const tfOps: Ops<T> = {
   lgamma,
   // float32 cancels here at large phi whatever the formula; the float64 evaluators take the careful one.
   lgammaRatio: (y, phi) => tf.sub(tf.sub(lgamma(tf.add(y, phi)), lgamma(phi)), tf.mul(y, tf.log(phi))),
+  // Tables appear only in models reduced to cells, which always run in float64 JS (backend_choice.ts).
+  table: () => {
+    throw new Error('a tabulated cell function reached the tfjs graph: reduced models run in float64 JS');
+  },
 };
