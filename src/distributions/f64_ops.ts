@@ -50,6 +50,7 @@ export const f64Ops: Ops<F64> = {
   lgamma: (a) => map1(a, lgamma),
   lgammaRatio: (y, phi) => map2(y, phi, lgammaRatio),
   table: (tables, x) => Float64Array.from(tables, (t, r) => t.value(typeof x === 'number' ? x : x[r])),
+  table2: (tables, a, b) => Float64Array.from(tables, (t, r) => t.value2(typeof a === 'number' ? a : a[r], typeof b === 'number' ? b : b[r])),
 };
 
 export function sumF64(a: F64, n: number): number {

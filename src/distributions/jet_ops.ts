@@ -125,4 +125,15 @@ export const jetOps: Ops<Jet> = {
     }
     return compose(x, v, () => d1, () => d2, () => d3);
   },
+  table2: (tables, a, b) => {
+    if (b.d !== null) throw new JetUnsupported('a two-variable table along its second variable');
+    const n = tables.length;
+    const [v, d1, d2, d3] = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    const out = new Float64Array(4);
+    for (let r = 0; r < n; r++) {
+      tables[r].derivativesA(typeof a.v === 'number' ? a.v : a.v[r], typeof b.v === 'number' ? b.v : b.v[r], out);
+      [v[r], d1[r], d2[r], d3[r]] = out;
+    }
+    return compose(a, v, () => d1, () => d2, () => d3);
+  },
 };

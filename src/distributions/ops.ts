@@ -3,7 +3,7 @@
  * against this interface; the tfjs emitter instantiates it with tensors (float32, autodiff) and the
  * host evaluator with float64 numbers and arrays, so the two cannot drift apart.
  */
-import type { RowTables } from '../math/lazy_table.js';
+import type { RowTables, RowTables2 } from '../math/lazy_table.js';
 
 export interface Ops<T> {
   c(x: number): T;
@@ -32,4 +32,6 @@ export interface Ops<T> {
    * of one variable tabulated from the rows the cell holds (lazy_table.ts). Float64 evaluators only.
    */
   table(tables: RowTables, x: T): T;
+  /** Row r's function of two variables at (a, b) (or a[r], b[r]). Float64 evaluators only. */
+  table2(tables: RowTables2, a: T, b: T): T;
 }

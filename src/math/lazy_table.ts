@@ -13,12 +13,16 @@ export class LazyTable {
   /** First node index of the tabulated range, and the number of intervals in it. */
   private readonly k0: number;
   private readonly n: number;
-  /** Per interval j (nodes k0 + j and k0 + j + 1): the coefficients c0..c5 of the quintic in u = x / h - (k0 + j). */
-  private coef: Float64Array | null = null;
-  private coefDone: Uint8Array | null = null;
-  /** Per node: f, h f', h^2 f'' (exact), filled on first use. */
-  private node: Float64Array | null = null;
-  private nodeDone: Uint8Array | null = null;
+  /**
+   * Per interval j (nodes k0 + j and k0 + j + 1): the coefficients c0..c5 of the quintic in u = x / h - (k0 + j),
+   * in pages of PAGE intervals allocated on first use (a search visits a few units of a range of ~80: a
+   * whole range per table was 16 MB per gene to allocate and zero).
+   */
+  private readonly coef: (Float64Array | undefined)[] = [];
+  /** Per node, in pages of PAGE nodes: f, h f', h^2 f'' (exact), and whether it is filled. */
+  private readonly node: (Float64Array | undefined)[] = [];
+  private readonly nodeDone: (Uint8Array | undefined)[] = [];
+  private readonly coefDone: (Uint8Array | undefined)[] = [];
   private readonly out = new Float64Array(4);
 
   constructor(
@@ -41,8 +45,8 @@ export class LazyTable {
   value(x: number): number {
     const j = this.interval(x);
     if (j < 0) return this.tail(x)[0];
-    const c = this.coef!;
-    const b = 6 * j;
+    const c = this.coef[j >> PAGE_BITS]!;
+    const b = 6 * (j & PAGE_MASK);
     const u = x / this.h - (this.k0 + j);
     return c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * c[b + 5]))));
   }
@@ -51,8 +55,8 @@ export class LazyTable {
   slope(x: number): number {
     const j = this.interval(x);
     if (j < 0) return this.tail(x)[1];
-    const c = this.coef!;
-    const b = 6 * j;
+    const c = this.coef[j >> PAGE_BITS]!;
+    const b = 6 * (j & PAGE_MASK);
     const u = x / this.h - (this.k0 + j);
     return (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * 5 * c[b + 5])))) / this.h;
   }
@@ -64,8 +68,8 @@ export class LazyTable {
       this.tails.f(x, out);
       return;
     }
-    const c = this.coef!;
-    const b = 6 * j;
+    const c = this.coef[j >> PAGE_BITS]!;
+    const b = 6 * (j & PAGE_MASK);
     const h = this.h;
     const u = x / h - (this.k0 + j);
     out[0] = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * c[b + 5]))));
@@ -77,7 +81,7 @@ export class LazyTable {
   /** How many nodes have been computed (tests: the tails fill none). */
   filledNodes(): number {
     let k = 0;
-    for (const d of this.nodeDone ?? []) k += d;
+    for (const page of this.nodeDone) for (const d of page ?? []) k += d;
     return k;
   }
 
@@ -91,48 +95,63 @@ export class LazyTable {
     if (!(x >= this.tails.from && x <= this.tails.to)) return -1;
     const j = Math.floor(x / this.h) - this.k0;
     if (j < 0 || j >= this.n) return -1;
-    if (this.coefDone === null) {
-      this.coef = new Float64Array(6 * this.n);
-      this.coefDone = new Uint8Array(this.n);
-      this.node = new Float64Array(3 * (this.n + 1));
-      this.nodeDone = new Uint8Array(this.n + 1);
+    const page = j >> PAGE_BITS;
+    const at = j & PAGE_MASK;
+    let done = this.coefDone[page];
+    if (done === undefined) {
+      this.coefDone[page] = done = new Uint8Array(PAGE);
+      this.coef[page] = new Float64Array(6 * PAGE);
     }
-    if (this.coefDone[j] === 0) {
-      this.fillNode(j);
-      this.fillNode(j + 1);
-      quintic(this.node!, 3 * j, this.coef!, 6 * j);
-      this.coefDone[j] = 1;
+    if (done[at] === 0) {
+      const a = this.fillNode(j);
+      const b = this.fillNode(j + 1);
+      quintic(a, b, this.coef[page]!, 6 * at);
+      done[at] = 1;
     }
     return j;
   }
 
-  private fillNode(j: number): void {
-    if (this.nodeDone![j] === 1) return;
-    const h = this.h;
-    const b = 3 * j;
-    this.exact((this.k0 + j) * h, this.out);
-    this.node![b] = this.out[0];
-    this.node![b + 1] = this.out[1] * h;
-    this.node![b + 2] = this.out[2] * h * h;
-    this.nodeDone![j] = 1;
+  /** Node k0 + j, computed on first use: its f, h f', h^2 f''. */
+  private fillNode(j: number): Float64Array {
+    const page = j >> PAGE_BITS;
+    let done = this.nodeDone[page];
+    if (done === undefined) {
+      this.nodeDone[page] = done = new Uint8Array(PAGE);
+      this.node[page] = new Float64Array(3 * PAGE);
+    }
+    const at = j & PAGE_MASK;
+    const b = 3 * at;
+    const v = this.node[page]!;
+    if (done[at] === 0) {
+      const h = this.h;
+      this.exact((this.k0 + j) * h, this.out);
+      v[b] = this.out[0];
+      v[b + 1] = this.out[1] * h;
+      v[b + 2] = this.out[2] * h * h;
+      done[at] = 1;
+    }
+    return v.subarray(b, b + 3);
   }
 }
 
 /** The grid step: an exact power of two, so that x / h and k h are exact. */
 export const TABLE_STEP = 1 / 8;
+const PAGE_BITS = 4;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
 
 /**
- * The quintic p(u) on [0, 1] with p, p', p'' given at both ends (nodes at v[a..a+2] and v[a+3..a+5], the
- * derivatives already scaled by h, h^2), into out[at..at+5]: c0..c2 from the left end, c3..c5 from the
- * three conditions at the right end, c3 + c4 + c5 = A, 3 c3 + 4 c4 + 5 c5 = B, 6 c3 + 12 c4 + 20 c5 = C.
+ * The quintic p(u) on [0, 1] with p, p', p'' given at both ends (a and b: f, h f', h^2 f''), into
+ * out[at..at+5]: c0..c2 from the left end, c3..c5 from the three conditions at the right end,
+ * c3 + c4 + c5 = A, 3 c3 + 4 c4 + 5 c5 = B, 6 c3 + 12 c4 + 20 c5 = C.
  */
-function quintic(v: Float64Array, a: number, out: Float64Array, at: number): void {
-  const f0 = v[a];
-  const d0 = v[a + 1];
-  const s0 = v[a + 2];
-  const A = v[a + 3] - f0 - d0 - s0 / 2;
-  const B = v[a + 4] - d0 - s0;
-  const C = v[a + 5] - s0;
+function quintic(a: Float64Array, b: Float64Array, out: Float64Array, at: number): void {
+  const f0 = a[0];
+  const d0 = a[1];
+  const s0 = a[2];
+  const A = b[0] - f0 - d0 - s0 / 2;
+  const B = b[1] - d0 - s0;
+  const C = b[2] - s0;
   out[at] = f0;
   out[at + 1] = d0;
   out[at + 2] = s0 / 2;
@@ -143,3 +162,13 @@ function quintic(v: Float64Array, a: number, out: Float64Array, at: number): voi
 
 /** One table per data row (a reduced model's cell): row r of an operation reads tables[r]. */
 export type RowTables = readonly LazyTable[];
+
+/** A smooth function of two variables per row, with its partial derivatives (negbin_cells.ts: the zeros' term). */
+export interface Table2 {
+  value2(a: number, b: number): number;
+  slopeA(a: number, b: number): number;
+  slopeB(a: number, b: number): number;
+  /** f and its first three derivatives in a at fixed b, into out[0..3]. */
+  derivativesA(a: number, b: number, out: Float64Array): void;
+}
+export type RowTables2 = readonly Table2[];

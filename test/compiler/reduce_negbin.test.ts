@@ -43,6 +43,23 @@ describe('negative binomial rows reduced to cells', () => {
     expect(reduced.ir.data.nRows).toBeLessThanOrEqual(groups * patients);
   });
 
+  it('the row-wise value (1e-10 relative) and gradient (1e-6 of its largest) from phi = e^-6 (the means 1,000 times phi) to e^18 (Poisson)', () => {
+    const red = emitJs(reduced.ir);
+    const row = emitJs(reduced.rowwiseIr);
+    const c = red.thetaNames.indexOf('log(phi)');
+    for (const logPhi of [-6, -2, 0, 3, 8, 18]) {
+      for (const p of points) {
+        const q = Float64Array.from(p);
+        q[c] = logPhi;
+        const a = red.valueAndGrad(q);
+        const b = row.valueAndGrad(q);
+        expect(Math.abs((a.value + red.constant) / (b.value + row.constant) - 1)).toBeLessThan(1e-10);
+        const scale = Math.max(...b.grad.map(Math.abs));
+        b.grad.forEach((g, i) => expect(Math.abs(a.grad[i] - g)).toBeLessThan(1e-6 * scale));
+      }
+    }
+  });
+
   it('generated code and the tape give the same value and gradient (1e-12)', () => {
     const tape = emitJs(reduced.ir);
     const gen = emitCompiledJs(reduced.ir);

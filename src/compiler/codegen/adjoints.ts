@@ -16,7 +16,7 @@ export interface Share {
 
 /** A derivative the tape computes as a value of its own before multiplying (deriv in ad_backward.ts). */
 export interface Deriv {
-  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'lgammaRatioY' | 'table';
+  readonly deriv: 'log1p' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'lgammaRatioY' | 'table' | 'table2A' | 'table2B';
   readonly of: GNode;
 }
 
@@ -42,6 +42,8 @@ export function shares(n: GNode): Share[] {
       return [{ operand: a, k: 1, m: { deriv: n.kind, of: n }, q: null }];
     case 'table':
       return [{ operand: a, k: 1, m: { deriv: 'table', of: n }, q: null }];
+    case 'table2':
+      return [{ operand: b!, k: 1, m: { deriv: 'table2B', of: n }, q: null }, { operand: a, k: 1, m: { deriv: 'table2A', of: n }, q: null }];
     case 'lgammaRatio':
       return [{ operand: b!, k: 1, m: { deriv: 'lgammaRatio', of: n }, q: null }, { operand: a, k: 1, m: { deriv: 'lgammaRatioY', of: n }, q: null }];
     default: return [];
@@ -62,5 +64,7 @@ export function derivSource(d: Deriv, A: string, Y: string, E: string, B: string
     case 'lgammaRatio': return `lrd(${A}, ${B})`;
     case 'lgammaRatioY': return `lry(${A}, ${B})`;
     case 'table': return `${tablesOf(d.of.slot!)}[i].slope(${A})`;
+    case 'table2A': return `${tablesOf(d.of.slot!)}[i].slopeA(${A}, ${B})`;
+    case 'table2B': return `${tablesOf(d.of.slot!)}[i].slopeB(${A}, ${B})`;
   }
 }

@@ -1,5 +1,3 @@
-import type { RowTables } from '../../math/lazy_table.js';
-
 /**
  * The one place in Glimmer that turns text into code (test/io/no_code_execution.test.ts allows it here
  * and nowhere else). The text comes from emit_source.ts, built from a model graph's node kinds, indices
@@ -11,7 +9,7 @@ import type { RowTables } from '../../math/lazy_table.js';
 /** Words the generated source may contain: keywords, its parameters, Math's functions and its own numbered names. */
 const WORDS = new Set([
   'const', 'let', 'for', 'if', 'function', 'return',
-  'D', 'C', 'X', 'G', 'H', 'T', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e', 'value', 'slope',
+  'D', 'C', 'X', 'G', 'H', 'T', 'theta', 'grad', 'vg', 'val', 'i', 'j', 'e', 'value', 'slope', 'value2', 'slopeA', 'slopeB',
   'Math', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'fill',
   'lgamma', 'digamma', 'lg', 'dg', 'lgammaRatio', 'lgammaRatioDphi', 'lgammaRatioDy', 'lr', 'lrd', 'lry',
 ]);
@@ -37,7 +35,8 @@ export function assertGeneratedVocabulary(source: string): void {
 export type GeneratedFactory = (
   D: readonly Float64Array[], C: readonly Int32Array[], X: readonly Float64Array[], G: readonly Float64Array[],
   H: Readonly<Record<'lgamma' | 'digamma', (x: number) => number> & Record<'lgammaRatio' | 'lgammaRatioDphi' | 'lgammaRatioDy', (y: number, phi: number) => number>>,
-  T: readonly RowTables[],
+  /** Per table index, one table per row (lazy_table.ts): structurally, so that this module imports nothing. */
+  T: readonly (readonly object[])[],
 ) => [(theta: Float64Array, grad: Float64Array) => number, (theta: Float64Array) => number];
 
 /**

@@ -1,6 +1,6 @@
 import type { Ops } from '../../distributions/ops.js';
 import { digamma, lgamma, lgammaRatio, lgammaRatioDphi, lgammaRatioDy } from '../../math/special.js';
-import type { RowTables } from '../../math/lazy_table.js';
+import type { RowTables, RowTables2 } from '../../math/lazy_table.js';
 
 /**
  * Where a node's value lives: one number (SCALAR), one per data row (ROWS), or one per element of a
@@ -13,7 +13,7 @@ export const ROWS: Domain = 1;
 export const elementsOf = (param: number): Domain => 2 + param;
 
 /** The arithmetic of a node, as the Ops interface names it. */
-export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'table';
+export type ArithKind = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'log1p' | 'square' | 'sqrt' | 'softplus' | 'sigmoid' | 'lgamma' | 'lgammaRatio' | 'table' | 'table2';
 
 /**
  * Leaves: a number; theta[slot] (a scalar parameter); theta[slot + i] (element i of a vector parameter's
@@ -106,7 +106,9 @@ function fold(kind: ArithKind, x: number, y: number): number {
     case 'sigmoid': return sigmoid(x);
     case 'lgamma': return lgamma(x);
     case 'lgammaRatio': return lgammaRatio(x, y);
-    case 'table': break;
+    case 'table':
+    case 'table2':
+      break;
   }
   throw new Error('a table is never folded');
 }
@@ -124,7 +126,7 @@ const numberKey = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 export class GraphBuilder implements Ops<GNode> {
   readonly nodes: GNode[] = [];
   /** The row tables the graph reads, by index (passed to the generated code as T). */
-  readonly tables: RowTables[] = [];
+  readonly tables: (RowTables | RowTables2)[] = [];
   private readonly made = new Map<string, GNode>();
 
   private node(key: string, make: (id: number) => GNode): GNode {
@@ -176,6 +178,13 @@ export class GraphBuilder implements Ops<GNode> {
     if (slot < 0) slot = this.tables.push(tables) - 1;
     const domain = joinDomains(ROWS, x.domain);
     return this.node(`#${this.nodes.length}`, (id) => ({ id, kind: 'table', domain, live: x.live, a: x, slot }));
+  }
+
+  table2(tables: RowTables2, a: GNode, b: GNode): GNode {
+    let slot = this.tables.indexOf(tables);
+    if (slot < 0) slot = this.tables.push(tables) - 1;
+    const domain = joinDomains(joinDomains(ROWS, a.domain), b.domain);
+    return this.node(`#${this.nodes.length}`, (id) => ({ id, kind: 'table2', domain, live: a.live || b.live, a, b, slot }));
   }
 }
 

@@ -2,7 +2,7 @@ import { constrainWithJacobian } from '../../bijectors/transforms.js';
 import type { IrExpr, IrLikelihood, IrParam, ModelIR } from '../ir.js';
 import { affineGlm } from '../js/glm_fused.js';
 import type { F64 } from '../../distributions/f64_ops.js';
-import type { RowTables } from '../../math/lazy_table.js';
+import type { RowTables, RowTables2 } from '../../math/lazy_table.js';
 import { elementsOf, GraphBuilder, ROWS, SCALAR, UnsupportedGraph, type GNode } from './graph.js';
 
 /** A parameter without a factor is one number, as in the taped evaluator (emit.ts). */
@@ -45,7 +45,7 @@ export interface ModelGraph {
   /** Per vector parameter (by param index), its size; undefined for scalar parameters. */
   readonly sizes: readonly (number | undefined)[];
   /** The row tables the graph reads, by index. */
-  readonly tables: readonly RowTables[];
+  readonly tables: readonly (RowTables | RowTables2)[];
 }
 
 /**

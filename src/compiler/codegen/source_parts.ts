@@ -67,6 +67,7 @@ export function forwardExpr(n: GNode): string {
     case 'lgamma': return `lg(${A})`;
     case 'lgammaRatio': return `lr(${A}, ${B})`;
     case 'table': return `${tablesOf(n.slot!)}[i].value(${A})`;
+    case 'table2': return `${tablesOf(n.slot!)}[i].value2(${A}, ${B})`;
     case 'softplus':
     case 'sigmoid':
     case 'const':

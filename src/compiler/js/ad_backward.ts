@@ -114,6 +114,22 @@ export function backwardNode(node: AdNode, arena: Arena): void {
       if (a.live) acc(a, g, 1, pairwise(lgammaRatioDy, a.value, b.value, arena), null, arena, true);
       break;
     case Op.table: acc(a, g, 1, b.value, null, arena, true); break;
+    case Op.table2: {
+      const tables = node.aux!;
+      const n = tables.length;
+      const at = (v: F64, r: number): number => (typeof v === 'number' ? v : v[r]);
+      if (b.live) {
+        const sb = arena.take(n);
+        for (let r = 0; r < n; r++) sb[r] = tables[r].slopeB(at(a.value, r), at(b.value, r));
+        acc(b, g, 1, sb, null, arena, false);
+      }
+      if (a.live) {
+        const sa = arena.take(n);
+        for (let r = 0; r < n; r++) sa[r] = tables[r].slopeA(at(a.value, r), at(b.value, r));
+        acc(a, g, 1, sa, null, arena, true);
+      }
+      break;
+    }
     case Op.gather: {
       // The transpose of a gather is a scatter-add: each row's adjoint goes back to its level.
       const codes = node.codes as Int32Array;

@@ -1,4 +1,5 @@
 import type { F64 } from '../../distributions/f64_ops.js';
+import type { RowTables2 } from '../../math/lazy_table.js';
 
 /** What produced a node; the backward pass switches on it once per node, never per element. */
 export const Op = {
@@ -20,6 +21,8 @@ export const Op = {
   lgammaRatio: 16,
   /** Row r's table at a[r] (lazy_table.ts); b holds the slopes, computed in the forward pass. */
   table: 17,
+  /** Row r's function of two variables (aux: the tables) at (a[r], b[r]). */
+  table2: 18,
   /** out[i] = a[codes[i]]: a vector parameter spread over data rows by a factor. */
   gather: 14,
   /** out = a[index]: one element of a vector parameter. */
@@ -47,6 +50,8 @@ export class AdNode {
     readonly codes: Int32Array | null = null,
     /** pick: the element read. */
     readonly index = 0,
+    /** table2: the row tables (for the partial derivatives in the backward pass). */
+    readonly aux: RowTables2 | null = null,
   ) {}
 }
 

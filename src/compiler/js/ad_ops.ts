@@ -1,7 +1,7 @@
 import type { F64 } from '../../distributions/f64_ops.js';
 import type { Ops } from '../../distributions/ops.js';
 import { lgamma, lgammaRatio } from '../../math/special.js';
-import type { RowTables } from '../../math/lazy_table.js';
+import type { RowTables, RowTables2 } from '../../math/lazy_table.js';
 import { AdNode, type Arena, Op, type OpCode } from './ad_node.js';
 import { backwardNode } from './ad_backward.js';
 
@@ -155,6 +155,18 @@ export class Tape implements Ops<AdNode> {
       slope[r] = tables[r].slope(at);
     }
     return this.push(Op.table, value, x, this.leaf(slope));
+  }
+
+  /** Row r's two-variable table at (a[r], b[r]); the backward pass asks the tables for the partials. */
+  table2(tables: RowTables2, a: AdNode, b: AdNode): AdNode {
+    const n = tables.length;
+    const value = this.arena.take(n);
+    const [av, bv] = [a.value, b.value];
+    for (let r = 0; r < n; r++) value[r] = tables[r].value2(typeof av === 'number' ? av : av[r], typeof bv === 'number' ? bv : bv[r]);
+    const live = a.live || b.live;
+    const node = new AdNode(Op.table2, value, live, a, b, null, 0, tables);
+    if (live) this.nodes.push(node);
+    return node;
   }
 
   /** out[i] = v[codes[i]] for a vector node v; a code of -1 (a contrast's reference level) gives 0. */

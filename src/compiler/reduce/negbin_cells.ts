@@ -1,31 +1,39 @@
 import type { DistSpec, Form } from '../../distributions/catalog.js';
-import { LazyTable, type RowTables } from '../../math/lazy_table.js';
+import { LazyTable, type RowTables, type Table2 } from '../../math/lazy_table.js';
 import { lgamma, lgammaRatio, lgammaRatioD2phi, lgammaRatioDphi } from '../../math/special.js';
 
 /**
  * Negative binomial rows reduced to cells. In a cell every row has the same log mean eta but for its
- * offset o_i (log total count), mu_i = exp(eta + o_i), and with s = eta - log(phi) the rows' kernel sums to
+ * offset o_i (log total count), mu_i = exp(eta + o_i), and with t = log(phi), s = eta - t the rows' kernel
+ * sums to
  *
  *   sum_i lgammaRatio(y_i, phi) + y_i (eta + o_i) - (y_i + phi) softplus(s + o_i)
- *     = L(log phi) + Y eta + sum_i y_i o_i - H(s) - phi G(s),
+ *     = L(t) + Y eta + sum_i y_i o_i - H(s) - Z(eta, t),
  *
- * with Y = sum_i y_i, and three functions of one variable each:
- *   G(s) = sum over all the cell's rows of softplus(s + o_i): the zeros, grouped; it does not depend on
- *          the counts, so every gene fitted on the same cells shares it (fit-genes);
- *   H(s) = sum over the rows with y_i > 0 of y_i softplus(s + o_i);
- *   L(t) = sum over the same rows of lgammaRatio(y_i, e^t), by distinct count.
- * No row-wise sum is exact in fewer terms (the offsets differ), so each function is tabulated lazily
- * (lazy_table.ts): exact at the nodes of a fixed grid, quintic between them (relative error ~1e-10). An
- * evaluation then costs a few operations per cell, not per row: the likelihood of a gene with 20,000
- * cells in 320 (cell group, patient) cells, as for a Poisson gene.
+ * with Y = sum_i y_i and
+ *   L(t) = sum over the rows with y_i > 0 of lgammaRatio(y_i, e^t), by distinct count;
+ *   H(s) = sum over the same rows of y_i softplus(s + o_i);
+ *   Z(eta, t) = e^t G(s), G(s) = sum over all the cell's rows of softplus(s + o_i): the zeros, grouped. It
+ *          does not depend on the counts, so every gene fitted on the same cells shares it (fit-genes).
+ * No row-wise sum is exact in fewer terms (the offsets differ), so each function of one variable is
+ * tabulated lazily (lazy_table.ts): exact at the nodes of a fixed grid, quintic between them (relative
+ * error ~1e-10). An evaluation then costs a few operations per cell, not per row: the likelihood of a
+ * gene with 20,000 cells in 320 (cell group, patient) cells, as for a Poisson gene.
+ *
+ * Z is written two ways (ZeroTerm), because each loses its digits on one side. Its derivative in t is
+ * e^t (G - G'), which cancels as phi grows past the means (the Poisson limit, where the gradient in
+ * log(phi) must keep its sign); there Z = e^eta T + e^(eta + m) R(s), with T = sum_i e^(o_i) (the Poisson
+ * term), m = max_i o_i and R(s) = sum_i e^(o_i - m) q(s + o_i), q(z) = e^-z softplus(z) - 1, the departure
+ * from the Poisson term, which tends to 0 with its derivatives. That form cancels in turn where the means
+ * pass phi (e^eta T against R), so past s = -m, phi below the largest mean, Z is e^t G(s).
  */
-export function negBinCellsForm(tables: { readonly L: RowTables; readonly H: RowTables; readonly G: RowTables }): DistSpec {
+export function negBinCellsForm(tables: CellTables): DistSpec {
   const form: Form = {
     args: [{ name: 'log_mean', support: 'real' }, { name: 'dispersion', support: 'positive' }],
     kernel: (o, y, [eta, phi]) => {
       const t = o.log(phi);
       const s = o.sub(eta, t);
-      return o.sub(o.add(o.table(tables.L, t), o.mul(y, eta)), o.add(o.table(tables.H, s), o.mul(phi, o.table(tables.G, s))));
+      return o.sub(o.add(o.table(tables.L, t), o.mul(y, eta)), o.add(o.table(tables.H, s), o.table2(tables.Z, eta, t)));
     },
     constant: 0,
   };
@@ -34,26 +42,175 @@ export function negBinCellsForm(tables: { readonly L: RowTables; readonly H: Row
   return dist;
 }
 
-const tablesOf = new WeakMap<DistSpec, { readonly H: RowTables; readonly G: RowTables }>();
+export interface CellTables {
+  readonly L: RowTables;
+  readonly H: RowTables;
+  readonly Z: readonly ZeroTerm[];
+}
+
+const tablesOf = new WeakMap<DistSpec, CellTables>();
 
 /**
- * The cells' curvature in eta, w = H''(s) + phi G''(s), and dw/deta = H'''(s) + phi G'''(s), straight
- * from the tables (curvature.ts; the Taylor jets give the same numbers through the whole kernel, slower).
+ * The cells' curvature in eta, w = H''(s) + d2Z/deta2, and its derivative in eta, from the tables
+ * (curvature.ts; the Taylor jets give the same numbers through the whole kernel, slower).
  */
 export function negBinCellsCurvature(dist: DistSpec): ((z: Float64Array, phi: (r: number) => number, w: Float64Array, dw: Float64Array) => void) | undefined {
   const tables = tablesOf.get(dist);
   if (!tables) return undefined;
   const h = new Float64Array(4);
-  const g = new Float64Array(4);
+  const q = new Float64Array(4);
   return (z, phi, w, dw) => {
     for (let r = 0; r < z.length; r++) {
-      const p = phi(r);
-      const s = z[r] - Math.log(p);
-      tables.H[r].derivatives(s, h);
-      tables.G[r].derivatives(s, g);
-      w[r] = h[2] + p * g[2];
-      dw[r] = h[3] + p * g[3];
+      const t = Math.log(phi(r));
+      tables.H[r].derivatives(z[r] - t, h);
+      tables.Z[r].derivativesA(z[r], t, q);
+      w[r] = h[2] + q[2];
+      dw[r] = h[3] + q[3];
     }
+  };
+}
+
+/** Z(eta, t) of one cell (see negBinCellsForm), in the form that keeps its digits at (eta, t). */
+export class ZeroTerm implements Table2 {
+  private readonly q = new Float64Array(4);
+
+  constructor(
+    private readonly G: LazyTable,
+    private readonly R: LazyTable,
+    /** log T = log sum_i e^(o_i), and m = max_i o_i. */
+    private readonly logT: number,
+    private readonly top: number,
+  ) {}
+
+  private poissonSide(s: number): boolean {
+    return s + this.top <= 0;
+  }
+
+  value2(eta: number, t: number): number {
+    const s = eta - t;
+    if (this.poissonSide(s)) return Math.exp(eta + this.logT) + Math.exp(eta + this.top) * this.R.value(s);
+    return Math.exp(t) * this.G.value(s);
+  }
+
+  slopeA(eta: number, t: number): number {
+    const s = eta - t;
+    if (this.poissonSide(s)) {
+      this.R.derivatives(s, this.q);
+      return Math.exp(eta + this.logT) + Math.exp(eta + this.top) * (this.q[0] + this.q[1]);
+    }
+    return Math.exp(t) * this.G.slope(s);
+  }
+
+  slopeB(eta: number, t: number): number {
+    const s = eta - t;
+    if (this.poissonSide(s)) return -Math.exp(eta + this.top) * this.R.slope(s);
+    this.G.derivatives(s, this.q);
+    return Math.exp(t) * (this.q[0] - this.q[1]);
+  }
+
+  derivativesA(eta: number, t: number, out: Float64Array): void {
+    const s = eta - t;
+    const q = this.q;
+    if (this.poissonSide(s)) {
+      this.R.derivatives(s, q);
+      const p = Math.exp(eta + this.logT);
+      const e = Math.exp(eta + this.top);
+      out[0] = p + e * q[0];
+      out[1] = p + e * (q[0] + q[1]);
+      out[2] = p + e * (q[0] + 2 * q[1] + q[2]);
+      out[3] = p + e * (q[0] + 3 * q[1] + 3 * q[2] + q[3]);
+      return;
+    }
+    this.G.derivatives(s, q);
+    const e = Math.exp(t);
+    for (let k = 0; k < 4; k++) out[k] = e * q[k];
+  }
+}
+
+/**
+ * q(z) = e^-z softplus(z) - 1 and its first two derivatives, q' = e^-z (sigmoid - softplus) and
+ * q'' = e^-z (softplus - sigmoid - sigmoid^2); for x = e^z below 1e-3 by their series in x (the
+ * closed forms cancel there): q = sum_{n>=1} (-1)^n x^n / (n + 1), q' = sum (-1)^n n x^n / (n + 1),
+ * q'' = sum (-1)^n n^2 x^n / (n + 1).
+ */
+function poissonDeparture(z: number, out: Float64Array): void {
+  const x = Math.exp(z);
+  if (x < 1e-3) {
+    let p = 1;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    for (let n = 1; n <= 6; n++) {
+      p *= -x;
+      q0 += p / (n + 1);
+      q1 += (n * p) / (n + 1);
+      q2 += (n * n * p) / (n + 1);
+    }
+    out[0] = q0;
+    out[1] = q1;
+    out[2] = q2;
+    return;
+  }
+  const e = Math.exp(-Math.abs(z));
+  const sp = z > 0 ? z + Math.log1p(e) : Math.log1p(e);
+  const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+  const ez = Math.exp(-z);
+  out[0] = ez * sp - 1;
+  out[1] = ez * (sig - sp);
+  out[2] = ez * (sp - sig - sig * sig);
+}
+
+/** R(s) = sum_r e^(o_r - m) q(s + o_r) and its first two derivatives, exactly. */
+function departureSum(offsets: Float64Array, top: number): (x: number, out: Float64Array) => void {
+  const scale = Float64Array.from(offsets, (o) => Math.exp(o - top));
+  const q = new Float64Array(3);
+  return function departureNode(x, out) {
+    let f = 0;
+    let d1 = 0;
+    let d2 = 0;
+    for (let r = 0; r < offsets.length; r++) {
+      poissonDeparture(x + offsets[r], q);
+      f += scale[r] * q[0];
+      d1 += scale[r] * q[1];
+      d2 += scale[r] * q[2];
+    }
+    out[0] = f;
+    out[1] = d1;
+    out[2] = d2;
+  };
+}
+
+/**
+ * R's tails. Below x + m < -40 every q(z) is -e^z / 2 to rounding, so R = -e^(x + m) sum_r e^(2 (o_r - m)) / 2
+ * with every derivative the same. Above x + lo > 40, q(z) = e^-z z - 1 to rounding, so
+ * R = e^(-x - m) (n x + A) - W with A = sum_r o_r, W = sum_r e^(o_r - m).
+ */
+function departureTails(offsets: Float64Array, top: number): Tails {
+  let lo = Infinity;
+  let A = 0;
+  let W = 0;
+  let squares = 0;
+  for (const o of offsets) {
+    lo = Math.min(lo, o);
+    A += o;
+    W += Math.exp(o - top);
+    squares += Math.exp(2 * (o - top));
+  }
+  const n = offsets.length;
+  return {
+    from: -TAIL - top,
+    to: TAIL - lo,
+    f: (x, out) => {
+      if (x + top < -TAIL) {
+        out.fill((-Math.exp(x + top) * squares) / 2);
+        return;
+      }
+      const e = Math.exp(-x - top);
+      out[0] = e * (n * x + A) - W;
+      out[1] = e * (n - n * x - A);
+      out[2] = e * (n * x + A - 2 * n);
+      out[3] = e * (3 * n - n * x - A);
+    },
   };
 }
 
@@ -191,19 +348,21 @@ function rowsByCell(cellOfRow: Int32Array, nCells: number): { start: Int32Array;
   return { start, rows };
 }
 
-/** G per cell, remembered for the same offsets (fit-genes: gene after gene on the same cells fills one table). */
-const zerosMemo = new WeakMap<Float64Array, RowTables>();
+/** The zeros' terms of the cells, remembered for the same offsets (fit-genes: gene after gene on the same cells fills one set). */
+const zerosMemo = new WeakMap<Float64Array, readonly ZeroTerm[]>();
 
-/** The three tables of each cell, for counts y with per-row offsets `off` (shared across responses: never written to). */
-export function negBinTables(y: Float64Array, off: Float64Array, cellOfRow: Int32Array, nCells: number): { L: RowTables; H: RowTables; G: RowTables } {
+/** The tables of each cell for counts y with per-row offsets `off` and their per-cell log-sum-exp (shared across responses: never written to). */
+export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number): CellTables {
   const { start, rows } = rowsByCell(cellOfRow, nCells);
-  let G = zerosMemo.get(off);
-  if (!G || G.length !== nCells) {
-    G = Array.from({ length: nCells }, (_, c) => {
+  let Z = zerosMemo.get(off);
+  if (!Z || Z.length !== nCells) {
+    Z = Array.from({ length: nCells }, (_, c) => {
       const offsets = Float64Array.from(rows.subarray(start[c], start[c + 1]), (i) => off[i]);
-      return new LazyTable(softplusSum(offsets, null), softplusTails(offsets, null));
+      const top = offsets.reduce((m, o) => Math.max(m, o), -Infinity);
+      const G = new LazyTable(softplusSum(offsets, null), softplusTails(offsets, null));
+      return new ZeroTerm(G, new LazyTable(departureSum(offsets, top), departureTails(offsets, top)), logT[c], top);
     });
-    zerosMemo.set(off, G);
+    zerosMemo.set(off, Z);
   }
   const L: LazyTable[] = [];
   const H: LazyTable[] = [];
@@ -223,5 +382,5 @@ export function negBinTables(y: Float64Array, off: Float64Array, cellOfRow: Int3
     const multiplicity = Float64Array.from(counts.values());
     L.push(new LazyTable(normaliserSum(values, multiplicity), normaliserTails(values, multiplicity)));
   }
-  return { L, H, G };
+  return { L, H, Z };
 }

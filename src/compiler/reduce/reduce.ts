@@ -97,9 +97,9 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
     }
     if (plan.kind === 'negbin') {
       // sum_i y_i (eta + o_i) = S_y eta + sum_i y_i o_i: the second sum is data (negbin_cells.ts has the rest).
-      const { off } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+      const { off, logT } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
-      const dist = negBinCellsForm(negBinTables(y, off, cellOfRow, nCells));
+      const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells));
       return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi] };
     }
     if (plan.kind === 'binomial') {

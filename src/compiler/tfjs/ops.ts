@@ -42,4 +42,7 @@ export const tfOps: Ops<T> = {
   table: () => {
     throw new Error('a tabulated cell function reached the tfjs graph: reduced models run in float64 JS');
   },
+  table2: () => {
+    throw new Error('a tabulated cell function reached the tfjs graph: reduced models run in float64 JS');
+  },
 };
