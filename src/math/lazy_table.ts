@@ -1,11 +1,11 @@
 /**
  * A smooth function of one variable that is costly to evaluate (a sum over many data rows), made cheap
- * to evaluate many times: its value and first two derivatives are computed exactly at the nodes of a
- * fixed grid x_k = k h, each node on first use, and between two nodes the function is the quintic
- * Hermite interpolant of those six numbers. The interpolant is C^2 across nodes; its error is at most
- * max|f^(6)| h^6 / 46080 (the Hermite remainder f^(6)(xi) / 6! (x - x_k)^3 (x - x_k+1)^3), relative
- * where f behaves like an exponential (all its derivatives alike), so with h = 1/8 about 1e-10 of the
- * function's own size. Outside a range [from, to] the function has a closed form exact to rounding (its
+ * to evaluate many times: its value and first three derivatives are computed exactly at the nodes of a
+ * fixed grid x_k = k h, each node on first use, and between two nodes the function is the septic
+ * Hermite interpolant of those eight numbers. The interpolant is C^3 across nodes; its error is at most
+ * max|f^(8)| h^8 / 10321920 (the Hermite remainder f^(8)(xi) / 8! (x - x_k)^4 (x - x_k+1)^4), relative
+ * where f behaves like an exponential (all its derivatives alike): with h = 1/4, 1.5e-12 of max|f^(8)|
+ * (a softplus's eighth derivative is at most about 1). Outside a range [from, to] the function has a closed form exact to rounding (its
  * tails), used instead. Which nodes were filled, and in which order, changes no value: a value at x
  * depends only on x and the two nodes around it, so the same point gives the same bits in any process.
  */
@@ -13,20 +13,28 @@ export class LazyTable {
   /** First node index of the tabulated range, and the number of intervals in it. */
   private readonly k0: number;
   private readonly n: number;
+  /** The range [from, to] the table covers (the tails' own bounds), and 1 / h. */
+  private readonly from: number;
+  private readonly to: number;
+  private readonly inv: number;
   /**
-   * Per interval j (nodes k0 + j and k0 + j + 1): the coefficients c0..c5 of the quintic in u = x / h - (k0 + j),
-   * in pages of PAGE intervals allocated on first use (a search visits a few units of a range of ~80: a
-   * whole range per table was 16 MB per gene to allocate and zero).
+   * Per interval j (nodes k0 + j and k0 + j + 1): the coefficients c0..c7 of the septic in
+   * u = x / h - (k0 + j), in pages of PAGE intervals allocated on first use (a search visits a few units
+   * of a range of ~80: a whole range per table was 16 MB per gene to allocate and zero). The page array
+   * starts full of one empty page, so that it stays packed.
    */
-  private readonly coef: (Float64Array | undefined)[] = [];
-  /** Per node, in pages of PAGE nodes: f, h f', h^2 f'' (exact), and whether it is filled. */
-  private readonly node: (Float64Array | undefined)[] = [];
-  private readonly nodeDone: (Uint8Array | undefined)[] = [];
-  private readonly coefDone: (Uint8Array | undefined)[] = [];
+  private readonly coef: Float64Array[];
+  private readonly coefDone: Uint8Array;
+  /** Per node, in pages of PAGE nodes: f and its first three derivatives times h^k (exact), and whether it is filled. */
+  private readonly node: Float64Array[];
+  private readonly nodeDone: Uint8Array;
   private readonly out = new Float64Array(4);
+  private lastX = NaN;
+  private lastValue = NaN;
+  private lastSlope = NaN;
 
   constructor(
-    /** Writes f(x), f'(x), f''(x) into out[0..2], exactly: the nodes' values. */
+    /** Writes f(x) and its first three derivatives into out[0..3], exactly: the nodes' values. */
     private readonly exact: (x: number, out: Float64Array) => void,
     /**
      * Where f has a closed form exact to rounding (a softplus sum far from its bend is linear or
@@ -37,28 +45,28 @@ export class LazyTable {
     readonly h: number = TABLE_STEP,
   ) {
     const empty = !(tails.from <= tails.to);
+    this.from = empty ? Infinity : tails.from;
+    this.to = empty ? -Infinity : tails.to;
+    this.inv = 1 / h;
     this.k0 = empty ? 0 : Math.floor(tails.from / h);
     this.n = empty ? 0 : Math.floor(tails.to / h) - this.k0 + 1;
+    const pages = (this.n >> PAGE_BITS) + 1;
+    this.coef = new Array<Float64Array>(pages).fill(NO_PAGE);
+    this.node = new Array<Float64Array>(pages + 1).fill(NO_PAGE);
+    this.coefDone = new Uint8Array(this.n);
+    this.nodeDone = new Uint8Array(this.n + 1);
   }
 
   /** f(x). */
   value(x: number): number {
-    const j = this.interval(x);
-    if (j < 0) return this.tail(x)[0];
-    const c = this.coef[j >> PAGE_BITS]!;
-    const b = 6 * (j & PAGE_MASK);
-    const u = x / this.h - (this.k0 + j);
-    return c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * c[b + 5]))));
+    if (x !== this.lastX) this.at(x);
+    return this.lastValue;
   }
 
   /** f'(x). */
   slope(x: number): number {
-    const j = this.interval(x);
-    if (j < 0) return this.tail(x)[1];
-    const c = this.coef[j >> PAGE_BITS]!;
-    const b = 6 * (j & PAGE_MASK);
-    const u = x / this.h - (this.k0 + j);
-    return (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * 5 * c[b + 5])))) / this.h;
+    if (x !== this.lastX) this.at(x);
+    return this.lastSlope;
   }
 
   /** f and its first three derivatives at x, into out[0..3]. */
@@ -68,96 +76,107 @@ export class LazyTable {
       this.tails.f(x, out);
       return;
     }
-    const c = this.coef[j >> PAGE_BITS]!;
-    const b = 6 * (j & PAGE_MASK);
+    const c = this.coef[j >> PAGE_BITS];
+    const b = 8 * (j & PAGE_MASK);
     const h = this.h;
-    const u = x / h - (this.k0 + j);
-    out[0] = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * c[b + 5]))));
-    out[1] = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * 5 * c[b + 5])))) / h;
-    out[2] = (2 * c[b + 2] + u * (6 * c[b + 3] + u * (12 * c[b + 4] + u * 20 * c[b + 5]))) / (h * h);
-    out[3] = (6 * c[b + 3] + u * (24 * c[b + 4] + u * 60 * c[b + 5])) / (h * h * h);
+    const u = x * this.inv - (this.k0 + j);
+    out[0] = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * (c[b + 5] + u * (c[b + 6] + u * c[b + 7]))))));
+    out[1] = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * (5 * c[b + 5] + u * (6 * c[b + 6] + u * 7 * c[b + 7])))))) / h;
+    out[2] = (2 * c[b + 2] + u * (6 * c[b + 3] + u * (12 * c[b + 4] + u * (20 * c[b + 5] + u * (30 * c[b + 6] + u * 42 * c[b + 7]))))) / (h * h);
+    out[3] = (6 * c[b + 3] + u * (24 * c[b + 4] + u * (60 * c[b + 5] + u * (120 * c[b + 6] + u * 210 * c[b + 7])))) / (h * h * h);
   }
 
   /** How many nodes have been computed (tests: the tails fill none). */
   filledNodes(): number {
-    let k = 0;
-    for (const page of this.nodeDone) for (const d of page ?? []) k += d;
-    return k;
+    return this.nodeDone.reduce((k, d) => k + d, 0);
   }
 
-  private tail(x: number): Float64Array {
-    this.tails.f(x, this.out);
-    return this.out;
+  /**
+   * f and f' at x, remembered: an evaluator asks for the value in its forward pass and the slope in its
+   * backward pass at the same point, and this makes the second a comparison.
+   */
+  private at(x: number): void {
+    this.lastX = x;
+    const j = this.interval(x);
+    if (j < 0) {
+      this.tails.f(x, this.out);
+      this.lastValue = this.out[0];
+      this.lastSlope = this.out[1];
+      return;
+    }
+    const c = this.coef[j >> PAGE_BITS];
+    const b = 8 * (j & PAGE_MASK);
+    const u = x * this.inv - (this.k0 + j);
+    this.lastValue = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * (c[b + 5] + u * (c[b + 6] + u * c[b + 7]))))));
+    this.lastSlope = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * (5 * c[b + 5] + u * (6 * c[b + 6] + u * 7 * c[b + 7])))))) / this.h;
   }
 
   /** The interval of x with its coefficients filled; -1 outside the tabulated range (x not finite included). */
   private interval(x: number): number {
-    if (!(x >= this.tails.from && x <= this.tails.to)) return -1;
-    const j = Math.floor(x / this.h) - this.k0;
+    if (!(x >= this.from && x <= this.to)) return -1;
+    const j = Math.floor(x * this.inv) - this.k0;
     if (j < 0 || j >= this.n) return -1;
-    const page = j >> PAGE_BITS;
-    const at = j & PAGE_MASK;
-    let done = this.coefDone[page];
-    if (done === undefined) {
-      this.coefDone[page] = done = new Uint8Array(PAGE);
-      this.coef[page] = new Float64Array(6 * PAGE);
-    }
-    if (done[at] === 0) {
-      const a = this.fillNode(j);
-      const b = this.fillNode(j + 1);
-      quintic(a, b, this.coef[page]!, 6 * at);
-      done[at] = 1;
-    }
+    if (this.coefDone[j] === 0) this.fill(j);
     return j;
   }
 
-  /** Node k0 + j, computed on first use: its f, h f', h^2 f''. */
+  private fill(j: number): void {
+    const page = j >> PAGE_BITS;
+    if (this.coef[page] === NO_PAGE) this.coef[page] = new Float64Array(8 * PAGE);
+    septic(this.fillNode(j), this.fillNode(j + 1), this.coef[page], 8 * (j & PAGE_MASK));
+    this.coefDone[j] = 1;
+  }
+
+  /** Node k0 + j, computed on first use: f and its derivatives times h^k. */
   private fillNode(j: number): Float64Array {
     const page = j >> PAGE_BITS;
-    let done = this.nodeDone[page];
-    if (done === undefined) {
-      this.nodeDone[page] = done = new Uint8Array(PAGE);
-      this.node[page] = new Float64Array(3 * PAGE);
-    }
-    const at = j & PAGE_MASK;
-    const b = 3 * at;
-    const v = this.node[page]!;
-    if (done[at] === 0) {
+    if (this.node[page] === NO_PAGE) this.node[page] = new Float64Array(4 * PAGE);
+    const v = this.node[page];
+    const b = 4 * (j & PAGE_MASK);
+    if (this.nodeDone[j] === 0) {
       const h = this.h;
       this.exact((this.k0 + j) * h, this.out);
       v[b] = this.out[0];
       v[b + 1] = this.out[1] * h;
       v[b + 2] = this.out[2] * h * h;
-      done[at] = 1;
+      v[b + 3] = this.out[3] * h * h * h;
+      this.nodeDone[j] = 1;
     }
-    return v.subarray(b, b + 3);
+    return v.subarray(b, b + 4);
   }
 }
 
+const NO_PAGE = new Float64Array(0);
+
 /** The grid step: an exact power of two, so that x / h and k h are exact. */
-export const TABLE_STEP = 1 / 8;
+export const TABLE_STEP = 1 / 4;
 const PAGE_BITS = 4;
 const PAGE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE - 1;
 
 /**
- * The quintic p(u) on [0, 1] with p, p', p'' given at both ends (a and b: f, h f', h^2 f''), into
- * out[at..at+5]: c0..c2 from the left end, c3..c5 from the three conditions at the right end,
- * c3 + c4 + c5 = A, 3 c3 + 4 c4 + 5 c5 = B, 6 c3 + 12 c4 + 20 c5 = C.
+ * The septic p(u) on [0, 1] with p and its first three derivatives given at both ends (a and b: f, h f',
+ * h^2 f'', h^3 f'''), into out[at..at+7]: c0..c3 from the left end; c4..c7 solve the four conditions at
+ * the right end, [1 1 1 1; 4 5 6 7; 12 20 30 42; 24 60 120 210] (c4..c7) = (A, B, C, D), by that matrix's
+ * inverse (exact rationals).
  */
-function quintic(a: Float64Array, b: Float64Array, out: Float64Array, at: number): void {
-  const f0 = a[0];
-  const d0 = a[1];
-  const s0 = a[2];
-  const A = b[0] - f0 - d0 - s0 / 2;
-  const B = b[1] - d0 - s0;
-  const C = b[2] - s0;
-  out[at] = f0;
-  out[at + 1] = d0;
-  out[at + 2] = s0 / 2;
-  out[at + 3] = 10 * A - 4 * B + C / 2;
-  out[at + 4] = -15 * A + 7 * B - C;
-  out[at + 5] = 6 * A - 3 * B + C / 2;
+function septic(a: Float64Array, b: Float64Array, out: Float64Array, at: number): void {
+  const c0 = a[0];
+  const c1 = a[1];
+  const c2 = a[2] / 2;
+  const c3 = a[3] / 6;
+  const A = b[0] - c0 - c1 - c2 - c3;
+  const B = b[1] - c1 - 2 * c2 - 3 * c3;
+  const C = b[2] - 2 * c2 - 6 * c3;
+  const D = b[3] - 6 * c3;
+  out[at] = c0;
+  out[at + 1] = c1;
+  out[at + 2] = c2;
+  out[at + 3] = c3;
+  out[at + 4] = 35 * A - 15 * B + (5 / 2) * C - D / 6;
+  out[at + 5] = -84 * A + 39 * B - 7 * C + D / 2;
+  out[at + 6] = 70 * A - 34 * B + (13 / 2) * C - D / 2;
+  out[at + 7] = -20 * A + 10 * B - 2 * C + D / 6;
 }
 
 /** One table per data row (a reduced model's cell): row r of an operation reads tables[r]. */

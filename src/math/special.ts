@@ -132,19 +132,35 @@ export function lgammaRatioDphi(y: number, phi: number): number {
 }
 
 /**
- * d^2 lgammaRatio(y, phi) / d phi^2 = trigamma(y + phi) - trigamma(phi) + y / phi^2: for a small integer y
- * the exact sum sum_{k < y} k (2 phi + k) / (phi^2 (phi + k)^2), every term positive (no cancellation as
- * phi grows); else the trigamma difference, whose error (eps / phi) stays below what phi^2 times it
- * (the curvature in log(phi)) can show.
+ * The first three derivatives of lgammaRatio(y, e^t) in t = log(phi), into out[0..2]. For a small whole
+ * y, lgammaRatio = sum_{k < y} log(1 + k e^-t), so they are the exact sums of -k / (phi + k),
+ * k phi / (phi + k)^2 and k phi (k - phi) / (phi + k)^3, every one without cancellation however large phi
+ * is. Otherwise from the derivatives in phi, D1 (lgammaRatioDphi), D2 = trigamma(y + phi) - trigamma(phi)
+ * + y / phi^2 and D3 = tetragamma(y + phi) - tetragamma(phi) - 2 y / phi^3, as phi D1, phi D1 + phi^2 D2
+ * and phi D1 + 3 phi^2 D2 + phi^3 D3, whose errors (eps phi / y of each) stay below what a fit can see.
  */
-export function lgammaRatioD2phi(y: number, phi: number): number {
-  if (y === 0) return 0;
-  if (y <= RATIO_TERMS && Number.isInteger(y) && y > 0) {
-    let s = 0;
-    for (let k = 1; k < y; k++) s += (k * (2 * phi + k)) / (phi * phi * (phi + k) * (phi + k));
-    return s;
+export function lgammaRatioLogPhi(y: number, phi: number, out: Float64Array): void {
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  if (y > 0 && y <= RATIO_TERMS && Number.isInteger(y)) {
+    for (let k = 1; k < y; k++) {
+      const r = 1 / (phi + k);
+      d1 -= k * r;
+      d2 += k * phi * r * r;
+      d3 += k * phi * (k - phi) * r * r * r;
+    }
+  } else if (y !== 0) {
+    const D1 = lgammaRatioDphi(y, phi);
+    const D2 = trigamma(y + phi) - trigamma(phi) + y / (phi * phi);
+    const D3 = tetragamma(y + phi) - tetragamma(phi) - (2 * y) / (phi * phi * phi);
+    d1 = phi * D1;
+    d2 = d1 + phi * phi * D2;
+    d3 = d1 + 3 * phi * phi * D2 + phi * phi * phi * D3;
   }
-  return trigamma(y + phi) - trigamma(phi) + y / (phi * phi);
+  out[0] = d1;
+  out[1] = d2;
+  out[2] = d3;
 }
 
 /** d lgammaRatio(y, phi) / d y = digamma(y + phi) - log(phi) (a count is data; this is for completeness of the tape). */

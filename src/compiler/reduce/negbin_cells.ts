@@ -1,6 +1,6 @@
 import type { DistSpec, Form } from '../../distributions/catalog.js';
 import { LazyTable, type RowTables, type Table2 } from '../../math/lazy_table.js';
-import { lgamma, lgammaRatio, lgammaRatioD2phi, lgammaRatioDphi } from '../../math/special.js';
+import { lgamma, lgammaRatio, lgammaRatioLogPhi } from '../../math/special.js';
 
 /**
  * Negative binomial rows reduced to cells. In a cell every row has the same log mean eta but for its
@@ -87,25 +87,46 @@ export class ZeroTerm implements Table2 {
   }
 
   value2(eta: number, t: number): number {
-    const s = eta - t;
-    if (this.poissonSide(s)) return Math.exp(eta + this.logT) + Math.exp(eta + this.top) * this.R.value(s);
-    return Math.exp(t) * this.G.value(s);
+    if (eta !== this.lastEta || t !== this.lastT) this.at(eta, t);
+    return this.lastValue;
   }
 
   slopeA(eta: number, t: number): number {
-    const s = eta - t;
-    if (this.poissonSide(s)) {
-      this.R.derivatives(s, this.q);
-      return Math.exp(eta + this.logT) + Math.exp(eta + this.top) * (this.q[0] + this.q[1]);
-    }
-    return Math.exp(t) * this.G.slope(s);
+    if (eta !== this.lastEta || t !== this.lastT) this.at(eta, t);
+    return this.lastA;
   }
 
   slopeB(eta: number, t: number): number {
+    if (eta !== this.lastEta || t !== this.lastT) this.at(eta, t);
+    return this.lastB;
+  }
+
+  private lastEta = NaN;
+  private lastT = NaN;
+  private lastValue = NaN;
+  private lastA = NaN;
+  private lastB = NaN;
+
+  /** Z and its two partials at (eta, t), remembered (the forward pass asks for the value, the backward pass for the slopes). */
+  private at(eta: number, t: number): void {
+    this.lastEta = eta;
+    this.lastT = t;
     const s = eta - t;
-    if (this.poissonSide(s)) return -Math.exp(eta + this.top) * this.R.slope(s);
-    this.G.derivatives(s, this.q);
-    return Math.exp(t) * (this.q[0] - this.q[1]);
+    const q = this.q;
+    if (this.poissonSide(s)) {
+      this.R.derivatives(s, q);
+      const p = Math.exp(eta + this.logT);
+      const e = Math.exp(eta + this.top);
+      this.lastValue = p + e * q[0];
+      this.lastA = p + e * (q[0] + q[1]);
+      this.lastB = -e * q[1];
+      return;
+    }
+    this.G.derivatives(s, q);
+    const e = Math.exp(t);
+    this.lastValue = e * q[0];
+    this.lastA = e * q[1];
+    this.lastB = e * (q[0] - q[1]);
   }
 
   derivativesA(eta: number, t: number, out: Float64Array): void {
@@ -128,10 +149,10 @@ export class ZeroTerm implements Table2 {
 }
 
 /**
- * q(z) = e^-z softplus(z) - 1 and its first two derivatives, q' = e^-z (sigmoid - softplus) and
- * q'' = e^-z (softplus - sigmoid - sigmoid^2); for x = e^z below 1e-3 by their series in x (the
- * closed forms cancel there): q = sum_{n>=1} (-1)^n x^n / (n + 1), q' = sum (-1)^n n x^n / (n + 1),
- * q'' = sum (-1)^n n^2 x^n / (n + 1).
+ * q(z) = e^-z softplus(z) - 1 and its first three derivatives, q' = e^-z (sigmoid - softplus),
+ * q'' = e^-z (softplus - sigmoid - sigmoid^2) and q''' = e^-z (sigmoid - softplus + 2 sigmoid^3); for
+ * x = e^z below 1e-3 by their series in x (the closed forms cancel there): the k-th derivative is
+ * sum_{n>=1} (-1)^n n^k x^n / (n + 1).
  */
 function poissonDeparture(z: number, out: Float64Array): void {
   const x = Math.exp(z);
@@ -140,15 +161,19 @@ function poissonDeparture(z: number, out: Float64Array): void {
     let q0 = 0;
     let q1 = 0;
     let q2 = 0;
-    for (let n = 1; n <= 6; n++) {
+    let q3 = 0;
+    for (let n = 1; n <= 7; n++) {
       p *= -x;
-      q0 += p / (n + 1);
-      q1 += (n * p) / (n + 1);
-      q2 += (n * n * p) / (n + 1);
+      const a = p / (n + 1);
+      q0 += a;
+      q1 += n * a;
+      q2 += n * n * a;
+      q3 += n * n * n * a;
     }
     out[0] = q0;
     out[1] = q1;
     out[2] = q2;
+    out[3] = q3;
     return;
   }
   const e = Math.exp(-Math.abs(z));
@@ -158,25 +183,29 @@ function poissonDeparture(z: number, out: Float64Array): void {
   out[0] = ez * sp - 1;
   out[1] = ez * (sig - sp);
   out[2] = ez * (sp - sig - sig * sig);
+  out[3] = ez * (sig - sp + 2 * sig * sig * sig);
 }
 
-/** R(s) = sum_r e^(o_r - m) q(s + o_r) and its first two derivatives, exactly. */
+/** R(s) = sum_r e^(o_r - m) q(s + o_r) and its first three derivatives, exactly. */
 function departureSum(offsets: Float64Array, top: number): (x: number, out: Float64Array) => void {
   const scale = Float64Array.from(offsets, (o) => Math.exp(o - top));
-  const q = new Float64Array(3);
+  const q = new Float64Array(4);
   return function departureNode(x, out) {
     let f = 0;
     let d1 = 0;
     let d2 = 0;
+    let d3 = 0;
     for (let r = 0; r < offsets.length; r++) {
       poissonDeparture(x + offsets[r], q);
       f += scale[r] * q[0];
       d1 += scale[r] * q[1];
       d2 += scale[r] * q[2];
+      d3 += scale[r] * q[3];
     }
     out[0] = f;
     out[1] = d1;
     out[2] = d2;
+    out[3] = d3;
   };
 }
 
@@ -257,44 +286,54 @@ function softplusTails(offsets: Float64Array, weights: Float64Array | null): Tai
 const TAIL = 40;
 type Tails = ConstructorParameters<typeof LazyTable>[1];
 
-/** sum_r w_r softplus(x + o_r) and its first two derivatives, exactly. */
+/** sum_r w_r softplus(x + o_r) and its first three derivatives, exactly. */
 function softplusSum(offsets: Float64Array, weights: Float64Array | null): (x: number, out: Float64Array) => void {
   return function softplusNode(x, out) {
     let f = 0;
     let d1 = 0;
     let d2 = 0;
+    let d3 = 0;
     for (let r = 0; r < offsets.length; r++) {
       const z = x + offsets[r];
       const e = Math.exp(-Math.abs(z));
       const w = weights === null ? 1 : weights[r];
-      // softplus, the sigmoid and sigmoid (1 - sigmoid) = e / (1 + e)^2 from one exp, each without cancellation.
+      // softplus, the sigmoid, sigmoid (1 - sigmoid) = e / (1 + e)^2 and its derivative
+      // e (1 - e) / (1 + e)^3 (odd in z) from one exp, each without cancellation.
+      const p = 1 / (1 + e);
       f += w * (z > 0 ? z + Math.log1p(e) : Math.log1p(e));
-      d1 += w * (z >= 0 ? 1 / (1 + e) : e / (1 + e));
-      d2 += (w * e) / ((1 + e) * (1 + e));
+      d1 += w * (z >= 0 ? p : e * p);
+      const s2 = w * e * p * p;
+      d2 += s2;
+      d3 += (z >= 0 ? -s2 : s2) * (1 - e) * p;
     }
     out[0] = f;
     out[1] = d1;
     out[2] = d2;
+    out[3] = d3;
   };
 }
 
 /** sum over distinct counts v (with multiplicity m) of m lgammaRatio(v, e^t), and its derivatives in t. */
 function normaliserSum(values: Float64Array, multiplicity: Float64Array): (t: number, out: Float64Array) => void {
+  const d = new Float64Array(3);
   return function normaliserNode(t, out) {
     const phi = Math.exp(t);
     let f = 0;
     let d1 = 0;
     let d2 = 0;
+    let d3 = 0;
     for (let k = 0; k < values.length; k++) {
       const m = multiplicity[k];
-      const dphi = phi * lgammaRatioDphi(values[k], phi);
       f += m * lgammaRatio(values[k], phi);
-      d1 += m * dphi;
-      d2 += m * (dphi + phi * phi * lgammaRatioD2phi(values[k], phi));
+      lgammaRatioLogPhi(values[k], phi, d);
+      d1 += m * d[0];
+      d2 += m * d[1];
+      d3 += m * d[2];
     }
     out[0] = f;
     out[1] = d1;
     out[2] = d2;
+    out[3] = d3;
   };
 }
 
@@ -352,7 +391,7 @@ function rowsByCell(cellOfRow: Int32Array, nCells: number): { start: Int32Array;
 const zerosMemo = new WeakMap<Float64Array, readonly ZeroTerm[]>();
 
 /** The tables of each cell for counts y with per-row offsets `off` and their per-cell log-sum-exp (shared across responses: never written to). */
-export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number): CellTables {
+export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number, sharedDispersion: boolean): CellTables {
   const { start, rows } = rowsByCell(cellOfRow, nCells);
   let Z = zerosMemo.get(off);
   if (!Z || Z.length !== nCells) {
@@ -364,23 +403,34 @@ export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Ar
     });
     zerosMemo.set(off, Z);
   }
-  const L: LazyTable[] = [];
   const H: LazyTable[] = [];
   for (let c = 0; c < nCells; c++) {
     const nonzero = Array.from(rows.subarray(start[c], start[c + 1])).filter((i) => y[i] !== 0);
     if (nonzero.length === 0) {
-      L.push(ZERO);
       H.push(ZERO);
       continue;
     }
     const offsets = Float64Array.from(nonzero, (i) => off[i]);
     const weights = Float64Array.from(nonzero, (i) => y[i]);
     H.push(new LazyTable(softplusSum(offsets, weights), softplusTails(offsets, weights)));
+  }
+  // L depends on phi alone, and every cell reads the same phi: the cells' L add up to one function of
+  // the counts' distinct values, carried by the first cell (the others' are 0), a lookup per evaluation
+  // rather than one per cell. (A dispersion per cell, phi[h], has each cell read its own: one each.)
+  const L = lTables(y, rows, start, nCells, sharedDispersion);
+  return { L, H, Z };
+}
+
+/** L per cell, or (one dispersion for all) the whole response's L in the first cell and 0 in the others. */
+function lTables(y: Float64Array, rows: Int32Array, start: Int32Array, nCells: number, shared: boolean): LazyTable[] {
+  const table = (from: number, to: number): LazyTable => {
     const counts = new Map<number, number>();
-    for (const i of nonzero) counts.set(y[i], (counts.get(y[i]) ?? 0) + 1);
+    for (let k = from; k < to; k++) if (y[rows[k]] !== 0) counts.set(y[rows[k]], (counts.get(y[rows[k]]) ?? 0) + 1);
+    if (counts.size === 0) return ZERO;
     const values = Float64Array.from(counts.keys());
     const multiplicity = Float64Array.from(counts.values());
-    L.push(new LazyTable(normaliserSum(values, multiplicity), normaliserTails(values, multiplicity)));
-  }
-  return { L, H, Z };
+    return new LazyTable(normaliserSum(values, multiplicity), normaliserTails(values, multiplicity));
+  };
+  if (shared) return Array.from({ length: nCells }, (_, c) => (c === 0 ? table(0, rows.length) : ZERO));
+  return Array.from({ length: nCells }, (_, c) => table(start[c], start[c + 1]));
 }

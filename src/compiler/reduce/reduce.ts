@@ -99,7 +99,7 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
       // sum_i y_i (eta + o_i) = S_y eta + sum_i y_i o_i: the second sum is data (negbin_cells.ts has the rest).
       const { off, logT } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
-      const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells));
+      const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells, factorsOf(plan.phi).size === 0));
       return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi] };
     }
     if (plan.kind === 'binomial') {
