@@ -93,6 +93,36 @@ export async function measureGenesAtScale(root: string, say: (line: string) => v
   }
 }
 
+/** The negative binomial set of issue 13: 200 genes x 20,000 of ZEB2's cells (drawn with replacement), kept between bench runs. */
+const NB = { genes: 200, cells: 20000, seed: 1 };
+
+/**
+ * fit-genes --ml with models/genes_nb.glmm (a dispersion per gene) on NB, simulated once by
+ * scripts/simulate_genes.ts into bench/.cache, end to end from its Matrix Market folder with the default
+ * workers, beside glmmTMB's median time per gene on the first 12 of the same genes (measured here by
+ * test/fixtures/genes-nb/reference/fit_glmmtmb.R).
+ */
+export async function measureGenesNegativeBinomial(root: string, say: (line: string) => void): Promise<GenesTiming> {
+  const dir = join(root, 'bench/.cache', `genes-${NB.genes}x${NB.cells}-nb`);
+  if (!existsSync(join(dir, 'truth.json'))) {
+    say(`simulating ${NB.genes} negative binomial genes x ${NB.cells} cells into ${dir} (once; kept for later runs)`);
+    await run(process.execPath, ['--import', 'tsx', 'scripts/simulate_genes.ts', '--genes', String(NB.genes), '--cells', String(NB.cells), '--family', 'nb',
+      '--seed', String(NB.seed), '--out', dir], root);
+  }
+  const ref = parse(gunzipSync(readFileSync(join(root, 'test/fixtures/genes-nb/reference/glmmtmb_nb_genes.csv.gz'))).toString(), { columns: true }) as { seconds: string }[];
+  const out = mkdtempSync(join(tmpdir(), 'glimmer-genes-nb-'));
+  try {
+    const t = await timed(root, ['fit-genes', 'models/genes_nb.glmm', join(dir, 'mtx'), '--cells', join(dir, 'cells.csv.gz'), '--ml', '--out', out]);
+    return {
+      what: `negative binomial (models/genes_nb.glmm), --ml, ${NB.genes} genes x ${NB.cells.toLocaleString('en-US')} cells from Matrix Market`,
+      genes: NB.genes, workers: cpus().length, cells: NB.cells, ...t, referenceSecondsPerGene: median(ref.map((r) => Number(r.seconds))),
+      coverage: coverage(readFileSync(join(out, 'results.csv'), 'utf8'), JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 /** The share of the cell-group effects' 95% intervals (estimated groups only) that hold the true value. */
 function coverage(results: string, truth: { per_gene: Record<string, { beta: Record<string, number> }> }): number {
   const rows = parse(results, { columns: true }) as { gene: string; name: string; 'q2.5': string; 'q97.5': string }[];

@@ -20,7 +20,7 @@ import {
 } from './report.js';
 import { growth, measureSize, type ScalingRow } from './scaling.js';
 import { compareSmallModels, type SmallModelComparison } from './small_models.js';
-import { genesTable, measureGenes, measureGenesAtScale, type GenesTiming } from './genes.js';
+import { genesTable, measureGenes, measureGenesAtScale, measureGenesNegativeBinomial, type GenesTiming } from './genes.js';
 import { smallModelFindings, smallModelTable } from './small_report.js';
 import { loadSimulationSource, writeSimulatedModel } from './simulate.js';
 
@@ -112,7 +112,7 @@ async function smallModels(): Promise<SmallModelComparison[]> {
 
 async function genes(): Promise<GenesTiming[]> {
   section('5. Every gene: ppl fit-genes');
-  const rows = [...await measureGenes(ROOT, runs), await measureGenesAtScale(ROOT, say)];
+  const rows = [...await measureGenes(ROOT, runs), await measureGenesNegativeBinomial(ROOT, say), await measureGenesAtScale(ROOT, say)];
   say(genesTable(rows));
   return rows;
 }

@@ -30,8 +30,7 @@ export class LazyTable {
   private readonly nodeDone: Uint8Array;
   private readonly out = new Float64Array(4);
   private lastX = NaN;
-  private lastValue = NaN;
-  private lastSlope = NaN;
+  private readonly last = new Float64Array(4);
 
   constructor(
     /** Writes f(x) and its first three derivatives into out[0..3], exactly: the nodes' values. */
@@ -60,17 +59,34 @@ export class LazyTable {
   /** f(x). */
   value(x: number): number {
     if (x !== this.lastX) this.at(x);
-    return this.lastValue;
+    return this.last[0];
   }
 
   /** f'(x). */
   slope(x: number): number {
     if (x !== this.lastX) this.at(x);
-    return this.lastSlope;
+    return this.last[1];
   }
 
   /** f and its first three derivatives at x, into out[0..3]. */
   derivatives(x: number, out: Float64Array): void {
+    if (x !== this.lastX) this.at(x);
+    out.set(this.last);
+  }
+
+  /** How many nodes have been computed (tests: the tails fill none). */
+  filledNodes(): number {
+    return this.nodeDone.reduce((k, d) => k + d, 0);
+  }
+
+  /**
+   * f and its first three derivatives at x, remembered: an evaluator asks for the value in its forward
+   * pass, the slope in its backward pass and the curvature (the latent Hessian) at the same point, and
+   * this makes the later ones a comparison.
+   */
+  private at(x: number): void {
+    this.lastX = x;
+    const out = this.last;
     const j = this.interval(x);
     if (j < 0) {
       this.tails.f(x, out);
@@ -84,31 +100,6 @@ export class LazyTable {
     out[1] = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * (5 * c[b + 5] + u * (6 * c[b + 6] + u * 7 * c[b + 7])))))) / h;
     out[2] = (2 * c[b + 2] + u * (6 * c[b + 3] + u * (12 * c[b + 4] + u * (20 * c[b + 5] + u * (30 * c[b + 6] + u * 42 * c[b + 7]))))) / (h * h);
     out[3] = (6 * c[b + 3] + u * (24 * c[b + 4] + u * (60 * c[b + 5] + u * (120 * c[b + 6] + u * 210 * c[b + 7])))) / (h * h * h);
-  }
-
-  /** How many nodes have been computed (tests: the tails fill none). */
-  filledNodes(): number {
-    return this.nodeDone.reduce((k, d) => k + d, 0);
-  }
-
-  /**
-   * f and f' at x, remembered: an evaluator asks for the value in its forward pass and the slope in its
-   * backward pass at the same point, and this makes the second a comparison.
-   */
-  private at(x: number): void {
-    this.lastX = x;
-    const j = this.interval(x);
-    if (j < 0) {
-      this.tails.f(x, this.out);
-      this.lastValue = this.out[0];
-      this.lastSlope = this.out[1];
-      return;
-    }
-    const c = this.coef[j >> PAGE_BITS];
-    const b = 8 * (j & PAGE_MASK);
-    const u = x * this.inv - (this.k0 + j);
-    this.lastValue = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * (c[b + 5] + u * (c[b + 6] + u * c[b + 7]))))));
-    this.lastSlope = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * (5 * c[b + 5] + u * (6 * c[b + 6] + u * 7 * c[b + 7])))))) / this.h;
   }
 
   /** The interval of x with its coefficients filled; -1 outside the tabulated range (x not finite included). */

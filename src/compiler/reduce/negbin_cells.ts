@@ -106,6 +106,10 @@ export class ZeroTerm implements Table2 {
   private lastValue = NaN;
   private lastA = NaN;
   private lastB = NaN;
+  /** At the last point: which form, the table's derivatives q, and the form's factors (e^(eta + log T), e^(eta + m); or e^t in e). */
+  private lastPoisson = false;
+  private p = NaN;
+  private e = NaN;
 
   /** Z and its two partials at (eta, t), remembered (the forward pass asks for the value, the backward pass for the slopes). */
   private at(eta: number, t: number): void {
@@ -113,38 +117,35 @@ export class ZeroTerm implements Table2 {
     this.lastT = t;
     const s = eta - t;
     const q = this.q;
-    if (this.poissonSide(s)) {
+    this.lastPoisson = this.poissonSide(s);
+    if (this.lastPoisson) {
       this.R.derivatives(s, q);
-      const p = Math.exp(eta + this.logT);
-      const e = Math.exp(eta + this.top);
+      const p = (this.p = Math.exp(eta + this.logT));
+      const e = (this.e = Math.exp(eta + this.top));
       this.lastValue = p + e * q[0];
       this.lastA = p + e * (q[0] + q[1]);
       this.lastB = -e * q[1];
       return;
     }
     this.G.derivatives(s, q);
-    const e = Math.exp(t);
+    const e = (this.e = Math.exp(t));
     this.lastValue = e * q[0];
     this.lastA = e * q[1];
     this.lastB = e * (q[0] - q[1]);
   }
 
   derivativesA(eta: number, t: number, out: Float64Array): void {
-    const s = eta - t;
+    if (eta !== this.lastEta || t !== this.lastT) this.at(eta, t);
     const q = this.q;
-    if (this.poissonSide(s)) {
-      this.R.derivatives(s, q);
-      const p = Math.exp(eta + this.logT);
-      const e = Math.exp(eta + this.top);
+    if (this.lastPoisson) {
+      const { p, e } = this;
       out[0] = p + e * q[0];
       out[1] = p + e * (q[0] + q[1]);
       out[2] = p + e * (q[0] + 2 * q[1] + q[2]);
       out[3] = p + e * (q[0] + 3 * q[1] + 3 * q[2] + q[3]);
       return;
     }
-    this.G.derivatives(s, q);
-    const e = Math.exp(t);
-    for (let k = 0; k < 4; k++) out[k] = e * q[k];
+    for (let k = 0; k < 4; k++) out[k] = this.e * q[k];
   }
 }
 
