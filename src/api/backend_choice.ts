@@ -6,7 +6,7 @@ import { sumLogDensities } from './hybrid.js';
 import { latentCoordinates, linearCoordinates } from '../compiler/latent.js';
 import { latentHessian } from '../compiler/latent/hessian.js';
 import { hierarchiesOf } from '../compiler/latent/hierarchy.js';
-import { aliasedFixedEffects } from '../compiler/latent/aliased.js';
+import { aliasedFixedEffects, boundedFixedEffects } from '../compiler/latent/aliased.js';
 import { once } from '../core/once.js';
 
 /** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
@@ -65,7 +65,7 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
       float64Twin: () => emitCompiledJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t),
       // The latent field is the whole model's: the row graph alone lacks the priors.
       latent: latentCoordinates(rowIr), linear: linearCoordinates(rowIr), latentHessian: (c: readonly number[]) => latentHessian(rowIr, c),
-      hierarchies: hierarchiesOf(rowIr), aliased: once(() => aliasedFixedEffects(rowIr)),
+      hierarchies: hierarchiesOf(rowIr), aliased: once(() => aliasedFixedEffects(rowIr)), boundedFixedEffects: once(() => boundedFixedEffects(rowIr)),
     });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });

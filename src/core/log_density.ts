@@ -43,6 +43,12 @@ export interface LogDensity {
    * rank-deficient design. Maximum likelihood holds them at 0, as lme4 drops them. Computed on request.
    */
   aliased?(): readonly Aliased[];
+  /**
+   * The fixed effects along which the likelihood is known to have a maximum (count likelihoods with a log
+   * link and a column >= 0 with a positive count): maximum likelihood's separation probes skip them.
+   * Computed on request.
+   */
+  boundedFixedEffects?(): readonly number[];
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   /**

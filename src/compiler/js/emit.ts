@@ -4,7 +4,7 @@ import type { IrExpr, IrParam, ModelIR } from '../ir.js';
 import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
-import { aliasedFixedEffects } from '../latent/aliased.js';
+import { aliasedFixedEffects, boundedFixedEffects } from '../latent/aliased.js';
 import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
@@ -101,6 +101,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),
     aliased: once(() => aliasedFixedEffects(ir)),
+    boundedFixedEffects: once(() => boundedFixedEffects(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.

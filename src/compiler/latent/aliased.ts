@@ -101,3 +101,55 @@ export function aliasedFixedEffects(ir: ModelIR): Aliased[] {
   });
   return out;
 }
+
+/**
+ * The linear coordinates (fixed effects) along which the likelihood has a maximum whatever else the data
+ * hold, so that maximum likelihood need not probe them for separation (ml_checks.ts): every likelihood
+ * whose predictor reads the coordinate is a count with a log link (a Poisson's log_rate, a negative
+ * binomial's log_mean), the coordinate's column there is >= 0, and some row with a positive coefficient
+ * has a positive count. Towards +infinity those rows' means grow without bound and the log-likelihood
+ * falls (like -mu, or -phi log mu); towards -infinity a positive count's mean vanishes and y log(mu)
+ * falls. A random effect held to its prior cannot make up for either: its cost is quadratic, its gain
+ * linear. Binary and binomial likelihoods are never listed (their separation is what the probes find).
+ */
+export function boundedFixedEffects(ir: ModelIR): number[] {
+  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
+  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  if (coords.length === 0) return [];
+  const isLinear = (q: number): boolean => linearParams.has(q);
+  const readsLinear = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(isLinear);
+  const at = (e: IrExpr, theta: Float64Array): Float64Array => {
+    const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
+    return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
+  };
+  const ok = coords.map(() => true);
+  const positive = coords.map(() => false);
+  for (const lik of ir.likelihoods) {
+    const k = predictorArg(lik, readsLinear);
+    if (k < 0) continue;
+    const countLog = lik.dist.discrete && (lik.form.args[k].name === 'log_rate' || lik.form.args[k].name === 'log_mean')
+      && lik.args.every((a, j) => j === k || !readsLinear(a));
+    const e = lik.args[k];
+    const y = ir.data.numeric.get(lik.column)!;
+    const base = at(e, new Float64Array(ir.dim));
+    coords.forEach((c, j) => {
+      if (!ok[j] || !paramsOf(e).has(paramOf(ir, c))) return;
+      const [one, two] = [1, 2].map((s) => {
+        const t = new Float64Array(ir.dim);
+        t[c] = s;
+        return at(e, t).map((v, r) => v - base[r]);
+      });
+      const linear = one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r])));
+      if (!countLog || !linear || one.some((v) => v < 0)) {
+        ok[j] = false;
+        return;
+      }
+      if (one.some((v, r) => v > 0 && y[r] > 0)) positive[j] = true;
+    });
+  }
+  return coords.filter((_, j) => ok[j] && positive[j]);
+}
+
+function paramOf(ir: ModelIR, coord: number): number {
+  return ir.params.findIndex((p) => coord >= p.offset && coord < p.offset + p.size);
+}

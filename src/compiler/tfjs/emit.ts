@@ -6,7 +6,7 @@ import { additiveTerms, cellLevel, factorsOf, rebuildSum } from '../cells.js';
 import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.js';
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
-import { aliasedFixedEffects } from '../latent/aliased.js';
+import { aliasedFixedEffects, boundedFixedEffects } from '../latent/aliased.js';
 import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
@@ -232,6 +232,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     linear: linearCoordinates(ir),
     hierarchies: hierarchiesOf(ir),
     aliased: once(() => aliasedFixedEffects(ir)),
+    boundedFixedEffects: once(() => boundedFixedEffects(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,

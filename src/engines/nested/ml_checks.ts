@@ -17,9 +17,10 @@ const PROBE_SES = 10;
  */
 export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMode, outer: OuterCovariance): void {
   const linear = new Set(field.ld.linear ?? []);
+  const bounded = new Set(field.ld.boundedFixedEffects?.() ?? []);
   const names = field.ld.thetaNames;
   field.outer.forEach((c, j) => {
-    if (!linear.has(c)) return;
+    if (!linear.has(c) || bounded.has(c)) return;
     const se = Math.sqrt(outer.covariance[j][j]);
     const step = PROBE_SES * (Number.isFinite(se) && se > 0 ? Math.max(se, mode.scale[j]) : Math.max(1, mode.scale[j]));
     for (const sign of [1, -1]) {
