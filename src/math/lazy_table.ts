@@ -71,7 +71,11 @@ export class LazyTable {
   /** f and its first three derivatives at x, into out[0..3]. */
   derivatives(x: number, out: Float64Array): void {
     if (x !== this.lastX) this.at(x);
-    out.set(this.last);
+    const last = this.last;
+    out[0] = last[0];
+    out[1] = last[1];
+    out[2] = last[2];
+    out[3] = last[3];
   }
 
   /** How many nodes have been computed (tests: the tails fill none). */
@@ -87,28 +91,31 @@ export class LazyTable {
   private at(x: number): void {
     this.lastX = x;
     const out = this.last;
-    const j = this.interval(x);
-    if (j < 0) {
+    // Outside [from, to] (x not finite included) the tails' closed form.
+    if (!(x >= this.from && x <= this.to)) {
       this.tails.f(x, out);
       return;
     }
-    const c = this.coef[j >> PAGE_BITS];
-    const b = 8 * (j & PAGE_MASK);
-    const h = this.h;
-    const u = x * this.inv - (this.k0 + j);
-    out[0] = c[b] + u * (c[b + 1] + u * (c[b + 2] + u * (c[b + 3] + u * (c[b + 4] + u * (c[b + 5] + u * (c[b + 6] + u * c[b + 7]))))));
-    out[1] = (c[b + 1] + u * (2 * c[b + 2] + u * (3 * c[b + 3] + u * (4 * c[b + 4] + u * (5 * c[b + 5] + u * (6 * c[b + 6] + u * 7 * c[b + 7])))))) / h;
-    out[2] = (2 * c[b + 2] + u * (6 * c[b + 3] + u * (12 * c[b + 4] + u * (20 * c[b + 5] + u * (30 * c[b + 6] + u * 42 * c[b + 7]))))) / (h * h);
-    out[3] = (6 * c[b + 3] + u * (24 * c[b + 4] + u * (60 * c[b + 5] + u * (120 * c[b + 6] + u * 210 * c[b + 7])))) / (h * h * h);
-  }
-
-  /** The interval of x with its coefficients filled; -1 outside the tabulated range (x not finite included). */
-  private interval(x: number): number {
-    if (!(x >= this.from && x <= this.to)) return -1;
-    const j = Math.floor(x * this.inv) - this.k0;
-    if (j < 0 || j >= this.n) return -1;
+    const y = x * this.inv;
+    const k = Math.floor(y);
+    const j = k - this.k0;
     if (this.coefDone[j] === 0) this.fill(j);
-    return j;
+    const c = this.coef[j >> PAGE_BITS];
+    const b = (j & PAGE_MASK) << 3;
+    const u = y - k;
+    const c1 = c[b + 1];
+    const c2 = c[b + 2];
+    const c3 = c[b + 3];
+    const c4 = c[b + 4];
+    const c5 = c[b + 5];
+    const c6 = c[b + 6];
+    const c7 = c[b + 7];
+    // Divided by h^k as products with 1/h^k: h is a power of two, so both are exact and equal.
+    const inv = this.inv;
+    out[0] = c[b] + u * (c1 + u * (c2 + u * (c3 + u * (c4 + u * (c5 + u * (c6 + u * c7))))));
+    out[1] = (c1 + u * (2 * c2 + u * (3 * c3 + u * (4 * c4 + u * (5 * c5 + u * (6 * c6 + u * 7 * c7)))))) * inv;
+    out[2] = (2 * c2 + u * (6 * c3 + u * (12 * c4 + u * (20 * c5 + u * (30 * c6 + u * 42 * c7))))) * (inv * inv);
+    out[3] = (6 * c3 + u * (24 * c4 + u * (60 * c5 + u * (120 * c6 + u * 210 * c7)))) * (inv * inv * inv);
   }
 
   private fill(j: number): void {
