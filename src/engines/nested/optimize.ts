@@ -68,7 +68,45 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
     others.push(...modes.slice(1).map((m) => ({ phi: m.phi, value: m.point.value })));
     mode = modes[0];
   }
+  mode = interiorRestarts(L, mode, others, maxIterations);
   return others.length > 0 ? { ...mode, otherModes: others } : mode;
+}
+
+/** A log-scale above this (a dispersion of 8,000) is at its far edge (as ml_checks' boundaryCoordinates say). */
+const FAR_EDGE = 9;
+/** Where the search starts again on a log-scale left at its far edge: a scale of e^-1, e^2 and e^5. */
+const INTERIOR_STARTS = [-1, 2, 5];
+
+/**
+ * A log-scale the search took to its far edge can leave an interior maximum behind: the profile of a
+ * negative binomial's log dispersion can rise towards the Poisson limit and also to a peak inside (a gene
+ * of 20,000 cells: log-likelihood -6873.19 at phi = 1e8, where glmmTMB also stops, and -6872.90 at
+ * phi = 18.9). Climb again from inside the range along it, the other coordinates at the edge's mode, and
+ * keep the highest mode.
+ */
+function interiorRestarts(L: LaplaceMarginal, mode: OuterMode, others: { phi: Float64Array; value: number }[], maxIterations: number): OuterMode {
+  const names = L.field.ld.thetaNames;
+  const far = L.field.outer.flatMap((c, j) => (names[c].startsWith('log(') && mode.phi[j] > FAR_EDGE ? [j] : []));
+  let best = mode;
+  for (const j of far) {
+    for (const v of INTERIOR_STARTS) {
+      const phi = Float64Array.from(mode.phi);
+      phi[j] = v;
+      let m: OuterMode;
+      try {
+        m = climb(L, phi, maxIterations);
+      } catch (e) {
+        if (e instanceof InferenceError) continue;
+        throw e;
+      }
+      if (m.point.value > best.point.value + 1e-6) {
+        others.push({ phi: best.phi, value: best.point.value });
+        best = m;
+      }
+    }
+  }
+  if (best !== mode) L.reset(best.point.inner.x);
+  return best;
 }
 
 /** The direction (in phi, scale-weighted) along which L curves upwards most, if it does beyond noise. */
