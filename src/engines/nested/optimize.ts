@@ -72,8 +72,12 @@ export function maximiseMarginal(L: LaplaceMarginal, phi0: Float64Array, maxIter
   return others.length > 0 ? { ...mode, otherModes: others } : mode;
 }
 
-/** A log-scale above this (a dispersion of 8,000) is at its far edge (as ml_checks' boundaryCoordinates say). */
+/**
+ * A log-scale above this (a dispersion of 8,000) with L nearly flat along it is at its far edge (as
+ * ml_checks' boundaryCoordinates say); a large scale well determined (a residual sd of 1e6) is not.
+ */
 const FAR_EDGE = 9;
+const FLAT = 0.1;
 /** Where the search starts again on a log-scale left at its far edge: a scale of e^-1, e^2 and e^5. */
 const INTERIOR_STARTS = [-1, 2, 5];
 
@@ -86,7 +90,7 @@ const INTERIOR_STARTS = [-1, 2, 5];
  */
 function interiorRestarts(L: LaplaceMarginal, mode: OuterMode, others: { phi: Float64Array; value: number }[], maxIterations: number): OuterMode {
   const names = L.field.ld.thetaNames;
-  const far = L.field.outer.flatMap((c, j) => (names[c].startsWith('log(') && mode.phi[j] > FAR_EDGE ? [j] : []));
+  const far = L.field.outer.flatMap((c, j) => (names[c].startsWith('log(') && mode.phi[j] > FAR_EDGE && !(-mode.hessian[j][j] > FLAT) ? [j] : []));
   let best = mode;
   for (const j of far) {
     for (const v of INTERIOR_STARTS) {
