@@ -12,6 +12,7 @@ import { columnSpecs } from '../../src/compiler/lower.js';
 import { runCli } from '../cli/run_cli.js';
 import { readCsv, readFixture } from '../fixtures/load.js';
 import { ROOT } from '../helpers.js';
+import { coverageOf, EST_SE, fitEveryGeneMl, geneCsv, rowOf, SE_RATIO } from './gene_helpers.js';
 
 const DIR = `${ROOT}test/fixtures/genes-300/`;
 const MODEL = `${ROOT}models/genes.glmm`;
@@ -20,10 +21,6 @@ const program = parseModel(source, MODEL);
 const tmp = mkdtempSync(join(tmpdir(), 'glimmer-genes-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The issue's tolerances against glmmTMB, as for --ml against lme4. */
-const EST_SE = 0.02;
-const SE_RATIO = 0.02;
-
 let matrix: CountMatrix;
 let job: GeneJob;
 let init: GenesWorkerInit;
@@ -31,14 +28,9 @@ let all: GeneResult[];
 
 beforeAll(async () => {
   matrix = await readCountMatrix(`${DIR}counts.h5ad`, { layer: 'counts' });
-  const cells = cellTable(matrix, columnSpecs(program).specs);
-  job = { program, source, fileName: MODEL, cells, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
-  const { lineOf: _, ...plain } = cells;
-  init = { source, fileName: MODEL, cells: plain, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
-  all = await fitGenes(job, init, matrix, matrix.genes.map((_, i) => i), { workers: 2 });
+  ({ job, init, all } = await fitEveryGeneMl(MODEL, matrix, undefined, 2));
 }, 300_000);
 
-const rowOf = (r: GeneResult, name: string) => r.rows.find((x) => x.name === name);
 
 describe('fit-genes --ml on 300 simulated genes', () => {
   it('agrees with glmmTMB within 0.02 SE on every gene glmmTMB fits without a warning', () => {
@@ -63,17 +55,7 @@ describe('fit-genes --ml on 300 simulated genes', () => {
   });
 
   it("covers the true cell-group effects with its 95% intervals 93-97% of the time", () => {
-    const truth = JSON.parse(readFixture('genes-300/truth.json.gz')) as { per_gene: Record<string, { beta: Record<string, number> }> };
-    let inside = 0;
-    let total = 0;
-    for (const r of all) {
-      for (const [group, b] of Object.entries(truth.per_gene[r.gene].beta)) {
-        const row = rowOf(r, `beta[${group}]`);
-        if (!row || row.upperBound) continue;
-        total++;
-        if (row.q2_5 <= b && b <= row.q97_5) inside++;
-      }
-    }
+    const { inside, total } = coverageOf(all, JSON.parse(readFixture('genes-300/truth.json.gz')));
     expect(total).toBeGreaterThan(5000);
     expect(inside / total).toBeGreaterThanOrEqual(0.93);
     expect(inside / total).toBeLessThanOrEqual(0.97);
@@ -128,14 +110,7 @@ describe('fit-genes: the same answer however it is run', () => {
 
   it("equals single-gene ppl infer on that gene's column", async () => {
     const g = 2;
-    const y = new Float64Array(matrix.cells.length);
-    for (let k = matrix.start[g]; k < matrix.start[g + 1]; k++) y[matrix.cellIndex[k]] = matrix.values[k];
-    const cells = job.cells;
-    const col = (name: string, i: number): string => {
-      const c = cells.columns.get(name)!;
-      return c.kind === 'numeric' ? String(c.values[i]) : c.levels[c.codes[i]];
-    };
-    const csv = ['gene,total_count,cell_group,patient_assignment', ...matrix.cells.map((_, i) => `${y[i]},${col('total_count', i)},${col('cell_group', i)},${col('patient_assignment', i)}`)].join('\n');
+    const csv = geneCsv(matrix, job.cells, g);
     const fit = await inferFit(compile(source, { fileName: MODEL, data: csv, ml: true }), { seed: 1 });
     for (const row of all[g].rows) {
       const s = fit.summary.find((r) => r.name === row.name) ?? fit.contrasts!.find((r) => r.name === row.name)!;

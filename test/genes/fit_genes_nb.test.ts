@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile, parseModel } from '../../src/api/compile.js';
+import { compile } from '../../src/api/compile.js';
 import { inferFit } from '../../src/api/infer.js';
-import { cellTable, fitGenes, readCountMatrix, resultsCsv, type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit } from '../../src/api/genes.js';
-import { columnSpecs } from '../../src/compiler/lower.js';
+import { fitGenes, readCountMatrix, resultsCsv, type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit } from '../../src/api/genes.js';
 import { readCsv, readFixture } from '../fixtures/load.js';
 import { ROOT } from '../helpers.js';
+import { coverageOf, EST_SE, fitEveryGeneMl, geneCsv, rowOf, SE_RATIO } from './gene_helpers.js';
 
 // Thirteen negative binomial genes x 20,000 cells (test/fixtures/genes-nb), fitted with a dispersion per gene
 // and reduced to (cell group, patient) cells with tabulated sums (negbin_cells.ts), against glmmTMB's
@@ -13,11 +13,6 @@ import { ROOT } from '../helpers.js';
 const DIR = `${ROOT}test/fixtures/genes-nb/`;
 const MODEL = `${ROOT}models/genes_nb.glmm`;
 const source = readFileSync(MODEL, 'utf8');
-const program = parseModel(source, MODEL);
-
-/** The issue's tolerances against glmmTMB, as for the Poisson genes. */
-const EST_SE = 0.02;
-const SE_RATIO = 0.02;
 
 let matrix: CountMatrix;
 let job: GeneJob;
@@ -26,14 +21,9 @@ let all: GeneResult[];
 
 beforeAll(async () => {
   matrix = await readCountMatrix(`${DIR}mtx`);
-  const cells = cellTable(matrix, columnSpecs(program).specs, { text: readFixture('genes-nb/cells.csv.gz'), file: 'cells.csv' });
-  job = { program, source, fileName: MODEL, cells, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
-  const { lineOf: _, ...plain } = cells;
-  init = { source, fileName: MODEL, cells: plain, engine: 'laplace', ml: true, reml: false, seed: 1, contrasts: [] };
-  all = await fitGenes(job, init, matrix, matrix.genes.map((_, i) => i), { workers: 0 });
+  ({ job, init, all } = await fitEveryGeneMl(MODEL, matrix, { text: readFixture('genes-nb/cells.csv.gz'), file: 'cells.csv' }, 0));
 }, 300_000);
 
-const rowOf = (r: GeneResult, name: string) => r.rows.find((x) => x.name === name);
 
 describe('fit-genes --ml on negative binomial genes (20,000 cells each)', () => {
   it('agrees with glmmTMB within 0.02 SE on every gene glmmTMB fits without a warning: cell-group effects, SEs, patient sd and dispersion', () => {
@@ -70,30 +60,14 @@ describe('fit-genes --ml on negative binomial genes (20,000 cells each)', () => 
     const ref = readCsv('genes-nb/reference/glmmtmb_nb_genes.csv.gz').find((r) => r.gene === 'G00043')!;
     expect(Number(ref.phi)).toBeGreaterThan(1e5);
     // The two maxima on the same data, by single-gene ppl infer: ours is the higher.
-    const y = new Float64Array(matrix.cells.length);
-    for (let k = matrix.start[g]; k < matrix.start[g + 1]; k++) y[matrix.cellIndex[k]] = matrix.values[k];
-    const col = (name: string, i: number): string => {
-      const c = job.cells.columns.get(name)!;
-      return c.kind === 'numeric' ? String(c.values[i]) : c.levels[c.codes[i]];
-    };
-    const csv = ['gene,total_count,cell_group,patient_assignment', ...matrix.cells.map((_, i) => `${y[i]},${col('total_count', i)},${col('cell_group', i)},${col('patient_assignment', i)}`)].join('\n');
+    const csv = geneCsv(matrix, job.cells, g);
     const fit = await inferFit(compile(source, { fileName: MODEL, data: csv, ml: true }), { seed: 1 });
     expect(fit.summary.find((r) => r.name === 'phi')!.mean).toBeCloseTo(phi.mean, 6);
     if (ref.logLik !== 'NA') expect((fit.diagnostics as { logLik: number }).logLik).toBeGreaterThan(Number(ref.logLik) + 0.01);
   }, 60_000);
 
   it('covers the true cell-group effects with its 95% intervals (13 genes: at least 90%)', () => {
-    const truth = JSON.parse(readFixture('genes-nb/truth.json.gz')) as { per_gene: Record<string, { beta: Record<string, number> }> };
-    let inside = 0;
-    let total = 0;
-    for (const r of all) {
-      for (const [group, b] of Object.entries(truth.per_gene[r.gene].beta)) {
-        const row = rowOf(r, `beta[${group}]`);
-        if (!row || row.upperBound) continue;
-        total++;
-        if (row.q2_5 <= b && b <= row.q97_5) inside++;
-      }
-    }
+    const { inside, total } = coverageOf(all, JSON.parse(readFixture('genes-nb/truth.json.gz')));
     // 260 intervals: a binomial sd of 1.4%, so 93-97% (200 genes, bench section 5) is asked of the full set.
     expect(total).toBeGreaterThan(200);
     expect(inside / total).toBeGreaterThanOrEqual(0.9);
