@@ -47,14 +47,21 @@ export function startingPoint(field: Field, L: LaplaceMarginal, rng: Rng): { phi
  * 1 with z near 2,000 cannot grow, as u would grow with it, and the search would start with the random
  * effects' sd 1 beside a residual sd in the thousands, on the plateau where L is level in both. The
  * marginal does not depend on the parametrisation; level scales are lme4's start (theta = sd / sigma = 1).
+ * A centred block's scale is not raised: moved alone it goes to the size of its effects
+ * (tuneHyperparameters), and a probe far from there (a patient sd raised to a negative binomial's
+ * dispersion) costs an inner solve for nothing. Every other log-scale (a non-centred block's, a residual
+ * sd, one the compiler does not describe) is.
  */
 function levelScales(field: Field, L: LaplaceMarginal, phi: Float64Array, x: Float64Array): { phi: Float64Array; x: Float64Array } {
   const names = field.ld.thetaNames;
   const logs = field.outer.flatMap((c, j) => (names[c].startsWith('log(') ? [j] : []));
   if (logs.length < 2) return { phi, x };
+  const centred = new Set((field.ld.hierarchies ?? []).filter((h) => h.written === 'centred').flatMap((h) => h.scales));
+  const raised = logs.filter((j) => !centred.has(field.outer[j]));
+  if (raised.length === 0) return { phi, x };
   let best = L.at(phi, x);
   if ('failure' in best) return { phi, x };
-  for (const j of logs) {
+  for (const j of raised) {
     for (const k of logs) {
       // Only a scale far below another (a factor of 20) can sit on the plateau; raising it is the probe.
       if (k === j || !(best.inner.phi[k] - best.inner.phi[j] > 3)) continue;
