@@ -49,7 +49,7 @@ describe('exact data reduction on ZEB2', () => {
 });
 
 describe('models that stay row-wise', () => {
-  const csv = ['y,x,g,e', ...Array.from({ length: 30 }, (_, i) => `${i % 4},${(i % 7) / 3},g${i % 3},${1 + (i % 5)}`)].join('\n');
+  const csv = ['y,x,g,e,w', ...Array.from({ length: 30 }, (_, i) => `${i % 4},${(i % 7) / 3},g${i % 3},${1 + (i % 5)},${10 * i - 150}`)].join('\n');
   it.each([
     ['a per-row covariate', 'data { y: count x: real g: factor } parameters { a[g] ~ Normal(0, 1) b ~ Normal(0, 1) } model { y ~ Poisson(log_rate = a[g] + b * x) }',
       "the log rate of 'y' has a per-row covariate"],
@@ -57,6 +57,8 @@ describe('models that stay row-wise', () => {
       "the log mean or dispersion of 'y' has a per-row covariate"],
     ['a NegativeBinomial by its mean', 'data { y: count g: factor } parameters { a[g] ~ Normal(0, 1) phi ~ Exponential(1) } model { y ~ NegativeBinomial(mean = exp(a[g]), dispersion = phi) }',
       'NegativeBinomial (mean, dispersion) likelihoods are evaluated row by row'],
+    ['a NegativeBinomial with offsets far apart', 'data { y: count w: real g: factor } parameters { a[g] ~ Normal(0, 1) phi ~ Exponential(1) } model { y ~ NegativeBinomial(log_mean = a[g] + w, dispersion = phi) }',
+      "the offsets of 'y' differ by up to 270 within a cell (a table over that range would not fit)"],
   ])('%s', (_n, src, reason) => {
     const m = compile(src, { fileName: 'test.glmm', data: { text: csv, file: 'test.csv' }, reduce: true });
     expect(m.reduction).toEqual({ path: 'rowwise', rows: 30, reason });

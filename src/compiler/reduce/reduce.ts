@@ -73,6 +73,15 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   const factors = [...factorSet].sort();
   const { cellOfRow, codes, nCells } = cellsOf(ir.data, factors);
   if (nCells >= rows) return rowwise('every row is its own cell');
+  const data = (e: IrExpr): Float64Array => ir.data.numeric.get((e as { column: string }).column)!;
+  const offsetsOf = (plan: Plan & { offset: readonly Term[] }) => offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+  for (const [j, plan] of plans.entries()) {
+    if (plan.kind !== 'negbin') continue;
+    const spread = offsetSpread(offsetsOf(plan).off, cellOfRow, nCells);
+    if (!(spread <= MAX_OFFSET_SPREAD)) {
+      return rowwise(`the offsets of '${ir.likelihoods[j].column}' differ by ${Number.isFinite(spread) ? `up to ${spread.toPrecision(3)}` : 'an infinite amount'} within a cell (a table over that range would not fit)`);
+    }
+  }
   const numeric = new Map<string, Float64Array>();
   const col = (v: Float64Array): IrExpr => {
     const key = `~cell${numeric.size}`;
@@ -81,7 +90,6 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   };
   // Row-wise minus reduced kernels: a data-only constant (nonzero only for offsets).
   let shift = 0;
-  const data = (e: IrExpr): Float64Array => ir.data.numeric.get((e as { column: string }).column)!;
   const likelihoods: IrLikelihood[] = ir.likelihoods.map((lik, j) => {
     const plan = plans[j];
     const y = ir.data.numeric.get(lik.column)!;
@@ -90,14 +98,14 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
     const yCol = col(sy) as { column: string };
     if (plan.kind === 'poisson') {
       // sum_i y_i (eta + o_i) - exp(eta + o_i) = S_y (eta + log T) - exp(eta) T - (S_y log T - sum_i y_i o_i), T = sum_i exp(o_i)
-      const { off, logT } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+      const { off, logT } = offsetsOf(plan);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       for (let c = 0; c < nCells; c++) shift -= sy[c] * logT[c];
       return { ...lik, column: yCol.column, args: [{ op: 'bin', o: '+', a: plan.eta, b: col(logT) }] };
     }
     if (plan.kind === 'negbin') {
       // sum_i y_i (eta + o_i) = S_y eta + sum_i y_i o_i: the second sum is data (negbin_cells.ts has the rest).
-      const { off, logT } = offsetSums(plan.offset.map((t) => ({ sign: t.sign, v: data(t.expr) })), cellOfRow, nCells, rows);
+      const { off, logT } = offsetsOf(plan);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells, factorsOf(plan.phi).size === 0));
       return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi] };
@@ -120,6 +128,28 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   const constant = hostConstant(ir) + shift;
   const reduced: ModelIR = { ...ir, likelihoods, data: reducedData, reduction: { rows, cells: nCells, constant } };
   return { ir: reduced, report: { path: 'reduced', rows, cells: nCells, factors } };
+}
+
+/**
+ * The widest a cell's offsets may spread for its negative binomial tables (lazy_table.ts covers the
+ * offsets' range plus 80, on a grid of 1/4): log total counts spread by 5 or so; a covariate in the 1e6s
+ * written as an offset would need millions of nodes per cell.
+ */
+const MAX_OFFSET_SPREAD = 200;
+
+/** The largest max - min of the offsets within a cell (Infinity where one is not finite). */
+function offsetSpread(off: Float64Array, cellOfRow: Int32Array, nCells: number): number {
+  const lo = new Float64Array(nCells).fill(Infinity);
+  const hi = new Float64Array(nCells).fill(-Infinity);
+  for (let i = 0; i < off.length; i++) {
+    const c = cellOfRow[i];
+    if (!Number.isFinite(off[i])) return Infinity;
+    if (off[i] < lo[c]) lo[c] = off[i];
+    if (off[i] > hi[c]) hi[c] = off[i];
+  }
+  let spread = 0;
+  for (let c = 0; c < nCells; c++) if (hi[c] - lo[c] > spread) spread = hi[c] - lo[c];
+  return spread;
 }
 
 type Offsets = readonly { readonly sign: 1 | -1; readonly v: Float64Array }[];
