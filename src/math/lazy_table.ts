@@ -5,9 +5,10 @@
  * Hermite interpolant of those eight numbers. The interpolant is C^3 across nodes; its error is at most
  * max|f^(8)| h^8 / 10321920 (the Hermite remainder f^(8)(xi) / 8! (x - x_k)^4 (x - x_k+1)^4), relative
  * where f behaves like an exponential (all its derivatives alike): with h = 1/4, 1.5e-12 of max|f^(8)|
- * (a softplus's eighth derivative is at most about 1). Outside a range [from, to] the function has a closed form exact to rounding (its
- * tails), used instead. Which nodes were filled, and in which order, changes no value: a value at x
- * depends only on x and the two nodes around it, so the same point gives the same bits in any process.
+ * (a softplus's eighth derivative is at most about 1). Outside a range [from, to] the function has a
+ * closed form exact to rounding (its tails), used instead. Which nodes were filled, and in which order,
+ * changes no value: a value at x depends only on x and the two nodes around it, so the same point gives
+ * the same bits in any process.
  */
 export class LazyTable {
   /** First node index of the tabulated range, and the number of intervals in it. */
@@ -41,6 +42,7 @@ export class LazyTable {
      * Inside, the table: a bounded number of nodes, and a search's far probes fill none.
      */
     private readonly tails: { readonly from: number; readonly to: number; readonly f: (x: number, out: Float64Array) => void },
+    /** The grid step, a power of two (so that x / h and k h are exact). */
     readonly h: number = TABLE_STEP,
   ) {
     const empty = !(tails.from <= tails.to);
