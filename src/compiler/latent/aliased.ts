@@ -10,6 +10,40 @@ import { predictorArg, sharedPredictor } from './recognise.js';
  */
 const RANK_TOL = 1e-7;
 
+/** An expression's value on every row at theta (a number repeated where it does not vary by row). */
+function rowValues(ir: ModelIR, e: IrExpr, theta: Float64Array): Float64Array {
+  const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
+  return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
+}
+
+/**
+ * Coordinate c's coefficient in the predictor e, row by row: e at theta = e_c minus `base` (e at 0); undefined
+ * where e is not linear in it (the difference at 2 e_c is not twice that at e_c).
+ */
+function columnOf(ir: ModelIR, e: IrExpr, base: Float64Array, c: number): Float64Array | undefined {
+  const [one, two] = [1, 2].map((s) => {
+    const t = new Float64Array(ir.dim);
+    t[c] = s;
+    return rowValues(ir, e, t).map((v, r) => v - base[r]);
+  });
+  return one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r]))) ? one : undefined;
+}
+
+/** The linear parameters' theta coordinates, with the parameter each belongs to. */
+function linearCoords(ir: ModelIR): { coords: number[]; paramOf: number[]; isLinear: (q: number) => boolean } {
+  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
+  const coords: number[] = [];
+  const paramOf: number[] = [];
+  ir.params.forEach((p, i) => {
+    if (!p.linear) return;
+    for (let k = 0; k < p.size; k++) {
+      coords.push(p.offset + k);
+      paramOf.push(i);
+    }
+  });
+  return { coords, paramOf, isLinear: (q) => linearParams.has(q) };
+}
+
 /**
  * The fixed-effect model matrix X: for each linear coordinate, its coefficient in every likelihood's
  * predictor, row by row (the predictor at theta = e_c minus at theta = 0, the other parameters at the
@@ -23,22 +57,10 @@ function modelMatrix(ir: ModelIR, coords: readonly number[], isLinear: (q: numbe
     const k = predictorArg(lik, readsLinear);
     return k < 0 ? [] : [sharedPredictor(lik, isLinear, sizeOf) ?? lik.args[k]];
   });
-  const at = (e: IrExpr, theta: Float64Array): Float64Array => {
-    const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
-    return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
-  };
-  const zero = new Float64Array(ir.dim);
   const columns = coords.map(() => [] as Float64Array[]);
   for (const e of predictors) {
-    const base = at(e, zero);
-    const cols = coords.map((c) => {
-      const [one, two] = [1, 2].map((s) => {
-        const t = new Float64Array(ir.dim);
-        t[c] = s;
-        return at(e, t).map((v, r) => v - base[r]);
-      });
-      return one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r]))) ? one : undefined;
-    });
+    const base = rowValues(ir, e, new Float64Array(ir.dim));
+    const cols = coords.map((c) => columnOf(ir, e, base, c));
     if (cols.some((col) => col === undefined)) continue;
     cols.forEach((col, j) => columns[j].push(col!));
   }
@@ -67,10 +89,9 @@ const dot = (a: Float64Array, b: Float64Array): number => {
  * each aliased column is listed with the combination of kept columns it equals (none for a column of zeros).
  */
 export function aliasedFixedEffects(ir: ModelIR): Aliased[] {
-  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
-  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  const { coords, isLinear } = linearCoords(ir);
   if (coords.length === 0) return [];
-  const X = modelMatrix(ir, coords, (q) => linearParams.has(q));
+  const X = modelMatrix(ir, coords, isLinear);
   if (X.length === 0 || X[0].length === 0) return [];
   // Each kept column's orthonormal q, and q as a combination of the original kept columns (by coordinate).
   const kept: { coord: number; q: Float64Array; in: Map<number, number> }[] = [];
@@ -113,15 +134,9 @@ export function aliasedFixedEffects(ir: ModelIR): Aliased[] {
  * linear. Binary and binomial likelihoods are never listed (their separation is what the probes find).
  */
 export function boundedFixedEffects(ir: ModelIR): number[] {
-  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
-  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  const { coords, paramOf, isLinear } = linearCoords(ir);
   if (coords.length === 0) return [];
-  const isLinear = (q: number): boolean => linearParams.has(q);
   const readsLinear = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(isLinear);
-  const at = (e: IrExpr, theta: Float64Array): Float64Array => {
-    const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
-    return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
-  };
   const ok = coords.map(() => true);
   const positive = coords.map(() => false);
   for (const lik of ir.likelihoods) {
@@ -131,16 +146,12 @@ export function boundedFixedEffects(ir: ModelIR): number[] {
       && lik.args.every((a, j) => j === k || !readsLinear(a));
     const e = lik.args[k];
     const y = ir.data.numeric.get(lik.column)!;
-    const base = at(e, new Float64Array(ir.dim));
+    const base = rowValues(ir, e, new Float64Array(ir.dim));
+    const reads = paramsOf(e);
     coords.forEach((c, j) => {
-      if (!ok[j] || !paramsOf(e).has(paramOf(ir, c))) return;
-      const [one, two] = [1, 2].map((s) => {
-        const t = new Float64Array(ir.dim);
-        t[c] = s;
-        return at(e, t).map((v, r) => v - base[r]);
-      });
-      const linear = one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r])));
-      if (!countLog || !linear || one.some((v) => v < 0)) {
+      if (!ok[j] || !reads.has(paramOf[j])) return;
+      const one = countLog ? columnOf(ir, e, base, c) : undefined;
+      if (!one || one.some((v) => v < 0)) {
         ok[j] = false;
         return;
       }
@@ -148,8 +159,4 @@ export function boundedFixedEffects(ir: ModelIR): number[] {
     });
   }
   return coords.filter((_, j) => ok[j] && positive[j]);
-}
-
-function paramOf(ir: ModelIR, coord: number): number {
-  return ir.params.findIndex((p) => coord >= p.offset && coord < p.offset + p.size);
 }
