@@ -2,7 +2,7 @@ import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { makeField } from './field.js';
 import { LaplaceMarginal } from './marginal.js';
-import { maximiseMarginal } from './optimize.js';
+import { maximiseMarginal } from './maximise.js';
 import { startingPoint } from './start.js';
 import { solveInner } from './inner.js';
 

@@ -4,7 +4,7 @@ import { compile } from '../../../src/api/compile.js';
 import { createRng } from '../../../src/core/rng.js';
 import { makeField } from '../../../src/engines/nested/field.js';
 import { LaplaceMarginal } from '../../../src/engines/nested/marginal.js';
-import { maximiseMarginal } from '../../../src/engines/nested/optimize.js';
+import { maximiseMarginal } from '../../../src/engines/nested/maximise.js';
 import { startingPoint } from '../../../src/engines/nested/start.js';
 
 // Counts near 1e4 with an offset and a correlated random slope (10 groups x 30 rows, simulated with
