@@ -1,5 +1,6 @@
 import { lgamma } from '../math/special.js';
 import type { Ops } from './ops.js';
+import type { F64 } from './f64_ops.js';
 
 /** Where a variate or an argument lives. `interval` is the Uniform's [lower, upper]. */
 export type Support = 'real' | 'positive' | 'unit' | 'count' | 'binary' | 'interval' | 'correlation';
@@ -26,6 +27,11 @@ export interface Form {
    * predictor, the graph uses it as a hand-written gradient (one saved residual instead of a tape).
    */
   readonly score?: { readonly arg: number; fn<T>(o: Ops<T>, x: T, a: readonly T[]): T };
+  /**
+   * The curvature in the first argument, w = -d2 kernel / da0^2 per row, and dw/da0, in closed form: for a
+   * form whose kernel the Taylor jets would go through slowly (latent/curvature.ts uses it when present).
+   */
+  readonly curvature?: (a0: Float64Array, x: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array) => void;
 }
 
 export interface DistSpec {

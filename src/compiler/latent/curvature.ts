@@ -2,7 +2,6 @@ import type { F64 } from '../../distributions/f64_ops.js';
 import type { IrLikelihood } from '../ir.js';
 import { constantJet, jetOps, seedJet, type Jet } from '../../distributions/jet_ops.js';
 import { NORMAL_STATS } from '../reduce/forms.js';
-import { negBinCellsCurvature } from '../reduce/negbin_cells.js';
 
 /**
  * A likelihood's curvature in its linear predictor z, per row: w = -d2 l / dz2 and dw/dz (the third
@@ -48,8 +47,7 @@ function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
       }
     };
   }
-  const cells = k === 0 ? negBinCellsCurvature(lik.dist) : undefined;
-  if (cells) return (z, _y, a, w, dw) => cells(z, (r) => at(a[1], r), w, dw);
+  if (k === 0 && lik.form.curvature) return lik.form.curvature;
   if (name === 'NegativeBinomial' && form === 0 && k === 0) {
     // l = y z - (y + phi) log(e^z + phi) + ...: w = (y + phi) mu phi / (mu + phi)^2, dw/dz = w (phi - mu) / (mu + phi).
     return (z, y, a, w, dw) => {

@@ -36,10 +36,9 @@ export function negBinCellsForm(tables: CellTables): DistSpec {
       return o.sub(o.add(o.table(tables.L, t), o.mul(y, eta)), o.add(o.table(tables.H, s), o.table2(tables.Z, eta, t)));
     },
     constant: 0,
+    curvature: cellsCurvature(tables),
   };
-  const dist: DistSpec = { name: 'NegativeBinomial (cells)', support: 'count', discrete: true, forms: [form], doc: 'negative binomial rows reduced to cells' };
-  tablesOf.set(dist, tables);
-  return dist;
+  return { name: 'NegativeBinomial (cells)', support: 'count', discrete: true, forms: [form], doc: 'negative binomial rows reduced to cells' };
 }
 
 export interface CellTables {
@@ -48,20 +47,16 @@ export interface CellTables {
   readonly Z: readonly ZeroTerm[];
 }
 
-const tablesOf = new WeakMap<DistSpec, CellTables>();
-
 /**
  * The cells' curvature in eta, w = H''(s) + d2Z/deta2, and its derivative in eta, from the tables
- * (curvature.ts; the Taylor jets give the same numbers through the whole kernel, slower).
+ * (the form's `curvature`; the Taylor jets give the same numbers through the whole kernel, slower).
  */
-export function negBinCellsCurvature(dist: DistSpec): ((z: Float64Array, phi: (r: number) => number, w: Float64Array, dw: Float64Array) => void) | undefined {
-  const tables = tablesOf.get(dist);
-  if (!tables) return undefined;
+function cellsCurvature(tables: CellTables): NonNullable<Form['curvature']> {
   const h = new Float64Array(4);
   const q = new Float64Array(4);
-  return (z, phi, w, dw) => {
+  return (z, _y, [, phi], w, dw) => {
     for (let r = 0; r < z.length; r++) {
-      const t = Math.log(phi(r));
+      const t = Math.log(typeof phi === 'number' ? phi : phi[r]);
       tables.H[r].derivatives(z[r] - t, h);
       tables.Z[r].derivativesA(z[r], t, q);
       w[r] = h[2] + q[2];
