@@ -145,16 +145,20 @@ export class ZeroTerm implements Table2 {
 }
 
 
-/** The rows of each cell: their indices, grouped (a counting sort by cell). */
+/** The rows of each cell: their indices, grouped (a counting sort by cell), remembered per cell assignment (shared: never written to). */
 function rowsByCell(cellOfRow: Int32Array, nCells: number): { start: Int32Array; rows: Int32Array } {
+  const known = grouped.get(cellOfRow);
+  if (known) return known;
   const start = new Int32Array(nCells + 1);
   for (let i = 0; i < cellOfRow.length; i++) start[cellOfRow[i] + 1]++;
   for (let c = 0; c < nCells; c++) start[c + 1] += start[c];
   const at = start.slice(0, nCells);
   const rows = new Int32Array(cellOfRow.length);
   for (let i = 0; i < cellOfRow.length; i++) rows[at[cellOfRow[i]]++] = i;
+  grouped.set(cellOfRow, { start, rows });
   return { start, rows };
 }
+const grouped = new WeakMap<Int32Array, { start: Int32Array; rows: Int32Array }>();
 
 /** The zeros' terms of the cells, remembered for the same offsets (fit-genes: gene after gene on the same cells fills one set). */
 const zerosMemo = new WeakMap<Float64Array, readonly ZeroTerm[]>();

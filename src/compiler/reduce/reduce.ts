@@ -137,8 +137,17 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
  */
 const MAX_OFFSET_SPREAD = 200;
 
-/** The largest max - min of the offsets within a cell (Infinity where one is not finite). */
+/** The largest max - min of the offsets within a cell (Infinity where one is not finite), remembered per offsets array. */
 function offsetSpread(off: Float64Array, cellOfRow: Int32Array, nCells: number): number {
+  const known = spreads.get(off);
+  if (known !== undefined) return known;
+  const spread = measureSpread(off, cellOfRow, nCells);
+  spreads.set(off, spread);
+  return spread;
+}
+const spreads = new WeakMap<Float64Array, number>();
+
+function measureSpread(off: Float64Array, cellOfRow: Int32Array, nCells: number): number {
   const lo = new Float64Array(nCells).fill(Infinity);
   const hi = new Float64Array(nCells).fill(-Infinity);
   for (let i = 0; i < off.length; i++) {
