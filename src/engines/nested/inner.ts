@@ -76,18 +76,36 @@ export function solveInner(field: Field, phi: Float64Array, x0: Float64Array): I
     }
     // Backtracking: the full step first (exact for a Gaussian likelihood), halved until f rises.
     let t = 1;
+    const stepSize = maxAbs(step);
+    const xSize = maxAbs(x);
     for (let tries = 0; ; tries++) {
       const xt = Float64Array.from(x, (v, k) => v + t * step[k]);
       const thetaT = assemble(field, phi, xt);
       const trial = ld.valueAndGrad(thetaT);
       if (Number.isFinite(trial.value) && trial.value >= current.value - 1e-12 * Math.abs(current.value)) {
-        x = xt;
-        theta = thetaT;
-        current = trial;
+        let accepted = { x: xt, theta: thetaT, at: trial };
+        // A step cut down from the full one fell where the quadratic model fails (a likelihood nearly
+        // linear in the predictor: a negative binomial whose means are far above its dispersion, where
+        // the Newton step is mean / (count + 1), thousands). The first t that rises can still be far
+        // past the best along the step, where the weights vanish and the next Hessian is singular
+        // (decrements of 1e26): halve on while f keeps rising.
+        for (let more = 0; t < 1 && more < 40; more++) {
+          const xh = Float64Array.from(x, (v, k) => v + (t / 2) * step[k]);
+          const thetaH = assemble(field, phi, xh);
+          const half = ld.valueAndGrad(thetaH);
+          if (!(Number.isFinite(half.value) && half.value > accepted.at.value)) break;
+          accepted = { x: xh, theta: thetaH, at: half };
+          t /= 2;
+        }
+        x = accepted.x;
+        theta = accepted.theta;
+        current = accepted.at;
         break;
       }
       t /= 2;
-      if (tries > 40) {
+      // Until the step is below x's rounding: a Hessian nearly singular along a coordinate sent far past
+      // its mode (its weights e^-500) makes a step of 1e26, and halving it 40 times left 1e14.
+      if (tries > 40 && !(t * stepSize > 1e-15 * (1 + xSize))) {
         // No step improves f: the mode is found to rounding.
         return { phi, x, theta, value: current.value, grad: current.grad, hessian, factor, decrement, steps, converged: decrement < 1e-8 * Math.max(1, g.length) };
       }
@@ -108,6 +126,12 @@ function cachedFactor(field: Field, hessian: Float64Array): ReturnType<Field['sy
   const exact = field.symbolic.factor(hessian);
   lastFactors.set(field, { hessian, exact });
   return exact;
+}
+
+function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
+  return m;
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {

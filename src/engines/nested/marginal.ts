@@ -143,6 +143,43 @@ export class LaplaceMarginal {
   }
 
   /**
+   * -d2F/dphi2 on the fixed effects the cross block covers, F(phi) = f(phi, x-hat(phi)) the profile of f
+   * over x: the Schur complement of x in the joint negative Hessian, K_bb - K_bx H^-1 K_xb, exact and in
+   * one pass (implicit differentiation: d2F = f_bb + f_bx dx-hat/db). It is L's curvature but for the
+   * log-determinant's, which is of the order of the number of random effects against the data's: the
+   * metric that makes the fixed effects' search well conditioned (they are correlated through the random
+   * effects they share, which scaling each by its own sd does not undo). Undefined without a cross block.
+   */
+  profileCurvature(point: MarginalPoint): { readonly coords: readonly number[]; readonly matrix: Float64Array[] } | undefined {
+    const { field } = this;
+    const cross = field.cross;
+    if (!cross) return undefined;
+    const nx = field.x.length;
+    const values = cross.hessian.values(point.inner.theta);
+    const { colPtr, rowIdx } = cross.hessian.pattern;
+    const q = cross.outer.length;
+    const matrix = Array.from({ length: q }, () => new Float64Array(q));
+    for (let e = 0; e < q; e++) {
+      for (let k = colPtr[nx + e]; k < colPtr[nx + e + 1]; k++) {
+        const r = rowIdx[k] - nx;
+        matrix[r][e] = matrix[e][r] = values[k];
+      }
+    }
+    const columns = Array.from({ length: q }, () => new Float64Array(nx));
+    for (let s = 0; s < cross.slots.length; s++) columns[cross.effects[s]][cross.xRows[s]] = values[cross.slots[s]];
+    const solved = columns.map((c) => point.inner.factor.solve(c));
+    for (let a = 0; a < q; a++) {
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let k = 0; k < nx; k++) s += columns[a][k] * solved[b][k];
+        matrix[a][b] -= s;
+        if (a !== b) matrix[b][a] = matrix[a][b];
+      }
+    }
+    return { coords: cross.outer, matrix };
+  }
+
+  /**
    * The conditional sds of phi given x: the outer coordinates' natural step. Capped at 1 for the
    * hyperparameters (log scales, correlations: a step of 1 is already a factor of e), not for a fixed
    * effect, whose sd is in the units of its covariate: a slope on a covariate of 1e-6 has an sd near 1e5,

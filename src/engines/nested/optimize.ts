@@ -3,6 +3,7 @@ import { lbfgsBacktracking, type LbfgsResult } from '../../math/lbfgs.js';
 import { outerCovariance } from './covariance.js';
 import type { InnerFailure } from './inner.js';
 import type { LaplaceMarginal, MarginalPoint } from './marginal.js';
+import { SearchMetric } from './metric.js';
 
 /** The maximum of the Laplace marginal over phi, with its gradient and Hessian there. */
 export interface OuterMode {
@@ -60,7 +61,8 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
       'look for extreme values in the data (a covariate in the 1e15s, a count or a number of trials far beyond the others) and rescale or correct them');
   }
   let best: Evaluated = { point: first, grad: new Float64Array(0) };
-  const toPhi = (psi: Float64Array): Float64Array => Float64Array.from(psi, (v, j) => v * scale[j]);
+  let metric = SearchMetric.of(scale, L.profileCurvature(first));
+  const toPhi = (psi: Float64Array): Float64Array => metric.toPhi(psi);
   const evaluate = (phi: Float64Array): Evaluated | undefined => {
     const point = L.at(phi);
     if ('failure' in point) return undefined;
@@ -82,9 +84,9 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
     const point = last && last.psi.every((v, j) => v === psi[j]) ? last.point : (L.at(toPhi(psi)) as MarginalPoint);
     const grad = L.gradient(point, scale);
     if (point === best.point) best = { point, grad };
-    return Float64Array.from(grad, (g, j) => -g * scale[j]);
+    return metric.gradient(grad).map((g) => -g);
   };
-  const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, Float64Array.from(phi, (v, j) => v / scale[j]), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, metric.toPsi(phi), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
   let res: LbfgsResult;
   try {
     res = run(phi0);
@@ -111,6 +113,7 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
     if (!now.every((v, j) => v > 0 && Number.isFinite(v) && Math.abs(Math.log(v / scale[j])) < Math.log(10))) {
       if (!now.every((v) => v > 0 && Number.isFinite(v))) break;
       scale = now;
+      metric = SearchMetric.of(scale, L.profileCurvature(best.point));
       best = { point: best.point, grad: new Float64Array(0) };
       res = run(best.point.inner.phi);
     } else break;
