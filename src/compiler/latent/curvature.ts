@@ -69,6 +69,11 @@ export function isGaussianIn(lik: IrLikelihood, k: number): boolean {
   return k === 0 && (lik.dist === NORMAL_STATS || ((lik.dist.name === 'Normal' || lik.dist.name === 'LogNormal') && form === 0));
 }
 
+/** Whether curvatureOf has a closed form for the likelihood in argument k (else it differentiates by jets, which may not know the kernel). */
+export function hasClosedCurvature(lik: IrLikelihood, k: number): boolean {
+  return closedForm(lik, k) !== undefined;
+}
+
 /** The curvature of a likelihood in its argument k: a closed form where there is one, else Taylor jets of its kernel. */
 export function curvatureOf(lik: IrLikelihood, k: number): Curvature {
   const fast = closedForm(lik, k);

@@ -6,7 +6,7 @@ import type { F64 } from '../../distributions/f64_ops.js';
 import { affineIn, NotAffine, type Affine } from './affine.js';
 import { canonical, predictorArg, sharedPredictor } from './recognise.js';
 import { patternOfPairs } from './pairs.js';
-import { curvatureOf, isGaussianIn } from './curvature.js';
+import { curvatureOf, hasClosedCurvature, isGaussianIn } from './curvature.js';
 import type { LatentHessian, SymmetricPattern } from '../../core/log_density.js';
 
 type Values = readonly Float64Array[];
@@ -175,6 +175,8 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
   };
   const blocks: Block[] = [];
   let constantInX = true;
+  /** Whether some block's curvature comes from Taylor jets (which may not know a kernel: checked below). */
+  let jets = false;
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsX);
     if (k < 0) continue;
@@ -187,6 +189,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
       if (!z || z instanceof NotAffine) return undefined;
       const curvature = sharedCurvature(ir, lik, shared, readsX);
       constantInX = false;
+      jets = true;
       const others = lik.args.flatMap((a) => [...paramsOf(a)]).filter((q) => !inX[q]).map((q): IrExpr => ({ op: 'param', param: q }));
       blocks.push(block(z, ir.data.nRows, curvature, others));
       continue;
@@ -194,6 +197,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const y = ir.data.numeric.get(lik.column)!;
     const args = lik.args.map((a, j) => (j === k ? () => 0 : cached(a, ir)));
     const curvature = curvatureOf(lik, k);
+    jets ||= !hasClosedCurvature(lik, k);
     constantInX &&= isGaussianIn(lik, k);
     blocks.push(block(affine, ir.data.nRows, (z, values, w, dw) => curvature(z, y, args.map((a) => a(values)), w, dw), lik.args.filter((_, j) => j !== k)));
   }
@@ -219,8 +223,9 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     return out;
   };
   // Checked once: a kernel the jets cannot differentiate in its predictor throws here, not in an engine.
+  // Closed forms need no check (a reduced negative binomial's would fill every cell's tables at 0, per gene).
   try {
-    evaluate(new Float64Array(ir.dim));
+    if (jets) evaluate(new Float64Array(ir.dim));
   } catch (e) {
     if (e instanceof JetUnsupported) return undefined;
     throw e;

@@ -177,13 +177,22 @@ export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Ar
   }
   const H: LazyTable[] = [];
   for (let c = 0; c < nCells; c++) {
-    const nonzero = Array.from(rows.subarray(start[c], start[c + 1])).filter((i) => y[i] !== 0);
-    if (nonzero.length === 0) {
+    // Plain loops over the cell's rows (a typed array through Array.from and filter was 2 ms a gene).
+    let n = 0;
+    for (let k = start[c]; k < start[c + 1]; k++) if (y[rows[k]] !== 0) n++;
+    if (n === 0) {
       H.push(ZERO);
       continue;
     }
-    const offsets = Float64Array.from(nonzero, (i) => off[i]);
-    const weights = Float64Array.from(nonzero, (i) => y[i]);
+    const offsets = new Float64Array(n);
+    const weights = new Float64Array(n);
+    n = 0;
+    for (let k = start[c]; k < start[c + 1]; k++) {
+      const i = rows[k];
+      if (y[i] === 0) continue;
+      offsets[n] = off[i];
+      weights[n++] = y[i];
+    }
     H.push(softplusTable(offsets, weights));
   }
   // L depends on phi alone, and every cell reads the same phi: the cells' L add up to one function of

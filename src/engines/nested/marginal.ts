@@ -123,8 +123,10 @@ export class LaplaceMarginal {
     // d log det H / d theta in one pass, where the structure gives it: each trace term is then its
     // total derivative along (e_j, v_j), instead of two Hessians per coordinate.
     const G = Z.length > 0 && !this.differencedTraces ? field.hessian.thetaLogDetGradient?.(inner.theta, Z) : undefined;
+    const tangents: Float64Array[] = [];
     for (let j = 0; j < p; j++) {
       const v = inner.factor.solve(mixed.get(j)!);
+      tangents.push(v);
       let trace = 0;
       if (!flat[j] && G) {
         trace = G[field.outer[j]];
@@ -139,7 +141,20 @@ export class LaplaceMarginal {
       for (let k = 0; k < gx.length; k++) drift += gx[k] * v[k];
       grad[j] = inner.grad[field.outer[j]] + drift - 0.5 * trace;
     }
+    this.lastTangents = { point, tangents };
     return grad;
+  }
+
+  private lastTangents?: { readonly point: MarginalPoint; readonly tangents: readonly Float64Array[] };
+
+  /**
+   * dx-hat/dphi_j for every j at `point`, as the last gradient there found them (undefined if the last
+   * gradient was taken elsewhere): an inner solve at phi + d e_j started at x-hat + d dx-hat/dphi_j is
+   * one Newton step from its answer (the error is d^2), where one started at x-hat is two or three.
+   */
+  tangentsAt(point: MarginalPoint): readonly Float64Array[] | undefined {
+    const last = this.lastTangents;
+    return last && last.point === point ? last.tangents : undefined;
   }
 
   /**

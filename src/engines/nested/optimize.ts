@@ -259,13 +259,16 @@ function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array,
   const linear = new Set(L.field.ld.linear ?? []);
   const scale = at.point.inner.phi.map((_, j) => steps[j] / HESS_STEP);
   const H = Array.from({ length: p }, () => new Float64Array(p));
+  // The gradient at the centre (g0) left its tangents: each shifted inner solve starts on its prediction.
+  const tangents = L.tangentsAt(at.point);
+  const x0 = at.point.inner.x;
   for (let j = 0; j < p; j++) {
     const h = steps[j];
     const forward = linear.has(L.field.outer[j]);
     const g = (forward ? [h] : [h, -h]).map((d) => {
       const x = Float64Array.from(phi);
       x[j] += d;
-      const pt = L.at(x, at.point.inner.x);
+      const pt = L.at(x, tangents ? Float64Array.from(x0, (v, k) => v + d * tangents[j][k]) : x0);
       return 'failure' in pt ? undefined : L.gradient(pt, scale);
     });
     for (let i = 0; i < p; i++) {
