@@ -26,6 +26,8 @@ export interface OuterMode {
 /** L-BFGS stops at this gradient inf-norm in scaled units; the Newton polish then takes it to the noise floor. */
 const GRAD_TOL = 1e-6;
 const POLISH_STEPS = 6;
+/** A polish that moved less than this (in sd units) keeps the Hessian taken before it. */
+const REUSE_HESSIAN = 1e-3;
 /** Step of the Hessian's central differences of the gradient, in scaled units: truncation ~1e-6, noise ~1e-5 relative. */
 const HESS_STEP = 1e-3;
 
@@ -150,7 +152,10 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
       moved = 0;
     }
   }
-  if (steps > 0 && moved > 0) hessian = hessianOf(L, current, scale);
+  // A polish that moved less than 1e-3 sd changes the Hessian by less than its own differencing error
+  // (~1e-3 of an entry): the step that follows L-BFGS is typically 1e-5 to 1e-4 sd, and a second Hessian
+  // (a gradient per coordinate) was a third of a gene's fit.
+  if (steps > 0 && moved > REUSE_HESSIAN) hessian = hessianOf(L, current, scale);
   return { phi: current.point.inner.phi, point: current.point, grad: current.grad, hessian, scale, lbfgs: res, newtonSteps: steps };
 }
 
