@@ -73,6 +73,7 @@ export class LazyTable {
   /** f and its first three derivatives at x, into out[0..3]. */
   derivatives(x: number, out: Float64Array): void {
     if (x !== this.lastX) this.at(x);
+    if (!this.lastHigh) this.high();
     const last = this.last;
     out[0] = last[0];
     out[1] = last[1];
@@ -86,9 +87,10 @@ export class LazyTable {
   }
 
   /**
-   * f and its first three derivatives at x, remembered: an evaluator asks for the value in its forward
-   * pass, the slope in its backward pass and the curvature (the latent Hessian) at the same point, and
-   * this makes the later ones a comparison.
+   * f and its slope at x, remembered with where they came from: an evaluator asks for the value in its
+   * forward pass and the slope in its backward pass at the same point, and this makes the second a
+   * comparison. The second and third derivatives (the latent Hessian's) follow on demand (high): a
+   * value and gradient, most of the evaluations, costs two of the four polynomials.
    */
   private at(x: number): void {
     this.lastX = x;
@@ -96,6 +98,7 @@ export class LazyTable {
     // Outside [from, to] (x not finite included) the tails' closed form.
     if (!(x >= this.from && x <= this.to)) {
       this.tails.f(x, out);
+      this.lastHigh = true;
       return;
     }
     const y = x * this.inv;
@@ -105,6 +108,10 @@ export class LazyTable {
     const c = this.coef[j >> PAGE_BITS];
     const b = (j & PAGE_MASK) << 3;
     const u = y - k;
+    this.lastCoef = c;
+    this.lastBase = b;
+    this.lastU = u;
+    this.lastHigh = false;
     const c1 = c[b + 1];
     const c2 = c[b + 2];
     const c3 = c[b + 3];
@@ -113,12 +120,31 @@ export class LazyTable {
     const c6 = c[b + 6];
     const c7 = c[b + 7];
     // Divided by h^k as products with 1/h^k: h is a power of two, so both are exact and equal.
-    const inv = this.inv;
     out[0] = c[b] + u * (c1 + u * (c2 + u * (c3 + u * (c4 + u * (c5 + u * (c6 + u * c7))))));
-    out[1] = (c1 + u * (2 * c2 + u * (3 * c3 + u * (4 * c4 + u * (5 * c5 + u * (6 * c6 + u * 7 * c7)))))) * inv;
-    out[2] = (2 * c2 + u * (6 * c3 + u * (12 * c4 + u * (20 * c5 + u * (30 * c6 + u * 42 * c7))))) * (inv * inv);
-    out[3] = (6 * c3 + u * (24 * c4 + u * (60 * c5 + u * (120 * c6 + u * 210 * c7)))) * (inv * inv * inv);
+    out[1] = (c1 + u * (2 * c2 + u * (3 * c3 + u * (4 * c4 + u * (5 * c5 + u * (6 * c6 + u * 7 * c7)))))) * this.inv;
   }
+
+  /** The second and third derivatives at the last point, from its interval's coefficients. */
+  private high(): void {
+    const c = this.lastCoef;
+    const b = this.lastBase;
+    const u = this.lastU;
+    const c3 = c[b + 3];
+    const c4 = c[b + 4];
+    const c5 = c[b + 5];
+    const c6 = c[b + 6];
+    const c7 = c[b + 7];
+    const inv = this.inv;
+    this.last[2] = (2 * c[b + 2] + u * (6 * c3 + u * (12 * c4 + u * (20 * c5 + u * (30 * c6 + u * 42 * c7))))) * (inv * inv);
+    this.last[3] = (6 * c3 + u * (24 * c4 + u * (60 * c5 + u * (120 * c6 + u * 210 * c7)))) * (inv * inv * inv);
+    this.lastHigh = true;
+  }
+
+  private lastCoef: Float64Array = NO_PAGE;
+  private lastBase = 0;
+  private lastU = 0;
+  /** Whether last[2..3] are those of lastX. */
+  private lastHigh = true;
 
   private fill(j: number): void {
     const page = j >> PAGE_BITS;
