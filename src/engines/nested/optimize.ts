@@ -142,9 +142,19 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
     // far better than the SEs resolve (a step of 1e-4 SE gains 5e-9), and L's own noise is near 1e-10.
     const decrement = step.reduce((a, v, j) => a + v * current.grad[j], 0);
     if (!(decrement > 1e-9)) break;
-    const damp = Math.min(1, 1 / size);
-    const next = evaluate(Float64Array.from(current.point.inner.phi, (v, j) => v + damp * step[j]));
-    if (!next || !(next.point.value >= current.point.value - 1e-10 * (1 + Math.abs(current.point.value)))) break;
+    // The scales are conditional sds given the latent field, which can be 100 times below the marginal
+    // sds (counts near 1e4 pin each group's effect to 0.002, while its sd is known to 20%): a step capped
+    // at 1 scale unit then crawls. The step's length in the Hessian's own metric, sqrt(decrement), is
+    // the one that says whether the quadratic model is trusted: at most 1 in either unit, halved while L
+    // falls.
+    let damp = Math.min(1, Math.max(1 / size, 1 / Math.sqrt(decrement)));
+    let next: Evaluated | undefined;
+    for (let halvings = 0; halvings < 6; halvings++, damp /= 2) {
+      next = evaluate(Float64Array.from(current.point.inner.phi, (v, j) => v + damp * step[j]));
+      if (next && next.point.value >= current.point.value - 1e-10 * (1 + Math.abs(current.point.value))) break;
+      next = undefined;
+    }
+    if (!next) break;
     current = next;
     moved += damp * size;
     if (moved > 0.1) {
