@@ -7,6 +7,7 @@ import { latentCoordinates, linearCoordinates } from '../compiler/latent.js';
 import { latentHessian } from '../compiler/latent/hessian.js';
 import { hierarchiesOf } from '../compiler/latent/hierarchy.js';
 import { aliasedFixedEffects, boundedFixedEffects } from '../compiler/latent/aliased.js';
+import { countStart } from '../compiler/latent/count_start.js';
 import { once } from '../core/once.js';
 
 /** tfjs is loaded only when a model needs it: importing it costs ~0.4 s of start-up. */
@@ -65,7 +66,7 @@ export async function makeLogDensity(ir: ModelIR, rowwise: ModelIR, backend: Bac
       float64Twin: () => emitCompiledJs(rowIr), explainNonFinite: (t: Float64Array) => explainNonFinite(rowIr, t),
       // The latent field is the whole model's: the row graph alone lacks the priors.
       latent: latentCoordinates(rowIr), linear: linearCoordinates(rowIr), latentHessian: (c: readonly number[]) => latentHessian(rowIr, c),
-      hierarchies: hierarchiesOf(rowIr), aliased: once(() => aliasedFixedEffects(rowIr)), boundedFixedEffects: once(() => boundedFixedEffects(rowIr)),
+      hierarchies: hierarchiesOf(rowIr), aliased: once(() => aliasedFixedEffects(rowIr)), boundedFixedEffects: once(() => boundedFixedEffects(rowIr)), countStart: once(() => countStart(rowIr)),
     });
   if (backend !== 'measure') {
     return Object.assign(tfjs, { choice: backend === 'tfjs' ? 'forced by --backend tfjs' : `${terms} row terms: tfjs` });

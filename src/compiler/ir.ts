@@ -75,6 +75,12 @@ export interface IrLikelihood {
   readonly form: Form;
   readonly args: readonly IrExpr[];
   readonly span: Span;
+  /**
+   * A reduced count likelihood whose offsets live inside its form (negative binomial cells): the log of
+   * each cell's summed exposure, so that a cell's mean is exp(args[0] + exposure). Read only for starting
+   * values (count_start.ts); the density does not use it.
+   */
+  readonly exposure?: IrExpr;
 }
 
 export interface IrGenerated {

@@ -49,6 +49,11 @@ export interface LogDensity {
    * Computed on request.
    */
   boundedFixedEffects?(): readonly number[];
+  /**
+   * Starting values for fixed effects (theta coordinate -> value) where the compiler knows a closed-form
+   * guess: a count model's Poisson GLM fit with the random effects at 0 (compiler/latent/count_start.ts).
+   */
+  countStart?(): ReadonlyMap<number, number> | undefined;
   /** Terms dropped from `value` because they do not depend on theta (e.g. -lgamma(y + 1)). */
   readonly constant: number;
   /**

@@ -24,8 +24,9 @@ async function failure(model: ReturnType<typeof compileText>, engine: EngineName
 }
 
 describe('a log density that is not finite at any starting point', () => {
-  // exp(1000 + b) overflows wherever a start can land: the Poisson term is -Infinity.
-  const overflow = compileText('data { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  y ~ Poisson(log_rate = 1000 + b)\n}', csv);
+  // exp(1000 + b^2) overflows wherever a start can land: the Poisson term is -Infinity. (With 1000 + b, a
+  // count model's start from its Poisson GLM, b = -999, is finite: compiler/latent/count_start.ts.)
+  const overflow = compileText('data { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  y ~ Poisson(log_rate = 1000 + b * b)\n}', csv);
 
   it('laplace retries from seeded random points, then names the term, its place, the data row and the parameter', async () => {
     const e = await failure(overflow, 'laplace', {});

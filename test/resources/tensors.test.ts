@@ -14,9 +14,9 @@ const dir = mkdtempSync(join(tmpdir(), 'glimmer-tensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 copyFileSync(`${ROOT}models/eight_schools_nc.glmm`, join(dir, 'model.glmm'));
 copyFileSync(`${ROOT}models/eight_schools.csv`, join(dir, 'eight_schools.csv'));
-// exp(1000 + b) overflows for every starting point: the run fails after making its tensors.
+// exp(1000 + b^2) overflows for every starting point: the run fails after making its tensors.
 writeFileSync(join(dir, 'overflow.csv'), 'y\n1\n3\n2\n');
-writeFileSync(join(dir, 'overflow.glmm'), 'data "overflow.csv" { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel { y ~ Poisson(log_rate = 1000 + b) }\n');
+writeFileSync(join(dir, 'overflow.glmm'), 'data "overflow.csv" { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel { y ~ Poisson(log_rate = 1000 + b * b) }\n');
 
 const ENGINE_ARGS: Record<string, string[]> = {
   'laplace': ['--engine', 'laplace'],

@@ -5,6 +5,7 @@ import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.j
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
 import { aliasedFixedEffects, boundedFixedEffects } from '../latent/aliased.js';
+import { countStart } from '../latent/count_start.js';
 import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { AdNode, Arena, Op } from './ad_node.js';
@@ -102,6 +103,7 @@ export function emitJs(ir: ModelIR): LogDensity & { readonly backend: 'js' } {
     hierarchies: hierarchiesOf(ir),
     aliased: once(() => aliasedFixedEffects(ir)),
     boundedFixedEffects: once(() => boundedFixedEffects(ir)),
+    countStart: once(() => countStart(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad,
     // Points are independent and each evaluation is already a tight loop: batching buys nothing here.

@@ -108,7 +108,7 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
       const { off, logT } = offsetsOf(plan);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells, factorsOf(plan.phi).size === 0));
-      return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi] };
+      return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi], exposure: col(logT) };
     }
     if (plan.kind === 'binomial') {
       const t = plan.trials;

@@ -7,6 +7,7 @@ import { latentCoordinates, linearCoordinates, oneResidualSd } from '../latent.j
 import { latentHessian } from '../latent/hessian.js';
 import { hierarchiesOf } from '../latent/hierarchy.js';
 import { aliasedFixedEffects, boundedFixedEffects } from '../latent/aliased.js';
+import { countStart } from '../latent/count_start.js';
 import { once } from '../../core/once.js';
 import { hostConstant, paramNames, constrainTheta, unconstrainValues } from '../layout.js';
 import { tf } from './backend.js';
@@ -233,6 +234,7 @@ export function emitTfjs(ir: ModelIR): LogDensity & { readonly backend: 'tfjs' }
     hierarchies: hierarchiesOf(ir),
     aliased: once(() => aliasedFixedEffects(ir)),
     boundedFixedEffects: once(() => boundedFixedEffects(ir)),
+    countStart: once(() => countStart(ir)),
     latentHessian: (coords) => latentHessian(ir, coords),
     valueAndGrad: (theta) => valueAndGradBatch([theta])[0],
     valueAndGradBatch,

@@ -17,7 +17,8 @@ const MAX_STEP = 3;
 
 /**
  * Where the outer optimisation starts, in the spirit of lme4's start and of a few EM iterations: from
- * the first finite point init_point.ts finds (all unconstrained parameters 0: sds 1), the whole field
+ * the first finite point init_point.ts finds (all unconstrained parameters 0: sds 1; a count model's
+ * fixed effects at their Poisson GLM estimate, compiler/latent/count_start.ts), the whole field
  * (random and fixed effects) is fitted by Newton's method with the hyperparameters held, then each
  * hyperparameter is moved alone to maximise the joint density with the field held (a scale goes to the
  * size of its effects, a residual sd to the size of the residuals), and again. A sleepstudy-like model
@@ -26,7 +27,10 @@ const MAX_STEP = 3;
  */
 export function startingPoint(field: Field, L: LaplaceMarginal, rng: Rng): { phi: Float64Array; x: Float64Array } {
   const { ld } = field;
-  const init = initialPoint(ld, rng, { first: new Float64Array(ld.dim) });
+  // The fixed effects from the compiler's closed-form guess where it has one (count_start.ts), else 0.
+  const first = new Float64Array(ld.dim);
+  for (const [c, v] of ld.countStart?.() ?? []) first[c] = v;
+  const init = initialPoint(ld, rng, { first });
   let theta: Float64Array = Float64Array.from(init.theta);
   const joint = field.mode === 'ml' && (ld.linear ?? []).length > 0 ? makeField(ld, 'reml', field) : field;
   for (let round = 0; round < ROUNDS && joint.x.length > 0; round++) {

@@ -1,0 +1,124 @@
+import { cholesky } from '../../math/cholesky.js';
+import { solveLower, solveLowerT } from '../../math/triangular.js';
+import { evalExpr } from '../eval_f64.js';
+import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
+import { constrainTheta, splitValues } from '../layout.js';
+import { affineIn, NotAffine } from './affine.js';
+import { predictorArg } from './recognise.js';
+
+/** Iteratively reweighted least squares steps after the first (glm's from mustart converge in 4-6). */
+const IRLS_STEPS = 5;
+
+/** One likelihood's rows as the Poisson GLM sees them: per term, the fixed effect each row reads and its coefficient. */
+interface CountDesign {
+  readonly y: Float64Array;
+  readonly offset: Float64Array;
+  readonly terms: readonly { readonly position: Int32Array; readonly coef: Float64Array }[];
+}
+
+/**
+ * Starting values for the fixed effects of a count model with a log link (Poisson, negative binomial):
+ * the Poisson GLM's estimate with every other parameter at its start (0 unconstrained: the random effects
+ * at 0), by glm's iteratively reweighted least squares from mustart = y + 0.1 (R's glm.fit and lme4's
+ * start do the same). Started from 0 instead, every mean is its exposure (a cell's total count,
+ * thousands) against counts near 0.1: a negative binomial is nearly linear in its predictor there,
+ * Newton's first steps are thousands long, and the start's joint solve took ~11 of them, each evaluating
+ * (and, for reduced cells, tabulating) the likelihood at a new point on the way down. Undefined unless
+ * every likelihood that reads a fixed effect is a count with a log link whose predictor is affine in the
+ * fixed effects; only a start, so any such model gets one.
+ */
+export function countStart(ir: ModelIR): Map<number, number> | undefined {
+  const isLinear = (q: number): boolean => ir.params[q].linear === true;
+  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  if (coords.length === 0) return undefined;
+  const positionOf = new Map(coords.map((c, j) => [c, j]));
+  const readsLinear = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(isLinear);
+  const values = splitValues(ir, constrainTheta(ir, new Float64Array(ir.dim)));
+  const n = ir.data.nRows;
+  const perRow = (e: IrExpr): Float64Array => {
+    const v = evalExpr(e, values, ir.data);
+    return typeof v === 'number' ? new Float64Array(n).fill(v) : v;
+  };
+  const designs: CountDesign[] = [];
+  for (const lik of ir.likelihoods) {
+    const k = predictorArg(lik, readsLinear);
+    if (k < 0) continue;
+    const name = lik.form.args[k].name;
+    if (!lik.dist.discrete || !(name === 'log_rate' || name === 'log_mean') || lik.args.some((a, j) => j !== k && readsLinear(a))) return undefined;
+    const affine = affineIn(lik.args[k], isLinear, (q) => ir.params[q].size);
+    if (affine instanceof NotAffine) return undefined;
+    const offset = perRow(affine.offset);
+    if (lik.exposure) {
+      const exposure = perRow(lik.exposure);
+      for (let r = 0; r < n; r++) offset[r] += exposure[r];
+    }
+    if (!offset.every(Number.isFinite)) return undefined;
+    const terms = affine.terms.map((t) => {
+      const base = ir.params[t.param].offset;
+      const codes = t.factor === undefined ? undefined : ir.data.factors.get(t.factor)!.codes;
+      // -1: no fixed effect on the row (a contrast's reference level).
+      const position = Int32Array.from({ length: n }, (_, r) => {
+        const e = codes ? codes[r] : t.element;
+        return e < 0 ? -1 : positionOf.get(base + e) ?? -1;
+      });
+      return { position, coef: perRow(t.coef) };
+    });
+    if (terms.some((t) => !t.coef.every(Number.isFinite))) return undefined;
+    designs.push({ y: ir.data.numeric.get(lik.column)!, offset, terms });
+  }
+  if (designs.length === 0) return undefined;
+  const p = coords.length;
+  let beta: Float64Array | undefined;
+  for (let step = 0; step <= IRLS_STEPS; step++) {
+    const next = irlsStep(designs, p, beta);
+    if (!next) return undefined;
+    beta = next;
+  }
+  return new Map(coords.map((c, j) => [c, beta![j]]));
+}
+
+/**
+ * One weighted least-squares solve: the working response z = eta - offset + (y - mu) / mu with weights
+ * mu at beta (at mu = y + 0.1 when beta is undefined), through the normal equations.
+ */
+function irlsStep(designs: readonly CountDesign[], p: number, beta: Float64Array | undefined): Float64Array | undefined {
+  const A = Array.from({ length: p }, () => new Float64Array(p));
+  const b = new Float64Array(p);
+  for (const { y, offset, terms } of designs) {
+    for (let r = 0; r < y.length; r++) {
+      let eta = offset[r];
+      let mu: number;
+      let z: number;
+      if (beta) {
+        for (const t of terms) if (t.position[r] >= 0) eta += t.coef[r] * beta[t.position[r]];
+        // Past e^+-30 a mean is 0 or infinite to the fit: held there so the weights stay finite.
+        mu = Math.exp(Math.max(-30, Math.min(30, eta)));
+        z = eta - offset[r] + (y[r] - mu) / mu;
+      } else {
+        mu = y[r] + 0.1;
+        z = Math.log(mu) - offset[r];
+      }
+      for (let i = 0; i < terms.length; i++) {
+        const pi = terms[i].position[r];
+        if (pi < 0) continue;
+        const ci = terms[i].coef[r];
+        b[pi] += mu * ci * z;
+        for (let j = 0; j < terms.length; j++) {
+          const pj = terms[j].position[r];
+          if (pj >= 0 && pj <= pi) A[pi][pj] += mu * ci * terms[j].coef[r];
+        }
+      }
+    }
+  }
+  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) A[j][i] = A[i][j];
+  let { L, positiveDefinite } = cholesky(A);
+  if (!positiveDefinite) {
+    // A column without weight (a level without rows) or aliased with others: a ridge of 1e-8 of the
+    // largest diagonal keeps the system solvable, and such a coefficient stays near 0.
+    const ridge = 1e-8 * Math.max(...A.map((row, i) => row[i]), 1e-300);
+    ({ L, positiveDefinite } = cholesky(A.map((row, i) => row.map((v, j) => (i === j ? v + ridge : v)))));
+    if (!positiveDefinite) return undefined;
+  }
+  const next = solveLowerT(L, solveLower(L, b));
+  return next.every(Number.isFinite) ? next : undefined;
+}
