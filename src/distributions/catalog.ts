@@ -31,8 +31,13 @@ export interface Form {
    * The curvature in the first argument, w = -d2 kernel / da0^2 per row, and dw/da0, in closed form: for a
    * form whose kernel the Taylor jets would go through slowly (latent/curvature.ts uses it when present).
    */
-  readonly curvature?: (a0: Float64Array, x: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array) => void;
+  readonly curvature?: (a0: Float64Array, x: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array, slopes?: ArgSlopes) => void;
+  /** The arguments j whose dw / d args[j] `curvature` also writes, into slopes[j], when it is given. */
+  readonly curvatureSlopes?: readonly number[];
 }
+
+/** Per argument j, where it is an array: dw / d args[j] per row (the curvature's slope in another argument). */
+export type ArgSlopes = readonly (Float64Array | undefined)[];
 
 export interface DistSpec {
   readonly name: string;

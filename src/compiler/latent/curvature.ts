@@ -2,12 +2,23 @@ import type { F64 } from '../../distributions/f64_ops.js';
 import type { IrLikelihood } from '../ir.js';
 import { constantJet, jetOps, seedJet, type Jet } from '../../distributions/jet_ops.js';
 import { NORMAL_STATS } from '../reduce/forms.js';
+import type { ArgSlopes } from '../../distributions/catalog.js';
 
 /**
  * A likelihood's curvature in its linear predictor z, per row: w = -d2 l / dz2 and dw/dz (the third
  * derivative, for d log det H / dx). `args` are the other arguments' values (z's own slot is ignored).
  */
-export type Curvature = (z: Float64Array, y: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array) => void;
+export type Curvature = (z: Float64Array, y: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array, slopes?: ArgSlopes) => void;
+
+/**
+ * A closed-form curvature, with the arguments j (other than z's) whose slope dw / d args[j] it writes
+ * into slopes[j] when asked: d log det H / d(a dispersion, a residual sd) then needs no second and third
+ * pass over the rows at shifted weights (Block.addThetaLogDetGradient).
+ */
+export type ClosedCurvature = Curvature & { readonly slopes?: readonly number[] };
+
+/** `fn` (a fresh function: a form's own is not written to) with the arguments whose slopes it writes. */
+const withSlopes = (fn: Curvature, slopes: readonly number[]): ClosedCurvature => Object.assign(((...a) => fn(...a)) as Curvature, { slopes });
 
 const at = (x: F64, r: number): number => (typeof x === 'number' ? x : x[r]);
 
@@ -17,7 +28,7 @@ const at = (x: F64, r: number): number => (typeof x === 'number' ? x : x[r]);
  * goes through third-order Taylor jets (jet_ops.ts), the same numbers more slowly. The test compares both
  * with differences of the gradient.
  */
-function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
+function closedForm(lik: IrLikelihood, k: number): ClosedCurvature | undefined {
   const form = lik.dist.forms.indexOf(lik.form);
   const name = lik.dist === NORMAL_STATS ? 'NormalStats' : lik.dist.name;
   if (name === 'Poisson' && form === 0 && k === 0) {
@@ -39,26 +50,32 @@ function closedForm(lik: IrLikelihood, k: number): Curvature | undefined {
   // LogNormal(mu, sigma) is Normal in mu (of log y): the same curvature, constant in x.
   if (((name === 'Normal' || name === 'LogNormal') && form === 0 && k === 0) || (name === 'NormalStats' && k === 0)) {
     const count = name === 'NormalStats' ? 2 : -1;
-    return (z, _y, a, w, dw) => {
+    // w = n / s^2: dw/ds = -2 w / s.
+    return withSlopes((z, _y, a, w, dw, slopes) => {
+      const ds = slopes?.[1];
       for (let r = 0; r < z.length; r++) {
         const s = at(a[1], r);
         w[r] = (count < 0 ? 1 : at(a[count], r)) / (s * s);
         dw[r] = 0;
+        if (ds) ds[r] = (-2 * w[r]) / s;
       }
-    };
+    }, [1]);
   }
-  if (k === 0 && lik.form.curvature) return lik.form.curvature;
+  if (k === 0 && lik.form.curvature) return withSlopes(lik.form.curvature, lik.form.curvatureSlopes ?? []);
   if (name === 'NegativeBinomial' && form === 0 && k === 0) {
-    // l = y z - (y + phi) log(e^z + phi) + ...: w = (y + phi) mu phi / (mu + phi)^2, dw/dz = w (phi - mu) / (mu + phi).
-    return (z, y, a, w, dw) => {
+    // l = y z - (y + phi) log(e^z + phi) + ...: w = (y + phi) mu phi / (mu + phi)^2, dw/dz = w (phi - mu) / (mu + phi),
+    // dw/dphi = mu (mu y + 2 mu phi - phi y) / (mu + phi)^3.
+    return withSlopes((z, y, a, w, dw, slopes) => {
+      const dphi = slopes?.[1];
       for (let r = 0; r < z.length; r++) {
         const mu = Math.exp(z[r]);
         const phi = at(a[1], r);
         const d = mu + phi;
         w[r] = ((y[r] + phi) * mu * phi) / (d * d);
         dw[r] = (w[r] * (phi - mu)) / d;
+        if (dphi) dphi[r] = (mu * (mu * y[r] + 2 * mu * phi - phi * y[r])) / (d * d * d);
       }
-    };
+    }, [1]);
   }
   return undefined;
 }
@@ -75,7 +92,7 @@ export function hasClosedCurvature(lik: IrLikelihood, k: number): boolean {
 }
 
 /** The curvature of a likelihood in its argument k: a closed form where there is one, else Taylor jets of its kernel. */
-export function curvatureOf(lik: IrLikelihood, k: number): Curvature {
+export function curvatureOf(lik: IrLikelihood, k: number): ClosedCurvature {
   const fast = closedForm(lik, k);
   if (fast) return fast;
   return (z, y, args, w, dw) => {

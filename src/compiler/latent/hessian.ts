@@ -8,10 +8,21 @@ import { canonical, predictorArg, sharedPredictor } from './recognise.js';
 import { patternOfPairs } from './pairs.js';
 import { curvatureOf, hasClosedCurvature, isGaussianIn } from './curvature.js';
 import type { LatentHessian, SymmetricPattern } from '../../core/log_density.js';
+import type { ArgSlopes } from '../../distributions/catalog.js';
 
 type Values = readonly Float64Array[];
-/** w and dw/dz per row from z and the parameter values. */
-type BlockCurvature = (z: Float64Array, values: Values, w: Float64Array, dw: Float64Array) => void;
+/** w and dw/dz per row from z and the parameter values; with `slopes`, dw / d arg_j too where the curvature has them. */
+type BlockCurvature = (z: Float64Array, values: Values, w: Float64Array, dw: Float64Array, slopes?: ArgSlopes) => void;
+
+/**
+ * The other arguments of a likelihood whose curvature gives dw / d arg_j in closed form (curvature.ts):
+ * each with its value from the parameters, so that dw / d theta_c = sum_j dw/d arg_j d arg_j / d theta_c
+ * (the second factor by differences of the argument alone, which reads no data row's table).
+ */
+interface WeightSlopes {
+  readonly args: readonly { readonly j: number; readonly value: (values: Values) => F64 }[];
+  readonly out: (Float64Array | undefined)[];
+}
 
 /** An expression that may read parameters: evaluated once when it does not. */
 function cached(e: IrExpr, ir: ModelIR): (values: Values) => F64 {
@@ -52,6 +63,8 @@ class Block {
     private readonly curvature: BlockCurvature,
     /** The parameters the weights read other than through z (a likelihood's other arguments; a prior's scale). */
     readonly weightParams: readonly number[],
+    /** Where the weights' slopes in those parameters come in closed form (every argument that reads one has them). */
+    private readonly weightSlopes?: WeightSlopes,
   ) {
     this.linearZ = !dependsOnParams(affine.offset) && affine.terms.every((t) => !dependsOnParams(t.coef));
     this.offset = cached(affine.offset, ir);
@@ -61,8 +74,8 @@ class Block {
     this.z = new Float64Array(rows);
   }
 
-  /** Coefficients, then z, w and dw at the values: all that a pass over the rows needs. */
-  prepare(values: Values): { coef: F64[]; w: Float64Array; dw: Float64Array } {
+  /** Coefficients, then z, w and dw at the values (and the weights' slopes, if asked): all that a pass over the rows needs. */
+  prepare(values: Values, slopes?: ArgSlopes): { coef: F64[]; w: Float64Array; dw: Float64Array } {
     const coef = this.coefs.map((c) => c(values));
     const { z } = this;
     const off = this.offset(values);
@@ -75,7 +88,7 @@ class Block {
         if (e >= 0) z[r] += at(c, r) * v[e];
       }
     });
-    this.curvature(z, values, this.w, this.dw);
+    this.curvature(z, values, this.w, this.dw, slopes);
     return { coef, w: this.w, dw: this.dw };
   }
 
@@ -101,7 +114,8 @@ class Block {
    * only), and through the weights' other parameters by central differences of the weights at fixed z.
    */
   addThetaLogDetGradient(ir: ModelIR, theta: Float64Array, values: Values, inverse: Float64Array, out: Float64Array): void {
-    const { coef, dw } = this.prepare(values);
+    const slopes = this.weightSlopes;
+    const { coef, dw } = this.prepare(values, slopes?.out);
     const leverage = this.leverage(coef, inverse);
     if (dw.some((v) => v !== 0)) {
       this.reads.forEach(({ param, element }, t) => {
@@ -115,7 +129,7 @@ class Block {
     }
     if (this.weightParams.length === 0) return;
     const z = Float64Array.from(this.z);
-    const [wp, wm, scratch] = [new Float64Array(this.rows), new Float64Array(this.rows), new Float64Array(this.rows)];
+    const [wp, wm, scratch] = slopes ? [] : [new Float64Array(this.rows), new Float64Array(this.rows), new Float64Array(this.rows)];
     for (const q of this.weightParams) {
       const { offset, size } = ir.params[q];
       for (let c = offset; c < offset + size; c++) {
@@ -125,10 +139,20 @@ class Block {
           t[c] += d;
           return splitValues(ir, constrainTheta(ir, t));
         };
-        this.curvature(z, shifted(h), wp, scratch);
-        this.curvature(z, shifted(-h), wm, scratch);
+        const [plus, minus] = [shifted(h), shifted(-h)];
         let sum = 0;
-        for (let r = 0; r < this.rows; r++) sum += ((wp[r] - wm[r]) / (2 * h)) * leverage[r];
+        if (slopes) {
+          // dw/dtheta_c = sum_j dw/d arg_j d arg_j/dtheta_c: the arguments differenced, not the rows' weights.
+          for (const { j, value } of slopes.args) {
+            const [ap, am] = [value(plus), value(minus)];
+            const dwj = slopes.out[j]!;
+            for (let r = 0; r < this.rows; r++) sum += dwj[r] * ((at(ap, r) - at(am, r)) / (2 * h)) * leverage[r];
+          }
+        } else {
+          this.curvature(z, plus, wp!, scratch!);
+          this.curvature(z, minus, wm!, scratch!);
+          for (let r = 0; r < this.rows; r++) sum += ((wp![r] - wm![r]) / (2 * h)) * leverage[r];
+        }
         out[c] += sum;
       }
     }
@@ -167,11 +191,11 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
   }
   const readsX = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some((q) => inX[q]);
   const sizeOf = (q: number): number => ir.params[q].size;
-  const block = (affine: Affine, rows: number, curvature: BlockCurvature, weightExprs: readonly IrExpr[]): Block => {
+  const block = (affine: Affine, rows: number, curvature: BlockCurvature, weightExprs: readonly IrExpr[], slopes?: WeightSlopes): Block => {
     const reads = affine.terms.map((t) => ({ param: t.param, element: elementsOf(ir, t, rows) }));
     const index = reads.map(({ param, element }) => Int32Array.from(element, (e) => (e < 0 ? -1 : position.get(ir.params[param].offset + e) ?? -1)));
     const weightParams = [...new Set(weightExprs.flatMap((e) => [...paramsOf(e)]))];
-    return new Block(rows, index, reads, affine, ir, curvature, weightParams);
+    return new Block(rows, index, reads, affine, ir, curvature, weightParams, slopes);
   };
   const blocks: Block[] = [];
   let constantInX = true;
@@ -199,7 +223,15 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const curvature = curvatureOf(lik, k);
     jets ||= !hasClosedCurvature(lik, k);
     constantInX &&= isGaussianIn(lik, k);
-    blocks.push(block(affine, ir.data.nRows, (z, values, w, dw) => curvature(z, y, args.map((a) => a(values)), w, dw), lik.args.filter((_, j) => j !== k)));
+    // The weights' slopes in closed form where every other argument that reads a parameter has one.
+    const varying = lik.args.flatMap((a, j) => (j !== k && dependsOnParams(a) ? [j] : []));
+    const closed = varying.length > 0 && varying.every((j) => curvature.slopes?.includes(j));
+    const slopes: WeightSlopes | undefined = closed ? {
+      args: varying.map((j) => ({ j, value: args[j] })),
+      out: lik.args.map((_, j) => (varying.includes(j) ? new Float64Array(ir.data.nRows) : undefined)),
+    } : undefined;
+    blocks.push(block(affine, ir.data.nRows, (z, values, w, dw, s) => curvature(z, y, args.map((a) => a(values)), w, dw, s),
+      lik.args.filter((_, j) => j !== k), slopes));
   }
   for (const t of ir.priors) {
     if (!inX[t.param]) continue;

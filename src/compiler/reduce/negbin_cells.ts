@@ -37,6 +37,7 @@ export function negBinCellsForm(tables: CellTables): DistSpec {
     },
     constant: 0,
     curvature: cellsCurvature(tables),
+    curvatureSlopes: [1],
   };
   return { name: 'NegativeBinomial (cells)', support: 'count', discrete: true, forms: [form], doc: 'negative binomial rows reduced to cells' };
 }
@@ -48,19 +49,23 @@ export interface CellTables {
 }
 
 /**
- * The cells' curvature in eta, w = H''(s) + d2Z/deta2, and its derivative in eta, from the tables
- * (the form's `curvature`; the Taylor jets give the same numbers through the whole kernel, slower).
+ * The cells' curvature in eta, w = H''(s) + d2Z/deta2, its derivative in eta, and (when asked) in phi:
+ * dw/dt = -H'''(s) + d3Z/deta2 dt with t = log(phi), from the same lookups (the form's `curvature`; the
+ * Taylor jets give the first two through the whole kernel, slower).
  */
 function cellsCurvature(tables: CellTables): NonNullable<Form['curvature']> {
   const h = new Float64Array(4);
   const q = new Float64Array(4);
-  return (z, _y, [, phi], w, dw) => {
+  return (z, _y, [, phi], w, dw, slopes) => {
+    const dphi = slopes?.[1];
     for (let r = 0; r < z.length; r++) {
-      const t = Math.log(typeof phi === 'number' ? phi : phi[r]);
+      const p = typeof phi === 'number' ? phi : phi[r];
+      const t = Math.log(p);
       tables.H[r].derivatives(z[r] - t, h);
       tables.Z[r].derivativesA(z[r], t, q);
       w[r] = h[2] + q[2];
       dw[r] = h[3] + q[3];
+      if (dphi) dphi[r] = (tables.Z[r].curvatureSlopeT() - h[3]) / p;
     }
   };
 }
@@ -141,6 +146,16 @@ export class ZeroTerm implements Table2 {
       return;
     }
     for (let k = 0; k < 4; k++) out[k] = this.e * q[k];
+  }
+
+  /**
+   * d3Z / deta2 dt at the last point asked (derivativesA's): on the Poisson side Z_eta_eta = p + e (R +
+   * 2R' + R'') with p and e free of t and R read at s = eta - t, so -e (R' + 2R'' + R'''); on the other,
+   * e^t G''(s), so e^t (G'' - G''').
+   */
+  curvatureSlopeT(): number {
+    const q = this.q;
+    return this.lastPoisson ? -this.e * (q[1] + 2 * q[2] + q[3]) : this.e * (q[2] - q[3]);
   }
 }
 
