@@ -148,4 +148,9 @@ export interface LatentHessian {
   thetaLogDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
   /** True when H does not depend on x (every term Gaussian in x): a Newton step is then exact, and H is reused. */
   readonly constantInX?: boolean;
+  /**
+   * d(grad_x log p)/d theta_c (in the order of `coords`) for those of the `wanted` coordinates (scales,
+   * dispersions) whose every term gives it in closed form; the others are left out of the map.
+   */
+  mixedColumns?(theta: Float64Array, wanted: readonly number[]): Map<number, Float64Array>;
 }

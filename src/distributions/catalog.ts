@@ -34,6 +34,8 @@ export interface Form {
   readonly curvature?: (a0: Float64Array, x: Float64Array, args: readonly F64[], w: Float64Array, dw: Float64Array, slopes?: ArgSlopes) => void;
   /** The arguments j whose dw / d args[j] `curvature` also writes, into slopes[j], when it is given. */
   readonly curvatureSlopes?: readonly number[];
+  /** d/d args[j] of the score d kernel / da0 per row, for each j of curvatureSlopes: the Laplace marginal's mixed derivatives in a dispersion. */
+  readonly scoreSlope?: (a0: Float64Array, x: Float64Array, args: readonly F64[], j: number, out: Float64Array) => void;
 }
 
 /** Per argument j, where it is an array: dw / d args[j] per row (the curvature's slope in another argument). */

@@ -15,10 +15,14 @@ export type Curvature = (z: Float64Array, y: Float64Array, args: readonly F64[],
  * into slopes[j] when asked: d log det H / d(a dispersion, a residual sd) then needs no second and third
  * pass over the rows at shifted weights (Block.addThetaLogDetGradient).
  */
-export type ClosedCurvature = Curvature & { readonly slopes?: readonly number[] };
+export type ClosedCurvature = Curvature & { readonly slopes?: readonly number[]; readonly scoreSlope?: ScoreSlope };
 
-/** `fn` (a fresh function: a form's own is not written to) with the arguments whose slopes it writes. */
-const withSlopes = (fn: Curvature, slopes: readonly number[]): ClosedCurvature => Object.assign(((...a) => fn(...a)) as Curvature, { slopes });
+/** d/d args[j] of the score dl/dz per row (j one of the curvature's `slopes`): the marginal's mixed derivative in that argument. */
+export type ScoreSlope = (z: Float64Array, y: Float64Array, args: readonly F64[], j: number, out: Float64Array) => void;
+
+/** `fn` (a fresh function: a form's own is not written to) with the arguments whose slopes it writes, and the score's. */
+const withSlopes = (fn: Curvature, slopes: readonly number[], scoreSlope?: ScoreSlope): ClosedCurvature =>
+  Object.assign(((...a) => fn(...a)) as Curvature, { slopes, ...(scoreSlope ? { scoreSlope } : {}) });
 
 const at = (x: F64, r: number): number => (typeof x === 'number' ? x : x[r]);
 
@@ -50,6 +54,14 @@ function closedForm(lik: IrLikelihood, k: number): ClosedCurvature | undefined {
   // LogNormal(mu, sigma) is Normal in mu (of log y): the same curvature, constant in x.
   if (((name === 'Normal' || name === 'LogNormal') && form === 0 && k === 0) || (name === 'NormalStats' && k === 0)) {
     const count = name === 'NormalStats' ? 2 : -1;
+    // The score (y - n z) / s^2 (y the cell's sum for NormalStats; log y's is not at hand for LogNormal):
+    // d/ds = -2 score / s.
+    const score: ScoreSlope | undefined = name === 'LogNormal' ? undefined : (z, y, a, _j, out) => {
+      for (let r = 0; r < z.length; r++) {
+        const s = at(a[1], r);
+        out[r] = (-2 * (y[r] - (count < 0 ? 1 : at(a[count], r)) * z[r])) / (s * s * s);
+      }
+    };
     // w = n / s^2: dw/ds = -2 w / s.
     return withSlopes((z, _y, a, w, dw, slopes) => {
       const ds = slopes?.[1];
@@ -59,9 +71,9 @@ function closedForm(lik: IrLikelihood, k: number): ClosedCurvature | undefined {
         dw[r] = 0;
         if (ds) ds[r] = (-2 * w[r]) / s;
       }
-    }, [1]);
+    }, [1], score);
   }
-  if (k === 0 && lik.form.curvature) return withSlopes(lik.form.curvature, lik.form.curvatureSlopes ?? []);
+  if (k === 0 && lik.form.curvature) return withSlopes(lik.form.curvature, lik.form.curvatureSlopes ?? [], lik.form.scoreSlope);
   if (name === 'NegativeBinomial' && form === 0 && k === 0) {
     // l = y z - (y + phi) log(e^z + phi) + ...: w = (y + phi) mu phi / (mu + phi)^2, dw/dz = w (phi - mu) / (mu + phi),
     // dw/dphi = mu (mu y + 2 mu phi - phi y) / (mu + phi)^3.
@@ -75,7 +87,14 @@ function closedForm(lik: IrLikelihood, k: number): ClosedCurvature | undefined {
         dw[r] = (w[r] * (phi - mu)) / d;
         if (dphi) dphi[r] = (mu * (mu * y[r] + 2 * mu * phi - phi * y[r])) / (d * d * d);
       }
-    }, [1]);
+    }, [1], (z, y, a, _j, out) => {
+      // The score y - (y + phi) mu / (mu + phi): d/dphi = mu (y - mu) / (mu + phi)^2.
+      for (let r = 0; r < z.length; r++) {
+        const mu = Math.exp(z[r]);
+        const d = mu + at(a[1], r);
+        out[r] = (mu * (y[r] - mu)) / (d * d);
+      }
+    });
   }
   return undefined;
 }

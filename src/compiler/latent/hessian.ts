@@ -22,6 +22,8 @@ type BlockCurvature = (z: Float64Array, values: Values, w: Float64Array, dw: Flo
 interface WeightSlopes {
   readonly args: readonly { readonly j: number; readonly value: (values: Values) => F64 }[];
   readonly out: (Float64Array | undefined)[];
+  /** d score / d arg_j per row at z (the score d l / dz), where known: the marginal's mixed derivatives in closed form. */
+  readonly score?: (z: Float64Array, values: Values, j: number, out: Float64Array) => void;
 }
 
 /** An expression that may read parameters: evaluated once when it does not. */
@@ -52,6 +54,8 @@ class Block {
 
   /** Whether z's offset and coefficients are free of parameters (data and constants): z is then linear in the terms' parameters. */
   readonly linearZ: boolean;
+  /** The parameters z's offset and coefficients read (a non-centred block's sd and correlations). */
+  readonly zReads: ReadonlySet<number>;
 
   constructor(
     readonly rows: number,
@@ -67,6 +71,7 @@ class Block {
     private readonly weightSlopes?: WeightSlopes,
   ) {
     this.linearZ = !dependsOnParams(affine.offset) && affine.terms.every((t) => !dependsOnParams(t.coef));
+    this.zReads = new Set([...paramsOf(affine.offset), ...affine.terms.flatMap((t) => [...paramsOf(t.coef)])]);
     this.offset = cached(affine.offset, ir);
     this.coefs = affine.terms.map((t) => cached(t.coef, ir));
     this.w = new Float64Array(rows);
@@ -76,6 +81,13 @@ class Block {
 
   /** Coefficients, then z, w and dw at the values (and the weights' slopes, if asked): all that a pass over the rows needs. */
   prepare(values: Values, slopes?: ArgSlopes): { coef: F64[]; w: Float64Array; dw: Float64Array } {
+    const coef = this.zAt(values);
+    this.curvature(this.z, values, this.w, this.dw, slopes);
+    return { coef, w: this.w, dw: this.dw };
+  }
+
+  /** The coefficients at the values, with z written into this.z. */
+  private zAt(values: Values): F64[] {
     const coef = this.coefs.map((c) => c(values));
     const { z } = this;
     const off = this.offset(values);
@@ -88,8 +100,52 @@ class Block {
         if (e >= 0) z[r] += at(c, r) * v[e];
       }
     });
-    this.curvature(z, values, this.w, this.dw, slopes);
-    return { coef, w: this.w, dw: this.dw };
+    return coef;
+  }
+
+  /** Whether addMixed can give this block's share of d(grad_x log p)/d theta_c for the weights' parameters. */
+  get mixedInClosedForm(): boolean {
+    return this.linearZ && this.weightSlopes?.score !== undefined;
+  }
+
+  /**
+   * Adds sum_r a_r d score_r / d theta_c (the score dl/dz_r, a_r the row's coefficients of x) to columns[c]
+   * for each coordinate c of the weights' parameters that `columns` asks for: the score's slope in each
+   * argument in closed form, the argument's in theta by a difference of its value alone. Only where
+   * mixedInClosedForm (z free of parameters).
+   */
+  addMixed(ir: ModelIR, theta: Float64Array, values: Values, columns: ReadonlyMap<number, Float64Array>): void {
+    const slopes = this.weightSlopes!;
+    const coef = this.zAt(values);
+    const scores = new Map(slopes.args.map(({ j }) => {
+      const out = new Float64Array(this.rows);
+      slopes.score!(this.z, values, j, out);
+      return [j, out];
+    }));
+    const m = new Float64Array(this.rows);
+    for (const q of this.weightParams) {
+      const { offset, size } = ir.params[q];
+      for (let c = offset; c < offset + size; c++) {
+        const column = columns.get(c);
+        if (!column) continue;
+        const h = WEIGHT_STEP * Math.max(1, Math.abs(theta[c]));
+        const [plus, minus] = [h, -h].map((d) => {
+          const t = Float64Array.from(theta);
+          t[c] += d;
+          return splitValues(ir, constrainTheta(ir, t));
+        });
+        m.fill(0);
+        for (const { j, value } of slopes.args) {
+          const [ap, am] = [value(plus), value(minus)];
+          const ds = scores.get(j)!;
+          for (let r = 0; r < this.rows; r++) m[r] += ds[r] * ((at(ap, r) - at(am, r)) / (2 * h));
+        }
+        this.index.forEach((index, t) => {
+          const ct = coef[t];
+          for (let r = 0; r < this.rows; r++) if (index[r] >= 0) column[index[r]] += at(ct, r) * m[r];
+        });
+      }
+    }
   }
 
   /** a_r' Z a_r per row: the row's leverage, from H^-1 on the row's own pairs (in the pattern). */
@@ -226,9 +282,11 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     // The weights' slopes in closed form where every other argument that reads a parameter has one.
     const varying = lik.args.flatMap((a, j) => (j !== k && dependsOnParams(a) ? [j] : []));
     const closed = varying.length > 0 && varying.every((j) => curvature.slopes?.includes(j));
+    const score = curvature.scoreSlope;
     const slopes: WeightSlopes | undefined = closed ? {
       args: varying.map((j) => ({ j, value: args[j] })),
       out: lik.args.map((_, j) => (varying.includes(j) ? new Float64Array(ir.data.nRows) : undefined)),
+      ...(score ? { score: (z: Float64Array, values: Values, j: number, out: Float64Array) => score(z, y, args.map((a) => a(values)), j, out) } : {}),
     } : undefined;
     blocks.push(block(affine, ir.data.nRows, (z, values, w, dw, s) => curvature(z, y, args.map((a) => a(values)), w, dw, s),
       lik.args.filter((_, j) => j !== k), slopes));
@@ -241,11 +299,22 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const variate = { param: t.param, factor: '~element', element: -1, coef: { op: 'const', value: 1 } as IrExpr };
     const z: Affine = { offset: { op: 'neg', arg: mean.offset }, terms: [variate, ...mean.terms.map((m) => ({ ...m, coef: { op: 'neg', arg: m.coef } as IrExpr }))] };
     const scale = cached(t.args[1], ir);
-    blocks.push(block(z, ir.params[t.param].size, (_z, values, w, dw) => {
+    const size = ir.params[t.param].size;
+    // w = 1 / s^2 and the score -z / s^2: their slopes in s, -2 / s^3 and 2 z / s^3.
+    const slopes: WeightSlopes | undefined = dependsOnParams(t.args[1]) ? {
+      args: [{ j: 1, value: scale }],
+      out: [undefined, new Float64Array(size)],
+      score: (zs, values, _j, out) => {
+        const s = at(scale(values), 0);
+        for (let r = 0; r < zs.length; r++) out[r] = (2 * zs[r]) / (s * s * s);
+      },
+    } : undefined;
+    blocks.push(block(z, size, (_z, values, w, dw, ds) => {
       const s = at(scale(values), 0);
       w.fill(1 / (s * s));
       dw.fill(0);
-    }, [t.args[1]]));
+      ds?.[1]?.fill(-2 / (s * s * s));
+    }, [t.args[1]], slopes));
   }
   const pattern = assemblePattern(coords.length, blocks);
   const evaluate = (theta: Float64Array): Float64Array => {
@@ -279,7 +348,24 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     for (const b of blocks) b.addThetaLogDetGradient(ir, theta, values, inverse, out);
     return out;
   };
-  return { coords, pattern, values: evaluate, logDetGradient, constantInX, ...(thetaPath ? { thetaLogDetGradient } : {}) };
+  // d(grad_x log p)/d theta_c for a coordinate c of the weights' parameters, where every block it enters
+  // gives it in closed form (the others: the caller differences gradients).
+  const mixedColumns = (theta: Float64Array, wanted: readonly number[]): Map<number, Float64Array> => {
+    const paramOf = (c: number): number => ir.params.findIndex((q) => c >= q.offset && c < q.offset + q.size);
+    const columns = new Map<number, Float64Array>();
+    for (const c of wanted) {
+      const q = paramOf(c);
+      // Not where z reads it (u = sd * z: the predictor's coefficients move with it), nor where a term's
+      // weights read it without the score's slope.
+      const touching = blocks.filter((b) => b.weightParams.includes(q));
+      if (touching.every((b) => b.mixedInClosedForm) && !zParams.has(q) && blocks.every((b) => !b.zReads.has(q))) columns.set(c, new Float64Array(coords.length));
+    }
+    if (columns.size === 0) return columns;
+    const values = splitValues(ir, constrainTheta(ir, theta));
+    for (const b of blocks) if (b.weightParams.length > 0 && b.mixedInClosedForm) b.addMixed(ir, theta, values, columns);
+    return columns;
+  };
+  return { coords, pattern, values: evaluate, logDetGradient, constantInX, mixedColumns, ...(thetaPath ? { thetaLogDetGradient } : {}) };
 }
 
 /**

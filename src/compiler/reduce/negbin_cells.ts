@@ -38,6 +38,7 @@ export function negBinCellsForm(tables: CellTables): DistSpec {
     constant: 0,
     curvature: cellsCurvature(tables),
     curvatureSlopes: [1],
+    scoreSlope: cellsScoreSlope(tables),
   };
   return { name: 'NegativeBinomial (cells)', support: 'count', discrete: true, forms: [form], doc: 'negative binomial rows reduced to cells' };
 }
@@ -66,6 +67,24 @@ function cellsCurvature(tables: CellTables): NonNullable<Form['curvature']> {
       w[r] = h[2] + q[2];
       dw[r] = h[3] + q[3];
       if (dphi) dphi[r] = (tables.Z[r].curvatureSlopeT() - h[3]) / p;
+    }
+  };
+}
+
+/**
+ * d/dphi of the cells' score Y - H'(s) - dZ/deta: (H''(s) - d2Z/deta dt) / phi, from the same lookups
+ * as the curvature (the form's `scoreSlope`).
+ */
+function cellsScoreSlope(tables: CellTables): NonNullable<Form['scoreSlope']> {
+  const h = new Float64Array(4);
+  const q = new Float64Array(4);
+  return (z, _y, [, phi], _j, out) => {
+    for (let r = 0; r < z.length; r++) {
+      const p = typeof phi === 'number' ? phi : phi[r];
+      const t = Math.log(p);
+      tables.H[r].derivatives(z[r] - t, h);
+      tables.Z[r].derivativesA(z[r], t, q);
+      out[r] = (h[2] - tables.Z[r].scoreSlopeT()) / p;
     }
   };
 }
@@ -156,6 +175,12 @@ export class ZeroTerm implements Table2 {
   curvatureSlopeT(): number {
     const q = this.q;
     return this.lastPoisson ? -this.e * (q[1] + 2 * q[2] + q[3]) : this.e * (q[2] - q[3]);
+  }
+
+  /** d2Z / deta dt at the last point: -e (R' + R'') on the Poisson side (Z_eta = p + e (R + R')), e^t (G' - G'') on the other. */
+  scoreSlopeT(): number {
+    const q = this.q;
+    return this.lastPoisson ? -this.e * (q[1] + q[2]) : this.e * (q[1] - q[2]);
   }
 }
 

@@ -31,7 +31,7 @@ export class LaplaceMarginal {
   gradientEvaluations = 0;
   /** Takes the trace terms by differences of the Hessian even where the one-pass derivative exists (tests compare the two). */
   differencedTraces = false;
-  /** Takes d(grad_x f)/dphi by differences of gradients even where the cross block gives it (tests compare the two). */
+  /** Takes d(grad_x f)/dphi by differences of gradients even where the cross block or the scores' slopes give it (tests compare the two). */
   differencedCross = false;
   innerSteps = 0;
   private latest: Float64Array;
@@ -109,12 +109,17 @@ export class LaplaceMarginal {
     // d(grad_x f)/dphi_j: from the cross block of the Hessian for the fixed effects outside the field,
     // by central differences of exact gradients for the rest.
     const cross = field.cross && !this.differencedCross ? crossColumns(field, inner.theta) : undefined;
-    const differenced = Array.from({ length: p }, (_, j) => j).filter((j) => !cross?.has(j));
+    // The scales' and dispersions' columns in closed form where every term they enter has its score's
+    // slope (curvature.ts), each without two gradients of the whole density.
+    const rest = Array.from({ length: p }, (_, j) => j).filter((j) => !cross?.has(j));
+    const closed = this.differencedCross ? undefined : field.hessian.mixedColumns?.(inner.theta, rest.map((j) => field.outer[j]));
+    const differenced = rest.filter((j) => !closed?.has(field.outer[j]));
     const points: Float64Array[] = [];
     for (const j of differenced) points.push(shifted(j, 1), shifted(j, -1));
     const results = field.ld.valueAndGradBatch(points);
     this.gradientEvaluations += points.length;
     const mixed = new Map<number, Float64Array>(cross ?? []);
+    for (const j of rest) if (closed?.has(field.outer[j])) mixed.set(j, closed.get(field.outer[j])!);
     differenced.forEach((j, q) => {
       const plus = results[2 * q].grad;
       const minus = results[2 * q + 1].grad;
