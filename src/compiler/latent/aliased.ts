@@ -1,7 +1,6 @@
 import type { Aliased } from '../../core/log_density.js';
-import { evalExpr } from '../eval_f64.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
-import { constrainTheta, splitValues } from '../layout.js';
+import { denseColumns, linearCoords, sparseDesign } from './design.js';
 import { predictorArg, sharedPredictor } from './recognise.js';
 
 /**
@@ -10,45 +9,11 @@ import { predictorArg, sharedPredictor } from './recognise.js';
  */
 const RANK_TOL = 1e-7;
 
-/** An expression's value on every row at theta (a number repeated where it does not vary by row). */
-function rowValues(ir: ModelIR, e: IrExpr, theta: Float64Array): Float64Array {
-  const v = evalExpr(e, splitValues(ir, constrainTheta(ir, theta)), ir.data);
-  return typeof v === 'number' ? new Float64Array(ir.data.nRows).fill(v) : v;
-}
-
-/**
- * Coordinate c's coefficient in the predictor e, row by row: e at theta = e_c minus `base` (e at 0); undefined
- * where e is not linear in it (the difference at 2 e_c is not twice that at e_c).
- */
-function columnOf(ir: ModelIR, e: IrExpr, base: Float64Array, c: number): Float64Array | undefined {
-  const [one, two] = [1, 2].map((s) => {
-    const t = new Float64Array(ir.dim);
-    t[c] = s;
-    return rowValues(ir, e, t).map((v, r) => v - base[r]);
-  });
-  return one.every((v, r) => Math.abs(two[r] - 2 * v) <= 1e-9 * (1 + Math.abs(two[r]))) ? one : undefined;
-}
-
-/** The linear parameters' theta coordinates, with the parameter each belongs to. */
-function linearCoords(ir: ModelIR): { coords: number[]; paramOf: number[]; isLinear: (q: number) => boolean } {
-  const linearParams = new Set(ir.params.flatMap((p, i) => (p.linear ? [i] : [])));
-  const coords: number[] = [];
-  const paramOf: number[] = [];
-  ir.params.forEach((p, i) => {
-    if (!p.linear) return;
-    for (let k = 0; k < p.size; k++) {
-      coords.push(p.offset + k);
-      paramOf.push(i);
-    }
-  });
-  return { coords, paramOf, isLinear: (q) => linearParams.has(q) };
-}
-
 /**
  * The fixed-effect model matrix X: for each linear coordinate, its coefficient in every likelihood's
- * predictor, row by row (the predictor at theta = e_c minus at theta = 0, the other parameters at the
- * centre of their priors). A likelihood whose predictor is not linear in them (the difference at 2 e_c is
- * not twice that at e_c) is left out: it cannot be judged this way.
+ * predictor, row by row (design.ts: the predictor's affine form, the other parameters at the centre of
+ * their priors). A likelihood whose predictor is not affine in them is left out: it cannot be judged
+ * this way.
  */
 function modelMatrix(ir: ModelIR, coords: readonly number[], isLinear: (q: number) => boolean): Float64Array[] {
   const sizeOf = (q: number): number => ir.params[q].size;
@@ -59,10 +24,9 @@ function modelMatrix(ir: ModelIR, coords: readonly number[], isLinear: (q: numbe
   });
   const columns = coords.map(() => [] as Float64Array[]);
   for (const e of predictors) {
-    const base = rowValues(ir, e, new Float64Array(ir.dim));
-    const cols = coords.map((c) => columnOf(ir, e, base, c));
-    if (cols.some((col) => col === undefined)) continue;
-    cols.forEach((col, j) => columns[j].push(col!));
+    const design = sparseDesign(ir, e, coords, isLinear);
+    if (!design) continue;
+    denseColumns(design, coords.length).forEach((col, j) => columns[j].push(col));
   }
   return columns.map((parts) => {
     const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
@@ -146,11 +110,12 @@ export function boundedFixedEffects(ir: ModelIR): number[] {
       && lik.args.every((a, j) => j === k || !readsLinear(a));
     const e = lik.args[k];
     const y = ir.data.numeric.get(lik.column)!;
-    const base = rowValues(ir, e, new Float64Array(ir.dim));
     const reads = paramsOf(e);
-    coords.forEach((c, j) => {
+    const design = countLog ? sparseDesign(ir, e, coords, isLinear) : undefined;
+    const columns = design ? denseColumns(design, coords.length) : undefined;
+    coords.forEach((_, j) => {
       if (!ok[j] || !reads.has(paramOf[j])) return;
-      const one = countLog ? columnOf(ir, e, base, c) : undefined;
+      const one = columns?.[j];
       if (!one || one.some((v) => v < 0)) {
         ok[j] = false;
         return;

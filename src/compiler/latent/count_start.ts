@@ -3,7 +3,7 @@ import { solveLower, solveLowerT } from '../../math/triangular.js';
 import { evalExpr } from '../eval_f64.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
 import { constrainTheta, splitValues } from '../layout.js';
-import { affineIn, NotAffine } from './affine.js';
+import { linearCoords, sparseDesign } from './design.js';
 import { predictorArg } from './recognise.js';
 
 /** Iteratively reweighted least squares steps after the first (glm's from mustart converge in 4-6). */
@@ -28,43 +28,24 @@ interface CountDesign {
  * fixed effects; only a start, so any such model gets one.
  */
 export function countStart(ir: ModelIR): Map<number, number> | undefined {
-  const isLinear = (q: number): boolean => ir.params[q].linear === true;
-  const coords = ir.params.flatMap((p) => (p.linear ? Array.from({ length: p.size }, (_, k) => p.offset + k) : []));
+  const { coords, isLinear } = linearCoords(ir);
   if (coords.length === 0) return undefined;
-  const positionOf = new Map(coords.map((c, j) => [c, j]));
   const readsLinear = (e: IrExpr): boolean => dependsOnParams(e) && [...paramsOf(e)].some(isLinear);
-  const values = splitValues(ir, constrainTheta(ir, new Float64Array(ir.dim)));
-  const n = ir.data.nRows;
-  const perRow = (e: IrExpr): Float64Array => {
-    const v = evalExpr(e, values, ir.data);
-    return typeof v === 'number' ? new Float64Array(n).fill(v) : v;
-  };
   const designs: CountDesign[] = [];
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsLinear);
     if (k < 0) continue;
     const name = lik.form.args[k].name;
     if (!lik.dist.discrete || !(name === 'log_rate' || name === 'log_mean') || lik.args.some((a, j) => j !== k && readsLinear(a))) return undefined;
-    const affine = affineIn(lik.args[k], isLinear, (q) => ir.params[q].size);
-    if (affine instanceof NotAffine) return undefined;
-    const offset = perRow(affine.offset);
+    const design = sparseDesign(ir, lik.args[k], coords, isLinear);
+    if (!design) return undefined;
+    const offset = Float64Array.from(design.offset);
     if (lik.exposure) {
-      const exposure = perRow(lik.exposure);
-      for (let r = 0; r < n; r++) offset[r] += exposure[r];
+      const exposure = evalExpr(lik.exposure, splitValues(ir, constrainTheta(ir, new Float64Array(ir.dim))), ir.data);
+      for (let r = 0; r < offset.length; r++) offset[r] += typeof exposure === 'number' ? exposure : exposure[r];
     }
-    if (!offset.every(Number.isFinite)) return undefined;
-    const terms = affine.terms.map((t) => {
-      const base = ir.params[t.param].offset;
-      const codes = t.factor === undefined ? undefined : ir.data.factors.get(t.factor)!.codes;
-      // -1: no fixed effect on the row (a contrast's reference level).
-      const position = Int32Array.from({ length: n }, (_, r) => {
-        const e = codes ? codes[r] : t.element;
-        return e < 0 ? -1 : positionOf.get(base + e) ?? -1;
-      });
-      return { position, coef: perRow(t.coef) };
-    });
-    if (terms.some((t) => !t.coef.every(Number.isFinite))) return undefined;
-    designs.push({ y: ir.data.numeric.get(lik.column)!, offset, terms });
+    if (!offset.every(Number.isFinite) || design.terms.some((t) => !t.coef.every(Number.isFinite))) return undefined;
+    designs.push({ y: ir.data.numeric.get(lik.column)!, offset, terms: design.terms });
   }
   if (designs.length === 0) return undefined;
   const p = coords.length;
