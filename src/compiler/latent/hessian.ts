@@ -129,11 +129,7 @@ class Block {
         const column = columns.get(c);
         if (!column) continue;
         const h = WEIGHT_STEP * Math.max(1, Math.abs(theta[c]));
-        const [plus, minus] = [h, -h].map((d) => {
-          const t = Float64Array.from(theta);
-          t[c] += d;
-          return splitValues(ir, constrainTheta(ir, t));
-        });
+        const [plus, minus] = [h, -h].map((d) => valuesShifted(ir, theta, c, d));
         m.fill(0);
         for (const { j, value } of slopes.args) {
           const [ap, am] = [value(plus), value(minus)];
@@ -167,7 +163,9 @@ class Block {
   /**
    * Adds this block's share of d log det H / d theta for every theta coordinate: through z (dw/dz times
    * the coefficient, for the field's coordinates and the fixed effects outside it alike; linearZ blocks
-   * only), and through the weights' other parameters by central differences of the weights at fixed z.
+   * only), and through the weights' other parameters: their closed-form slopes times each argument's
+   * difference in theta where the curvature has them (weightSlopes), else central differences of the
+   * weights at fixed z.
    */
   addThetaLogDetGradient(ir: ModelIR, theta: Float64Array, values: Values, inverse: Float64Array, out: Float64Array): void {
     const slopes = this.weightSlopes;
@@ -190,12 +188,7 @@ class Block {
       const { offset, size } = ir.params[q];
       for (let c = offset; c < offset + size; c++) {
         const h = WEIGHT_STEP * Math.max(1, Math.abs(theta[c]));
-        const shifted = (d: number): Values => {
-          const t = Float64Array.from(theta);
-          t[c] += d;
-          return splitValues(ir, constrainTheta(ir, t));
-        };
-        const [plus, minus] = [shifted(h), shifted(-h)];
+        const [plus, minus] = [h, -h].map((d) => valuesShifted(ir, theta, c, d));
         let sum = 0;
         if (slopes) {
           // dw/dtheta_c = sum_j dw/d arg_j d arg_j/dtheta_c: the arguments differenced, not the rows' weights.
@@ -213,6 +206,13 @@ class Block {
       }
     }
   }
+}
+
+/** The parameter values at theta with coordinate c moved by d. */
+function valuesShifted(ir: ModelIR, theta: Float64Array, c: number, d: number): Values {
+  const t = Float64Array.from(theta);
+  t[c] += d;
+  return splitValues(ir, constrainTheta(ir, t));
 }
 
 /** Step of the weights' differences in their parameters (unconstrained: a log sd, a log dispersion). */
