@@ -1,7 +1,7 @@
 import type { Aliased } from '../../core/log_density.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
 import { denseColumns, linearCoords, sparseDesign } from './design.js';
-import { predictorArg, sharedPredictor } from './recognise.js';
+import { isCountLogPredictor, predictorArg, sharedPredictor } from './recognise.js';
 
 /**
  * A column whose part outside the span of the columns before it is below this fraction of its length is
@@ -106,8 +106,7 @@ export function boundedFixedEffects(ir: ModelIR): number[] {
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsLinear);
     if (k < 0) continue;
-    const countLog = lik.dist.discrete && (lik.form.args[k].name === 'log_rate' || lik.form.args[k].name === 'log_mean')
-      && lik.args.every((a, j) => j === k || !readsLinear(a));
+    const countLog = isCountLogPredictor(lik, k, readsLinear);
     const e = lik.args[k];
     const y = ir.data.numeric.get(lik.column)!;
     const reads = paramsOf(e);

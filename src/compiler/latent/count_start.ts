@@ -3,17 +3,15 @@ import { solveLower, solveLowerT } from '../../math/triangular.js';
 import { evalExpr } from '../eval_f64.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
 import { constrainTheta, splitValues } from '../layout.js';
-import { linearCoords, sparseDesign } from './design.js';
-import { predictorArg } from './recognise.js';
+import { linearCoords, sparseDesign, type SparseDesign } from './design.js';
+import { isCountLogPredictor, predictorArg } from './recognise.js';
 
 /** Iteratively reweighted least squares steps after the first (glm's from mustart converge in 4-6). */
 const IRLS_STEPS = 5;
 
-/** One likelihood's rows as the Poisson GLM sees them: per term, the fixed effect each row reads and its coefficient. */
-interface CountDesign {
+/** One likelihood's rows as the Poisson GLM sees them: its counts, and its design with the exposure in the offset. */
+interface CountDesign extends SparseDesign {
   readonly y: Float64Array;
-  readonly offset: Float64Array;
-  readonly terms: readonly { readonly position: Int32Array; readonly coef: Float64Array }[];
 }
 
 /**
@@ -35,8 +33,7 @@ export function countStart(ir: ModelIR): Map<number, number> | undefined {
   for (const lik of ir.likelihoods) {
     const k = predictorArg(lik, readsLinear);
     if (k < 0) continue;
-    const name = lik.form.args[k].name;
-    if (!lik.dist.discrete || !(name === 'log_rate' || name === 'log_mean') || lik.args.some((a, j) => j !== k && readsLinear(a))) return undefined;
+    if (!isCountLogPredictor(lik, k, readsLinear)) return undefined;
     const design = sparseDesign(ir, lik.args[k], coords, isLinear);
     if (!design) return undefined;
     const offset = Float64Array.from(design.offset);

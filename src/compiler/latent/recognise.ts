@@ -31,6 +31,16 @@ export function predictorArg(lik: ModelIR['likelihoods'][number], readsX: (e: Ir
   return score !== undefined && reading.includes(score) ? score : reading[0];
 }
 
+/**
+ * Whether argument k of a likelihood is a count's log mean (a Poisson's log_rate, a negative binomial's
+ * log_mean) and no other argument reads X: where a Poisson GLM describes the predictor (count_start.ts)
+ * and separation cannot happen for a column >= 0 with a positive count (aliased.ts).
+ */
+export function isCountLogPredictor(lik: ModelIR['likelihoods'][number], k: number, readsX: (e: IrExpr) => boolean): boolean {
+  const name = lik.form.args[k]?.name;
+  return lik.dist.discrete && (name === 'log_rate' || name === 'log_mean') && lik.args.every((a, j) => j === k || !readsX(a));
+}
+
 export function analyseLatent(ir: ModelIR): LatentRoles {
   const priorsOf = (p: number) => ir.priors.filter((t) => t.param === p);
   const isNormal = (t: ModelIR['priors'][number]): boolean => t.dist.name === 'Normal' && t.form === t.dist.forms[0];
