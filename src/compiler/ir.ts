@@ -81,6 +81,12 @@ export interface IrLikelihood {
    * values (count_start.ts); the density does not use it.
    */
   readonly exposure?: IrExpr;
+  /**
+   * A reduced negative binomial's per-cell sums for the method-of-moments start of its dispersion
+   * (count_start.ts): sum y^2, sum y w and sum w^2 over each cell's rows, w_i = e^(o_i) / sum_j e^(o_j)
+   * (row i's share of the cell's mean). Row-wise, they are y^2, y and 1. Read only for starting values.
+   */
+  readonly moments?: { readonly y2: IrExpr; readonly yw: IrExpr; readonly w2: IrExpr };
 }
 
 export interface IrGenerated {

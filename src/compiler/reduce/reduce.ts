@@ -108,7 +108,8 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
       const { off, logT } = offsetsOf(plan);
       for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
       const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells, factorsOf(plan.phi).size === 0));
-      return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi], exposure: col(logT) };
+      const m = countMoments(y, off, logT, cellOfRow, nCells);
+      return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi], exposure: col(logT), moments: { y2: col(m.y2), yw: col(m.yw), w2: col(m.w2) } };
     }
     if (plan.kind === 'binomial') {
       const t = plan.trials;
@@ -180,6 +181,29 @@ function offsetSums(offsets: Offsets, cellOfRow: Int32Array, nCells: number, row
   offsetMemo.set(cellOfRow, [...seen, entry]);
   return entry;
 }
+
+/**
+ * Per cell, sum y^2 and sum y w over the rows with a count, and sum w^2 over all rows (the same for every
+ * gene on these cells: remembered per offsets), w_i = e^(o_i - logT) (IrLikelihood.moments).
+ */
+function countMoments(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number): { y2: Float64Array; yw: Float64Array; w2: Float64Array } {
+  let w2 = shares.get(off);
+  if (!w2 || w2.length !== nCells) {
+    w2 = new Float64Array(nCells);
+    for (let i = 0; i < cellOfRow.length; i++) w2[cellOfRow[i]] += Math.exp(2 * (off[i] - logT[cellOfRow[i]]));
+    shares.set(off, w2);
+  }
+  const y2 = new Float64Array(nCells);
+  const yw = new Float64Array(nCells);
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] === 0) continue;
+    const c = cellOfRow[i];
+    y2[c] += y[i] * y[i];
+    yw[c] += y[i] * Math.exp(off[i] - logT[c]);
+  }
+  return { y2, yw, w2 };
+}
+const shares = new WeakMap<Float64Array, Float64Array>();
 
 /** log sum_i exp(o_i) per cell, without overflow for large offsets. */
 function logSumExpByCell(off: Float64Array, cellOfRow: Int32Array, nCells: number): Float64Array {

@@ -207,7 +207,25 @@ export class LaplaceMarginal {
    */
   scales(theta: Float64Array): Float64Array {
     const linear = new Set(this.field.ld.linear ?? []);
-    return Float64Array.from(this.field.outer, (c) => this.scaleOf(theta, c, linear.has(c) ? Infinity : 1));
+    const exact = this.crossDiagonal(theta);
+    return Float64Array.from(this.field.outer, (c, j) => {
+      const curvature = exact.get(j);
+      if (curvature !== undefined && curvature > 0 && Number.isFinite(curvature)) return 1 / Math.sqrt(curvature);
+      return this.scaleOf(theta, c, linear.has(c) ? Infinity : 1);
+    });
+  }
+
+  /**
+   * -d2f/dphi_j2 for the fixed effects the cross block covers, from its diagonal: exact and one pass,
+   * where differencing takes two gradients or more per fixed effect (20 cell groups per gene).
+   */
+  private crossDiagonal(theta: Float64Array): Map<number, number> {
+    const cross = this.field.cross;
+    if (!cross) return new Map();
+    const values = cross.hessian.values(theta);
+    const { colPtr } = cross.hessian.pattern;
+    const nx = this.field.x.length;
+    return new Map(cross.outer.map((j, e) => [j, values[colPtr[nx + e]]]));
   }
 
   /**

@@ -34,10 +34,33 @@ describe('countStart', () => {
       const src = `${data} parameters { s ~ HalfNormal(1) ${extra} a[g] ~ Normal(0, 10) u[p] ~ Normal(0, s) } model { y ~ ${family} }`;
       for (const reduce of [true, false]) {
         const got = startOf(src, reduce)!;
-        expect([...got.keys()]).toEqual(['a[0]', 'a[1]', 'a[2]']);
+        expect([...got.keys()]).toEqual(['a[0]', 'a[1]', 'a[2]', ...(extra ? ['phi[0]'] : [])]);
         want.forEach((w, k) => expect(got.get(`a[${k}]`)).toBeCloseTo(w, 10));
       }
     }
+  });
+
+  it("starts a negative binomial's dispersion by the method of moments at the Poisson GLM's means, row-wise and reduced", () => {
+    const src = `${data} parameters { s ~ HalfNormal(1) phi ~ Exponential(0.1) a[g] ~ Normal(0, 10) u[p] ~ Normal(0, s) } ` +
+      'model { y ~ NegativeBinomial(log_mean = a[g] + u[p] + log(T), dispersion = phi) }';
+    // mu_i = T_i sum(y) / sum(T) over the row's level; 1 / phi = sum((y - mu)^2 - y) / sum(mu^2).
+    const rate = new Map([0, 1, 2].map((k) => {
+      const level = rows.filter((r) => r.g === `g${k}`);
+      return [`g${k}`, level.reduce((t, r) => t + r.y, 0) / level.reduce((t, r) => t + r.T, 0)];
+    }));
+    let excess = 0;
+    let square = 0;
+    for (const r of rows) {
+      const mu = r.T * rate.get(r.g)!;
+      excess += (r.y - mu) ** 2 - r.y;
+      square += mu * mu;
+    }
+    expect(excess).toBeGreaterThan(0);
+    for (const reduce of [true, false]) expect(startOf(src, reduce)!.get('phi[0]')).toBeCloseTo(Math.log(square / excess), 10);
+    // Counts less spread than a Poisson's: the start's bound, a dispersion of 1e3.
+    const flat = 'y,T,g,p,x\n' + rows.map((r, i) => `${5 + (i % 2)},${r.T},${r.g},${r.p},${r.x}`).join('\n');
+    const m = compile(src.replace('log(T)', '0'), { fileName: 't.glmm', data: { text: flat, file: 't.csv' }, ml: true });
+    expect(countStart(m.ir)!.get(m.ir.params.find((q) => q.name === 'phi')!.offset)).toBeCloseTo(Math.log(1e3), 10);
   });
 
   it("solves the Poisson GLM's score equations with a covariate", () => {
