@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
 import type { LaplaceMarginal } from './marginal.js';
-import { climb, type OuterMode } from './optimize.js';
+import { climb, searchFrom, type OuterMode } from './optimize.js';
 
 /*
  * The outer search as a whole: climb (optimize.ts) from the start, then from elsewhere where the first
@@ -62,9 +62,13 @@ function interiorRestarts(L: LaplaceMarginal, mode: OuterMode, others: { phi: Fl
     for (const v of INTERIOR_STARTS) {
       const phi = Float64Array.from(mode.phi);
       phi[j] = v;
+      // Most restarts climb back to the edge: the search alone says so, and only a higher end is polished
+      // (the outer Hessian is a gradient per coordinate; three of them were most of such a gene's fit).
       let m: OuterMode;
       try {
-        m = climb(L, phi, maxIterations);
+        const end = searchFrom(L, phi, maxIterations);
+        if (!(end.value > best.point.value + 1e-6)) continue;
+        m = climb(L, end.inner.phi, maxIterations);
       } catch (e) {
         if (e instanceof InferenceError) continue;
         throw e;

@@ -45,6 +45,25 @@ export function failureMessage(f: InnerFailure, names: readonly string[]): strin
  * boundary) left where L-BFGS put them.
  */
 export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): OuterMode {
+  return polish(L, search(L, phi0, maxIterations));
+}
+
+/**
+ * Where climb's search from phi0 ends, without the outer Hessian and the Newton polish that follow it
+ * (a gradient per coordinate, and more): enough to tell whether a restart found a higher maximum.
+ */
+export function searchFrom(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): MarginalPoint {
+  return search(L, phi0, maxIterations).best.point;
+}
+
+interface Searched {
+  readonly best: Evaluated;
+  readonly scale: Float64Array;
+  readonly lbfgs: LbfgsResult;
+}
+
+/** L-BFGS in the whitened metric, measured again where the scales moved, and off any plateau. */
+function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): Searched {
   const names = L.field.ld.thetaNames;
   const first = L.at(phi0);
   if ('failure' in first) {
@@ -65,13 +84,6 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
   let best: Evaluated = { point: first, grad: new Float64Array(0) };
   let metric = SearchMetric.of(scale, L.profileCurvature(first));
   const toPhi = (psi: Float64Array): Float64Array => metric.toPhi(psi);
-  const evaluate = (phi: Float64Array): Evaluated | undefined => {
-    const point = L.at(phi);
-    if ('failure' in point) return undefined;
-    const out = { point, grad: L.gradient(point, scale) };
-    if (point.value > best.point.value) best = out;
-    return out;
-  };
   // Values at trial points need one inner solve; the gradient adds a selected inverse and differences,
   // so it is taken only at accepted points (backtracking L-BFGS).
   let last: { psi: Float64Array; point: MarginalPoint } | undefined;
@@ -127,7 +139,18 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
     if (!escape) break;
     res = run(escape);
   }
-  if (best.grad.length === 0) best = { point: best.point, grad: L.gradient(best.point, scale) };
+  return { best, scale, lbfgs: res };
+}
+
+/** The outer Hessian at the search's end, and Newton steps on it to L's noise floor. */
+function polish(L: LaplaceMarginal, searched: Searched): OuterMode {
+  const { scale, lbfgs: res } = searched;
+  const outerNames = L.field.outer.map((i) => L.field.ld.thetaNames[i]);
+  const evaluate = (phi: Float64Array): Evaluated | undefined => {
+    const point = L.at(phi);
+    return 'failure' in point ? undefined : { point, grad: L.gradient(point, scale) };
+  };
+  const best = searched.best.grad.length === 0 ? { point: searched.best.point, grad: L.gradient(searched.best.point, scale) } : searched.best;
   let current = best;
   let hessian = hessianOf(L, current, scale);
   if (L.field.mode === 'posterior') unboundedCheck(L, current.point, hessian);
