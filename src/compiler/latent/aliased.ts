@@ -52,11 +52,35 @@ const dot = (a: Float64Array, b: Float64Array): number => {
  * beside the intercept, an interaction cell without rows. Modified Gram-Schmidt, twice, in column order;
  * each aliased column is listed with the combination of kept columns it equals (none for a column of zeros).
  */
-export function aliasedFixedEffects(ir: ModelIR): Aliased[] {
+export function aliasedFixedEffects(ir: ModelIR): readonly Aliased[] {
   const { coords, isLinear } = linearCoords(ir);
   if (coords.length === 0) return [];
   const X = modelMatrix(ir, coords, isLinear);
   if (X.length === 0 || X[0].length === 0) return [];
+  const known = recent.find((e) => sameArray(e.coords, coords) && e.X.every((col, j) => sameArray(col, X[j])));
+  if (known) return known.aliased;
+  const aliased = gramSchmidt(X, coords);
+  if (recent.length >= RECENT) recent.shift();
+  recent.push({ coords, X, aliased });
+  return aliased;
+}
+
+/**
+ * The last few model matrices and what was found in them. fit-genes fits gene after gene on the same
+ * cells, whose model matrix is the same to the bit: its Gram-Schmidt (a millisecond at 20 cell groups
+ * over 320 cells) is done once. Compared in full, so only an identical matrix shares an answer.
+ */
+const recent: { readonly coords: readonly number[]; readonly X: readonly Float64Array[]; readonly aliased: readonly Aliased[] }[] = [];
+const RECENT = 8;
+
+function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Modified Gram-Schmidt, twice, in column order: the aliased columns, each with the combination of kept columns it equals. */
+function gramSchmidt(X: readonly Float64Array[], coords: readonly number[]): Aliased[] {
   // Each kept column's orthonormal q, and q as a combination of the original kept columns (by coordinate).
   const kept: { coord: number; q: Float64Array; in: Map<number, number> }[] = [];
   const out: Aliased[] = [];
