@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { geneCounts, readCountMatrix } from '../../../src/io/genes/read.js';
 import { ROOT } from '../../helpers.js';
@@ -39,5 +42,20 @@ describe('count matrices: h5ad, 10x h5 and Matrix Market', () => {
     });
     await expect(readCountMatrix(`${DIR}cells.csv.gz`)).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'E440' })] });
     await expect(readCountMatrix(`${DIR}mtx`, { layer: 'counts' })).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'E443' })] });
+  });
+
+  it('reads a Matrix Market body as its text says: CRLF, tabs, leading zeros, an exponent; a fraction is refused', async () => {
+    const folder = (body: string): string => {
+      const dir = mkdtempSync(join(tmpdir(), 'mtx-'));
+      writeFileSync(join(dir, 'features.tsv'), 'g1\tA\ng2\tB\n');
+      writeFileSync(join(dir, 'barcodes.tsv'), 'c1\nc2\nc3\n');
+      writeFileSync(join(dir, 'matrix.mtx'), `%%MatrixMarket matrix coordinate integer general\r\n%comment\r\n2 3 4\r\n${body}`);
+      return dir;
+    };
+    const m = await readCountMatrix(folder('1 1 3\r\n2\t3\t007\r\n1 3 1e1\r\n2  2  0000000000000042\r\n'));
+    expect(Array.from(geneCounts(m, 0).values)).toEqual([3, 10]);
+    expect(Array.from(geneCounts(m, 0).cellIndex)).toEqual([0, 2]);
+    expect(Array.from(geneCounts(m, 1).values)).toEqual([42, 7]);
+    await expect(readCountMatrix(folder('1 1 3\n2 3 2.5\n1 3 1\n2 2 1\n'))).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'E442' })] });
   });
 });
