@@ -22,6 +22,8 @@ export interface LbfgsOptions {
   relTol?: number;
   /** Number of (s, y) pairs kept. Default 10. */
   history?: number;
+  /** Asked at each accepted point (x and its value): true ends the search there, reason 'stopped'. */
+  stop?: (x: Float64Array, value: number) => boolean;
 }
 
 export interface LbfgsResult {
@@ -31,7 +33,7 @@ export interface LbfgsResult {
   iterations: number;
   evaluations: number;
   converged: boolean;
-  reason: 'gradient' | 'relative-change' | 'max-iterations' | 'line-search-failed';
+  reason: 'gradient' | 'relative-change' | 'max-iterations' | 'line-search-failed' | 'stopped';
   /** Inf-norm of the gradient at x: with `converged` false, how far from stationary the answer is. */
   gradNorm: number;
 }
@@ -311,6 +313,7 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     memory.push(s, y);
     const previousValue = current.value;
     current = next;
+    if (options.stop?.(current.x, current.value)) return result(iteration + 1, 'stopped', false);
     if (relativeChange(previousValue, current.value) <= relTol) {
       return result(iteration + 1, 'relative-change', true);
     }
@@ -369,6 +372,7 @@ export function lbfgsBacktracking(
         f = ft;
         g = gt;
         accepted = true;
+        if (options.stop?.(x, f)) return result(iteration + 1, 'stopped', false);
         if (relativeChange(previous, f) <= relTol) return result(iteration + 1, 'relative-change', true);
         break;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lbfgs, type Objective } from '../../src/math/lbfgs.js';
+import { lbfgs, lbfgsBacktracking, type Objective } from '../../src/math/lbfgs.js';
 import { createRng } from '../../src/core/rng.js';
 
 /** Chained Rosenbrock: sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, minimum 0 at all ones. */
@@ -147,6 +147,17 @@ describe('lbfgs', () => {
     expect(capped).toMatchObject({ iterations: 3, converged: false, reason: 'max-iterations' });
     const atMin = lbfgs(rosenbrock, new Float64Array([1, 1]));
     expect(atMin).toMatchObject({ iterations: 0, evaluations: 1, converged: true, reason: 'gradient' });
+  });
+
+  it("ends at the first accepted point the caller's stop accepts, either line search", () => {
+    const stop = (x: Float64Array): boolean => x[0] > 0;
+    const wolfe = lbfgs(rosenbrock, classicStart(2), { stop });
+    const backtracking = lbfgsBacktracking((x) => rosenbrock(x).value, (x) => rosenbrock(x).grad, classicStart(2), { stop });
+    for (const r of [wolfe, backtracking]) {
+      expect(r).toMatchObject({ converged: false, reason: 'stopped' });
+      expect(r.x[0]).toBeGreaterThan(0);
+      expect(r.iterations).toBeLessThan(lbfgs(rosenbrock, classicStart(2)).iterations);
+    }
   });
 
   it('caps the first step at 1 in the inf-norm', () => {

@@ -66,7 +66,9 @@ function interiorRestarts(L: LaplaceMarginal, mode: OuterMode, others: { phi: Fl
       // (the outer Hessian is a gradient per coordinate; three of them were most of such a gene's fit).
       let m: OuterMode;
       try {
-        const end = searchFrom(L, phi, maxIterations);
+        // A search that climbs back past FAR_EDGE no higher than the edge's mode is on its way there: stopped.
+        const edge = best.point.value + 1e-6;
+        const end = searchFrom(L, phi, maxIterations, (p, value) => p[j] > FAR_EDGE && value <= edge);
         if (!(end.value > best.point.value + 1e-6)) continue;
         m = climb(L, end.inner.phi, maxIterations);
       } catch (e) {

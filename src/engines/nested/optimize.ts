@@ -52,8 +52,8 @@ export function climb(L: LaplaceMarginal, phi0: Float64Array, maxIterations: num
  * Where climb's search from phi0 ends, without the outer Hessian and the Newton polish that follow it
  * (a gradient per coordinate, and more): enough to tell whether a restart found a higher maximum.
  */
-export function searchFrom(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): MarginalPoint {
-  return search(L, phi0, maxIterations).best.point;
+export function searchFrom(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number, stop?: (phi: Float64Array, value: number) => boolean): MarginalPoint {
+  return search(L, phi0, maxIterations, stop).best.point;
 }
 
 interface Searched {
@@ -63,7 +63,7 @@ interface Searched {
 }
 
 /** L-BFGS in the whitened metric, measured again where the scales moved, and off any plateau. */
-function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): Searched {
+function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number, stop?: (phi: Float64Array, value: number) => boolean): Searched {
   const names = L.field.ld.thetaNames;
   const first = L.at(phi0);
   if ('failure' in first) {
@@ -100,7 +100,8 @@ function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): 
     if (point === best.point) best = { point, grad };
     return metric.gradient(grad).map((g) => -g);
   };
-  const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, metric.toPsi(phi), { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15 });
+  const run = (phi: Float64Array): LbfgsResult => lbfgsBacktracking(value, gradient, metric.toPsi(phi),
+    { maxIterations, gradTol: GRAD_TOL, relTol: 1e-15, ...(stop ? { stop: (psi: Float64Array, f: number) => stop(toPhi(psi), -f) } : {}) });
   let res: LbfgsResult;
   try {
     res = run(phi0);
@@ -112,6 +113,7 @@ function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): 
     throw new InferenceError('E501', `the Laplace marginal cannot be evaluated reliably at the starting point${'failure' in again ? `: ${failureMessage(again, names)}` : ''}`,
       'look for extreme values in the data (a count or a number of trials far beyond the others, a covariate in the 1e15s), or try --engine nuts');
   }
+  if (res.reason === 'stopped') return { best, scale, lbfgs: res };
   // The scales are conditional sds at the start; where the search moved far (a residual sd from 1 to
   // 1e-5 shrinks the fixed effects' sds by as much), the coordinates it ends in are badly conditioned and
   // L-BFGS stalls: measure them again there and search on.
@@ -130,6 +132,7 @@ function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): 
       metric = SearchMetric.of(scale, L.profileCurvature(best.point));
       best = { point: best.point, grad: new Float64Array(0) };
       res = run(best.point.inner.phi);
+      if (res.reason === 'stopped') return { best, scale, lbfgs: res };
     } else break;
   }
   // A log-scale drifted towards 0 sits on a plateau (L's slope in log sd vanishes with the sd), where the
@@ -138,6 +141,7 @@ function search(L: LaplaceMarginal, phi0: Float64Array, maxIterations: number): 
     const escape = plateauEscape(L, best.point, names, phi0);
     if (!escape) break;
     res = run(escape);
+    if (res.reason === 'stopped') break;
   }
   return { best, scale, lbfgs: res };
 }
