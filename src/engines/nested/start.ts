@@ -89,16 +89,23 @@ function tuneHyperparameters(ld: LogDensity, coords: readonly number[], start: F
   let changed = false;
   for (const c of coords) {
     const from = theta[c];
+    // After the first step the curvature is the secant's between the last two points (Newton's from the
+    // second step on needs it to first order only): one gradient a step instead of three.
+    let previous: { at: number; grad: number } | undefined;
     for (let step = 0; step < COORDINATE_STEPS; step++) {
-      const h = 1e-4;
-      const [plus, minus] = [h, -h].map((d) => {
-        const t = Float64Array.from(theta);
-        t[c] += d;
-        return t;
-      });
-      const [gp, gm] = ld.valueAndGradBatch([plus, minus]);
-      const curvature = -(gp.grad[c] - gm.grad[c]) / (2 * h);
       const g = current.grad[c];
+      let curvature = previous ? -(g - previous.grad) / (theta[c] - previous.at) : NaN;
+      // Where the secant is not a curvature (f not concave between the points), the difference at the point.
+      if (!(curvature > 0 && Number.isFinite(curvature))) {
+        const h = 1e-4;
+        const [plus, minus] = [h, -h].map((d) => {
+          const t = Float64Array.from(theta);
+          t[c] += d;
+          return t;
+        });
+        const [gp, gm] = ld.valueAndGradBatch([plus, minus]);
+        curvature = -(gp.grad[c] - gm.grad[c]) / (2 * h);
+      }
       if (!Number.isFinite(g) || !(curvature > 0) || !Number.isFinite(curvature)) break;
       // At most MAX_STEP up from where this round began, and 1 down: a scale chasing its shrunken effects
       // towards 0 (the joint density's funnel; EM's slow drift with few groups) goes no further per round.
@@ -108,6 +115,7 @@ function tuneHyperparameters(ld: LogDensity, coords: readonly number[], start: F
       trial[c] += delta;
       const next = ld.valueAndGrad(trial);
       if (!(next.value > current.value)) break;
+      previous = { at: theta[c], grad: g };
       theta[c] = trial[c];
       current = next;
       changed = true;
