@@ -28,4 +28,9 @@ describe('infer() options', () => {
     ]);
     expect(await problems({ ml: true })).toEqual(["E421: unknown option of infer() 'ml'; ml is an option of compile(): compile(source, { ml: true })"]);
   });
+  it('refuses a number of draws the CLI would refuse, before fitting, where PSIS threw a RangeError', async () => {
+    for (const draws of [0, 5, 100.5, -1]) {
+      expect(await problems({ engine: 'laplace', draws })).toEqual([`E411: draws must be an integer >= 10, got ${draws}; leave draws out for the default, 4000`]);
+    }
+  });
 });
