@@ -187,23 +187,27 @@ function offsetSums(offsets: Offsets, cellOfRow: Int32Array, nCells: number, row
  * gene on these cells: remembered per offsets), w_i = e^(o_i - logT) (IrLikelihood.moments).
  */
 function countMoments(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number): { y2: Float64Array; yw: Float64Array; w2: Float64Array } {
-  let w2 = shares.get(off);
-  if (!w2 || w2.length !== nCells) {
-    w2 = new Float64Array(nCells);
-    for (let i = 0; i < cellOfRow.length; i++) w2[cellOfRow[i]] += Math.exp(2 * (off[i] - logT[cellOfRow[i]]));
-    shares.set(off, w2);
+  let known = shares.get(off);
+  if (!known || known.w2.length !== nCells) {
+    const w = Float64Array.from(off, (o, i) => Math.exp(o - logT[cellOfRow[i]]));
+    const w2 = new Float64Array(nCells);
+    for (let i = 0; i < w.length; i++) w2[cellOfRow[i]] += w[i] * w[i];
+    known = { w, w2 };
+    shares.set(off, known);
   }
+  const { w, w2 } = known;
   const y2 = new Float64Array(nCells);
   const yw = new Float64Array(nCells);
   for (let i = 0; i < y.length; i++) {
     if (y[i] === 0) continue;
     const c = cellOfRow[i];
     y2[c] += y[i] * y[i];
-    yw[c] += y[i] * Math.exp(off[i] - logT[c]);
+    yw[c] += y[i] * w[i];
   }
   return { y2, yw, w2 };
 }
-const shares = new WeakMap<Float64Array, Float64Array>();
+/** Each row's share w of its cell's exposure, and sum w^2 per cell, by offsets array. */
+const shares = new WeakMap<Float64Array, { readonly w: Float64Array; readonly w2: Float64Array }>();
 
 /** log sum_i exp(o_i) per cell, without overflow for large offsets. */
 function logSumExpByCell(off: Float64Array, cellOfRow: Int32Array, nCells: number): Float64Array {
