@@ -161,8 +161,10 @@ function polish(L: LaplaceMarginal, searched: Searched): OuterMode {
   else hessian = flattenEdges(L, current.point, hessian);
   let steps = 0;
   let moved = 0;
+  // The covariance is the Hessian's (an eigendecomposition), taken again only when the Hessian is.
+  let covariance: Float64Array[] | undefined;
   for (; steps < POLISH_STEPS; steps++) {
-    const { covariance } = outerCovariance(hessian, scale, outerNames);
+    covariance ??= outerCovariance(hessian, scale, outerNames).covariance;
     const step = Float64Array.from(covariance, (r) => r.reduce((s, c, j) => s + c * current.grad[j], 0));
     const size = step.reduce((m, v, j) => Math.max(m, Math.abs(v) / scale[j]), 0);
     // The Newton decrement g' step: the gain in L the step promises. Below 1e-9 the optimum is found to
@@ -186,6 +188,7 @@ function polish(L: LaplaceMarginal, searched: Searched): OuterMode {
     moved += damp * size;
     if (moved > 0.1) {
       hessian = hessianOf(L, current, scale);
+      covariance = undefined;
       moved = 0;
     }
   }
