@@ -20,10 +20,13 @@ export interface CommonOptions {
 /* The Laplace and VI engines (with ml-matrix) are loaded when first used: a process runs one engine, and
  * compiling the others' code was part of every start-up (a NUTS run on a small model takes a few tenths
  * of a second in all). */
-const laplace = (): Promise<[typeof import('../engines/laplace/run.js'), typeof import('../engines/nested/run_ml.js'), typeof import('../engines/nested/run_posterior.js')]> =>
-  Promise.all([import('../engines/laplace/run.js'), import('../engines/nested/run_ml.js'), import('../engines/nested/run_posterior.js')]);
-const vi = (): Promise<[typeof import('../engines/vi/run.js'), typeof import('../engines/vi/settings.js')]> =>
-  Promise.all([import('../engines/vi/run.js'), import('../engines/vi/settings.js')]);
+/* Each loaded once per process, and the promise kept: an import() of a loaded module still resolves it
+ * again (fit-genes calls an engine per gene). */
+let laplaceModules: Promise<[typeof import('../engines/laplace/run.js'), typeof import('../engines/nested/run_ml.js'), typeof import('../engines/nested/run_posterior.js')]> | undefined;
+const laplace = (): NonNullable<typeof laplaceModules> =>
+  (laplaceModules ??= Promise.all([import('../engines/laplace/run.js'), import('../engines/nested/run_ml.js'), import('../engines/nested/run_posterior.js')]));
+let viModules: Promise<[typeof import('../engines/vi/run.js'), typeof import('../engines/vi/settings.js')]> | undefined;
+const vi = (): NonNullable<typeof viModules> => (viModules ??= Promise.all([import('../engines/vi/run.js'), import('../engines/vi/settings.js')]));
 
 /**
  * The engines by name. Each is a function of the log-density interface only; results come back in
