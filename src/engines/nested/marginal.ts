@@ -128,38 +128,43 @@ export class LaplaceMarginal {
     // d log det H / d theta in one pass, where the structure gives it: each trace term is then its
     // total derivative along (e_j, v_j), instead of two Hessians per coordinate.
     const G = Z.length > 0 && !this.differencedTraces ? field.hessian.thetaLogDetGradient?.(inner.theta, Z) : undefined;
-    const tangents: Float64Array[] = [];
+    // With v_j = H^-1 m_j (m_j the mixed column), gx . v_j and G_x . v_j are (H^-1 gx) . m_j and
+    // (H^-1 G_x) . m_j (H is symmetric): two solves for all the coordinates, not one each. v_j itself is
+    // solved for only where the trace is differenced along it, and for the Hessian's shifted starts
+    // (tangentsAt) when asked.
+    const drift = inner.factor.solve(gx);
+    const along = G ? inner.factor.solve(Float64Array.from(field.x, (c) => G[c])) : undefined;
     for (let j = 0; j < p; j++) {
-      const v = inner.factor.solve(mixed.get(j)!);
-      tangents.push(v);
+      const m = mixed.get(j)!;
       let trace = 0;
       if (!flat[j] && G) {
         trace = G[field.outer[j]];
-        for (let k = 0; k < v.length; k++) trace += G[field.x[k]] * v[k];
+        for (let k = 0; k < m.length; k++) trace += along![k] * m[k];
       } else if (!flat[j]) {
+        const v = inner.factor.solve(m);
         const hp = field.hessian.values(shifted(j, 1, v));
         const hm = field.hessian.values(shifted(j, -1, v));
         for (let k = 0; k < Z.length; k++) trace += this.slotWeight[k] * Z[k] * (hp[k] - hm[k]);
         trace /= 2 * h[j];
       }
-      let drift = 0;
-      for (let k = 0; k < gx.length; k++) drift += gx[k] * v[k];
-      grad[j] = inner.grad[field.outer[j]] + drift - 0.5 * trace;
+      let slope = 0;
+      for (let k = 0; k < m.length; k++) slope += drift[k] * m[k];
+      grad[j] = inner.grad[field.outer[j]] + slope - 0.5 * trace;
     }
-    this.lastTangents = { point, tangents };
+    this.lastMixed = { point, columns: Array.from({ length: p }, (_, j) => mixed.get(j)!) };
     return grad;
   }
 
-  private lastTangents?: { readonly point: MarginalPoint; readonly tangents: readonly Float64Array[] };
+  private lastMixed?: { readonly point: MarginalPoint; readonly columns: readonly Float64Array[] };
 
   /**
-   * dx-hat/dphi_j for every j at `point`, as the last gradient there found them (undefined if the last
-   * gradient was taken elsewhere): an inner solve at phi + d e_j started at x-hat + d dx-hat/dphi_j is
-   * one Newton step from its answer (the error is d^2), where one started at x-hat is two or three.
+   * dx-hat/dphi_j for every j at `point`, from the mixed columns the last gradient there found (undefined
+   * if the last gradient was taken elsewhere): an inner solve at phi + d e_j started at x-hat + d dx-hat/dphi_j
+   * is one Newton step from its answer (the error is d^2), where one started at x-hat is two or three.
    */
   tangentsAt(point: MarginalPoint): readonly Float64Array[] | undefined {
-    const last = this.lastTangents;
-    return last && last.point === point ? last.tangents : undefined;
+    const last = this.lastMixed;
+    return last && last.point === point ? last.columns.map((m) => point.inner.factor.solve(m)) : undefined;
   }
 
   /**
