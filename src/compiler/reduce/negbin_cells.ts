@@ -59,9 +59,11 @@ function cellsCurvature(tables: CellTables): NonNullable<Form['curvature']> {
   const q = new Float64Array(4);
   return (z, _y, [, phi], w, dw, slopes) => {
     const dphi = slopes?.[1];
+    // One dispersion for every cell (the usual case): its log taken once.
+    const shared = typeof phi === 'number' ? Math.log(phi) : NaN;
     for (let r = 0; r < z.length; r++) {
       const p = typeof phi === 'number' ? phi : phi[r];
-      const t = Math.log(p);
+      const t = typeof phi === 'number' ? shared : Math.log(p);
       tables.H[r].derivatives(z[r] - t, h);
       tables.Z[r].derivativesA(z[r], t, q);
       w[r] = h[2] + q[2];
@@ -79,9 +81,10 @@ function cellsScoreSlope(tables: CellTables): NonNullable<Form['scoreSlope']> {
   const h = new Float64Array(4);
   const q = new Float64Array(4);
   return (z, _y, [, phi], _j, out) => {
+    const shared = typeof phi === 'number' ? Math.log(phi) : NaN;
     for (let r = 0; r < z.length; r++) {
       const p = typeof phi === 'number' ? phi : phi[r];
-      const t = Math.log(p);
+      const t = typeof phi === 'number' ? shared : Math.log(p);
       tables.H[r].derivatives(z[r] - t, h);
       tables.Z[r].derivativesA(z[r], t, q);
       out[r] = (h[2] - tables.Z[r].scoreSlopeT()) / p;
