@@ -67,10 +67,53 @@ export function makeField(ld: LogDensity, mode: FieldMode, within?: Field): Fiel
   const held = heldAtZero(ld, mode);
   const outer = Array.from({ length: ld.dim }, (_, i) => i).filter((i) => !inX.has(i) && !held.has(i));
   const exact = ld.latentHessian?.(x);
-  const hessian = exact ?? differencedHessian(ld, x);
   const ordering = within && within.structured && exact ? extendOrdering(within, x) : undefined;
-  const cross = exact ? crossBlock(ld, x, outer) : undefined;
+  const block = exact ? crossBlock(ld, x, outer) : undefined;
+  const shared = exact && block ? withinCross(exact, block) : undefined;
+  const hessian = shared?.hessian ?? exact ?? differencedHessian(ld, x);
+  const cross = shared?.cross ?? block;
   return { ld, mode, x, outer, hessian, symbolic: analyseCholesky(hessian.pattern, { ordering }), structured: exact !== undefined, ...(cross ? { cross } : {}) };
+}
+
+/**
+ * The field's H as the x block of the cross block's Hessian, which holds it (the same terms, over x and the
+ * fixed effects): the inner solve's last H at x-hat is then taken at the theta where the marginal's
+ * gradient asks for the cross block (crossColumns), and one pass over the cells serves both. The cross
+ * block's values are remembered for the last theta (compared in full).
+ */
+function withinCross(own: LatentHessian, cross: CrossBlock): { hessian: LatentHessian; cross: CrossBlock } | undefined {
+  const { colPtr, rowIdx } = own.pattern;
+  const big = cross.hessian.pattern;
+  const slot = new Int32Array(rowIdx.length);
+  for (let j = 0; j < own.coords.length; j++) {
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      let q = big.colPtr[j];
+      while (q < big.colPtr[j + 1] && big.rowIdx[q] !== rowIdx[k]) q++;
+      if (q === big.colPtr[j + 1]) return undefined;
+      slot[k] = q;
+    }
+  }
+  let lastTheta: Float64Array | undefined;
+  let lastValues: Float64Array | undefined;
+  const crossValues = (theta: Float64Array): Float64Array => {
+    if (lastTheta && lastValues && sameValues(lastTheta, theta)) return lastValues;
+    lastValues = cross.hessian.values(theta);
+    lastTheta = Float64Array.from(theta);
+    return lastValues;
+  };
+  const values = (theta: Float64Array): Float64Array => {
+    const all = crossValues(theta);
+    const out = new Float64Array(slot.length);
+    for (let k = 0; k < slot.length; k++) out[k] = all[slot[k]];
+    return out;
+  };
+  return { hessian: { ...own, values }, cross: { ...cross, hessian: { ...cross.hessian, values: crossValues } } };
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function crossBlock(ld: LogDensity, x: readonly number[], outer: readonly number[]): CrossBlock | undefined {
