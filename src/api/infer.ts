@@ -183,7 +183,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
   // the draws are optional extras, and 0 is none.
   const minDraws = model.ir.ml ? 0 : 10;
   if (options.draws !== undefined && !(Number.isInteger(options.draws) && options.draws >= minDraws)) {
-    throw new GlimmerError([{ code: 'E411', message: `draws must be an integer >= ${minDraws}, got ${options.draws}`, hint: model.ir.ml ? 'leave draws out for none' : 'leave draws out for the default, 4000' }]);
+    throw new GlimmerError([{ code: 'E411', message: `draws must be an integer >= ${minDraws}, got ${options.draws}`, hint: model.ir.ml ? 'leave draws out for none' : `leave draws out for the default, ${DEFAULT_DRAWS}` }]);
   }
   if (model.ir.ml && model.ir.likelihoods.length === 0) {
     throw new GlimmerError([{ code: 'E414', message: `maximum likelihood (--${model.ir.reml ? 'reml' : 'ml'}) needs a likelihood: the model has no statement \`column ~ Distribution(...)\` over the data, so there is nothing to maximise (every estimate would be its starting value)`,
