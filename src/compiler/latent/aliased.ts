@@ -1,5 +1,6 @@
 import type { Aliased } from '../../core/log_density.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
+import { sameValues } from '../../math/same_values.js';
 import { denseColumns, linearCoords, sparseDesign } from './design.js';
 import { isCountLogPredictor, predictorArg, sharedPredictor } from './recognise.js';
 
@@ -57,7 +58,7 @@ export function aliasedFixedEffects(ir: ModelIR): readonly Aliased[] {
   if (coords.length === 0) return [];
   const X = modelMatrix(ir, coords, isLinear);
   if (X.length === 0 || X[0].length === 0) return [];
-  const known = recent.find((e) => sameArray(e.coords, coords) && e.X.every((col, j) => sameArray(col, X[j])));
+  const known = recent.find((e) => sameValues(e.coords, coords) && e.X.every((col, j) => sameValues(col, X[j])));
   if (known) return known.aliased;
   const aliased = gramSchmidt(X, coords);
   if (recent.length >= RECENT) recent.shift();
@@ -73,11 +74,6 @@ export function aliasedFixedEffects(ir: ModelIR): readonly Aliased[] {
 const recent: { readonly coords: readonly number[]; readonly X: readonly Float64Array[]; readonly aliased: readonly Aliased[] }[] = [];
 const RECENT = 8;
 
-function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Modified Gram-Schmidt, twice, in column order: the aliased columns, each with the combination of kept columns it equals. */
 function gramSchmidt(X: readonly Float64Array[], coords: readonly number[]): Aliased[] {

@@ -59,17 +59,11 @@ function cellsCurvature(tables: CellTables): NonNullable<Form['curvature']> {
   const q = new Float64Array(4);
   return (z, _y, [, phi], w, dw, slopes) => {
     const dphi = slopes?.[1];
-    // One dispersion for every cell (the usual case): its log taken once.
-    const shared = typeof phi === 'number' ? Math.log(phi) : NaN;
-    for (let r = 0; r < z.length; r++) {
-      const p = typeof phi === 'number' ? phi : phi[r];
-      const t = typeof phi === 'number' ? shared : Math.log(p);
-      tables.H[r].derivatives(z[r] - t, h);
-      tables.Z[r].derivativesA(z[r], t, q);
+    eachCell(tables, z, phi, h, q, (r, p) => {
       w[r] = h[2] + q[2];
       dw[r] = h[3] + q[3];
       if (dphi) dphi[r] = (tables.Z[r].curvatureSlopeT() - h[3]) / p;
-    }
+    });
   };
 }
 
@@ -81,15 +75,25 @@ function cellsScoreSlope(tables: CellTables): NonNullable<Form['scoreSlope']> {
   const h = new Float64Array(4);
   const q = new Float64Array(4);
   return (z, _y, [, phi], _j, out) => {
-    const shared = typeof phi === 'number' ? Math.log(phi) : NaN;
-    for (let r = 0; r < z.length; r++) {
-      const p = typeof phi === 'number' ? phi : phi[r];
-      const t = typeof phi === 'number' ? shared : Math.log(p);
-      tables.H[r].derivatives(z[r] - t, h);
-      tables.Z[r].derivativesA(z[r], t, q);
+    eachCell(tables, z, phi, h, q, (r, p) => {
       out[r] = (h[2] - tables.Z[r].scoreSlopeT()) / p;
-    }
+    });
   };
+}
+
+/**
+ * Each cell's lookups at its log mean z[r] and t = log(phi): H's derivatives at s = z[r] - t into h, Z's
+ * in eta into q, then visit(r, phi). One dispersion for every cell (the usual case) has its log taken once.
+ */
+function eachCell(tables: CellTables, z: Float64Array, phi: number | Float64Array, h: Float64Array, q: Float64Array, visit: (r: number, phi: number) => void): void {
+  const shared = typeof phi === 'number' ? Math.log(phi) : NaN;
+  for (let r = 0; r < z.length; r++) {
+    const p = typeof phi === 'number' ? phi : phi[r];
+    const t = typeof phi === 'number' ? shared : Math.log(p);
+    tables.H[r].derivatives(z[r] - t, h);
+    tables.Z[r].derivativesA(z[r], t, q);
+    visit(r, p);
+  }
 }
 
 /** Z(eta, t) of one cell (see negBinCellsForm), in the form that keeps its digits at (eta, t). */

@@ -1,5 +1,6 @@
 import type { LatentHessian, LogDensity } from '../../core/log_density.js';
 import { analyseCholesky, type CholeskySymbolic } from '../../math/sparse/index.js';
+import { sameValues } from '../../math/same_values.js';
 
 /**
  * What is integrated out, and what is kept outside:
@@ -110,11 +111,6 @@ function withinCross(own: LatentHessian, cross: CrossBlock): { hessian: LatentHe
   return { hessian: { ...own, values }, cross: { ...cross, hessian: { ...cross.hessian, values: crossValues } } };
 }
 
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function crossBlock(ld: LogDensity, x: readonly number[], outer: readonly number[]): CrossBlock | undefined {
   const linear = new Set(ld.linear ?? []);

@@ -1,4 +1,5 @@
 import type { CholeskyFactor } from '../../math/sparse/index.js';
+import { sameValues } from '../../math/same_values.js';
 import { assemble, pick, type Field } from './field.js';
 
 /** The conditional mode x-hat(phi) and what the Laplace marginal needs there. */
@@ -134,11 +135,6 @@ function maxAbs(v: Float64Array): number {
   return m;
 }
 
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
 
 /** The factor of H + lambda diag(H) for the smallest lambda (from 1e-6, by factors of 10) that is positive definite. */
 function dampedFactor(field: Field, hessian: Float64Array): CholeskyFactor | undefined {
