@@ -1,7 +1,7 @@
 // Glimmer inside a TypeScript program: the eight-schools model from a string, its data from a string,
 // two engines, and the answers an app needs by name. No file system: the same code runs in a browser.
 // Run it with `node --import tsx docs/examples/embed.ts` (the tests run it too: test/docs/embed.test.ts).
-import { compile, infer, GlimmerError, renderDiagnostic } from 'glimmer-ppl';
+import { compile, infer, diagnosticsOf, GlimmerError, renderDiagnostic } from 'glimmer-ppl';
 
 const source = `
 data "schools.csv" {
@@ -56,7 +56,7 @@ export async function runExample(): Promise<EmbedReport> {
   // Any question about the posterior is a function of the draws.
   const tau = mcmc.draws('tau');
   const probTauAbove5 = tau.filter((t) => t > 5).length / tau.length;
-  lines.push(`P(tau > 5) = ${probTauAbove5.toFixed(2)}; max R-hat ${Number(mcmc.diagnostics.maxRhat).toFixed(3)}`);
+  lines.push(`P(tau > 5) = ${probTauAbove5.toFixed(2)}; max R-hat ${diagnosticsOf(mcmc.diagnostics, 'mcmc').maxRhat.toFixed(3)}`);
 
   // A user's mistake is a GlimmerError with located diagnostics, ready to show.
   let typoMessage = '';
@@ -68,7 +68,8 @@ export async function runExample(): Promise<EmbedReport> {
   }
   // Nested Laplace integrates theta_raw out and tau over a grid: no funnel to fall into. Its k-hat (of the
   // latent field given tau) is 0 here, since a Gaussian likelihood makes that conditional exactly Gaussian.
-  const laplaceKhat = Number(quick.diagnostics.khat);
+  // Diagnostics are typed by method: `kind` says which (here 'nested').
+  const laplaceKhat = diagnosticsOf(quick.diagnostics, 'nested').khat;
   return { lines, muMean: { laplace: quick.summary('mu').mean, nuts: mcmc.summary('mu').mean }, laplaceKhat, probTauAbove5, typoMessage };
 }
 

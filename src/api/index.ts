@@ -1,7 +1,9 @@
 /** Glimmer's library API: the CLI is a thin layer over exactly these calls. */
 export { compile, parseModel, type Model, type CompileOptions, type ParamInfo } from './compile.js';
-export { ENGINES, DEFAULT_SEED, DEFAULT_DRAWS, type Fit, type FitSummaryRow, type InferOptions, type EngineName } from './infer.js';
+export { ENGINES, DEFAULT_SEED, DEFAULT_DRAWS, type Fit, type FitSummaryRow, type InferOptions, type EngineName,
+  type EngineDiagnostics, type McmcDiagnostics, type MlDiagnostics, type NestedDiagnostics, type JointLaplaceDiagnostics, type ViDiagnostics, type PsisFigures } from './infer.js';
 export { infer, Posterior } from './posterior.js';
+export { diagnosticsOf } from '../engines/diagnostics.js';
 export { GlimmerError, InferenceError, type Diagnostic, type Span } from '../core/errors.js';
 export { renderDiagnostic } from '../core/render_error.js';
 export type { LogDensity } from '../core/log_density.js';

@@ -16,6 +16,7 @@ import { estimateContrasts, fitContrasts } from './fit_contrasts.js';
 import { inheritedWarning } from './inherited_warnings.js';
 
 export { ENGINES, type EngineName };
+export type { EngineDiagnostics, McmcDiagnostics, MlDiagnostics, NestedDiagnostics, JointLaplaceDiagnostics, ViDiagnostics, PsisFigures } from '../engines/diagnostics.js';
 export { PARAMETRISATIONS } from '../engines/nuts/options.js';
 
 export interface InferOptions {
@@ -64,8 +65,10 @@ export interface Fit {
   readonly chains?: number;
   /** For VI: each run's ELBO history (EngineResult.trace), run after run. */
   readonly traces?: readonly NonNullable<EngineResult['trace']>[];
-  /** With runs > 1: each run, seeds seed, seed + 1, ..., seed + K - 1. */
+  /** With runs > 1: each run, seeds seed, seed + 1, ..., seed + K - 1 (`diagnostics` are the first run's). */
   readonly runs?: readonly RunRecord[];
+  /** With runs > 1: the largest run-to-run sd of a mean, in posterior sds (above RUN_SPREAD_LIMIT it is warned of). */
+  readonly maxRunSd?: number;
   /** The generated quantities, then the requested contrasts: summary and P(> 0). Absent when there are none. */
   readonly contrasts?: readonly ContrastRow[];
 }
@@ -266,7 +269,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
     return {
       engine, settings, names, ...pooled, warnings: inherit(pooled.warnings), ...chains, ...traces,
       ...fitContrasts(ir, contrasts, pooled.draws, pooled.weights, chains.chains),
-      diagnostics: { ...first.result.diagnostics, runs: nRuns, maxRunSd },
+      diagnostics: first.result.diagnostics, maxRunSd,
       timings: { ...timings, totalMs: performance.now() - t0 },
       runs: runs.map((r) => ({ seed: r.seed, summary: r.summary, diagnostics: r.result.diagnostics, warnings: r.result.warnings, timings: r.result.timings })),
     };

@@ -1,4 +1,4 @@
-import type { Fit } from '../api/infer.js';
+import type { Fit, PsisFigures } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
 import { priorOf } from './priors.js';
 import { describeField } from '../compiler/latent/describe.js';
@@ -39,37 +39,44 @@ function describeLatent(m: Model): string[] {
 
 const fmt = (v: number | string | boolean): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : String(v));
 
-/** The diagnostics block under the summary table. */
+/** The diagnostics block under the summary table: one line per figure the method reports, by its kind. */
 export function describeDiagnostics(fit: Fit): string {
   const d = fit.diagnostics;
   const lines: string[] = [];
-  if (typeof d.divergences === 'number') {
-    lines.push(`${fmt(d.chains)} chains x ${fmt(d.drawsPerChain)} draws (${fmt(d.warmup)} warm-up): max R-hat ${fmt(d.maxRhat)}, min bulk ESS ${fmt(Math.round(Number(d.minEssBulk)))}, ` +
-      `min tail ESS ${fmt(Math.round(Number(d.minEssTail)))}, ${fmt(d.divergences)} divergences, ${fmt(d.treeDepthHits)} max-depth hits, min E-BFMI ${fmt(d.ebfmiMin)}`);
-  }
-  if (typeof d.logLik === 'number') {
-    const reml = d.criterion === 'REML';
-    // As lme4 prints it: "REML criterion at convergence" is -2 times the restricted log-likelihood.
-    const head = reml ? `REML criterion at convergence ${(-2 * d.logLik).toFixed(2)} (restricted log-likelihood ${d.logLik.toFixed(2)})` : `log-likelihood ${d.logLik.toFixed(2)}`;
-    // Without random effects (and, under REML, fixed effects) to integrate out, the number is exact.
-    const exact = d.latentDim === 0;
-    lines.push(exact
-      ? `${head} (exact: the model has no random effects; standard errors from the likelihood's Hessian)`
-      : `${head} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
-        "standard errors from the marginal's Hessian, conditional sds for the random effects)");
-  }
-  if (typeof d.gridPoints === 'number' && typeof d.hyperDim === 'number' && d.hyperDim > 0) {
-    lines.push(`nested Laplace: ${fmt(d.latentDim)} latent coordinates integrated out, ${fmt(d.hyperDim)} hyperparameters over ${fmt(d.gridPoints)} grid points`);
-  }
-  if (typeof d.khat === 'number') {
-    const what = typeof d.hyperDim === 'number' && d.hyperDim > 0 ? ' of the latent field given the hyperparameters at their mode' : '';
-    const S = Number(d.psisDraws ?? d.nDraws);
-    const flat = Number(d.psisEss) >= 0.9 * S ? ': the importance weights are near uniform, so the Gaussian is accurate and k-hat\'s tail fit means little' : '';
-    lines.push(`Pareto k-hat${what} ${fmt(d.khat)} (${khatVerdict(d.khat, Number(d.khatThreshold))}); PSIS effective sample size ${fmt(Math.round(Number(d.psisEss)))} of ${fmt(S)} draws${flat}`);
+  switch (d.kind) {
+    case 'mcmc':
+      lines.push(`${fmt(d.chains)} chains x ${fmt(d.drawsPerChain)} draws (${fmt(d.warmup)} warm-up): max R-hat ${fmt(d.maxRhat)}, min bulk ESS ${fmt(Math.round(d.minEssBulk))}, ` +
+        `min tail ESS ${fmt(Math.round(d.minEssTail))}, ${fmt(d.divergences)} divergences, ${fmt(d.treeDepthHits)} max-depth hits, min E-BFMI ${fmt(d.ebfmiMin)}`);
+      break;
+    case 'ml': {
+      const reml = d.criterion === 'REML';
+      // As lme4 prints it: "REML criterion at convergence" is -2 times the restricted log-likelihood.
+      const head = reml ? `REML criterion at convergence ${(-2 * d.logLik).toFixed(2)} (restricted log-likelihood ${d.logLik.toFixed(2)})` : `log-likelihood ${d.logLik.toFixed(2)}`;
+      // Without random effects (and, under REML, fixed effects) to integrate out, the number is exact.
+      lines.push(d.latentDim === 0
+        ? `${head} (exact: the model has no random effects; standard errors from the likelihood's Hessian)`
+        : `${head} (Laplace approximation over the random effects${reml ? ' and fixed effects' : ''}; ` +
+          "standard errors from the marginal's Hessian, conditional sds for the random effects)");
+      break;
+    }
+    case 'nested':
+      if (d.hyperDim > 0) lines.push(`nested Laplace: ${fmt(d.latentDim)} latent coordinates integrated out, ${fmt(d.hyperDim)} hyperparameters over ${fmt(d.gridPoints)} grid points`);
+      lines.push(khatLine(d, d.hyperDim > 0 ? ' of the latent field given the hyperparameters at their mode' : '', d.psisDraws));
+      break;
+    case 'laplace-joint':
+    case 'vi':
+      lines.push(khatLine(d, '', d.nDraws));
+      break;
   }
   const drawn = fit.draws.length > 0 ? `${fit.draws.length} draws` : 'no draws (estimates; --draws N for draws)';
   lines.push(`seed ${fit.settings.seed}, ${drawn}, backend ${fit.settings.backend} (${fit.settings.backendChoice}), ${(fit.timings.totalMs / 1000).toFixed(2)} s`);
   return lines.join('\n');
+}
+
+/** k-hat with its verdict and PSIS's effective sample size of S draws. */
+function khatLine(d: PsisFigures, what: string, S: number): string {
+  const flat = d.psisEss >= 0.9 * S ? ': the importance weights are near uniform, so the Gaussian is accurate and k-hat\'s tail fit means little' : '';
+  return `Pareto k-hat${what} ${fmt(d.khat)} (${khatVerdict(d.khat, d.khatThreshold)}); PSIS effective sample size ${fmt(Math.round(d.psisEss))} of ${fmt(S)} draws${flat}`;
 }
 
 /**

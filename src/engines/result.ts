@@ -1,4 +1,7 @@
 import type { SummaryDiagnostics } from '../diagnostics/mcmc.js';
+import type { EngineDiagnostics } from './diagnostics.js';
+
+export type { EngineDiagnostics } from './diagnostics.js';
 
 /** What every engine hands back: draws in theta (the unconstrained space) and what it knows of their quality. */
 export interface EngineResult {
@@ -8,7 +11,8 @@ export interface EngineResult {
   readonly chains?: number;
   /** Normalised importance weights of the draws (PSIS), when the engine reweights them. */
   readonly weights?: Float64Array;
-  readonly diagnostics: Readonly<Record<string, number | string | boolean>>;
+  /** Typed per method: switch on `kind`. */
+  readonly diagnostics: EngineDiagnostics;
   /** Plain-language warnings with numbers, for the summary and run.json. */
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;

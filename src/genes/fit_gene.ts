@@ -103,9 +103,9 @@ function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
   const generated = new Set(model.ir.generated.map((g) => g.name));
   const rows: GeneRow[] = f.summary.filter((r) => !latent.has(r.name) && !generated.has(r.name)).map((r) => ({ name: r.name, mean: r.mean, sd: r.sd, q2_5: r.q2_5, q97_5: r.q97_5 }));
   for (const c of f.contrasts ?? []) rows.push({ name: c.name, mean: c.mean, sd: c.sd, q2_5: c.q2_5, q97_5: c.q97_5, pPositive: model.ir.ml ? undefined : c.pPositive });
-  const d = f.diagnostics as Record<string, unknown>;
-  const gradNorm = typeof d.scaledGradNormAtMode === 'number' ? d.scaledGradNormAtMode : undefined;
-  const khat = typeof d.khat === 'number' ? d.khat : undefined;
+  const d = f.diagnostics;
+  const gradNorm = d.kind === 'ml' ? d.scaledGradNormAtMode : undefined;
+  const khat = 'khat' in d ? d.khat : undefined;
   const stopped = f.warnings.find((w) => w.startsWith('the optimizer stopped') || w.includes('did not reach its tolerance'));
   if (stopped) return { status: 'did not converge', detail: stopped, rows, gradNorm, khat };
   // lme4's singular fit (a parameter at 0), or a parameter estimated at infinity (run_ml's boundary warnings).

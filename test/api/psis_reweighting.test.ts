@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferFit } from '../../src/api/infer.js';
 import { compileText } from '../helpers.js';
+import { diagnosticsOf } from '../../src/engines/diagnostics.js';
 
 // y ~ Normal(0, s), s ~ HalfNormal(1), three observations: the posterior of s is skewed, so the
 // Gaussian in log(s) is visibly off. The exact posterior mean of s comes from quadrature.
@@ -28,7 +29,7 @@ describe('--psis reweighting of the Laplace draws', () => {
 
   it('reaches an effective sample size of at least 1000 and corrects the mean to Monte Carlo error', async () => {
     const fit = await inferFit(model, { engine: 'laplace', seed: 5, draws: 2000, psis: true });
-    const ess = fit.diagnostics.psisEss as number;
+    const ess = diagnosticsOf(fit.diagnostics, 'laplace-joint').psisEss;
     expect(ess).toBeGreaterThanOrEqual(1000);
     expect(fit.weights).toBeDefined();
     const s = fit.summary.find((r) => r.name === 's')!;

@@ -41,7 +41,7 @@ async function estimate(c: Case, mode: 'ml' | 'reml'): Promise<{ rows: readonly 
     return { rows: r.rows, logLik: Number(r.run?.diagnostics.logLik), error: r.code === 0 ? undefined : r.stderr };
   }
   const o = await fitCase(c, 'laplace', mode);
-  return { rows: o.rows, logLik: o.fit?.diagnostics.logLik as number, error: o.error?.code };
+  return { rows: o.rows, logLik: o.fit?.diagnostics.kind === 'ml' ? o.fit.diagnostics.logLik : NaN, error: o.error?.code };
 }
 
 const show = (misses: readonly Miss[]): string => misses.map((m) => `${m.name}: ${m.what} ${m.value.toFixed(4)} (limit ${m.limit})`).join('\n');

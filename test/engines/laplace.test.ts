@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { runLaplace } from '../../src/engines/laplace/run.js';
 import { compileText } from '../helpers.js';
+import { diagnosticsOf } from '../../src/engines/diagnostics.js';
 
 // y_i ~ Normal(mu, 2), mu ~ Normal(1, 3): the posterior of mu is Normal with closed-form mean and sd,
 // so the Laplace approximation must be exact (up to float32 gradients: 1e-4 sd).
@@ -19,7 +20,7 @@ describe('Laplace on a conjugate Normal model', () => {
     expect(Math.abs(r.gaussian!.mean[0] - exactMean)).toBeLessThan(1e-4 * exactSd);
     expect(Math.abs(r.gaussian!.sd[0] / exactSd - 1)).toBeLessThan(1e-4);
     // The Gaussian is the posterior: importance ratios are constant, so k-hat is far below 0.5.
-    expect(r.diagnostics.khat as number).toBeLessThan(0.3);
+    expect(diagnosticsOf(r.diagnostics, 'laplace-joint').khat).toBeLessThan(0.3);
     ld.dispose();
   });
 

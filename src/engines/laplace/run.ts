@@ -93,6 +93,7 @@ export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
     draws,
     weights: opts.psis ? result.logWeights.map(Math.exp) : undefined,
     diagnostics: {
+      kind: 'laplace-joint',
       khat: result.khat,
       khatThreshold: result.threshold,
       psisEss: result.ess,

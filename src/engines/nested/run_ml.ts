@@ -99,6 +99,7 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
     engine: opts.reml ? 'laplace-reml' : 'laplace-ml',
     draws,
     diagnostics: {
+      kind: 'ml',
       logLik: mode.point.value + ld.constant,
       criterion: opts.reml ? 'REML' : 'ML',
       outerDim: field.outer.length,

@@ -1,6 +1,7 @@
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
+import type { NestedDiagnostics } from '../diagnostics.js';
 import { makeField, type Field } from './field.js';
 import { LaplaceMarginal } from './marginal.js';
 import { maximiseMarginal } from './maximise.js';
@@ -110,7 +111,8 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
     draws,
     weights: reweight ? check.psis.logWeights.map(Math.exp) : undefined,
     diagnostics: {
-      method: p === 0 ? 'Gaussian at the mode of the latent field (no hyperparameters)' : 'nested Laplace over a grid of the hyperparameters',
+      kind: 'nested',
+      method: p === 0 ? 'mode' : 'grid',
       khat: check.psis.khat,
       khatThreshold: check.psis.threshold,
       psisEss: check.psis.ess,
@@ -122,7 +124,7 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
       ...(grid ? { gridDesign: grid.design } : {}),
       gridEss: ess,
       ...(mode ? { logMarginalAtMode: mode.point.value + field.ld.constant, optimizerIterations: mode.lbfgs.iterations, optimizerReason: mode.lbfgs.reason } : {}),
-      ...(correction ? correctionDiagnostics(field, correction) : {}),
+      ...(correction ? { marginalCheck: correctionDiagnostics(field, correction) } : {}),
       marginalEvaluations: L.evaluations,
       innerNewtonSteps: L.innerSteps,
       nDraws: draws.length,
@@ -169,14 +171,9 @@ function multimodalWarnings(field: Field, mode: OuterMode): string[] {
     'every quantity may be off. --engine nuts samples all of them'];
 }
 
-function correctionDiagnostics(field: Field, c: CorrectionSummary): Record<string, number | string> {
+function correctionDiagnostics(field: Field, c: CorrectionSummary): NonNullable<NestedDiagnostics['marginalCheck']> {
   const largest = c.shift.reduce((b, v, j) => (v > c.shift[b] ? j : b), 0);
-  return {
-    marginalCheckPoints: c.checkedPoints,
-    marginalCheckMaxKhat: c.maxKhat,
-    marginalCorrectionShift: c.shift[largest],
-    marginalCorrectionParameter: field.ld.thetaNames[field.outer[largest]],
-  };
+  return { points: c.checkedPoints, maxKhat: c.maxKhat, shift: c.shift[largest], parameter: field.ld.thetaNames[field.outer[largest]] };
 }
 
 /**

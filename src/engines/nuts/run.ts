@@ -12,7 +12,6 @@ import { convergenceWarnings, samplerSummary, samplerWarnings } from './report.j
 /** Fewer draws than this per chain after a stop leave nothing worth summarising. */
 const MIN_DRAWS_AFTER_STOP = 10;
 
-const fmtList = (xs: readonly number[], digits: number): string => xs.map((x) => x.toFixed(digits)).join(', ');
 
 function formName(b: Hierarchy, form: SampledForm): string {
   if (form === 'written') return `as written (${b.written === 'standardised' ? 'non-centred' : 'centred'})`;
@@ -100,6 +99,7 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
     draws,
     chains: nChains,
     diagnostics: {
+      kind: 'mcmc',
       chains: nChains,
       warmup: o.warmup,
       drawsPerChain: chains[0].draws.length,
@@ -111,8 +111,8 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
       warmupDivergences,
       treeDepthHits: sampler.treeDepthHits,
       ebfmiMin: Math.min(...sampler.ebfmi),
-      ebfmiPerChain: fmtList(sampler.ebfmi, 3),
-      stepSizePerChain: fmtList(chains.map((c) => c.stepSize), 4),
+      ebfmiPerChain: [...sampler.ebfmi],
+      stepSizePerChain: chains.map((c) => c.stepSize),
       meanAcceptStat: sampler.meanAcceptStat,
       leapfrogSteps: sampler.leapfrogs,
       maxRhat: convergence.maxRhat,

@@ -110,6 +110,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     draws: out.draws,
     weights: o.psis ? out.psis.logWeights.map(Math.exp) : undefined,
     diagnostics: {
+      kind: 'vi',
       family: kind, recipe: s.recipe, optimizer: s.optimizer, lr: lrs[lrs.length - 1], lrReruns: lrs.length - 1, mcDraws: s.mcDraws, init: s.init, averaging: s.average, estimator: s.estimator,
       steps: fit.steps, stopReason: fit.stopReason, climbSteps: fit.climbSteps, averagedSteps: fit.averagedSteps,
       mcseMean: fit.mcseMean, mcseLogSd: fit.mcseLogSd, ...(s.average ? {} : { iterateSd: fit.iterateSd }),
@@ -117,7 +118,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
       khat: out.psis.khat, khatThreshold: out.psis.threshold, psisEss: out.psis.ess, nDraws: out.draws.length,
       droppedDraws: fit.dropped, nonFiniteDraws: out.nonFinite,
       start: frame.source,
-      ...(frame.source === 'nested' ? vsStart(mean, sd, frame) : {}),
+      ...(frame.source === 'nested' ? { vsLaplace: vsStart(mean, sd, frame) } : {}),
       ...(frame.mode ? { modeIterations: frame.mode.iterations, modeReason: frame.mode.reason, logDensityAtMode: frame.mode.logDensity } : {}),
     },
     warnings,

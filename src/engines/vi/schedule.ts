@@ -113,9 +113,9 @@ export function nextAction(windows: readonly WindowStats[], averageFrom: number,
   return c.mcseMean < tol && c.mcseLogSd < tol ? { action: 'stop', check: c } : { action: 'go-on' };
 }
 
-/** A compact ELBO trace for run.json: at most `max` "step:elbo" pairs, evenly thinned, the last one kept. */
-export function elboTrace(windows: readonly WindowStats[], max = 100): string {
+/** A compact ELBO trace for the diagnostics: at most `max` windows, evenly thinned, the last one kept. */
+export function elboTrace(windows: readonly WindowStats[], max = 100): { step: number; elbo: number }[] {
   const stride = Math.max(1, Math.ceil(windows.length / max));
   const kept = windows.filter((_, i) => i % stride === 0 || i === windows.length - 1);
-  return kept.map((w) => `${w.step}:${w.elbo.toFixed(2)}`).join(' ');
+  return kept.map((w) => ({ step: w.step, elbo: w.elbo }));
 }

@@ -74,11 +74,11 @@ export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: 
 }
 
 /** Where q lands against the nested Laplace fit it started from: the largest mean shift (its sds) and sd ratio. */
-export function vsStart(mean: Float64Array, sd: Float64Array, frame: Frame): { maxMeanShiftVsLaplace: number; minSdRatioVsLaplace: number; maxSdRatioVsLaplace: number } {
+export function vsStart(mean: Float64Array, sd: Float64Array, frame: Frame): { maxMeanShift: number; minSdRatio: number; maxSdRatio: number } {
   const ref = frame.laplaceSd!;
   const shift = Array.from(mean, (m, i) => Math.abs(m - frame.center[i]) / ref[i]);
   const ratio = Array.from(sd, (s, i) => s / ref[i]);
-  return { maxMeanShiftVsLaplace: Math.max(...shift), minSdRatioVsLaplace: Math.min(...ratio), maxSdRatioVsLaplace: Math.max(...ratio) };
+  return { maxMeanShift: Math.max(...shift), minSdRatio: Math.min(...ratio), maxSdRatio: Math.max(...ratio) };
 }
 
 /** How far VI may be from the nested Laplace fit before the quantity is named (means in its sds). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inferFit } from '../../../src/api/infer.js';
 import { compile } from '../../../src/api/compile.js';
 import { createRng } from '../../../src/core/rng.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 /*
  * Two formulas in one model (two responses): each one's parameters carry its response, as brms names a
@@ -33,7 +34,7 @@ describe('several formulas in one model', () => {
         expect(Math.abs(joint.sd / r.sd - 1), r.name).toBeLessThan(1e-3);
       }
     }
-    const sum = (one.diagnostics.logLik as number) + (two.diagnostics.logLik as number);
-    expect(both.diagnostics.logLik as number).toBeCloseTo(sum, 4);
+    const sum = (diagnosticsOf(one.diagnostics, 'ml').logLik) + (diagnosticsOf(two.diagnostics, 'ml').logLik);
+    expect(diagnosticsOf(both.diagnostics, 'ml').logLik).toBeCloseTo(sum, 4);
   });
 });

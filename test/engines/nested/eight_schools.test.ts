@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inferFit } from '../../../src/api/infer.js';
 import { loadRepoModel } from '../../helpers.js';
 import { cholesky, cholSolve } from '../../dense.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 // Eight schools has a closed form given tau: y_j | mu, tau ~ N(mu, sigma_j^2 + tau^2), mu ~ N(0, 5^2), so
 // p(tau | y) is known up to a constant and (mu, theta) | tau, y is Gaussian. Integrating that over a
@@ -68,7 +69,7 @@ describe('nested Laplace on eight schools equals the exact posterior', () => {
         expect(Math.abs(got.sd / e.sd - 1), `${name} sd`).toBeLessThan(0.06);
       }
       expect(fit.warnings).toEqual([]);
-      expect(fit.diagnostics.hyperDim).toBe(1);
+      expect(diagnosticsOf(fit.diagnostics, 'nested').hyperDim).toBe(1);
     });
   }
 });

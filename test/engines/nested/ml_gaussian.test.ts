@@ -3,6 +3,7 @@ import { compile } from '../../../src/api/compile.js';
 import { createRng } from '../../../src/core/rng.js';
 import { runMaximumLikelihood } from '../../../src/engines/nested/run_ml.js';
 import { cholesky as chol, cholSolve as solve } from '../../dense.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 // For a Gaussian linear mixed model the Laplace marginal is exact, so the engine must reproduce the
 // maximum of the exact marginal likelihood y ~ N(mu 1, sigma_e^2 I + sum_f sigma_f^2 Z_f Z_f'),
@@ -186,7 +187,7 @@ describe('maximum likelihood (nested Laplace) on Gaussian mixed models equals th
       expect(Math.abs(est.theta[i] - exact.x[k]) / exact.se[k]).toBeLessThan(1e-5);
       expect(Math.abs(est.sd[i] / exact.se[k] - 1)).toBeLessThan(1e-4);
     });
-    expect(Math.abs((fit.diagnostics.logLik as number) - exact.logLik)).toBeLessThan(1e-8);
+    expect(Math.abs((diagnosticsOf(fit.diagnostics, 'ml').logLik) - exact.logLik)).toBeLessThan(1e-8);
     exact.blup[0].forEach((b, l) => {
       const i = ld.thetaNames.indexOf(`u[${level('g', l)}]`);
       expect(Math.abs(est.theta[i] - b) / exact.condSd[0][l]).toBeLessThan(1e-5);
@@ -220,13 +221,13 @@ describe('maximum likelihood (nested Laplace) on Gaussian mixed models equals th
       expect(Math.abs(est.theta[i] - exact.x[k]) / exact.se[k]).toBeLessThan(1e-5);
       expect(Math.abs(est.sd[i] / exact.se[k] - 1)).toBeLessThan(1e-4);
     });
-    expect(Math.abs((fit.diagnostics.logLik as number) - exact.logLik)).toBeLessThan(1e-8);
+    expect(Math.abs((diagnosticsOf(fit.diagnostics, 'ml').logLik) - exact.logLik)).toBeLessThan(1e-8);
     [['a', 'fa'], ['b', 'fb']].forEach(([p, f], k) => exact.blup[k].forEach((b, l) => {
       const i = ld.thetaNames.indexOf(`${p}[${level(f, l)}]`);
       expect(Math.abs(est.theta[i] - b) / exact.condSd[k][l]).toBeLessThan(1e-5);
       expect(Math.abs(est.sd[i] / exact.condSd[k][l] - 1)).toBeLessThan(1e-4);
     }));
-    expect(fit.diagnostics.structuredHessian).toBe(true);
+    expect(diagnosticsOf(fit.diagnostics, 'ml').structuredHessian).toBe(true);
   });
 
   it('REML: the restricted likelihood, its maximum and the fixed effect\'s conditional SE', async () => {
@@ -242,7 +243,7 @@ describe('maximum likelihood (nested Laplace) on Gaussian mixed models equals th
     ['log(sigma_u)', 'log(sigma_e)'].forEach((n, k) => {
       expect(Math.abs(est.theta[ld.thetaNames.indexOf(n)] - exact.s[k])).toBeLessThan(1e-5);
     });
-    expect(Math.abs((fit.diagnostics.logLik as number) - exact.logLik)).toBeLessThan(1e-8);
+    expect(Math.abs((diagnosticsOf(fit.diagnostics, 'ml').logLik) - exact.logLik)).toBeLessThan(1e-8);
     expect(Math.abs(est.sd[ld.thetaNames.indexOf('mu')] / exact.muSe - 1)).toBeLessThan(1e-5);
     expect(fit.draws).toHaveLength(0);
   });

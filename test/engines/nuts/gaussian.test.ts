@@ -7,6 +7,7 @@ import { runNuts } from '../../../src/engines/nuts/run.js';
 import type { EngineResult } from '../../../src/engines/result.js';
 import { mean, sd } from '../../../src/math/stats.js';
 import { correlatedGaussian2, diagonalGaussian } from './gaussian_density.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 /**
  * Targets with known means and sds. Tolerance fixed in advance: 4 Monte Carlo standard errors (the
@@ -16,7 +17,7 @@ import { correlatedGaussian2, diagonalGaussian } from './gaussian_density.js';
 const K = 4;
 
 function checkRecovery(r: EngineResult, means: readonly number[], sds: readonly number[]): void {
-  expect(r.diagnostics.divergences).toBe(0);
+  expect(diagnosticsOf(r.diagnostics, 'mcmc').divergences).toBe(0);
   means.forEach((m, j) => {
     const column = Float64Array.from(r.draws, (d) => d[j]);
     const d = mcmcDiagnostics(column, r.chains!);
@@ -32,7 +33,7 @@ describe('NUTS on a correlated 2-D Gaussian (rho = 0.9, sds 1 and 3)', () => {
     const r = runNuts(ld, nutsOptions('nuts', 4000, { dense }, createRng(1)));
     expect(r.draws.length).toBe(4000);
     expect(r.chains).toBe(4);
-    expect(r.diagnostics.metric).toBe(dense ? 'dense' : 'diag');
+    expect(diagnosticsOf(r.diagnostics, 'mcmc').metric).toBe(dense ? 'dense' : 'diag');
     checkRecovery(r, [1, -2], [1, 3]);
     expect(r.warnings).toEqual([]);
   });
@@ -51,8 +52,8 @@ describe('NUTS on a 50-D Gaussian of independent coordinates', () => {
   it('recovers every mean and sd within 4 MCSE, with no warnings', () => {
     const r = runNuts(diagonalGaussian(means, sds), nutsOptions('nuts', 4000, {}, createRng(2)));
     checkRecovery(r, means, sds);
-    expect(r.diagnostics.treeDepthHits).toBe(0);
-    expect(r.diagnostics.ebfmiMin as number).toBeGreaterThan(0.3);
+    expect(diagnosticsOf(r.diagnostics, 'mcmc').treeDepthHits).toBe(0);
+    expect(diagnosticsOf(r.diagnostics, 'mcmc').ebfmiMin).toBeGreaterThan(0.3);
     expect(r.warnings).toEqual([]);
   });
 });
@@ -100,8 +101,8 @@ describe('stopping early (Ctrl-C)', () => {
     const r = runNuts(ld, nutsOptions('nuts', 800, { chains: 4, warmup: 100, drawsPerChain: 200, shouldStop: stopAfter(300 + 100 + 79) }, createRng(5)));
     expect(r.chains).toBe(2);
     expect(r.draws.length).toBe(2 * 80);
-    expect(r.diagnostics.interrupted).toBe(true);
-    expect(r.diagnostics.drawsPerChain).toBe(80);
+    expect(diagnosticsOf(r.diagnostics, 'mcmc').interrupted).toBe(true);
+    expect(diagnosticsOf(r.diagnostics, 'mcmc').drawsPerChain).toBe(80);
     expect(r.warnings[0]).toBe('interrupted: the summary is of 2 of 4 chains, cut to the first 80 of 200 draws each');
     // The draws kept are those an uninterrupted run makes.
     const full = runNuts(ld, nutsOptions('nuts', 400, { chains: 2, warmup: 100, drawsPerChain: 200 }, createRng(5)));

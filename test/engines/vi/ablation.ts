@@ -7,6 +7,7 @@ import { inferFit } from '../../../src/api/infer.js';
 import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess } from './assess.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 const seeds = Number(process.argv[2] ?? 10);
 const variants: [string, Record<string, unknown>][] = [
@@ -28,9 +29,9 @@ for (const [model, prefix] of [['zeb2.glmm', 'weak'], ['zeb2_tfp.glmm', 'tfp_pri
       const fit = await inferFit(m, { engine, seed: 1, runs: seeds, settings });
       const runs = fit.runs ?? [];
       const a = assess(runs.map((r) => ({
-        means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: r.diagnostics.khat as number,
+        means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: diagnosticsOf(r.diagnostics, 'vi').khat,
       })), nuts);
-      const steps = runs.map((r) => r.diagnostics.steps as number);
+      const steps = runs.map((r) => diagnosticsOf(r.diagnostics, 'vi').steps);
       const secs = runs.map((r) => Object.values(r.timings).reduce((x, y) => x + y, 0) / 1000);
       console.log(`| ${model} | ${engine} | ${label} | ${a.spread.toFixed(3)} | ${a.flips} | ${a.meanError.toFixed(3)} | ` +
         `${a.sdErrorMin.toFixed(2)} to ${a.sdErrorMax.toFixed(2)} | ${a.khatMin.toFixed(2)}-${a.khatMax.toFixed(2)} | ` +

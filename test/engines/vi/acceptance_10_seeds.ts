@@ -8,6 +8,7 @@ import { inferFit, type Fit } from '../../../src/api/infer.js';
 import { readCsv, readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type RunView } from './assess.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 const seeds = Number(process.argv[2] ?? 10);
 
@@ -15,7 +16,7 @@ function views(fit: Fit): RunView[] {
   return (fit.runs ?? []).map((r) => ({
     means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])),
     warnings: r.warnings,
-    khat: r.diagnostics.khat as number,
+    khat: diagnosticsOf(r.diagnostics, 'vi').khat,
   }));
 }
 
@@ -41,7 +42,7 @@ for (const [model, prefix] of [['zeb2.glmm', 'weak'], ['zeb2_tfp.glmm', 'tfp_pri
     for (const recipe of ['glimmer', 'tfp'] as const) {
       const fit = await inferFit(m, { engine, seed: 1, runs: seeds, settings: { viRecipe: recipe } });
       const a = assess(views(fit), nuts);
-      const steps = (fit.runs ?? []).map((r) => r.diagnostics.steps as number);
+      const steps = (fit.runs ?? []).map((r) => diagnosticsOf(r.diagnostics, 'vi').steps);
       const secs = (fit.runs ?? []).map((r) => Object.values(r.timings).reduce((x, y) => x + y, 0) / 1000);
       rows.push(`| ${model} | ${engine} | ${recipe} | ${f(a.spread)} (${a.spreadAt}) | ${a.flips} (${a.flipsAwayFromZero}) | ${f(a.meanError)} | ` +
         `${f(a.sdErrorMin, 2)} to ${f(a.sdErrorMax, 2)} | ${f(a.khatMin, 2)}-${f(a.khatMax, 2)} | ${a.khatWarned}/${seeds} | ` +

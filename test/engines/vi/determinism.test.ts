@@ -5,6 +5,7 @@ import { runVi } from '../../../src/engines/vi/run.js';
 import { DEFAULT_VI } from '../../../src/engines/vi/settings.js';
 import { compileText } from '../../helpers.js';
 import { gaussianTarget } from './gaussian_target.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 // y ~ Poisson(exp(a + b x)), a few rows: a small non-Gaussian posterior, through the compiler and the API.
 const csv = ['y,x', '3,0.1', '0,-1.2', '5,0.8', '2,0.3', '7,1.5', '1,-0.4', '4,0.9', '0,-2.0'].join('\n');
@@ -20,7 +21,7 @@ describe('VI determinism', () => {
       expect(a.diagnostics).toEqual(b.diagnostics);
       expect(a.summary).toEqual(b.summary);
       expect(a.draws[0]).not.toEqual(c.draws[0]);
-      expect(a.diagnostics.stopReason).toBe('converged');
+      expect(diagnosticsOf(a.diagnostics, 'vi').stopReason).toBe('converged');
     });
   }
 

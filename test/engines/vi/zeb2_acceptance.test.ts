@@ -3,6 +3,7 @@ import { inferFit, type Fit } from '../../../src/api/infer.js';
 import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type Assessment } from './assess.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 // Issue 5's acceptance with 3 seeds per engine (acceptance_10_seeds.ts runs all 10; docs/engines.md has
 // its numbers). About 15 s in all.
@@ -10,7 +11,7 @@ const SEEDS = 3;
 
 function assessFit(fit: Fit, reference: string): Assessment {
   return assess((fit.runs ?? []).map((r) => ({
-    means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: r.diagnostics.khat as number,
+    means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: diagnosticsOf(r.diagnostics, 'vi').khat,
   })), readStanSummary(`zeb2/${reference}`));
 }
 
@@ -30,7 +31,7 @@ describe.each([
     expect(a.sdErrorMax).toBeLessThanOrEqual(0.2);
     // Ten runs must take less than one lme4 fit (76 s); a run takes well under 1 s here.
     expect(fit.timings.totalMs / SEEDS).toBeLessThan(7600);
-    for (const r of fit.runs ?? []) expect(r.diagnostics.stopReason).toBe('converged');
+    for (const r of fit.runs ?? []) expect(diagnosticsOf(r.diagnostics, 'vi').stopReason).toBe('converged');
   });
 
   it('advi: stable across seeds, means within 0.25 sd, and the sd warning wherever sds are >30% short', async () => {
