@@ -68,7 +68,7 @@ async function runOne(c: Case, kind: RunKind): Promise<Line | undefined> {
     const code = /\b(E\d{3})\b/.exec(r.stderr)?.[1];
     return { ...base, status: code ? `refused (${code})` : `exit ${r.code}: ${r.stderr.slice(0, 200)}`, misses: [] };
   }
-  const warnings = r.run?.warnings ?? [];
+  const warnings = (r.run?.warnings ?? []).map((w) => w.message);
   const nonFinite = r.rows.some((row) => !Number.isFinite(row.mean) || !Number.isFinite(row.sd));
   if (ref) {
     const cmp = compareEstimates(r.rows, ref, Number(r.run?.diagnostics.logLik));

@@ -50,7 +50,7 @@ export async function runExample(): Promise<EmbedReport> {
   for (const fit of [quick, mcmc]) {
     const mu = fit.summary('mu');
     lines.push(`${fit.engine}: mu = ${mu.mean.toFixed(2)} (sd ${mu.sd.toFixed(2)}), 95% interval ${mu.q2_5.toFixed(1)} to ${mu.q97_5.toFixed(1)}`);
-    for (const w of fit.warnings) lines.push(`  warning: ${w}`);
+    for (const w of fit.warnings) lines.push(`  warning: ${w.message}`);
   }
 
   // Any question about the posterior is a function of the draws.

@@ -1,3 +1,4 @@
+import { messages, warning, type FitWarning } from '../core/warning.js';
 import { createRng } from '../core/rng.js';
 import { GlimmerError, InferenceError, type Diagnostic } from '../core/errors.js';
 import { suggest } from '../language/suggest.js';
@@ -42,7 +43,7 @@ export interface RunRecord {
   readonly seed: number;
   readonly summary: readonly SummaryRow[];
   readonly diagnostics: EngineResult['diagnostics'];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly FitWarning[];
   readonly timings: Readonly<Record<string, number>>;
 }
 
@@ -59,7 +60,8 @@ export interface Fit {
   readonly weights?: Float64Array;
   readonly summary: readonly FitSummaryRow[];
   readonly diagnostics: EngineResult['diagnostics'];
-  readonly warnings: readonly string[];
+  /** Each with a code (docs/engines.md lists them), the parameters it names, its figures and its sentence. */
+  readonly warnings: readonly FitWarning[];
   readonly timings: Readonly<Record<string, number>>;
   /** For MCMC: the draws are this many chains of equal length, chain after chain (with K runs, K times the engine's chains). */
   readonly chains?: number;
@@ -95,17 +97,18 @@ function pooledWeights(runs: readonly OneRun[]): Float64Array | undefined {
   }));
 }
 
-/** Warnings of all runs, each kind once (numbers aside), with how many runs gave it. */
-function mergeWarnings(runs: readonly OneRun[]): string[] {
-  const kinds = new Map<string, { text: string; seed: number; count: number }>();
+/** Warnings of all runs, each kind (its code and the parameters it names) once, with how many runs gave it. */
+function mergeWarnings(runs: readonly OneRun[]): FitWarning[] {
+  const kinds = new Map<string, { w: FitWarning; seed: number; count: number }>();
   for (const r of runs) {
     for (const w of r.result.warnings) {
-      const key = w.replace(/-?\d+(\.\d+)?(e-?\d+)?/g, '#');
-      const k = kinds.get(key) ?? { text: w, seed: r.seed, count: 0 };
+      const key = `${w.code}\u0000${(w.params ?? []).join('\u0001')}`;
+      const k = kinds.get(key) ?? { w, seed: r.seed, count: 0 };
       kinds.set(key, { ...k, count: k.count + 1 });
     }
   }
-  return [...kinds.values()].map((k) => `${k.text} (${k.count} of ${runs.length} runs; numbers from seed ${k.seed})`);
+  return [...kinds.values()].map((k) => ({ ...k.w, message: `${k.w.message} (${k.count} of ${runs.length} runs; numbers from seed ${k.seed})`,
+    figures: { ...k.w.figures, runs: k.count } }));
 }
 
 /** Pools K runs: one summary of all draws, each row with the sd of the runs' means, and a warning for the unstable ones. */
@@ -123,9 +126,9 @@ function combineRuns(names: readonly string[], runs: readonly OneRun[]): Pick<Fi
   const flagged = summary.filter((r) => ratio(r) > RUN_SPREAD_LIMIT).sort((a, b) => ratio(b) - ratio(a));
   const warnings = mergeWarnings(runs);
   if (flagged.length > 0) {
-    warnings.push(`across ${runs.length} runs (seeds ${runs[0].seed}-${runs[runs.length - 1].seed}) the means of ${flagged.length} quantities ` +
+    warnings.push(warning('runs-disagree', `across ${runs.length} runs (seeds ${runs[0].seed}-${runs[runs.length - 1].seed}) the means of ${flagged.length} quantities ` +
       `vary by more than ${RUN_SPREAD_LIMIT} posterior sd: ${flagged.slice(0, 5).map((r) => `${r.name} (${ratio(r).toFixed(2)} sd)`).join(', ')}` +
-      `${flagged.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`);
+      `${flagged.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`, flagged.map((r) => r.name), { runs: runs.length, maxRunSd: ratio(flagged[0]) }));
   }
   return { draws, weights, summary, warnings, maxRunSd: Math.max(...summary.map(ratio)) };
 }
@@ -248,9 +251,9 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
     const reported = [...ir.generated, ...contrasts];
-    const inherit = (warnings: readonly string[]): string[] => {
-      const w = inheritedWarning(ir, reported, warnings);
-      return w ? [...warnings, w] : [...warnings];
+    const inherit = (warnings: readonly FitWarning[]): FitWarning[] => {
+      const w = inheritedWarning(ir, reported, messages(warnings));
+      return w ? [...warnings, warning('inherited', w.message, w.quantities)] : [...warnings];
     };
     const first = runs[0];
     const chains = first.result.chains === undefined ? {} : { chains: first.result.chains * nRuns };

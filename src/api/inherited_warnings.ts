@@ -6,7 +6,7 @@ import { paramsOf, type IrExpr, type ModelIR } from '../compiler/ir.js';
  * too, though no engine sees them (engines know only the log density). This names them, so that a user
  * who reads `sigma = 1 / sqrt(tau)` in the table is told it carries tau's error.
  */
-export function inheritedWarning(ir: ModelIR, quantities: readonly { name: string; expr: IrExpr; derived?: boolean }[], warnings: readonly string[]): string | undefined {
+export function inheritedWarning(ir: ModelIR, quantities: readonly { name: string; expr: IrExpr; derived?: boolean }[], warnings: readonly string[]): { message: string; quantities: string[] } | undefined {
   if (warnings.length === 0) return undefined;
   const text = warnings.join('\n');
   const named = new Set(ir.params.flatMap((p, k) => (mentions(text, p.name) || mentions(text, shownName(ir, k)) ? [k] : [])));
@@ -14,10 +14,12 @@ export function inheritedWarning(ir: ModelIR, quantities: readonly { name: strin
   // The data-scale effects of a correlated block (g[level, term] = sd * (L z)) are one line per term,
   // g[., term] with their count, not one per level.
   const groups = new Map<string, { count: number; from: Set<string> }>();
+  const names: string[] = [];
   const affected = quantities.flatMap((q) => {
     if (mentions(text, q.name)) return [];
     const from = [...paramsOf(q.expr)].filter((k) => named.has(k)).map((k) => shownName(ir, k));
     if (from.length === 0) return [];
+    names.push(q.name);
     const level = q.derived ? /^(.*)\[[^,\]]+, (.*)\]$/.exec(q.name) : null;
     if (!level) return [`${q.name} (from ${from.join(', ')})`];
     const key = `${level[1]}[., ${level[2]}]`;
@@ -29,7 +31,7 @@ export function inheritedWarning(ir: ModelIR, quantities: readonly { name: strin
   });
   for (const [key, g] of groups) affected.push(`${key} (${g.count} data-scale random effects, from ${[...g.from].join(', ')})`);
   if (affected.length === 0) return undefined;
-  return `generated quantities computed from parameters named above carry their error: ${affected.join(', ')}`;
+  return { message: `generated quantities computed from parameters named above carry their error: ${affected.join(', ')}`, quantities: names };
 }
 
 /** A parameter as the summary shows it (a formula's `sd[g, x]` for `sd_g_x`). */

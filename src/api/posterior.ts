@@ -1,3 +1,4 @@
+import type { FitWarning } from '../core/warning.js';
 import { GlimmerError } from '../core/errors.js';
 import type { SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
@@ -44,8 +45,8 @@ export class Posterior {
     return this.raw.diagnostics;
   }
 
-  /** Plain-language warnings with numbers: read them before the estimates. */
-  get warnings(): readonly string[] {
+  /** Warnings (code, parameters, figures and the sentence): read them before the estimates. */
+  get warnings(): readonly FitWarning[] {
     return this.raw.warnings;
   }
 

@@ -150,7 +150,7 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
       parallel?.finish();
     }
     io.out(`${engine}: ${runs > 1 ? `${runs} runs (seeds ${opts.seed}-${opts.seed + runs - 1})` : `seed ${opts.seed}`}, ${(fit.timings.totalMs / 1000).toFixed(1)} s`);
-    for (const w of fit.warnings) io.err(`warning: ${engine}: ${w}`);
+    for (const w of fit.warnings) io.err(`warning: ${engine}: ${w.message}`);
     fits.push(fit);
   }
   if (fits.length === 0) throw failed[0].error;

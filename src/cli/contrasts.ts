@@ -123,7 +123,7 @@ async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise
     io.out(`\n${heading(group)}\n${contrastsTable(rows.slice(start, end))}`);
     start = end;
   }
-  for (const w of fit.warnings) io.err(`warning: ${w}`);
+  for (const w of fit.warnings) io.err(`warning: ${w.message}`);
   if (opts.out) {
     const extra = [
       { head: 'parameter', cell: (i: number) => planned[i].param },

@@ -138,7 +138,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         if (fit.runs) io.out('\n' + runSpreadTable(fit));
         if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts, m.ir.ml === true));
         io.out('\n' + describeDiagnostics(fit));
-        for (const w of fit.warnings) io.err(`warning: ${w}`);
+        for (const w of fit.warnings) io.err(`warning: ${w.message}`);
         if (opts.out) {
           const run = {
             engine: fit.engine, model, data: opts.data ?? m.ir.data.file, rows: m.nRows, parameters: m.ir.dim, path: m.reduction,

@@ -54,7 +54,7 @@ async function runPpc(model: string, opts: PpcOpts, io: Io): Promise<void> {
   io.out(`posterior predictive check of ${model}: ${results[0]?.draws ?? 0} data sets of ${m.nRows} rows replicated from the ${fit.engine} fit` +
     `${fit.weights ? ' (resampled by the PSIS weights)' : ''} in ${seconds.toFixed(1)} s`);
   for (const r of results) io.out(`\n${r.column} ~ ${r.family}\n\n${ppcTables(r)}`);
-  for (const w of fit.warnings) io.err(`warning: ${w}`);
+  for (const w of fit.warnings) io.err(`warning: ${w.message}`);
   if (opts.out) {
     writeOutputs(opts.out, { 'ppc.csv': ppcCsv(results) });
     io.out(`\nwrote ${opts.out}/ppc.csv`);

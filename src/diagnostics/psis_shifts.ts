@@ -1,3 +1,4 @@
+import { warning, type FitWarning } from '../core/warning.js';
 import type { PsisResult } from './psis.js';
 
 /** How much importance reweighting moves one coordinate: the mean shift in its (unweighted) sds and the sd ratio. */
@@ -43,13 +44,13 @@ const badness = (s: ReweightShift): number => Math.max(Math.abs(s.shift), Math.a
  * The shifts past the limits, named: "'b' (mean +0.31 sd, sd x1.25), ...": every fixed effect and
  * hyperparameter (they are few, and what a user reads first), then random effects up to five and a count.
  */
-export function describeShifts(shifts: readonly ReweightShift[], names: readonly string[], random: readonly number[] = []): { count: number; text: string } {
+export function describeShifts(shifts: readonly ReweightShift[], names: readonly string[], random: readonly number[] = []): { count: number; text: string; params: string[] } {
   const isRandom = new Set(random);
   const off = shifts.filter((s) => Math.abs(s.shift) > SHIFT_LIMIT || Math.abs(s.sdRatio - 1) > SD_RATIO_LIMIT);
   const [outer, effects] = [off.filter((s) => !isRandom.has(s.coord)), off.filter((s) => isRandom.has(s.coord))];
   const shown = [...outer, ...effects].slice(0, Math.max(5, outer.length + Math.min(5, effects.length)));
   const text = shown.map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${s.shift.toFixed(2)} sd, sd x${s.sdRatio.toFixed(2)})`).join(', ');
-  return { count: off.length, text: off.length > shown.length ? `${text} and ${off.length - shown.length} more` : text };
+  return { count: off.length, text: off.length > shown.length ? `${text} and ${off.length - shown.length} more` : text, params: off.map((s) => names[s.coord]) };
 }
 
 /**
@@ -64,7 +65,7 @@ export function khatWarnings(o: {
   readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: string;
   /** The random effects' coordinates: named after the fixed effects and hyperparameters. */
   readonly random?: readonly number[];
-}): string[] {
+}): FitWarning[] {
   const { r } = o;
   // Near-uniform weights (ESS at 90% of the draws or more): reweighting changes nothing, and k-hat's tail
   // fit to such weights is noise (it can exceed 1 on an almost exactly Gaussian posterior).
@@ -73,8 +74,9 @@ export function khatWarnings(o: {
   const moved = describeShifts(o.shifts, o.names, o.random);
   const moves = moved.count > 0 ? `; importance reweighting moves ${moved.text}` : '';
   if (r.khat > r.threshold) {
-    return [`Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
-      `are likely too narrow and PSIS reweighting is unreliable${moves}; use ${o.instead} for ${moved.count > 0 ? 'these' : 'sds and intervals'}, or trust only the means`];
+    return [warning('khat-poor', `Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
+      `are likely too narrow and PSIS reweighting is unreliable${moves}; use ${o.instead} for ${moved.count > 0 ? 'these' : 'sds and intervals'}, or trust only the means`,
+      moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
   }
   if (moved.count > 0) {
     // Within the threshold the weights are reliable, so what they move is what the Gaussian misses, even
@@ -85,7 +87,7 @@ export function khatWarnings(o: {
     // At k-hat <= 0.5 the approximation's tails are fine (the weights are reliable); what is off is its
     // centre or shape, which the reweighting shows.
     const verdict = r.khat <= 0.5 ? `the importance weights are reliable and show that ${o.what} is off` : `${o.what} is usable but imperfect`;
-    return [`Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`];
+    return [warning('khat-shifts', `Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`, moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
   }
   return [];
 }

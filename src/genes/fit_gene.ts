@@ -1,3 +1,4 @@
+import type { FitWarning } from '../core/warning.js';
 import { compileProgram, type Model } from '../api/compile.js';
 import { inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { GlimmerError, InferenceError } from '../core/errors.js';
@@ -106,12 +107,12 @@ function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
   const d = f.diagnostics;
   const gradNorm = d.kind === 'ml' ? d.scaledGradNormAtMode : undefined;
   const khat = 'khat' in d ? d.khat : undefined;
-  const stopped = f.warnings.find((w) => w.startsWith('the optimizer stopped') || w.includes('did not reach its tolerance'));
-  if (stopped) return { status: 'did not converge', detail: stopped, rows, gradNorm, khat };
+  const stopped = f.warnings.find((w) => w.code === 'optimizer-stopped' || w.code === 'inner-not-converged');
+  if (stopped) return { status: 'did not converge', detail: stopped.message, rows, gradNorm, khat };
   // lme4's singular fit (a parameter at 0), or a parameter estimated at infinity (run_ml's boundary warnings).
-  const boundary = f.warnings.find((w) => w.startsWith('boundary (singular) fit') || / runs? to infinity \(estimated at /.test(w));
-  if (boundary) return { status: boundaryStatus(model, boundary), detail: boundary, rows, gradNorm, khat };
-  return { status: 'converged', detail: f.warnings.join('; '), rows, gradNorm, khat };
+  const boundary = f.warnings.find((w) => w.code === 'singular-fit' || w.code === 'at-infinity');
+  if (boundary) return { status: boundaryStatus(model, boundary), detail: boundary.message, rows, gradNorm, khat };
+  return { status: 'converged', detail: f.warnings.map((w) => w.message).join('; '), rows, gradNorm, khat };
 }
 
 /**
@@ -119,9 +120,9 @@ function outcome(f: Fit, model: Model): Omit<GeneResult, 'gene' | 'seconds'> {
  * (lme4's singular fit), a negative binomial's dispersion at infinity (the counts are Poisson), or
  * another parameter at its edge.
  */
-function boundaryStatus(model: Model, warning: string): GeneStatus {
+function boundaryStatus(model: Model, warning: FitWarning): GeneStatus {
   const ir = model.ir;
-  const named = (k: number): boolean => warning.includes(`'${ir.params[k].name}'`);
+  const named = (k: number): boolean => (warning.params ?? []).includes(ir.params[k].name);
   const sds = new Set(ir.priors.filter((t) => ir.params[t.param].latent).flatMap((t) => [...paramsOf(t.args[1])]));
   if ([...sds].some(named)) return 'sd at zero';
   const dispersions = new Set(ir.likelihoods.flatMap((l) => l.form.args.flatMap((a, j) => (a.name === 'dispersion' ? [...paramsOf(l.args[j])] : []))));

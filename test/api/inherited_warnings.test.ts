@@ -22,10 +22,10 @@ const quantities = [...model.ir.generated, ...compileContrasts(['b[g1] - b[g2]']
 describe('warnings inherited by generated quantities and contrasts', () => {
   it('names each quantity computed from a parameter a warning names, with the parameter', () => {
     expect(inheritedWarning(model.ir, quantities, ["importance reweighting moves 'tau' (mean +0.37 sd, sd x1.43)"]))
-      .toBe('generated quantities computed from parameters named above carry their error: sigma (from tau)');
+      .toEqual({ message: 'generated quantities computed from parameters named above carry their error: sigma (from tau)', quantities: ['sigma'] });
     expect(inheritedWarning(model.ir, quantities, ['disagrees on 2 quantities: log(tau) (mean -0.51 sd), b[3] (mean +0.3 sd)']))
-      .toBe('generated quantities computed from parameters named above carry their error: sigma (from tau), b[g1] - b[g2] (from b)');
-    expect(inheritedWarning(model.ir, quantities, ["sds are short (worst 'a', 40% below)"]))
+      .toEqual({ message: 'generated quantities computed from parameters named above carry their error: sigma (from tau), b[g1] - b[g2] (from b)', quantities: ['sigma', 'b[g1] - b[g2]'] });
+    expect(inheritedWarning(model.ir, quantities, ["sds are short (worst 'a', 40% below)"])?.message)
       .toBe('generated quantities computed from parameters named above carry their error: twice_a (from a)');
   });
 
@@ -43,6 +43,6 @@ describe('the data-scale effects of a correlated block', () => {
 
   it("inherit a warning on the block's sds, one line per term with their count (fullrank named sd[g, x], never g[level, x])", () => {
     const w = inheritedWarning(block.ir, block.ir.generated, ["importance reweighting moves 'sd[g, x]' (mean +0.28 sd, sd x1.35)"]);
-    expect(w).toBe('generated quantities computed from parameters named above carry their error: g[., x] (8 data-scale random effects, from sd[g, x])');
+    expect(w?.message).toBe('generated quantities computed from parameters named above carry their error: g[., x] (8 data-scale random effects, from sd[g, x])');
   });
 });

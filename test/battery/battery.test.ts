@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { batteryCases, fitCase, runCli, type Case } from './cases.js';
 import { compareEstimates, comparePosterior, unwarned, type Miss, type Row } from './compare.js';
 import type { EngineName } from '../../src/api/infer.js';
+import { messages } from '../../src/core/warning.js';
 
 /*
  * The battery (test/battery/<case>/): each model against references computed once with R (lme4, glm,
@@ -81,7 +82,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('battery: %s', (_name, c: 
       const r = comparePosterior(o.rows, stan.summary, c.isRandom, tolerance);
       expect(r.compared).toBe(Object.keys(stan.summary).length);
       // Laplace-type engines may miss only what their warnings name; MCMC must not miss.
-      const open = show(tolerance === 'mcmc' ? r.misses : unwarned(r.misses, o.fit!.warnings));
+      const open = show(tolerance === 'mcmc' ? r.misses : unwarned(r.misses, messages(o.fit!.warnings)));
       if (KNOWN_MISSES.has(`${c.name}/${engine}`)) expect(open).not.toBe('');
       else expect(open).toBe('');
     }, 300_000);

@@ -76,7 +76,7 @@ export interface CliRun {
   readonly code: number;
   readonly seconds: number;
   readonly rows: Row[];
-  readonly run?: { readonly diagnostics: Record<string, unknown>; readonly warnings: string[] };
+  readonly run?: { readonly diagnostics: Record<string, unknown>; readonly warnings: readonly { readonly code: string; readonly message: string }[] };
   readonly stderr: string;
 }
 

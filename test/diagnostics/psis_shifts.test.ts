@@ -10,14 +10,16 @@ const warn = (khat: number) => khatWarnings({
 
 describe('k-hat warnings', () => {
   it('at a good k-hat, says the weights are reliable and show the approximation off, not "usable but imperfect"', () => {
-    const [w] = warn(-0.07);
+    const [{ code, params, figures, message: w }] = warn(-0.07);
+    expect({ code, params, figures }).toEqual({ code: 'khat-shifts', params: ['t'], figures: { khat: -0.07, threshold: 0.67, psisEss: 600 } });
     expect(w).toMatch(/^Pareto k-hat = -0\.07: the importance weights are reliable and show that the Gaussian approximation is off; importance reweighting moves /);
     expect(w).toContain("'t'");
     expect(w).toMatch(/--engine nuts for exact tails$/);
   });
   it('between 0.5 and the threshold, usable but imperfect; above it, poor in the tails', () => {
-    expect(warn(0.6)[0]).toContain('is usable but imperfect');
-    expect(warn(0.8)[0]).toMatch(/^Pareto k-hat = 0\.80 > 0\.67: the Gaussian approximation is poor in the tails/);
+    expect(warn(0.6)[0].message).toContain('is usable but imperfect');
+    expect(warn(0.8)[0].code).toBe('khat-poor');
+    expect(warn(0.8)[0].message).toMatch(/^Pareto k-hat = 0\.80 > 0\.67: the Gaussian approximation is poor in the tails/);
   });
 });
 

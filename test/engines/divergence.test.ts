@@ -7,6 +7,7 @@ import { DEFAULT_VI } from '../../src/engines/vi/settings.js';
 import { compileText, loadRepoModel } from '../helpers.js';
 import { densityFrom } from './synthetic_density.js';
 import { diagnosticsOf } from '../../src/engines/diagnostics.js';
+import { messages } from '../../src/core/warning.js';
 
 async function viFailure(run: () => unknown): Promise<InferenceError> {
   try {
@@ -23,7 +24,7 @@ describe('NUTS divergences are reported, never hidden', () => {
     const fit = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 150, drawsPerChain: 150, parametrisation: 'as-written' } });
     const n = diagnosticsOf(fit.diagnostics, 'mcmc').divergences;
     expect(n).toBeGreaterThan(0);
-    const w = fit.warnings.filter((x) => x.includes('were divergent'));
+    const w = messages(fit.warnings).filter((x) => x.includes('were divergent'));
     expect(w).toEqual([expect.stringMatching(new RegExp(`^${n} of 300 transitions after warm-up were divergent: .* Raise --adapt-delta`))]);
   });
 });

@@ -3,6 +3,7 @@ import { inferFit, type EngineName } from '../../src/api/infer.js';
 import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import { samplerWarnings, type SamplerSummary } from '../../src/engines/nuts/report.js';
 import { compileText, loadRepoModel } from '../helpers.js';
+import { messages } from '../../src/core/warning.js';
 
 const counts = 'y,x\n1,0.5\n3,1.5\n2,-0.3\n0,-1.1\n4,0.8\n';
 // Complete separation: y = 1 exactly where x > 0, so the likelihood keeps rising as b grows.
@@ -75,11 +76,11 @@ describe('an improper posterior under NUTS: a parameter drifting without bound',
   it('is reported with how far it went, and a proper funnel is not', async () => {
     const m = compileText('data { y: binary  x: real }\nparameters { a ~ Normal(0, 1)\n  b }\nmodel { y ~ Bernoulli(logit = a + b * x) }', separated);
     const fit = await inferFit(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
-    const drift = fit.warnings.filter((w) => w.includes('drifts without bound'));
+    const drift = messages(fit.warnings).filter((w) => w.includes('drifts without bound'));
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatch(/in 2 of 2 chains its draws spread over up to [\d.]+e\+\d+ times the variance warm-up measured, reaching [\d.]+e\+\d+; the posterior is probably improper/);
     const funnel = await inferFit(loadRepoModel('eight_schools.glmm'), { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 200, drawsPerChain: 100 } });
-    expect(funnel.warnings.some((w) => w.includes('drifts'))).toBe(false);
+    expect(messages(funnel.warnings).some((w) => w.includes('drifts'))).toBe(false);
   });
 
   it('names the parameter when given the names', () => {
@@ -87,7 +88,10 @@ describe('an improper posterior under NUTS: a parameter drifting without bound',
       divergences: 0, treeDepthHits: 0, transitions: 200, ebfmi: [1, 1], meanAcceptStat: 0.8, leapfrogs: 1000,
       drift: [{ index: 1, chains: 2, ofChains: 2, ratio: 5.7e6, largest: 3.2e9 }],
     };
-    expect(samplerWarnings(s, 10, ['a', 'b'])[0]).toBe("'b' drifts without bound: in 2 of 2 chains its draws spread over up to 5.7e+6 times the variance " +
+    const [w] = samplerWarnings(s, 10, ['a', 'b']);
+    expect(w.code).toBe('improper-drift');
+    expect(w.params).toEqual(['b']);
+    expect(w.message).toBe("'b' drifts without bound: in 2 of 2 chains its draws spread over up to 5.7e+6 times the variance " +
       'warm-up measured, reaching 3.2e+9; the posterior is probably improper (a flat prior on a parameter the data do not bound, e.g. complete ' +
       'separation), and these draws describe no distribution. Give it a proper prior.');
   });

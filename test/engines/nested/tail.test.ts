@@ -4,6 +4,7 @@ import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
 import { loadModel } from '../../../src/io/load_model.js';
 import { ROOT } from '../../helpers.js';
+import { messages } from '../../../src/core/warning.js';
 
 /*
  * The grid over the hyperparameters stops where their log density has fallen by 6. Two posteriors reach
@@ -34,7 +35,7 @@ const tailWarning = (w: readonly string[]) => w.filter((x) => x.includes('beyond
 describe('nested Laplace says when the posterior reaches beyond its grid', () => {
   it.each([1, 2, 3])("Neal's funnel (seed %i): x's variance from the grid's outer layer", async (seed) => {
     const fit = await inferFit(compile(funnel, { data: funnelData }), { engine: 'laplace', seed });
-    const [w] = tailWarning(fit.warnings);
+    const [w] = tailWarning(messages(fit.warnings));
     expect(w).toMatch(/^the posterior reaches beyond the grid over the hyperparameters: 'x' \(9 elements\) \d+% of the variance/);
     expect(w).toContain('--engine nuts');
   });
@@ -42,14 +43,14 @@ describe('nested Laplace says when the posterior reaches beyond its grid', () =>
   it('a Cauchy-prior coefficient under quasi-separation: its own tail', async () => {
     const data = readFileSync(new URL('./fixtures/quasi_separation.csv', import.meta.url), 'utf8');
     const fit = await inferFit(compile(quasi, { data }), { engine: 'laplace' });
-    expect(tailWarning(fit.warnings)).toEqual([expect.stringMatching(/^the posterior reaches beyond the grid over the hyperparameters: 'trt' \d+% of the variance comes from the grid's outermost layer/)]);
+    expect(tailWarning(messages(fit.warnings))).toEqual([expect.stringMatching(/^the posterior reaches beyond the grid over the hyperparameters: 'trt' \d+% of the variance comes from the grid's outermost layer/)]);
   });
 
   it("not where the grid follows the tail to its end (seeds' tau) nor on an ordinary GLMM", async () => {
     for (const model of ['test/battery/seeds/model.glmm', 'test/battery/cbpp/model.glmm', 'test/battery/sleepstudy/model.glmm', 'test/engines/nested/fixtures/slope_5groups.glmm',
       'test/engines/nested/fixtures/exp_frailty.glmm']) {
       const fit = await inferFit(loadModel(`${ROOT}${model}`), { engine: 'laplace' });
-      expect(tailWarning(fit.warnings), model).toEqual([]);
+      expect(tailWarning(messages(fit.warnings)), model).toEqual([]);
     }
   });
 });

@@ -3,6 +3,7 @@
  *   node --import tsx test/engines/vi/ablation.ts [seeds]
  * Each row changes one setting from the default; docs/engines.md quotes the table.
  */
+import { messages } from '../../../src/core/warning.js';
 import { inferFit } from '../../../src/api/infer.js';
 import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
@@ -29,7 +30,7 @@ for (const [model, prefix] of [['zeb2.glmm', 'weak'], ['zeb2_tfp.glmm', 'tfp_pri
       const fit = await inferFit(m, { engine, seed: 1, runs: seeds, settings });
       const runs = fit.runs ?? [];
       const a = assess(runs.map((r) => ({
-        means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: diagnosticsOf(r.diagnostics, 'vi').khat,
+        means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: messages(r.warnings), khat: diagnosticsOf(r.diagnostics, 'vi').khat,
       })), nuts);
       const steps = runs.map((r) => diagnosticsOf(r.diagnostics, 'vi').steps);
       const secs = runs.map((r) => Object.values(r.timings).reduce((x, y) => x + y, 0) / 1000);

@@ -9,13 +9,14 @@ import { readCsv, readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type RunView } from './assess.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
+import { messages } from '../../../src/core/warning.js';
 
 const seeds = Number(process.argv[2] ?? 10);
 
 function views(fit: Fit): RunView[] {
   return (fit.runs ?? []).map((r) => ({
     means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])),
-    warnings: r.warnings,
+    warnings: messages(r.warnings),
     khat: diagnosticsOf(r.diagnostics, 'vi').khat,
   }));
 }

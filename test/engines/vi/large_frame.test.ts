@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inferFit } from '../../../src/api/infer.js';
 import { DENSE_FRAME_MAX } from '../../../src/engines/vi/frame.js';
 import { compileText } from '../../helpers.js';
+import { messages } from '../../../src/core/warning.js';
 
 // Above DENSE_FRAME_MAX parameters advi whitens by the nested fit's marginal sds alone (a dense frame
 // costs dim^3 to make and dim^2 per draw): it must still land on the nested fit's means.
@@ -19,6 +20,6 @@ describe('advi on a model too large for a dense frame', () => {
       expect(Math.abs(a.mean - l.mean) / l.sd, name).toBeLessThan(0.25);
     }
     // The scale is where mean-field is wrong in a hierarchy (its sd far too small): the warning says so.
-    expect(advi.warnings.join('\n')).toMatch(/log\(tau\)/);
+    expect(messages(advi.warnings).join('\n')).toMatch(/log\(tau\)/);
   }, 120_000);
 });

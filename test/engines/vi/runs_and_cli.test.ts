@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inferFit } from '../../../src/api/infer.js';
 import { runCli } from '../../cli/run_cli.js';
 import { compileText } from '../../helpers.js';
+import { messages } from '../../../src/core/warning.js';
 
 const csv = ['y,x', '3,0.1', '0,-1.2', '5,0.8', '2,0.3', '7,1.5', '1,-0.4', '4,0.9', '0,-2.0'].join('\n');
 const source = `data "d.csv" { y: count  x: real } parameters { a ~ Normal(0, 2)  b ~ Normal(0, 2) } model { y ~ Poisson(log_rate = a + b * x) }`;
@@ -27,7 +28,7 @@ describe('--runs K (any engine)', () => {
 
   it('flags quantities whose means spread by more than 0.1 posterior sd', async () => {
     const fit = await inferFit(model, { engine: 'advi', seed: 1, draws: 300, runs: 4, settings: { init: 'random', average: false, steps: 30 } });
-    const w = fit.warnings.find((x) => x.startsWith('across 4 runs (seeds 1-4)'));
+    const w = messages(fit.warnings).find((x) => x.startsWith('across 4 runs (seeds 1-4)'));
     expect(w).toMatch(/vary by more than 0\.1 posterior sd: (a|b) \(/);
     expect(fit.maxRunSd).toBeGreaterThan(0.1);
   });

@@ -4,6 +4,7 @@ import { readStanSummary } from '../../fixtures/load.js';
 import { loadRepoModel } from '../../helpers.js';
 import { assess, type Assessment } from './assess.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
+import { messages } from '../../../src/core/warning.js';
 
 // Issue 5's acceptance with 3 seeds per engine (acceptance_10_seeds.ts runs all 10; docs/engines.md has
 // its numbers). About 15 s in all.
@@ -11,7 +12,7 @@ const SEEDS = 3;
 
 function assessFit(fit: Fit, reference: string): Assessment {
   return assess((fit.runs ?? []).map((r) => ({
-    means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: r.warnings, khat: diagnosticsOf(r.diagnostics, 'vi').khat,
+    means: new Map(r.summary.map((s) => [s.name, { mean: s.mean, sd: s.sd }])), warnings: messages(r.warnings), khat: diagnosticsOf(r.diagnostics, 'vi').khat,
   })), readStanSummary(`zeb2/${reference}`));
 }
 
@@ -52,7 +53,7 @@ describe('the TFP tutorial recipe on models/zeb2.glmm', () => {
     expect(a.spread).toBeGreaterThan(1);
     expect(a.flips).toBeGreaterThan(0);
     expect(a.khatWarned).toBe(SEEDS);
-    expect(fit.warnings.some((w) => w.startsWith('across 3 runs'))).toBe(true);
+    expect(messages(fit.warnings).some((w) => w.startsWith('across 3 runs'))).toBe(true);
     for (const r of fit.runs ?? []) {
       expect(r.diagnostics).toMatchObject({ optimizer: 'adam', lr: 0.01, steps: 10000, mcDraws: 2, init: 'random', averaging: false, stopReason: 'fixed-steps' });
     }
