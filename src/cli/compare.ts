@@ -6,7 +6,7 @@ import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { loadModel } from '../io/load_model.js';
 import { progressReporter } from './progress.js';
-import { NUTS_DEFAULTS } from '../engines/nuts/options.js';
+import { NUTS_DEFAULTS } from '../api/engine_settings.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';
 import { writeOutputs } from './output.js';

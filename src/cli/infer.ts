@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { fixedEffectNames, type Model } from '../api/compile.js';
-import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, PARAMETRISATIONS, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { PARAMETRISATIONS } from '../api/engine_settings.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { loadModel } from '../io/load_model.js';
