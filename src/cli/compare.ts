@@ -1,4 +1,4 @@
-import { InferenceError } from '../core/errors.js';
+import { InferenceError } from '../api/errors.js';
 import { csvField } from '../results/format.js';
 import { basename, extname, join } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
-import { userError } from '../core/errors.js';
+import { suggest, userError } from '../api/errors.js';
 import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, inferFit, type EngineName } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
 import { loadModel } from '../io/load_model.js';
-import { suggest } from '../language/suggest.js';
 import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
 import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
 import { readAllColumns, resolveColumn } from './data_columns.js';

@@ -1,9 +1,8 @@
-import { userError } from '../core/errors.js';
+import { suggest, userError } from '../api/errors.js';
 import { parseModel } from '../api/compile.js';
 import { readCsvRecords, type CsvRecords } from '../data/csv.js';
 import { readModelSource } from '../io/load_model.js';
 import { readTextFile, resolveDataPath } from '../io/read_data.js';
-import { suggest } from '../language/suggest.js';
 
 /**
  * Every column of a model's data file as text, declared or not: `ppl contrasts --by tissue_assignment`

@@ -3,7 +3,7 @@ import { DEFAULT_SEED, ENGINES, inferFit, type EngineName } from '../api/infer.j
 import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
 import { orderLevels } from '../data/levels.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../api/errors.js';
 import { loadModel } from '../io/load_model.js';
 import { ppcSpec } from '../plots/ppc.js';
 import { ppcCsv, ppcTables, type Grouping } from '../results/ppc.js';

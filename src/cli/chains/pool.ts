@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InferenceError } from '../../core/errors.js';
+import { InferenceError } from '../../api/errors.js';
 import type { ChainOutput } from '../../engines/nuts/chain.js';
 import type { ChainRunner } from '../../engines/nuts/chain_job.js';
 import type { FromWorker, ModelRecipe, ToWorker, WorkerFailure, WorkerInit } from './protocol.js';
