@@ -1,5 +1,9 @@
 /** Glimmer's library API: the CLI is a thin layer over exactly these calls. */
 export { compile, parseModel, type Model, type CompileOptions, type ParamInfo } from './compile.js';
+export {
+  describeModel, type ModelDescription, type ParameterDescription, type LikelihoodDescription, type FactorColumn,
+  type FieldDescription, type RandomBlock, type ReductionReport,
+} from './describe.js';
 export { ENGINES, DEFAULT_SEED, DEFAULT_DRAWS, type Fit, type FitSummaryRow, type InferOptions, type EngineName,
   type EngineDiagnostics, type McmcDiagnostics, type MlDiagnostics, type NestedDiagnostics, type JointLaplaceDiagnostics, type ViDiagnostics, type PsisFigures } from './infer.js';
 export { infer, Posterior } from './posterior.js';

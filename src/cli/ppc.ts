@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName } from '../api/infer.js';
 import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
+import { describeModel } from '../api/describe.js';
 import { orderLevels } from '../data/levels.js';
 import { userError } from '../api/errors.js';
 import { loadModel } from '../io/load_model.js';
@@ -25,11 +26,12 @@ interface PpcOpts {
 
 /** A --by naming a declared factor is used as the model reads it; any other data column is read as a factor here. */
 function byColumn(m: Model, model: string, opts: PpcOpts, io: Io): string | Grouping | undefined {
-  if (opts.by === undefined || m.rowwiseIr.data.factors.has(opts.by)) return opts.by;
+  const { factors } = describeModel(m);
+  if (opts.by === undefined || factors.has(opts.by)) return opts.by;
   const table = readAllColumns(model, opts.data);
   const { column, note } = resolveColumn(opts.by, table.header, '--by');
   if (note) io.out(note);
-  if (m.rowwiseIr.data.factors.has(column)) return column;
+  if (factors.has(column)) return column;
   const c = table.header.indexOf(column);
   const values = Array.from({ length: table.nRows }, (_, r) => table.cell(r, c));
   const levels = orderLevels(values);
