@@ -13,6 +13,6 @@ export type { LogDensity } from '../core/log_density.js';
 export type { SummaryRow } from '../results/summary.js';
 export { summaryCsv, drawsCsv, summaryTable } from '../results/format.js';
 export { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
-export { posteriorPredictiveCheck, defaultPpcFactor, DEFAULT_PPC_DRAWS, type PpcOptions } from './ppc.js';
+export { posteriorPredictiveCheck, columnGrouping, defaultPpcFactor, DEFAULT_PPC_DRAWS, type PpcOptions } from './ppc.js';
 export { ppcTables, ppcCsv, type PpcResult, type PpcRow, type PpcStatistic, type Grouping } from '../results/ppc.js';
 export { BACKENDS, type BackendName } from './backend_choice.js';

@@ -5,7 +5,8 @@ import { describeModel, type ModelDescription } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
 import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
 import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
-import { readAllColumns, resolveColumn } from './data_columns.js';
+import { readAllColumns } from '../io/all_columns.js';
+import { resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
 import { intOption, type Io, type OnError } from './io.js';
 

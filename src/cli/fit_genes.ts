@@ -6,10 +6,9 @@ import { Command, Option } from 'commander';
 import { parseModel } from '../api/compile.js';
 import { ENGINES, DEFAULT_SEED, type EngineName } from '../api/infer.js';
 import {
-  appendPartial, cellTable, coordinate, fitGenes, serveQueue, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
+  appendPartial, cellTable, columnSpecs, coordinate, fitGenes, serveQueue, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
   type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit,
 } from '../api/genes.js';
-import { columnSpecs } from '../compiler/lower.js';
 import { suggest, userError } from '../api/errors.js';
 import { readModelSource } from '../io/load_model.js';
 import { readTextFile } from '../io/read_data.js';
