@@ -31,13 +31,20 @@ export interface ParamInfo {
   readonly factor?: string;
 }
 
-/** A checked model bound to its data: describe it, or make its log density for an engine. */
+/** A checked model bound to its data: describe it (describeModel), or make its log density for an engine. */
 export interface Model {
   readonly file: string;
   readonly source: string;
-  /** The IR the engines run on: reduced to cells where exact, else row-wise. */
+  /**
+   * The IR the engines run on: reduced to cells where exact, else row-wise. For the library's own
+   * layers, not its users: describeModel (describe.ts) says what an application needs to know.
+   * @internal
+   */
   readonly ir: ModelIR;
-  /** The row-wise IR, always available (tests and benchmarks compare the two). */
+  /**
+   * The row-wise IR, always available (tests and benchmarks compare the two).
+   * @internal
+   */
   readonly rowwiseIr: ModelIR;
   readonly reduction: ReductionReport;
   readonly params: readonly ParamInfo[];

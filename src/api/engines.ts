@@ -4,8 +4,7 @@ import type { EngineResult } from '../engines/result.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
 import type { ChainRunner } from '../engines/nuts/chain_job.js';
-import type { ViProgress } from '../engines/vi/run.js';
-import type { LaplaceProgress } from '../engines/nested/run_posterior.js';
+import type { LaplaceProgress, ViProgress } from '../core/progress.js';
 import { aliasedWarnings } from '../engines/aliased_warnings.js';
 
 /** What every engine is given besides the log density. */

@@ -18,7 +18,6 @@ import { inheritedWarning } from './inherited_warnings.js';
 
 export { ENGINES, type EngineName };
 export type { EngineDiagnostics, McmcDiagnostics, MlDiagnostics, NestedDiagnostics, JointLaplaceDiagnostics, ViDiagnostics, PsisFigures } from '../engines/diagnostics.js';
-export { PARAMETRISATIONS } from '../engines/nuts/options.js';
 
 export interface InferOptions {
   readonly engine?: EngineName;

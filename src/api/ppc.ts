@@ -2,6 +2,7 @@ import { GlimmerError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
 import type { IrExpr, ModelIR } from '../compiler/ir.js';
 import { makeSimulator } from '../compiler/simulate.js';
+import { codeFactor } from '../data/levels.js';
 import { suggest } from '../language/suggest.js';
 import { collectPpc, statisticsFor, type Grouping, type PpcResult } from '../results/ppc.js';
 import type { Model } from './compile.js';
@@ -58,6 +59,14 @@ function grouping(ir: ModelIR, by: PpcOptions['by']): Grouping | undefined {
     throw new GlimmerError([{ code: 'E430', message: `unknown factor '${name}'`, hint: close ? `did you mean '${close}'?` : `factors: ${factors.join(', ') || 'none'}` }]);
   }
   return { name, levels: f.levels, codes: f.codes };
+}
+
+/**
+ * A grouping by a column the model does not read as a factor (PpcOptions.by): its values as text, one
+ * per row, with the distinct values as levels in the order R's factor() gives them.
+ */
+export function columnGrouping(name: string, values: readonly string[]): Grouping {
+  return { name, ...codeFactor(values) };
 }
 
 /**

@@ -1,12 +1,13 @@
-import { InferenceError } from '../core/errors.js';
+import { InferenceError } from '../api/errors.js';
 import { csvField } from '../results/format.js';
 import { basename, extname, join } from 'node:path';
 import { Option, InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { describeModel } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
 import { progressReporter } from './progress.js';
-import { NUTS_DEFAULTS } from '../engines/nuts/options.js';
+import { NUTS_DEFAULTS } from '../api/engine_settings.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';
 import { writeOutputs } from './output.js';
@@ -155,7 +156,7 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
   }
   if (fits.length === 0) throw failed[0].error;
   const engines = fits.map((f) => f.engine);
-  io.out(`\ncomparison of ${engines.join(', ')} on ${model}: ${m.nRows} rows, ${m.ir.dim} parameters` +
+  io.out(`\ncomparison of ${engines.join(', ')} on ${model}: ${m.nRows} rows, ${describeModel(m).dim} parameters` +
     `${failed.length ? ` (${failed.map((f) => `${f.engine} failed: ${f.error.code}`).join(', ')})` : ''}\n`);
   io.out(compareTable(fits));
   if (fits.length > 1) io.out('\n' + describeDisagreements(fits, referenceEngine(engines)));

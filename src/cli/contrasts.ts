@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
-import { userError } from '../core/errors.js';
+import { suggest, userError } from '../api/errors.js';
 import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, inferFit, type EngineName } from '../api/infer.js';
-import type { Model } from '../api/compile.js';
+import { describeModel, type ModelDescription } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
-import { suggest } from '../language/suggest.js';
 import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
 import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
-import { readAllColumns, resolveColumn } from './data_columns.js';
+import { readAllColumns } from '../io/all_columns.js';
+import { resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
 import { intOption, type Io, type OnError } from './io.js';
 
@@ -45,12 +45,12 @@ interface Planned {
 const quoted = (label: string): string => `"${label.replace(/[\\"]/g, '\\$&')}"`;
 
 /** The parameters indexed by the factor; an unknown factor gets a did-you-mean among the factors that index parameters. */
-function factorParams(m: Model, factor: string): { name: string; levels: readonly string[] }[] {
-  const params = m.ir.params.filter((p) => p.factor === factor);
+function factorParams(d: ModelDescription, factor: string): { name: string; levels: readonly string[] }[] {
+  const params = d.parameters.filter((p) => p.factor === factor);
   if (params.length > 0) return params.map((p) => ({ name: p.name, levels: p.levels ?? [] }));
-  const factors = [...new Set(m.ir.params.flatMap((p) => (p.factor ? [p.factor] : [])))];
+  const factors = [...new Set(d.parameters.flatMap((p) => (p.factor ? [p.factor] : [])))];
   const close = suggest(factor, factors);
-  throw userError('E430', m.rowwiseIr.data.factors.has(factor) ? `no parameter is indexed by '${factor}'` : `unknown factor '${factor}'`,
+  throw userError('E430', d.factors.has(factor) ? `no parameter is indexed by '${factor}'` : `unknown factor '${factor}'`,
     { hint: close ? `did you mean '${close}'?` : `factors that index parameters: ${factors.join(', ') || 'none'}` });
 }
 
@@ -58,8 +58,8 @@ function factorParams(m: Model, factor: string): { name: string; levels: readonl
  * Without --by: every pair of the factor's levels (emmeans' `pairwise ~ f`), the later level minus the
  * earlier, for each parameter the factor indexes.
  */
-function allPairs(m: Model, factor: string): Planned[] {
-  const params = factorParams(m, factor);
+function allPairs(d: ModelDescription, factor: string): Planned[] {
+  const params = factorParams(d, factor);
   return params.flatMap((p) => {
     const n = p.levels.length;
     const pairs = Array.from({ length: n }, (_, i) => Array.from({ length: i }, (__, j) => ({ by: factor, plus: i, minus: j }))).flat();
@@ -69,9 +69,9 @@ function allPairs(m: Model, factor: string): Planned[] {
 }
 
 /** The pairs of levels to compare, from every column of the data file. */
-function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
-  if (opts.by.length === 0) return allPairs(m, opts.factor);
-  const params = factorParams(m, opts.factor);
+function plan(d: ModelDescription, model: string, opts: ContrastsOpts, io: Io): Planned[] {
+  if (opts.by.length === 0) return allPairs(d, opts.factor);
+  const params = factorParams(d, opts.factor);
   const table = readAllColumns(model, opts.data);
   const by = opts.by.map((name) => {
     const r = resolveColumn(name, table.header, '--by');
@@ -83,7 +83,7 @@ function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
     if (rest.length === 0) throw userError('E430', `--ref '${spec}' is not COLUMN=VALUE`, { hint: 'e.g. --ref disease_assignment=healthy' });
     return [resolveColumn(col.trim(), by, '--ref').column, rest.join('=').trim()];
   }));
-  const factor = m.rowwiseIr.data.factors.get(opts.factor)!;
+  const factor = d.factors.get(opts.factor)!;
   const columns = table.header.map((name, c) => ({ name, value: (r: number) => table.cell(r, c) }));
   const groups = pairwiseContrasts(levelDesign(opts.factor, factor.levels, factor.codes, columns), by, refs);
   return params.flatMap((p) => groups.flatMap((group) => group.pairs.map((pair) => ({
@@ -91,7 +91,7 @@ function plan(m: Model, model: string, opts: ContrastsOpts, io: Io): Planned[] {
   }))));
 }
 
-const levelsOf = (m: Model, param: string): readonly string[] => m.ir.params.find((q) => q.name === param)?.levels ?? [];
+const levelsOf = (d: ModelDescription, param: string): readonly string[] => d.parameters.find((q) => q.name === param)?.levels ?? [];
 
 const heading = (g: PairGroup): string => (g.values.length === 0
   ? `every pair of levels of ${g.by}: ${g.pairs.length} comparisons. Each interval and P(>0) holds for its comparison alone, with no ` +
@@ -100,14 +100,15 @@ const heading = (g: PairGroup): string => (g.values.length === 0
 
 async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });
-  const planned = plan(m, model, opts, io);
+  const d = describeModel(m);
+  const planned = plan(d, model, opts, io);
   if (planned.length === 0 && opts.by.length === 0) throw userError('E431', `'${opts.factor}' has fewer than two levels to compare`);
   if (planned.length === 0) {
     throw userError('E431', `no two levels of '${opts.factor}' differ in exactly one of ${opts.by.join(', ')} with all else equal`,
       { hint: 'check --by: each column should split the levels into groups that are otherwise alike' });
   }
   const texts = planned.map((p) => {
-    const levels = levelsOf(m, p.param);
+    const levels = levelsOf(d, p.param);
     return `${p.param}[${quoted(levels[p.pair.plus])}] - ${p.param}[${quoted(levels[p.pair.minus])}]`;
   });
   const fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, contrasts: texts });
@@ -128,8 +129,8 @@ async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise
     const extra = [
       { head: 'parameter', cell: (i: number) => planned[i].param },
       { head: 'by', cell: (i: number) => planned[i].group.by },
-      { head: 'level', cell: (i: number) => levelsOf(m, planned[i].param)[planned[i].pair.plus] },
-      { head: 'minus_level', cell: (i: number) => levelsOf(m, planned[i].param)[planned[i].pair.minus] },
+      { head: 'level', cell: (i: number) => levelsOf(d, planned[i].param)[planned[i].pair.plus] },
+      { head: 'minus_level', cell: (i: number) => levelsOf(d, planned[i].param)[planned[i].pair.minus] },
     ];
     writeOutputs(opts.out, { 'contrasts.csv': contrastsCsv(rows, extra) });
     io.out(`\nwrote ${opts.out}/contrasts.csv`);

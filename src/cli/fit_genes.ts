@@ -6,12 +6,10 @@ import { Command, Option } from 'commander';
 import { parseModel } from '../api/compile.js';
 import { ENGINES, DEFAULT_SEED, type EngineName } from '../api/infer.js';
 import {
-  appendPartial, cellTable, coordinate, fitGenes, serveQueue, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
+  appendPartial, cellTable, columnSpecs, coordinate, fitGenes, serveQueue, genesCsv, PARTIAL, readCountMatrix, readPartial, resultsCsv, RESPONSE, startPartial, statusSummary,
   type CountMatrix, type GeneJob, type GeneResult, type GenesWorkerInit,
 } from '../api/genes.js';
-import { columnSpecs } from '../compiler/lower.js';
-import { userError } from '../core/errors.js';
-import { closestName } from '../data/closest.js';
+import { suggest, userError } from '../api/errors.js';
 import { readModelSource } from '../io/load_model.js';
 import { readTextFile } from '../io/read_data.js';
 import { makeFolder } from '../io/folders.js';
@@ -145,7 +143,7 @@ function selectGenes(m: CountMatrix, which: string): number[] {
   const index = new Map(m.genes.map((g, i) => [g, i]));
   const unknown = names.filter((n) => !index.has(n));
   if (unknown.length > 0) {
-    const near = closestName(unknown[0], m.genes);
+    const near = suggest(unknown[0], m.genes);
     throw userError('E447', `${unknown.length} gene${unknown.length === 1 ? '' : 's'} not in ${m.source}: ${unknown.slice(0, 3).map((n) => `'${n}'`).join(', ')}${unknown.length > 3 ? ', ...' : ''}`,
       { hint: near ? `did you mean '${near}'?` : `the file names its genes ${m.genes.slice(0, 3).map((g) => `'${g}'`).join(', ')}, ...` });
   }

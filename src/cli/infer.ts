@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { fixedEffectNames, type Model } from '../api/compile.js';
-import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, PARAMETRISATIONS, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { PARAMETRISATIONS } from '../api/engine_settings.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
+import { describeModel } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
 import { laplaceProgressReporter, progressReporter, viProgressReporter } from './progress.js';
 import { parallelChains } from './chains/for_infer.js';
@@ -133,15 +135,16 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
           // VI's progress line is redrawn in place; clear it before the summary.
           if (io === stdio && (process.stderr.isTTY || opts.progress) && opts.engine !== 'nuts' && opts.engine !== 'hmc') process.stderr.write('\r\x1b[K');
         }
-        io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${m.ir.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
-        io.out(m.ir.ml ? estimateTable(fit.summary, fixedEffectNames(m)) : summaryTable(fit.summary));
+        const d = describeModel(m);
+        io.out(`${opts.engine} fit of ${model}: ${m.nRows} rows, ${d.dim} parameters${fit.weights ? ', PSIS-reweighted' : ''}\n`);
+        io.out(d.ml ? estimateTable(fit.summary, fixedEffectNames(m)) : summaryTable(fit.summary));
         if (fit.runs) io.out('\n' + runSpreadTable(fit));
-        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts, m.ir.ml === true));
+        if (fit.contrasts) io.out('\n' + describeContrasts(fit.contrasts, d.ml));
         io.out('\n' + describeDiagnostics(fit));
         for (const w of fit.warnings) io.err(`warning: ${w.message}`);
         if (opts.out) {
           const run = {
-            engine: fit.engine, model, data: opts.data ?? m.ir.data.file, rows: m.nRows, parameters: m.ir.dim, path: m.reduction,
+            engine: fit.engine, model, data: opts.data ?? d.dataFile, rows: m.nRows, parameters: d.dim, path: m.reduction,
             settings: fit.settings, seed: fit.settings.seed, versions: versions(), timings: fit.timings,
             diagnostics: fit.diagnostics, warnings: fit.warnings, command: ['ppl', ...argv].join(' '),
             ...(fit.runs ? { runs: fit.runs } : {}),

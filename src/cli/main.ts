@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
-import { GlimmerError, InferenceError } from '../core/errors.js';
-import { renderDiagnostic } from '../core/render_error.js';
+import { GlimmerError, InferenceError, renderDiagnostic } from '../api/errors.js';
 import { loadModel } from '../io/load_model.js';
 import { describeCheck } from './report.js';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import { copyFileSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { makeFolder } from '../io/folders.js';
 import { join } from 'node:path';
-import { userError } from '../core/errors.js';
+import { userError } from '../api/errors.js';
 
 /** Where a file is written before it is renamed into place (hidden, and unique to this process). */
 export function stagingName(dir: string, name: string): string {

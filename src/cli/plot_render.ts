@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { makeFolder } from '../io/folders.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../api/errors.js';
 import { join } from 'node:path';
 import type { Fit } from '../api/infer.js';
 import type { PlotSpec } from '../plots/common.js';

@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName } from '../api/infer.js';
-import { DEFAULT_PPC_DRAWS, posteriorPredictiveCheck } from '../api/ppc.js';
+import { DEFAULT_PPC_DRAWS, columnGrouping, posteriorPredictiveCheck } from '../api/ppc.js';
 import type { Model } from '../api/compile.js';
-import { orderLevels } from '../data/levels.js';
-import { userError } from '../core/errors.js';
+import { describeModel } from '../api/describe.js';
+import { userError } from '../api/errors.js';
 import { loadModel } from '../io/load_model.js';
 import { ppcSpec } from '../plots/ppc.js';
 import { ppcCsv, ppcTables, type Grouping } from '../results/ppc.js';
-import { readAllColumns, resolveColumn } from './data_columns.js';
+import { readAllColumns } from '../io/all_columns.js';
+import { resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
 import { intOption, type Io, type OnError } from './io.js';
 import { renderPlot } from './plot_render.js';
@@ -25,20 +26,20 @@ interface PpcOpts {
 
 /** A --by naming a declared factor is used as the model reads it; any other data column is read as a factor here. */
 function byColumn(m: Model, model: string, opts: PpcOpts, io: Io): string | Grouping | undefined {
-  if (opts.by === undefined || m.rowwiseIr.data.factors.has(opts.by)) return opts.by;
+  const { factors } = describeModel(m);
+  if (opts.by === undefined || factors.has(opts.by)) return opts.by;
   const table = readAllColumns(model, opts.data);
   const { column, note } = resolveColumn(opts.by, table.header, '--by');
   if (note) io.out(note);
-  if (m.rowwiseIr.data.factors.has(column)) return column;
+  if (factors.has(column)) return column;
   const c = table.header.indexOf(column);
   const values = Array.from({ length: table.nRows }, (_, r) => table.cell(r, c));
-  const levels = orderLevels(values);
-  if (levels.length > MAX_BY_GROUPS) {
-    throw userError('E434', `--by '${column}' has ${levels.length.toLocaleString('en-US')} distinct values in ${table.nRows.toLocaleString('en-US')} rows: that is not a grouping`,
+  const grouping = columnGrouping(column, values);
+  if (grouping.levels.length > MAX_BY_GROUPS) {
+    throw userError('E434', `--by '${column}' has ${grouping.levels.length.toLocaleString('en-US')} distinct values in ${table.nRows.toLocaleString('en-US')} rows: that is not a grouping`,
       { hint: `group by a factor column (at most ${MAX_BY_GROUPS} groups), or add a column that bins '${column}'` });
   }
-  const index = new Map(levels.map((l, k) => [l, k]));
-  return { name: column, levels, codes: Int32Array.from(values, (v) => index.get(v)!) };
+  return grouping;
 }
 
 /** More groups than this from a column the model does not read as a factor: a real-valued column, not a grouping. */

@@ -1,11 +1,11 @@
-import type { Progress } from '../engines/nuts/options.js';
+import type { ChainProgress, LaplaceProgress, ViProgress } from '../api/engine_settings.js';
 
 /**
  * Progress lines for the terminal (the sampler, VI, the nested Laplace). The engines only call a callback;
  * this turns the calls into text, and the CLI decides where (stderr, on a TTY or with --progress). No
  * dependency: none of the installed packages draws progress bars, and this needs twenty lines.
  */
-export function renderProgress(p: Progress, width = 30): string {
+export function renderProgress(p: ChainProgress, width = 30): string {
   const done = Math.round((p.iteration / p.iterations) * width);
   const bar = '='.repeat(done) + ' '.repeat(width - done);
   const phase = p.warmup ? 'warm-up ' : 'sampling';
@@ -17,11 +17,11 @@ export function renderProgress(p: Progress, width = 30): string {
  * erases it once every chain has finished so that it leaves nothing in the terminal. Chains may run in
  * parallel: the line shows the chain furthest behind.
  */
-export function progressReporter(write: (s: string) => void, intervalMs = 100, now: () => number = () => performance.now()): (p: Progress) => void {
+export function progressReporter(write: (s: string) => void, intervalMs = 100, now: () => number = () => performance.now()): (p: ChainProgress) => void {
   let last = -Infinity;
-  let latest: (Progress | undefined)[] = [];
+  let latest: (ChainProgress | undefined)[] = [];
   return (p) => {
-    if (latest.length !== p.chains) latest = new Array<Progress | undefined>(p.chains);
+    if (latest.length !== p.chains) latest = new Array<ChainProgress | undefined>(p.chains);
     latest[p.chain] = p;
     const at = (i: number): number => latest[i]?.iteration ?? 0;
     if (latest.every((_, i) => at(i) === p.iterations)) {
@@ -41,7 +41,7 @@ export function progressReporter(write: (s: string) => void, intervalMs = 100, n
  * after every window of steps (a long run on a large model takes minutes). The line is erased by the next
  * output's carriage return and clear.
  */
-export function viProgressReporter(engine: string, write: (s: string) => void): (p: { step: number; steps: number; elbo: number; lr: number }) => void {
+export function viProgressReporter(engine: string, write: (s: string) => void): (p: ViProgress) => void {
   return (p) => write(`\r${engine}: step ${p.step} of at most ${p.steps}, ELBO ${Number.isFinite(p.elbo) ? p.elbo.toFixed(2) : String(p.elbo)}, learning rate ${p.lr}\x1b[K`);
 }
 
@@ -49,7 +49,7 @@ export function viProgressReporter(engine: string, write: (s: string) => void): 
  * The nested Laplace engine's progress line (InstEval's posterior takes two minutes): evaluations of the
  * Laplace marginal so far and the best log marginal, redrawn at most every `intervalMs`.
  */
-export function laplaceProgressReporter(write: (s: string) => void, intervalMs = 200, now: () => number = () => performance.now()): (p: { evaluations: number; best: number }) => void {
+export function laplaceProgressReporter(write: (s: string) => void, intervalMs = 200, now: () => number = () => performance.now()): (p: LaplaceProgress) => void {
   let last = -Infinity;
   return (p) => {
     const t = now();

@@ -1,31 +1,30 @@
 import type { Fit, PsisFigures } from '../api/infer.js';
 import type { Model } from '../api/compile.js';
-import { priorOf } from './priors.js';
-import { describeField } from '../compiler/latent/describe.js';
+import { describeModel, type ModelDescription } from '../api/describe.js';
 
 /** What `ppl check` prints: the data, the parameters with sizes and constraints, the likelihood terms. */
 export function describeCheck(m: Model): string {
-  const lines = [`${m.file}: ok`, `data: ${m.ir.data.file || '(none)'}, ${m.nRows} rows`, `parameters (${m.ir.dim} scalars):`];
-  const w = Math.max(...m.params.map((p) => p.name.length));
-  m.params.forEach((p, i) => {
+  const d = describeModel(m);
+  const lines = [`${d.file}: ok`, `data: ${d.dataFile || '(none)'}, ${d.rows} rows`, `parameters (${d.dim} scalars):`];
+  const w = Math.max(...d.parameters.map((p) => p.name.length));
+  for (const p of d.parameters) {
     const shape = p.factor ? `[${p.factor.split('|')[0]}] ${p.size} levels` : 'scalar';
-    const latent = m.ir.params[i].latent ? ', random effects' : '';
-    lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}${latent} ~ ${priorOf(m.ir, i)}`);
-  });
-  for (const l of m.rowwiseIr.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.dist.name}, ${m.nRows} rows`);
-  const r = m.reduction;
+    const latent = p.randomEffects ? ', random effects' : '';
+    lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}${latent} ~ ${p.prior}`);
+  }
+  for (const l of d.likelihoods) lines.push(`likelihood: ${l.column} ~ ${l.family}, ${d.rows} rows`);
+  const r = d.reduction;
   lines.push(r.path === 'reduced'
     ? `path: reduced to ${r.cells} cells of (${r.factors.join(', ')}), ${r.cells} likelihood terms instead of ${r.rows}`
     : `path: row-wise, ${r.rows} likelihood terms (${r.reason})`);
-  const own = m.ir.generated.filter((g) => !g.derived);
-  if (own.length > 0) lines.push(`generated: ${own.map((g) => g.name).join(', ')}`);
-  lines.push(...describeLatent(m));
+  if (d.generated.length > 0) lines.push(`generated: ${d.generated.join(', ')}`);
+  lines.push(...describeLatent(d));
   return lines.join('\n');
 }
 
 /** The latent Gaussian field the engines integrate out: random-effect blocks, linear fixed effects, hyperparameters. */
-function describeLatent(m: Model): string[] {
-  const f = describeField(m.ir);
+function describeLatent(d: ModelDescription): string[] {
+  const f = d.field;
   if (f.random.length === 0 && f.linear.length === 0) return ['latent Gaussian field: none (every parameter is a hyperparameter)'];
   const lines = ['latent Gaussian field (integrated out by nested Laplace; --ml integrates the random effects only):'];
   for (const b of f.random) {

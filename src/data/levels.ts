@@ -28,3 +28,10 @@ export function orderLevels(values: Iterable<string>): string[] {
   }
   return levels.sort((a, b) => collator.compare(a, b) || byCodePoint(a, b));
 }
+
+/** Labels as a factor: the distinct ones in R's level order (orderLevels) and each label's 0-based code. */
+export function codeFactor(labels: readonly string[]): { levels: string[]; codes: Int32Array } {
+  const levels = orderLevels(labels);
+  const code = new Map(levels.map((l, i) => [l, i]));
+  return { levels, codes: Int32Array.from(labels, (l) => code.get(l)!) };
+}

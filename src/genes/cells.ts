@@ -1,5 +1,6 @@
 import { userError } from '../core/errors.js';
-import { orderLevels, parseTable, type Column, type ColumnSpec, type DataTable } from '../data/table.js';
+import { parseTable, type Column, type ColumnSpec, type DataTable } from '../data/table.js';
+import { codeFactor } from '../data/levels.js';
 import type { CellColumns, CountMatrix } from '../io/genes/read.js';
 
 /** The model's data column that takes each gene's counts in turn. */
@@ -50,10 +51,7 @@ export function cellTable(matrix: CountMatrix, specs: readonly ColumnSpec[], cel
 /** A column's values at the given rows; a factor's levels reduced to those present, in R's order. */
 function pick(c: Column, rows: Int32Array): Column {
   if (c.kind === 'numeric') return { ...c, values: Float64Array.from(rows, (r) => c.values[r]) };
-  const labels = Array.from(rows, (r) => c.levels[c.codes[r]]);
-  const levels = orderLevels(new Set(labels));
-  const code = new Map(levels.map((l, i) => [l, i]));
-  return { kind: 'factor', name: c.name, levels, codes: Int32Array.from(labels, (l) => code.get(l)!) };
+  return { kind: 'factor', name: c.name, ...codeFactor(Array.from(rows, (r) => c.levels[c.codes[r]])) };
 }
 
 /** AnnData's obs as CSV text (every field quoted), with the barcodes as the first column. */

@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InferenceError } from '../../core/errors.js';
-import type { ChainOutput } from '../../engines/nuts/chain.js';
-import type { ChainRunner } from '../../engines/nuts/chain_job.js';
+import { InferenceError } from '../../api/errors.js';
+import type { ChainOutput, ChainRunner } from '../../api/chains.js';
 import type { FromWorker, ModelRecipe, ToWorker, WorkerFailure, WorkerInit } from './protocol.js';
 
 /** One thread per chain, up to the cores there are. */

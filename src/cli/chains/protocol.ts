@@ -1,5 +1,4 @@
-import type { ChainOutput } from '../../engines/nuts/chain.js';
-import type { ChainJob } from '../../engines/nuts/chain_job.js';
+import type { ChainJob, ChainOutput } from '../../api/chains.js';
 import type { BackendName } from '../../api/backend_choice.js';
 
 /** How a worker rebuilds the model the main thread fitted: the same file, data and options. */

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Model } from '../../api/compile.js';
 import { parseModel } from '../../api/compile.js';
+import { describeModel } from '../../api/describe.js';
 import { readModelSource } from '../../io/load_model.js';
 import { resolveDataPath } from '../../io/read_data.js';
 
@@ -18,7 +19,8 @@ export const SMALL_MODEL_SIZE = 150;
 const SMALL_DATA_BYTES = 256 * 1024;
 
 export function smallModel(m: Model): boolean {
-  return m.ir.data.nRows + m.ir.dim <= SMALL_MODEL_SIZE;
+  const d = describeModel(m);
+  return d.terms + d.dim <= SMALL_MODEL_SIZE;
 }
 
 /**

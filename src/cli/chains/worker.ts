@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel } from '../../io/load_model.js';
-import { runChainJob } from '../../engines/nuts/chain_job.js';
+import { runChainJob } from '../../api/chains.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 /** Progress messages at most this often: enough for a smooth bar, negligible next to the chain. */

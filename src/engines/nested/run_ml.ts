@@ -1,6 +1,6 @@
 import { warning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
-import type { LaplaceProgress } from './run_posterior.js';
+import type { LaplaceProgress } from '../../core/progress.js';
 import type { Rng } from '../../core/rng.js';
 import type { EngineResult } from '../result.js';
 import { assemble, heldAtZero, makeField, type Field } from './field.js';

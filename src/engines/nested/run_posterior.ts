@@ -1,6 +1,7 @@
 import { warning, type FitWarning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
+import type { LaplaceProgress } from '../../core/progress.js';
 import type { EngineResult } from '../result.js';
 import type { NestedDiagnostics } from '../diagnostics.js';
 import { makeField, type Field } from './field.js';
@@ -24,13 +25,6 @@ export interface NestedOptions {
   readonly psis: boolean;
   /** Called after every evaluation of the Laplace marginal (a progress line). */
   readonly onProgress?: (p: LaplaceProgress) => void;
-}
-
-export interface LaplaceProgress {
-  /** Evaluations of the Laplace marginal so far (each an inner Newton solve and a sparse factorisation). */
-  readonly evaluations: number;
-  /** The highest log marginal seen. */
-  readonly best: number;
 }
 
 /** Below this effective sample size the random design over many hyperparameters is said to be unreliable. */

@@ -1,5 +1,6 @@
 import { userError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
+import type { ChainProgress } from '../../core/progress.js';
 import { DEFAULT_INT_TIME } from './hmc.js';
 
 /** What a run of the sampler is told; the defaults are Stan's. */
@@ -20,18 +21,9 @@ export interface NutsOptions {
   /** Static HMC only: the integration time T (L = T / eps steps). */
   readonly intTime: number;
   /** Called after every transition of every chain. */
-  readonly onProgress?: (p: Progress) => void;
+  readonly onProgress?: (p: ChainProgress) => void;
   /** Polled after every transition: true stops every chain with the draws made so far (Ctrl-C). */
   readonly shouldStop?: () => boolean;
-}
-
-export interface Progress {
-  readonly chain: number;
-  readonly chains: number;
-  /** Iterations done in this chain, warm-up included, and the chain's total. */
-  readonly iteration: number;
-  readonly iterations: number;
-  readonly warmup: boolean;
 }
 
 export const PARAMETRISATIONS = ['auto', 'as-written', 'centred', 'non-centred'] as const;
@@ -71,7 +63,7 @@ export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Rea
     dense: settings.dense === true,
     parametrisation: parametrisationSetting(settings.parametrisation),
     intTime,
-    onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: Progress) => void) : undefined,
+    onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: ChainProgress) => void) : undefined,
     shouldStop: typeof settings.shouldStop === 'function' ? (settings.shouldStop as () => boolean) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { warning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
+import type { ViProgress } from '../../core/progress.js';
 import { InferenceError } from '../../core/errors.js';
 import type { EngineResult } from '../result.js';
 import { makeFamily, type FamilyKind } from './family.js';
@@ -29,13 +30,6 @@ export interface ViOptions {
   readonly maxDraws?: number;
   /** Called after every window of steps (for a progress line): the step, the step limit, the windowed ELBO and the learning rate. */
   readonly onProgress?: (p: ViProgress) => void;
-}
-
-export interface ViProgress {
-  readonly step: number;
-  readonly steps: number;
-  readonly elbo: number;
-  readonly lr: number;
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { IrExpr, ModelIR } from '../compiler/ir.js';
+import type { IrExpr, ModelIR } from './ir.js';
 
+/** A prior's argument as the model writes it: parameters by name, factors and levels in brackets. */
 function show(e: IrExpr, ir: ModelIR): string {
   switch (e.op) {
     case 'const': return String(e.value);
