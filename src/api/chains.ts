@@ -1,6 +1,6 @@
 /**
  * Running MCMC chains somewhere else (worker threads, web workers). A fit given
- * `settings.chainRunner` hands its chains to that runner as ChainJobs, plain data that survives a
+ * `hooks.chains` hands its chains to that runner as ChainJobs, plain data that survives a
  * structured clone; the runner's workers each rebuild the model and call runChainJob, which draws
  * exactly what the chain would have drawn in the fitting thread. Nothing here starts a thread: how
  * threads are made is the host's business (the CLI's pool is src/cli/chains/pool.ts).

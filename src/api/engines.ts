@@ -3,17 +3,20 @@ import type { Rng } from '../core/rng.js';
 import type { EngineResult } from '../engines/result.js';
 import { runNuts, runNutsOn } from '../engines/nuts/run.js';
 import { nutsOptions } from '../engines/nuts/options.js';
-import type { ChainRunner } from '../engines/nuts/chain_job.js';
-import type { LaplaceProgress, ViProgress } from '../core/progress.js';
+import type { InferHooks } from './infer_options.js';
 import { aliasedWarnings } from '../engines/aliased_warnings.js';
+import type { ChainProgress, LaplaceProgress, ViProgress } from '../core/progress.js';
 
 /** What every engine is given besides the log density. */
 export interface CommonOptions {
   readonly rng: Rng;
   readonly draws: number;
   readonly psis: boolean;
-  /** Engine-specific settings from the API or CLI (e.g. { chains: 4 }), validated by the engine. */
+  /** The engine's settings from the API or CLI (e.g. { chains: 4 }), checked for their keys by infer() and for their values by the engine. */
   readonly settings: Readonly<Record<string, unknown>>;
+  readonly hooks: InferHooks;
+  /** A model compiled for maximum likelihood (or REML): integrate the random effects out, as lme4 does; draw only when asked to. */
+  readonly ml?: { readonly reml: boolean; readonly draws: boolean };
 }
 
 /* The Laplace and VI engines (with ml-matrix) are loaded when first used: a process runs one engine, and
@@ -32,11 +35,11 @@ const vi = (): NonNullable<typeof viModules> => (viModules ??= Promise.all([impo
  * theta and the API maps them to named, constrained quantities. Add an engine by adding a line.
  */
 export const ENGINE_RUNNERS = {
-  // settings.marginal (set by --ml and --reml): integrate the random effects out, as lme4 does.
   laplace: async (ld: LogDensity, o: CommonOptions): Promise<EngineResult> => {
     const [{ runLaplace }, { runMaximumLikelihood }, { runNestedLaplace }] = await laplace();
-    const onProgress = typeof o.settings.laplaceProgress === 'function' ? (o.settings.laplaceProgress as (p: LaplaceProgress) => void) : undefined;
-    if (o.settings.marginal) return runMaximumLikelihood(ld, { reml: o.settings.reml === true, draws: o.settings.mlDraws === true ? o.draws : 0, rng: o.rng, onProgress });
+    const report = o.hooks.onProgress;
+    const onProgress = report && ((p: LaplaceProgress): void => report({ kind: 'laplace', ...p }));
+    if (o.ml) return runMaximumLikelihood(ld, { reml: o.ml.reml, draws: o.ml.draws ? o.draws : 0, rng: o.rng, onProgress });
     return posterior(ld, runNestedLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis, onProgress }) ?? runLaplace(ld, { draws: o.draws, rng: o.rng, psis: o.psis }));
   },
   // One Gaussian at the joint posterior mode: right where the posterior has such a mode and is near-Gaussian
@@ -64,20 +67,23 @@ function posterior(ld: LogDensity, result: EngineResult): EngineResult {
   return aliased.length === 0 ? result : { ...result, warnings: [...aliased, ...result.warnings] };
 }
 
-/** settings.viProgress, when a function: VI's progress callback (the CLI's progress line). */
-const viProgress = (o: CommonOptions): ((p: ViProgress) => void) | undefined =>
-  (typeof o.settings.viProgress === 'function' ? (o.settings.viProgress as (p: ViProgress) => void) : undefined);
+/** VI's progress, as the hooks' events. */
+const viProgress = (o: CommonOptions): ((p: ViProgress) => void) | undefined => {
+  const report = o.hooks.onProgress;
+  return report && ((p: ViProgress): void => report({ kind: 'vi', ...p }));
+};
 
 /**
- * MCMC in this thread, or on the ChainRunner the caller gives in settings.chainRunner (the CLI's worker
- * threads; a browser app could give web workers), with settings.threads saying how many it uses.
+ * MCMC in this thread, or on the ChainRunner the caller lends in hooks.chains (the CLI's worker threads;
+ * a browser app could lend web workers).
  */
 function runMcmc(engine: 'nuts' | 'hmc', ld: LogDensity, o: CommonOptions): EngineResult | Promise<EngineResult> {
-  const options = nutsOptions(engine, o.draws, o.settings, o.rng);
-  const runner = o.settings.chainRunner;
-  if (typeof runner !== 'function') return runNuts(ld, options);
-  const threads = typeof o.settings.threads === 'number' ? o.settings.threads : 1;
-  return runNutsOn(runner as ChainRunner, threads, ld, options);
+  const report = o.hooks.onProgress;
+  const options = nutsOptions(engine, o.draws, o.settings, o.rng, {
+    onProgress: report && ((p: ChainProgress): void => report({ kind: 'chain', ...p })), shouldStop: o.hooks.shouldStop,
+  });
+  const chains = o.hooks.chains;
+  return chains ? runNutsOn(chains.runner, chains.threads, ld, options) : runNuts(ld, options);
 }
 
 export type EngineName = keyof typeof ENGINE_RUNNERS;

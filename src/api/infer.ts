@@ -3,13 +3,13 @@ import { createRng } from '../core/rng.js';
 import { GlimmerError, InferenceError, type Diagnostic } from '../core/errors.js';
 import { suggest } from '../language/suggest.js';
 import { ENGINE_RUNNERS, ENGINES, type EngineName } from './engines.js';
+import { HOOK_KEYS, OPTION_KEYS, SETTING_KEYS, type InferOptions } from './infer_options.js';
 import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
 import { splitValues } from '../compiler/layout.js';
 import { withEstimates } from '../results/estimates.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
-import type { BackendName } from './backend_choice.js';
 import { compileContrasts, evalContrast } from '../compiler/contrast.js';
 export { contrastFileName } from '../compiler/contrast.js';
 import type { ContrastRow } from '../results/contrasts.js';
@@ -17,25 +17,8 @@ import { estimateContrasts, fitContrasts } from './fit_contrasts.js';
 import { inheritedWarning } from './inherited_warnings.js';
 
 export { ENGINES, type EngineName };
+export type { InferOptions, InferHooks, EngineSettings, McmcSettings, ViSettingsInput, ProgressEvent } from './infer_options.js';
 export type { EngineDiagnostics, McmcDiagnostics, MlDiagnostics, NestedDiagnostics, JointLaplaceDiagnostics, ViDiagnostics, PsisFigures } from '../engines/diagnostics.js';
-
-export interface InferOptions {
-  readonly engine?: EngineName;
-  readonly seed?: number;
-  /**
-   * How many draws to return in all (default 4000), whatever the engine: MCMC splits them over its chains
-   * (Stan's 4 x 1000 by default); --ml and --reml return estimates and draw only when this is given.
-   */
-  readonly draws?: number;
-  readonly psis?: boolean;
-  readonly backend?: BackendName;
-  /** Engine-specific settings (see each engine's options in docs/engines.md). */
-  readonly settings?: Readonly<Record<string, unknown>>;
-  /** K fits with seeds seed..seed+K-1, pooled, with the run-to-run sd of every mean (default 1). */
-  readonly runs?: number;
-  /** Scalar functions of the parameters to report with P(> 0), written as in a generated block: `beta["A"] - beta["B"]` (or `beta[A] - beta[B]`). */
-  readonly contrasts?: readonly string[];
-}
 
 /** One of K runs (--runs K): its seed, its own summary and what its engine reported. */
 export interface RunRecord {
@@ -145,38 +128,39 @@ function refuseNonFinite(engine: string, rows: readonly SummaryRow[], estimates:
     'the approximation broke down numerically; --engine nuts samples the exact posterior. Please report this model: it is a bug to fix');
 }
 
-const OPTION_KEYS: readonly (keyof InferOptions)[] = ['engine', 'seed', 'draws', 'psis', 'backend', 'settings', 'runs', 'contrasts'];
-
-/** Every key an engine reads from `settings` (docs/engines.md): MCMC's, VI's, and the laplace engine's. */
-const SETTING_KEYS: readonly string[] = [
-  'chains', 'warmup', 'drawsPerChain', 'adaptDelta', 'maxDepth', 'dense', 'parametrisation', 'intTime', 'threads', 'chainRunner', 'progress', 'shouldStop',
-  'viRecipe', 'optimizer', 'lr', 'steps', 'mcDraws', 'init', 'average', 'estimator', 'viProgress',
-  'marginal', 'reml', 'mlDraws', 'laplaceProgress',
-];
-
-/** An options bag is checked as the CLI checks its flags: a misspelt key is an error with a suggestion, not silently ignored. */
-function checkKeys(options: InferOptions): void {
-  const unknown = (keys: readonly string[], known: readonly string[], where: string, list: string): Diagnostic[] =>
+/**
+ * An options bag is checked as the CLI checks its flags: a misspelt key, or a setting of another engine
+ * (`{ engine: 'laplace', settings: { chains: 4 } }`), is an error with a suggestion, not silently ignored.
+ */
+function checkKeys(options: InferOptions, engine: EngineName): void {
+  const unknown = (keys: readonly string[], known: readonly string[], where: string, list: string, values: Readonly<Record<string, unknown>> = {}): Diagnostic[] =>
     keys.filter((k) => !known.includes(k)).map((k) => {
+      // Callbacks (progress, stop, a chain runner) do not change the answer, so they are not settings.
+      if (where.startsWith('setting') && typeof values[k] === 'function') {
+        return { code: 'E421', message: `unknown ${where} '${k}'`, hint: `a callback goes in hooks: ${HOOK_KEYS.join(', ')}` };
+      }
       const close = suggest(k, known);
       // ML and REML change the model's objective, so they are chosen when it is compiled, not when it is fitted.
       const compileOption = k === 'ml' || k === 'reml' ? `${k} is an option of compile(): compile(source, { ${k}: true })` : undefined;
-      return { code: 'E421', message: `unknown ${where} '${k}'`, hint: compileOption ?? (close ? `did you mean '${close}'?` : `${list}: ${known.join(', ')}`) };
+      const elsewhere = ENGINES.filter((e) => (SETTING_KEYS[e] as readonly string[]).includes(k));
+      const otherEngine = where.startsWith('setting') && elsewhere.length > 0 ? `'${k}' is a setting of ${elsewhere.join(', ')}` : undefined;
+      return { code: 'E421', message: `unknown ${where} '${k}'`, hint: compileOption ?? otherEngine ?? (close ? `did you mean '${close}'?` : known.length > 0 ? `${list}: ${known.join(', ')}` : `${engine} takes no settings`) };
     });
   const problems = [
     ...unknown(Object.keys(options), OPTION_KEYS, 'option of infer()', 'the options of infer()'),
-    ...unknown(Object.keys(options.settings ?? {}), SETTING_KEYS, 'setting', 'settings'),
+    ...unknown(Object.keys(options.settings ?? {}), SETTING_KEYS[engine], `setting of ${engine}`, `${engine}'s settings`, options.settings as Readonly<Record<string, unknown>>),
+    ...unknown(Object.keys(options.hooks ?? {}), HOOK_KEYS, 'hook', 'hooks'),
   ];
   if (problems.length > 0) throw new GlimmerError(problems);
 }
 
 /** Runs an engine on a compiled model (K times with runs = K) and maps its draws to named, constrained quantities. */
-export async function inferFit(model: Model, options: InferOptions = {}): Promise<Fit> {
-  checkKeys(options);
-  const engine = options.engine ?? 'laplace';
+export async function inferFit<E extends EngineName>(model: Model, options: InferOptions<E> = {}): Promise<Fit> {
+  const engine: EngineName = options.engine ?? 'laplace';
   if (!(ENGINES as readonly string[]).includes(engine)) {
     throw new GlimmerError([{ code: 'E403', message: `unknown engine '${engine}'`, hint: `engines: ${ENGINES.join(', ')}` }]);
   }
+  checkKeys(options, engine);
   const seed = options.seed ?? DEFAULT_SEED;
   const nDraws = options.draws ?? DEFAULT_DRAWS;
   const psis = options.psis ?? false;
@@ -199,10 +183,11 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
   }
   // Checked before fitting: a misspelt level should not cost a NUTS run.
   const contrasts = compileContrasts(options.contrasts ?? [], model.rowwiseIr);
-  // Maximum likelihood integrates the random effects out, as lme4 does (REML the fixed effects too).
-  const engineSettings = model.ir.ml
-    ? { ...options.settings, marginal: true, reml: model.ir.reml === true, mlDraws: options.settings?.mlDraws ?? options.draws !== undefined }
-    : options.settings ?? {};
+  // Maximum likelihood integrates the random effects out, as lme4 does (REML the fixed effects too), and
+  // draws only when draws are asked for.
+  const ml = model.ir.ml ? { reml: model.ir.reml === true, draws: options.draws !== undefined } : undefined;
+  const engineSettings = (options.settings ?? {}) as Readonly<Record<string, unknown>>;
+  const hooks = options.hooks ?? {};
   const t0 = performance.now();
   // The laplace engines (nested, ML, REML) work in float64 throughout: a tfjs graph would go unused.
   const float64 = (options.backend ?? 'auto') === 'auto' && engine === 'laplace' && !model.ir.reduction;
@@ -231,7 +216,7 @@ export async function inferFit(model: Model, options: InferOptions = {}): Promis
     const runs: OneRun[] = [];
     const estimated: SummaryRow[][] = [];
     for (let k = 0; k < nRuns; k++) {
-      const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings });
+      const result = await ENGINE_RUNNERS[engine](ld, { draws: nDraws, rng: createRng(seed + k), psis, settings: engineSettings, hooks, ml });
       const draws = toRows(result.draws);
       // Estimates (ML, REML) need no draws; draws, when asked for, are still returned.
       const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);

@@ -6,7 +6,7 @@ import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { describeModel } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
-import { progressReporter } from './progress.js';
+import { progressHook } from './progress.js';
 import { NUTS_DEFAULTS } from '../api/engine_settings.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';
@@ -134,13 +134,13 @@ async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean
   const failed: { engine: EngineName; error: InferenceError }[] = [];
   for (const engine of opts.engines) {
     const runs = STOCHASTIC.has(engine) ? opts.runs : 1;
-    const progress = tty && (engine === 'nuts' || engine === 'hmc') ? { progress: progressReporter((s) => process.stderr.write(s)) } : {};
+    const progress = tty && (engine === 'nuts' || engine === 'hmc') ? { onProgress: progressHook(engine, (s) => process.stderr.write(s)) } : {};
     const parallel = engine === 'nuts' || engine === 'hmc'
       ? parallelChains({ modelPath: model, dataPath: opts.data, ml: false, backend: opts.backend, chains: NUTS_DEFAULTS.chains, threads: opts.threads })
       : undefined;
     let fit: Fit;
     try {
-      fit = await inferFit(m, { engine, seed: opts.seed, runs, backend: opts.backend, settings: { ...progress, ...parallel?.settings } });
+      fit = await inferFit(m, { engine, seed: opts.seed, runs, backend: opts.backend, hooks: { ...progress, ...parallel?.hooks } });
     } catch (e) {
       if (!(e instanceof InferenceError)) throw e;
       failed.push({ engine, error: e });

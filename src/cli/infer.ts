@@ -1,13 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { fixedEffectNames, type Model } from '../api/compile.js';
-import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type Fit } from '../api/infer.js';
+import { ENGINES, DEFAULT_DRAWS, DEFAULT_SEED, RUN_SPREAD_LIMIT, inferFit, type EngineName, type EngineSettings, type Fit, type InferHooks } from '../api/infer.js';
+import { SETTING_KEYS } from '../api/infer_options.js';
 import { PARAMETRISATIONS } from '../api/engine_settings.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { describeModel } from '../api/describe.js';
 import { loadModel } from '../io/load_model.js';
-import { laplaceProgressReporter, progressReporter, viProgressReporter } from './progress.js';
+import { progressHook } from './progress.js';
 import { parallelChains } from './chains/for_infer.js';
 import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';
@@ -25,20 +26,22 @@ interface InferOpts {
 }
 
 /** The engine settings the options give (each engine reads its own; see docs/engines.md). */
-function inferSettings(opts: InferOpts, cmd: Command, io: Io): Record<string, unknown> {
-  return {
+/** The chosen engine's settings from the flags: only its own keys (inapplicableOption refused the others), only those given. */
+function settingsFor(opts: InferOpts, cmd: Command): EngineSettings[EngineName] {
+  const flags: Record<string, unknown> = {
     chains: opts.chains, warmup: opts.warmup, adaptDelta: opts.adaptDelta, maxDepth: opts.maxDepth, dense: opts.dense, parametrisation: opts.parametrisation,
     // --draws given by the user is per chain; left at its default, the engine uses 1000 per chain.
     ...(cmd.getOptionValueSource('draws') === 'cli' ? { drawsPerChain: opts.draws } : {}),
-    ...(io === stdio && (process.stderr.isTTY || opts.progress)
-      ? { progress: progressReporter((s) => process.stderr.write(s)), viProgress: viProgressReporter(opts.engine, (s) => process.stderr.write(s)),
-        laplaceProgress: laplaceProgressReporter((s) => process.stderr.write(s)) }
-      : {}),
     viRecipe: opts.viRecipe, optimizer: opts.optimizer, lr: opts.lr, steps: opts.steps, mcDraws: opts.mcDraws, init: opts.init,
     ...(cmd.getOptionValueSource('average') === 'cli' ? { average: opts.average } : {}),
-    // --ml and --reml report estimates without draws unless --draws is given.
-    mlDraws: cmd.getOptionValueSource('draws') === 'cli',
   };
+  const own: readonly string[] = SETTING_KEYS[opts.engine];
+  return Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && own.includes(k))) as EngineSettings[EngineName];
+}
+
+/** The progress line on stderr, on a terminal or with --progress. */
+function progressHooks(opts: InferOpts, io: Io): InferHooks {
+  return io === stdio && (process.stderr.isTTY || opts.progress) ? { onProgress: progressHook(opts.engine, (s) => process.stderr.write(s)) } : {};
 }
 
 /** Options that only some engines read, with the engines and what the option is for. */
@@ -129,7 +132,10 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         try {
           m = loadModel(model, { dataPath: opts.data, ml: opts.ml, reml: opts.reml });
           if (mcmc && !parallel) parallel = chainsOn(smallModel(m) ? 1 : undefined);
-          fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws: opts.draws, psis: opts.psis, backend: opts.backend, settings: { ...inferSettings(opts, cmd, io), ...parallel?.settings }, runs: opts.runs, contrasts: opts.contrast });
+          // --ml and --reml report estimates without draws unless --draws is given.
+          const draws = opts.ml || opts.reml ? (cmd.getOptionValueSource('draws') === 'cli' ? opts.draws : undefined) : opts.draws;
+          fit = await inferFit(m, { engine: opts.engine, seed: opts.seed, draws, psis: opts.psis, backend: opts.backend, settings: settingsFor(opts, cmd),
+            hooks: { ...progressHooks(opts, io), ...parallel?.hooks }, runs: opts.runs, contrasts: opts.contrast });
         } finally {
           if (parallel?.finish()) setCode(130);
           // VI's progress line is redrawn in place; clear it before the summary.

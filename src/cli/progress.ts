@@ -1,4 +1,5 @@
 import type { ChainProgress, LaplaceProgress, ViProgress } from '../api/engine_settings.js';
+import type { ProgressEvent } from '../api/infer_options.js';
 
 /**
  * Progress lines for the terminal (the sampler, VI, the nested Laplace). The engines only call a callback;
@@ -56,5 +57,17 @@ export function laplaceProgressReporter(write: (s: string) => void, intervalMs =
     if (t - last < intervalMs) return;
     last = t;
     write(`\rlaplace: ${p.evaluations} evaluations of the Laplace marginal, best log marginal ${p.best.toFixed(2)}\x1b[K`);
+  };
+}
+
+/** One progress hook for any engine (InferHooks.onProgress): each kind of event drawn by its own line. */
+export function progressHook(engine: string, write: (s: string) => void): (e: ProgressEvent) => void {
+  const chain = progressReporter(write);
+  const vi = viProgressReporter(engine, write);
+  const laplace = laplaceProgressReporter(write);
+  return (e) => {
+    if (e.kind === 'chain') chain(e);
+    else if (e.kind === 'vi') vi(e);
+    else laplace(e);
   };
 }

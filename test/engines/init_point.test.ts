@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferFit, type EngineName } from '../../src/api/infer.js';
+import { compile } from '../../src/api/compile.js';
 import { InferenceError } from '../../src/core/errors.js';
 import { createRng } from '../../src/core/rng.js';
 import { initialPoint } from '../../src/engines/init_point.js';
@@ -9,7 +10,7 @@ import { densityFrom } from './synthetic_density.js';
 const csv = 'y,x\n1,0.5\n3,1.5\n2,-0.3\n0,-1.1\n';
 /** Every engine, with settings that keep the successful runs short. */
 const ENGINES: [string, EngineName, Record<string, unknown>][] = [
-  ['laplace', 'laplace', {}], ['laplace --marginal', 'laplace', { marginal: true }], ['advi', 'advi', {}], ['fullrank', 'fullrank', {}],
+  ['laplace', 'laplace', {}], ['laplace --ml', 'laplace', {}], ['advi', 'advi', {}], ['fullrank', 'fullrank', {}],
   ['nuts', 'nuts', { chains: 1, warmup: 50, drawsPerChain: 20 }], ['hmc', 'hmc', { chains: 1, warmup: 50, drawsPerChain: 20 }],
 ];
 
@@ -26,7 +27,9 @@ async function failure(model: ReturnType<typeof compileText>, engine: EngineName
 describe('a log density that is not finite at any starting point', () => {
   // exp(1000 + b^2) overflows wherever a start can land: the Poisson term is -Infinity. (With 1000 + b, a
   // count model's start from its Poisson GLM, b = -999, is finite: compiler/latent/count_start.ts.)
-  const overflow = compileText('data { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  y ~ Poisson(log_rate = 1000 + b * b)\n}', csv);
+  const source = 'data { y: count }\nparameters { b ~ Normal(0, 1) }\nmodel {\n  y ~ Poisson(log_rate = 1000 + b * b)\n}';
+  const overflow = compileText(source, csv);
+  const overflowMl = compile(source, { fileName: 'test.glmm', data: { text: csv, file: 'test.csv' }, ml: true });
 
   it('laplace retries from seeded random points, then names the term, its place, the data row and the parameter', async () => {
     const e = await failure(overflow, 'laplace', {});
@@ -38,7 +41,7 @@ describe('a log density that is not finite at any starting point', () => {
 
   for (const [label, engine, settings] of ENGINES) {
     it(`${label}: E510, naming the likelihood statement and b`, async () => {
-      const e = await failure(overflow, engine, settings);
+      const e = await failure(label.endsWith('--ml') ? overflowMl : overflow, engine, settings);
       expect(e.code).toBe('E510');
       expect(e.message).toMatch(/the likelihood 'y ~ Poisson' at test\.glmm:4:7 is -Infinity at data row 1 of test\.csv \(y = 1, log_rate = 100\d(\.\d+)?\), where b = -?[\d.]+$/);
     });

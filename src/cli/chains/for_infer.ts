@@ -1,9 +1,10 @@
 import type { BackendName } from '../../api/backend_choice.js';
+import type { InferHooks } from '../../api/infer_options.js';
 import { defaultThreads, startWorkerPool } from './pool.js';
 
 export interface ParallelChains {
-  /** Engine settings to add: the runner and its thread count, or nothing (chains in this thread). */
-  readonly settings: Readonly<Record<string, unknown>>;
+  /** Hooks to lend the engine: the runner with its thread count and the Ctrl-C flag, or nothing (chains in this thread). */
+  readonly hooks: Pick<InferHooks, 'chains' | 'shouldStop'>;
   /** Ends the workers and removes the Ctrl-C handler; true if the user pressed Ctrl-C during the run. */
   finish(): boolean;
 }
@@ -16,7 +17,7 @@ export interface ParallelChains {
  */
 export function parallelChains(o: { modelPath: string; dataPath?: string; ml: boolean; backend: BackendName; chains: number; threads?: number }): ParallelChains {
   const threads = Math.min(o.threads ?? defaultThreads(o.chains), o.chains);
-  if (threads <= 1 || o.backend === 'measure') return { settings: {}, finish: () => false };
+  if (threads <= 1 || o.backend === 'measure') return { hooks: {}, finish: () => false };
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = (): void => {
     if (Atomics.load(stop, 0) !== 0) process.exit(130);
@@ -27,7 +28,7 @@ export function parallelChains(o: { modelPath: string; dataPath?: string; ml: bo
   // Started now, so that the workers load the model while this thread does the same.
   const pool = startWorkerPool({ modelPath: o.modelPath, dataPath: o.dataPath, ml: o.ml, backend: o.backend }, threads, stop);
   return {
-    settings: { chainRunner: pool.runner, threads, shouldStop: () => Atomics.load(stop, 0) !== 0 },
+    hooks: { chains: { runner: pool.runner, threads }, shouldStop: () => Atomics.load(stop, 0) !== 0 },
     finish: () => {
       pool.close();
       process.off('SIGINT', onSigint);

@@ -43,7 +43,8 @@ function intSetting(settings: Readonly<Record<string, unknown>>, key: string, fa
  * (rounded up, so a run returns at least `draws`); the default 4000 is Stan's 4 chains x 1000. The CLI,
  * whose --draws is per chain as in Stan, passes `drawsPerChain` in the settings instead.
  */
-export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Readonly<Record<string, unknown>>, rng: Rng): NutsOptions {
+export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Readonly<Record<string, unknown>>, rng: Rng,
+  callbacks: Pick<NutsOptions, 'onProgress' | 'shouldStop'> = {}): NutsOptions {
   const adaptDelta = settings.adaptDelta ?? NUTS_DEFAULTS.adaptDelta;
   if (typeof adaptDelta !== 'number' || !(adaptDelta > 0 && adaptDelta < 1)) {
     throw userError('E420', `adapt-delta must be a number strictly between 0 and 1, got ${String(adaptDelta)}`, { hint: 'values near 1 (0.95, 0.99) give smaller steps and fewer divergences' });
@@ -63,8 +64,7 @@ export function nutsOptions(engine: 'nuts' | 'hmc', draws: number, settings: Rea
     dense: settings.dense === true,
     parametrisation: parametrisationSetting(settings.parametrisation),
     intTime,
-    onProgress: typeof settings.progress === 'function' ? (settings.progress as (p: ChainProgress) => void) : undefined,
-    shouldStop: typeof settings.shouldStop === 'function' ? (settings.shouldStop as () => boolean) : undefined,
+    ...callbacks,
   };
 }
 

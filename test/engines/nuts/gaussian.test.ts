@@ -99,7 +99,7 @@ describe('stopping early (Ctrl-C)', () => {
   it('keeps the chains that have draws, cut to a common length, and says so', () => {
     // Chains run one after another here, polling after every transition: the first makes 100 + 200, the
     // second 100 warm-up transitions and stops after its 80th draw (poll 480), the rest stop at once.
-    const r = runNuts(ld, nutsOptions('nuts', 800, { chains: 4, warmup: 100, drawsPerChain: 200, shouldStop: stopAfter(300 + 100 + 79) }, createRng(5)));
+    const r = runNuts(ld, nutsOptions('nuts', 800, { chains: 4, warmup: 100, drawsPerChain: 200 }, createRng(5), { shouldStop: stopAfter(300 + 100 + 79) }));
     expect(r.chains).toBe(2);
     expect(r.draws.length).toBe(2 * 80);
     expect(diagnosticsOf(r.diagnostics, 'mcmc').interrupted).toBe(true);
@@ -112,7 +112,7 @@ describe('stopping early (Ctrl-C)', () => {
   });
 
   it('fails with a plain error when no chain got past warm-up', () => {
-    expect(() => runNuts(ld, nutsOptions('nuts', 200, { chains: 2, warmup: 100, shouldStop: stopAfter(50) }, createRng(5))))
+    expect(() => runNuts(ld, nutsOptions('nuts', 200, { chains: 2, warmup: 100 }, createRng(5), { shouldStop: stopAfter(50) })))
       .toThrow('stopped during warm-up: no chain had 10 post-warm-up draws yet');
   });
 });
