@@ -2,7 +2,7 @@ import type { FitWarning } from '../core/warning.js';
 import { GlimmerError } from '../core/errors.js';
 import type { SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
-import { inferFit, type Fit, type FitSummaryRow, type InferOptions } from './infer.js';
+import { inferFit, type EngineName, type Fit, type FitSummaryRow, type InferOptions } from './infer.js';
 
 /**
  * What the library hands an app: the fit behind methods, so that an app asks for what it needs by name
@@ -65,7 +65,7 @@ export class Posterior {
 }
 
 /** The library's entry: fit a compiled model with an engine (see InferOptions) and get a Posterior. */
-export async function infer(model: Model, options: InferOptions = {}): Promise<Posterior> {
+export async function infer<E extends EngineName>(model: Model, options: InferOptions<E> = {}): Promise<Posterior> {
   return new Posterior(await inferFit(model, options));
 }
 
