@@ -1,4 +1,4 @@
-import { median, timeNodeProcess } from './timing.js';
+import { median, runProcess, timeNodeProcess } from './timing.js';
 
 /** One `ppl infer` configuration timed from process start to exit. */
 export interface EndToEndTiming {
@@ -55,4 +55,33 @@ export async function timeInfer(root: string, model: string, engine: string, bac
 export async function timeInferOnce(root: string, model: string, engine: string, backend: 'auto' | 'tfjs', extra: readonly string[] = []): Promise<EndToEndTiming> {
   const seconds = (await timeNodeProcess(inferArgs(model, engine, backend, extra), root)) / 1000;
   return { engine, model, backend, seconds, runs: 1, all: [seconds], warmedUp: false, extra };
+}
+
+/** The README's main command as a user types it, beside the same command through `node`. */
+export interface ReadmeTiming {
+  readonly command: string;
+  /** Median wall seconds of `./bin/ppl.js ARGS` (the shebang finds node on the PATH). */
+  readonly asTyped: number;
+  /** Median wall seconds of `node bin/ppl.js ARGS`, the bench's usual form. */
+  readonly viaNode: number;
+  readonly runs: number;
+}
+
+/**
+ * `./bin/ppl.js infer MODEL`, as the README says, and `node bin/ppl.js infer MODEL`, alternated after a
+ * warm-up of each so that the machine's drift falls on both: issue 14's goal is at most 0.2 s between them.
+ */
+export async function timeReadmeCommand(root: string, model: string, runs: number): Promise<ReadmeTiming> {
+  const args = ['infer', model];
+  const typed = async (): Promise<number> => (await runProcess(`./${CLI}`, args, root)).ms / 1000;
+  const node = async (): Promise<number> => (await timeNodeProcess([CLI, ...args], root)) / 1000;
+  await typed();
+  await node();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(await typed());
+    b.push(await node());
+  }
+  return { command: `./${CLI} ${args.join(' ')}`, asTyped: median(a), viaNode: median(b), runs };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type EndToEndTiming } from './end_to_end.js';
+import { DEFAULT_POLICY, type EndToEndTiming, type ReadmeTiming } from './end_to_end.js';
 import type { LogDensityReport } from './log_density.js';
 import type { Interference, MachineInfo } from './machine.js';
 import { ratioText, type ReferenceTiming } from './references.js';
@@ -20,6 +20,7 @@ export interface BenchResults {
   readonly totalSeconds: number;
   readonly interference?: Interference;
   readonly endToEnd: readonly EndToEndTiming[];
+  readonly readme?: ReadmeTiming;
   readonly comparisons: readonly Comparison[];
   readonly logDensity: LogDensityReport;
   readonly scaling: readonly ScalingRow[];
@@ -117,7 +118,9 @@ The reference tools (lme4, glmmTMB, Stan) were timed once on the project's 2-cor
 Wall time from spawning \`node bin/ppl.js\` to its exit (Node start-up, reading and checking the data, compiling, the fit, the draws and the printed summary; default settings): median of ${DEFAULT_POLICY.runs} runs after one discarded warm-up run. An engine whose first run takes over ${DEFAULT_POLICY.slowSeconds} s (the samplers) keeps that run and gets more only while its runs add up to under ${DEFAULT_POLICY.slowBudgetSeconds} s, so that the bench stays within about five minutes. Every engine in \`ENGINES\` (src/api/infer.ts) runs on both models. \`--backend tfjs\` forces the row-wise float32 graph instead of the exact reduction to per-cell sums, and is timed once.
 
 ${endToEndTable(r.endToEnd)}
-
+${r.readme ? `
+The README's main command as a user types it, \`${r.readme.command}\` (an executable script; its shebang finds node on the PATH), took ${r.readme.asTyped.toFixed(2)} s; \`node ${r.readme.command.slice(2)}\` took ${r.readme.viaNode.toFixed(2)} s (medians of ${r.readme.runs} runs each, alternated, after a warm-up of each): ${(r.readme.asTyped - r.readme.viaNode).toFixed(2)} s apart (issue 14's goal: at most 0.2 s).
+` : ''}
 Each reference tool beside the Glimmer run of the same model (the TFP-priors rows against \`zeb2_tfp.glmm\`) with the engine of the same kind where Glimmer has one, else \`laplace\`:
 
 ${comparisonTable(r.comparisons)}

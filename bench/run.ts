@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENGINES } from '../src/api/infer.js';
 import { loadModel } from '../src/io/load_model.js';
-import { DEFAULT_POLICY, timeInfer, timeInferOnce, type EndToEndTiming } from './end_to_end.js';
+import { DEFAULT_POLICY, timeInfer, timeInferOnce, timeReadmeCommand, type EndToEndTiming } from './end_to_end.js';
 import { findings } from './findings.js';
 import { measureLogDensities } from './log_density.js';
 import { machineInfo, watchInterference } from './machine.js';
@@ -133,6 +133,8 @@ async function main(): Promise<void> {
   }
 
   const e2e = await endToEnd();
+  const readme = await timeReadmeCommand(ROOT, MODELS.weak, runs);
+  say(`README's command as typed, ${readme.command}: ${readme.asTyped.toFixed(2)} s; node ${readme.command.slice(2)}: ${readme.viaNode.toFixed(2)} s (medians of ${readme.runs}, alternated)`);
   const comparisons = compare(e2e);
   say('');
   for (const c of comparisons) say(comparisonLine(c));
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
   const found = [...findings(e2e, comparisons, logDensity, grown), ...smallModelFindings(small)];
   const results = {
     machine, totalSeconds: (performance.now() - t0) / 1000, interference: interference(),
-    endToEnd: e2e, comparisons, logDensity, scaling: scaled, growth: grown, small, genes: genesRows, findings: found,
+    endToEnd: e2e, readme, comparisons, logDensity, scaling: scaled, growth: grown, small, genes: genesRows, findings: found,
   };
   section('Summary');
   say(endToEndTable(e2e) + '\n\n' + comparisonTable(comparisons));

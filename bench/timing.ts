@@ -74,9 +74,14 @@ export async function timeRuns(fn: () => unknown, runs: number, warmup = 0): Pro
  * with the tail of stderr.
  */
 export function runNode(args: readonly string[], cwd: string): Promise<{ ms: number; stdout: string }> {
+  return runProcess(process.execPath, args, cwd);
+}
+
+/** Runs `command args...` as typed (an executable script through its shebang, say), timed as runNode times node. */
+export function runProcess(command: string, args: readonly string[], cwd: string): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -87,7 +92,7 @@ export function runNode(args: readonly string[], cwd: string): Promise<{ ms: num
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       if (code === 0) resolve({ ms, stdout: Buffer.concat(out).toString() });
-      else reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`));
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`));
     });
   });
 }
