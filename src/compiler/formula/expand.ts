@@ -7,7 +7,7 @@ import { codings, crossFactors, isFactor, productColumn } from './columns.js';
 import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
 
 /** The families a formula can be written in, and the likelihood each becomes. */
-export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial'] as const;
+export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial', 'gamma', 'lognormal', 'student', 'beta'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Where the expander puts what it creates; offsets continue theta after the existing parameters. */
@@ -41,6 +41,8 @@ export const DEFAULT_PRIORS = {
   correlation: { dist: 'LKJCorr', args: [2] },
   sigma: { dist: 'HalfStudentT', args: [3, 2.5] },
   dispersion: { dist: 'Exponential', args: [0.1] },
+  /** brms's prior on a Student-t's degrees of freedom. */
+  nu: { dist: 'Gamma', args: [2, 0.1] },
 } as const;
 
 class Expander {
@@ -372,6 +374,12 @@ export function expandFormula(
     const d = dist(name);
     return { column: response, dist: d, form: d.forms[form] as Form, args, span };
   };
+  /** A positive parameter of the family (a residual sd, a dispersion, a shape) with its default prior. */
+  const positive = (name: string, prior: { readonly dist: string; readonly args: readonly number[] }): IrExpr => {
+    const p = ex.param(name, span, { elementNames: [name], transform: { kind: 'lower', lo: 0 } });
+    ex.prior(p, prior.dist, prior.args.map(c));
+    return { op: 'param', param: p };
+  };
   let likelihood: IrLikelihood;
   switch (family) {
     case 'poisson': likelihood = like('Poisson', 0, [predictor]); break;
@@ -380,16 +388,35 @@ export function expandFormula(
       if (!extra.trials) throw new FormulaError('binomial needs the number of trials', span, 'write binomial(trials = n, ...)');
       likelihood = like('Binomial', 0, [extra.trials, predictor]);
       break;
-    case 'gaussian': {
-      const s = ex.param('sigma', span, { elementNames: ['sigma'], transform: { kind: 'lower', lo: 0 } });
-      ex.prior(s, DEFAULT_PRIORS.sigma.dist, DEFAULT_PRIORS.sigma.args.map(c));
-      likelihood = like('Normal', 0, [predictor, { op: 'param', param: s }]);
+    case 'gaussian':
+      likelihood = like('Normal', 0, [predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
+      break;
+    case 'negative_binomial': {
+      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
+      likelihood = like('NegativeBinomial', 0, [predictor, phi]);
       break;
     }
-    case 'negative_binomial': {
-      const phi = ex.param('phi', span, { elementNames: ['phi'], transform: { kind: 'lower', lo: 0 } });
-      ex.prior(phi, DEFAULT_PRIORS.dispersion.dist, DEFAULT_PRIORS.dispersion.args.map(c));
-      likelihood = like('NegativeBinomial', 0, [predictor, { op: 'param', param: phi }]);
+    // Log link: mean exp(eta), shape k, so rate k exp(-eta) (glmmTMB's Gamma(link = "log"); its sigma is 1 / sqrt(k)).
+    case 'gamma': {
+      const shape = positive('shape', DEFAULT_PRIORS.dispersion);
+      likelihood = like('Gamma', 0, [shape, mul(shape, { op: 'call', fn: 'exp', arg: { op: 'neg', arg: predictor } })]);
+      break;
+    }
+    // log(y) ~ Normal(eta, sigma): lmer on log(y), whose log-likelihood lacks this one's Jacobian, -sum(log y).
+    case 'lognormal': {
+      likelihood = like('LogNormal', 0, [predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
+      break;
+    }
+    // Identity link, scale sigma and degrees of freedom nu estimated (glmmTMB's t_family, brms's student).
+    case 'student': {
+      const nu = positive('nu', DEFAULT_PRIORS.nu);
+      likelihood = like('StudentT', 0, [nu, predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
+      break;
+    }
+    // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
+    case 'beta': {
+      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
+      likelihood = like('Beta', 0, [mul(phi, { op: 'call', fn: 'inv_logit', arg: predictor }), mul(phi, { op: 'call', fn: 'inv_logit', arg: { op: 'neg', arg: predictor } })]);
       break;
     }
   }

@@ -44,9 +44,24 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     return report(scope, 'E220', `${family}() takes one formula`, stmt.dist.span, `e.g. ${stmt.target.name} ~ ${family}(1 + x + (1 | g))`);
   }
   for (const a of named) {
-    if (a.name!.name !== 'trials' || family !== 'binomial') {
-      return report(scope, 'E220', `${family}() has no argument '${a.name!.name}'`, a.name!.span, family === 'binomial' ? "binomial takes 'trials = n'" : undefined);
+    const name = a.name!.name;
+    if (name === 'link' && LINKS[family]) {
+      const link = a.value.kind === 'str' ? a.value.value : undefined;
+      if (link !== LINKS[family]) {
+        return report(scope, 'E220', `${family}() takes link = "${LINKS[family]}"${link === undefined ? ', a string' : `, not "${link}"`}`, a.value.span,
+          family === 'gamma' ? 'lme4\'s default Gamma link, "inverse", is not supported: the log link keeps every mean positive' : undefined);
+      }
+      continue;
     }
+    if (name !== 'trials' || family !== 'binomial') {
+      return report(scope, 'E220', `${family}() has no argument '${name}'`, a.name!.span,
+        family === 'binomial' ? "binomial takes 'trials = n'" : LINKS[family] ? `${family} takes 'link = "${LINKS[family]}"'` : undefined);
+    }
+  }
+  // glmer's and brms's Gamma default to the inverse link: a gamma() formula says which link it means.
+  if (family === 'gamma' && !named.some((a) => a.name!.name === 'link')) {
+    return report(scope, 'E220', 'gamma() needs its link written out: link = "log"', stmt.dist.span,
+      `write ${stmt.target.name} ~ gamma(..., link = "log"); lme4's and brms's default, "inverse", is not supported`);
   }
   try {
     const formula = readFormula(positional[0].value);
@@ -67,6 +82,12 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     throw e;
   }
 }
+
+/** The link each family takes, where it may be written (`link = "log"`); each family has the one. */
+const LINKS: Partial<Record<Family, string>> = {
+  poisson: 'log', negative_binomial: 'log', bernoulli: 'logit', binomial: 'logit', gaussian: 'identity',
+  gamma: 'log', lognormal: 'identity', student: 'identity', beta: 'logit',
+};
 
 /** Thrown after a diagnostic was already reported. */
 class Silent extends Error {}
