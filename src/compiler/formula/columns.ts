@@ -6,7 +6,7 @@ import type { Formula } from './terms.js';
  * another's (`a:b`), with treatment contrasts (the reference level, or any combination containing
  * one, coded -1 so that it indexes to 0), and products of numeric columns.
  */
-export function crossFactors(factors: readonly FactorColumn[], contrast: readonly boolean[], name: string): { column: FactorColumn; names: string[] } {
+export function crossFactors(factors: readonly FactorColumn[], contrast: readonly boolean[], name: string): { column: FactorColumn; names: string[]; parts: string[][] } {
   const n = factors[0].codes.length;
   const keyOf = (i: number): number[] => factors.map((f) => f.codes[i]);
   const seen = new Map<string, number[]>();
@@ -25,8 +25,8 @@ export function crossFactors(factors: readonly FactorColumn[], contrast: readonl
   for (let i = 0; i < n; i++) codes[i] = index.get(keyOf(i).join(',')) ?? -1;
   const levels = combos.map((k) => k.map((c, j) => factors[j].levels[c]).join(':'));
   // lme4's column names: each factor's name then its level (`cell_groupB : PBMC : diseased`), joined by ':'.
-  const names = combos.map((k) => k.map((c, j) => `${factors[j].name}${factors[j].levels[c]}`).join(':'));
-  return { column: { kind: 'factor', name, levels, codes }, names };
+  const parts = combos.map((k) => k.map((c, j) => `${factors[j].name}${factors[j].levels[c]}`));
+  return { column: { kind: 'factor', name, levels, codes }, names: parts.map((p) => p.join(':')), parts };
 }
 
 export function productColumn(cols: readonly NumericColumn[], name: string): NumericColumn {

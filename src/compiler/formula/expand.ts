@@ -93,7 +93,6 @@ class Expander {
       const cols = t.vars.map((v) => this.column(v, t.span));
       const factors = cols.filter(isFactor);
       const numerics = cols.filter((x): x is NumericColumn => !isFactor(x));
-      const numName = numerics.map((n) => n.name).join(':');
       if (factors.length === 0) {
         labels.push(t.vars.join(':'));
         xs.push(this.numeric(numerics));
@@ -112,7 +111,7 @@ class Expander {
       const levels = f.levels.map((l, k) => ({ l, k })).slice(coded ? 1 : 0);
       coded = true;
       for (const { l, k } of levels) {
-        const label = `${f.name}${l}${numName ? `:${numName}` : ''}`;
+        const label = t.vars.map((v) => (v === f.name ? `${f.name}${l}` : v)).join(':');
         const values = Float64Array.from(f.codes, (c) => (c === k ? 1 : 0));
         const indicator = this.derived({ kind: 'numeric', name: `${f.name}|${l}`, type: 'real', values } as NumericColumn);
         labels.push(label);
@@ -212,10 +211,15 @@ class Expander {
     }
     const key = `${factors.map((f) => f.name).join(':')}|${contrast.map((b) => (b ? 'c' : 'f')).join('')}`;
     const crossed = factors.length === 1 && !contrast[0]
-      ? { column: factors[0], names: factors[0].levels.map((l) => `${factors[0].name}${l}`) }
+      ? { column: factors[0], parts: factors[0].levels.map((l) => [`${factors[0].name}${l}`]) }
       : crossFactors(factors, contrast, key);
     const fcol = this.derived(crossed.column);
-    const names = crossed.names.map((n) => (numName ? `${n}:${numName}` : n));
+    // Each column named as R names it: the term's variables in the order written, a factor's as its name
+    // and level (`x * trt` gives `x:trtB`, `trt * x` gives `trtB:x`).
+    const names = crossed.parts.map((parts) => t.vars.map((v) => {
+      const j = factors.findIndex((f) => f.name === v);
+      return j >= 0 ? parts[j] : v;
+    }).join(':'));
     const p = this.param(pname, t.span, { factor: fcol, elementNames: names });
     this.prior(p, DEFAULT_PRIORS.fixed.dist, DEFAULT_PRIORS.fixed.args.map(c));
     const g: IrExpr = { op: 'gather', param: p, factor: fcol.name };

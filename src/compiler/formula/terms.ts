@@ -48,8 +48,9 @@ function products(e: Expr): string[][] {
   if (e.kind === 'var') return [[e.name]];
   if (e.kind === 'binary' && e.op === ':') {
     const out: string[][] = [];
-    for (const l of products(e.left)) for (const r of products(e.right)) out.push([...l, ...r]);
-    return out;
+    // A variable crossed with itself is itself, as in R (x:x is x).
+    for (const l of products(e.left)) for (const r of products(e.right)) out.push([...new Set([...l, ...r])]);
+    return dedupe(out);
   }
   if (e.kind === 'binary' && e.op === '*') {
     const [l, r] = [products(e.left), products(e.right)];
