@@ -235,11 +235,18 @@ function flattenEdges(L: LaplaceMarginal, at: MarginalPoint, hessian: Float64Arr
     const v = at.inner.phi[j];
     return (name.startsWith('log(') && v < -EDGE) || (name.startsWith('logit(') && Math.abs(v) > EDGE);
   };
-  const bad = hessian.map((r) => r.some((v) => !Number.isFinite(v)));
+  if (!hessian.some((r) => r.some((v) => !Number.isFinite(v)))) return hessian;
+  // A coordinate whose differences failed leaves its row and column not finite (a cross), and only its
+  // own: every other row then holds one entry that is not finite too. The coordinates to flatten are the
+  // crosses' centres, those whose own curvature is not finite; other rows keep their curvature (a block
+  // of three correlated terms at an sd of 0 had left no fixed effect an SE).
+  const centres = hessian.map((r, i) => !Number.isFinite(r[i]));
+  const rest = hessian.some((r, i) => !centres[i] && r.some((v, j) => !centres[j] && !Number.isFinite(v)));
+  const bad = rest ? hessian.map((r) => r.some((v) => !Number.isFinite(v))) : centres;
   const variance = (j: number): boolean => /^log(it)?\(/.test(names[L.field.outer[j]]) && !(L.field.ld.linear ?? []).includes(L.field.outer[j]);
   // Only where something is at its edge, or where only variance parameters are touched (a degenerate
   // block): a fixed effect's curvature that is not finite is the data's (E518).
-  if (!bad.some(Boolean) || !(hessian.some((_, j) => edge(j)) || bad.every((b, j) => !b || variance(j)))) return hessian;
+  if (!(hessian.some((_, j) => edge(j)) || bad.every((b, j) => !b || variance(j)))) return hessian;
   // The entries of the coordinates beside the edge are not finite too (0 times the infinite slope of
   // sqrt(1 - c^2) at c = +-1: a partial correlation that a singular block no longer reads): flat as well.
   return hessian.map((r, i) => r.map((v, j) => (bad[i] || bad[j] ? 0 : v)));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
 import { expectLme4Block, type Lme4Block } from './lme4_block.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
 
 /*
  * A block of three correlated terms, (1 + x + w | g): L is built from canonical partial correlations
@@ -41,5 +42,28 @@ describe('three correlated terms in the posterior', () => {
     expect(cpc).toEqual([
       ['cpc_g_x_Intercept', { op: 'const', value: 2.5 }], ['cpc_g_w_Intercept', { op: 'const', value: 2.5 }], ['cpc_g_w_x', { op: 'const', value: 2 }],
     ]);
+  });
+});
+
+describe('three correlated terms at a singular fit', () => {
+  // Every sd at 0 leaves the correlations' rows of the outer Hessian not finite; those rows are flat (no SE),
+  // and the fixed effects keep their SEs, as lme4 gives them (fixtures/lme4_correlated3_singular.R). Before,
+  // every row that held one such entry was flattened: no fixed effect had an SE.
+  const ref = JSON.parse(readFileSync(new URL('./fixtures/lme4_correlated3_singular.json', import.meta.url), 'utf8')) as {
+    fixed: Record<string, { est: number; se: number }>; sigma: number; logLik: number;
+  };
+  it('fixed effects within 0.02 SE with SEs within 2%, sigma to 1%, the log-likelihood to 0.05, and a singular-fit warning', async () => {
+    const data = readFileSync(new URL('./fixtures/correlated3_singular.csv', import.meta.url), 'utf8');
+    const fit = await inferFit(compile(source('gaussian', 'real', 'correlated3_singular.csv'), { data, ml: true }), { engine: 'laplace' });
+    const rows = new Map(fit.summary.map((r) => [r.name, r]));
+    for (const [name, r] of Object.entries(ref.fixed)) {
+      expect(Math.abs(rows.get(name)!.mean - r.est) / r.se, name).toBeLessThan(0.02);
+      expect(Math.abs(rows.get(name)!.sd / r.se - 1), `${name} SE`).toBeLessThan(0.02);
+    }
+    expect(rows.get('sigma')!.mean / ref.sigma).toBeCloseTo(1, 2);
+    expect(Math.abs(diagnosticsOf(fit.diagnostics, 'ml').logLik - ref.logLik)).toBeLessThan(0.05);
+    const singular = fit.warnings.find((w) => w.code === 'singular-fit');
+    expect(singular?.params).not.toContain('x');
+    expect(singular?.params).toContain('sd[g, w]');
   });
 });
