@@ -6,6 +6,7 @@ import { report, type Scope } from '../scope.js';
 import { responseFits } from '../lower.js';
 import { FAMILIES, expandFormula, type Family } from './expand.js';
 import { FormulaError, readFormula } from './terms.js';
+import { addDerivedColumns } from './derived_columns.js';
 
 export const isFamily = (name: string): name is Family => (FAMILIES as readonly string[]).includes(name);
 
@@ -70,6 +71,7 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
       if (!ir) throw new Silent();
       return ir;
     };
+    addDerivedColumns(formula.derived, scope.columns, lowerData);
     const offsets = formula.offsets.map(lowerData);
     const trialsArg = named.find((a) => a.name!.name === 'trials');
     const trials = trialsArg ? lowerData(trialsArg.value) : undefined;

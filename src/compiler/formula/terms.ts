@@ -17,12 +17,24 @@ export interface RandomTerm {
   readonly span: Span;
 }
 
+/**
+ * A variable the formula makes from the data, named as R names its model-matrix column: `scale(x)`,
+ * `I(x * z)`, `log(x)`, `poly(x, 2)1` (the first of poly's orthogonal columns), `relevel(trt, "B")`.
+ */
+export type DerivedVar =
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly span: Span }
+  | { readonly kind: 'scale'; readonly source: string; readonly span: Span }
+  | { readonly kind: 'poly'; readonly source: string; readonly degree: number; readonly column: number; readonly span: Span }
+  | { readonly kind: 'relevel'; readonly source: string; readonly ref: string; readonly span: Span };
+
 /** An lme4 formula's right-hand side, with R's meaning of `0`, `1`, `-1`, `:`, `*`, `/`, `offset()`. */
 export interface Formula {
   readonly intercept: boolean;
   readonly fixed: readonly FixedTerm[];
   readonly offsets: readonly Expr[];
   readonly random: readonly RandomTerm[];
+  /** The variables made from the data by name, for the terms that use them. */
+  readonly derived: ReadonlyMap<string, DerivedVar>;
 }
 
 export class FormulaError extends Error {
@@ -44,25 +56,95 @@ function additive(e: Expr, sign: 1 | -1, out: Signed[]): Signed[] {
 }
 
 /** The products a term expands to: `a*b` -> a, b, a:b; `a/b` -> a, a:b. */
-function products(e: Expr): string[][] {
+function products(e: Expr, derived: Map<string, DerivedVar>): string[][] {
   if (e.kind === 'var') return [[e.name]];
+  if (e.kind === 'call' && e.fn.name !== 'offset') return derivedVars(e, derived).map((v) => [v]);
   if (e.kind === 'binary' && e.op === ':') {
     const out: string[][] = [];
     // A variable crossed with itself is itself, as in R (x:x is x).
-    for (const l of products(e.left)) for (const r of products(e.right)) out.push([...new Set([...l, ...r])]);
+    for (const l of products(e.left, derived)) for (const r of products(e.right, derived)) out.push([...new Set([...l, ...r])]);
     return dedupe(out);
   }
   if (e.kind === 'binary' && e.op === '*') {
-    const [l, r] = [products(e.left), products(e.right)];
+    const [l, r] = [products(e.left, derived), products(e.right, derived)];
     return dedupe([...l, ...r, ...l.flatMap((a) => r.map((b) => [...a, ...b]))]);
   }
   if (e.kind === 'binary' && e.op === '/') {
-    const [l, r] = [products(e.left), products(e.right)];
+    const [l, r] = [products(e.left, derived), products(e.right, derived)];
     const whole = [...new Set(l.flat())];
     return dedupe([...l, ...r.map((b) => [...whole, ...b])]);
   }
   throw new FormulaError(`'${describe(e)}' is not a formula term`, e.span,
-    'terms are column names combined with + : * /, numbers 0 or 1, offset(...) and (terms | group)');
+    'terms are column names combined with + : * /, numbers 0 or 1, offset(...), I(...), scale(x), poly(x, k), relevel(f, "level") and (terms | group)');
+}
+
+/** The variables a call in a formula makes, named as R names their columns. */
+function derivedVars(e: Extract<Expr, { kind: 'call' }>, derived: Map<string, DerivedVar>): string[] {
+  const name = deparse(e);
+  const one = (v: DerivedVar): string[] => {
+    derived.set(name, v);
+    return [name];
+  };
+  const column = (a: Expr | undefined, what: string): string => {
+    if (a?.kind !== 'var') throw new FormulaError(`${e.fn.name}() takes ${what}`, (a ?? e).span, `e.g. ${e.fn.name}(x${e.fn.name === 'poly' ? ', 2' : e.fn.name === 'relevel' ? ', "B"' : ''})`);
+    return a.name;
+  };
+  switch (e.fn.name) {
+    case 'scale':
+      if (e.args.length !== 1) throw new FormulaError('scale() takes one column', e.span, 'scale(x): x centred and divided by its sd, as R scales it');
+      return one({ kind: 'scale', source: column(e.args[0], 'a numeric column'), span: e.span });
+    case 'poly': {
+      const degree = e.args[1];
+      if (e.args.length !== 2 || degree.kind !== 'num' || !Number.isInteger(degree.value) || degree.value < 1) {
+        throw new FormulaError('poly() takes a column and a degree, a whole number >= 1', e.span, "poly(x, 2): R's orthogonal polynomials of degree 1 and 2");
+      }
+      const source = column(e.args[0], 'a numeric column and a degree');
+      return Array.from({ length: degree.value }, (_, j) => {
+        const v = `${name}${j + 1}`;
+        derived.set(v, { kind: 'poly', source, degree: degree.value, column: j, span: e.span });
+        return v;
+      });
+    }
+    case 'relevel': {
+      const ref = e.args[1];
+      if (e.args.length !== 2 || ref.kind !== 'str') throw new FormulaError('relevel() takes a factor and the level to make its reference', e.span, 'relevel(trt, "B")');
+      return one({ kind: 'relevel', source: column(e.args[0], 'a factor and a level'), ref: ref.value, span: e.span });
+    }
+    case 'I':
+      if (e.args.length !== 1) throw new FormulaError('I() takes one expression', e.span, 'I(x * x): the expression as a covariate');
+      return one({ kind: 'expr', expr: e.args[0], span: e.span });
+    case 'ns': case 'bs': case 'splines':
+      throw new FormulaError(`${e.fn.name}() (splines) is not supported in formulas`, e.span, 'poly(x, k) gives orthogonal polynomials; or make the basis columns in the data');
+    default:
+      // log(x), sqrt(x), exp(x): a function of the data is a covariate named by its call, as in R.
+      return one({ kind: 'expr', expr: e, span: e.span });
+  }
+}
+
+/** Binding strength in R's deparse: parentheses go where a child binds more loosely than its place. */
+const PRECEDENCE: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, ':': 4 };
+
+/** An expression as R's deparse() writes it, which is how R names a term's column: `I(x * z)`, `log(x/2)`, `poly(x, 2)`. */
+export function deparse(e: Expr): string {
+  switch (e.kind) {
+    case 'num': return String(e.value);
+    case 'str': return `"${e.value}"`;
+    case 'var': return e.name;
+    case 'index': return `${e.target.name}[${deparse(e.index)}]`;
+    case 'call': return `${e.fn.name}(${e.args.map(deparse).join(', ')})`;
+    case 'neg': return `-${wrap(e.operand, 3, false)}`;
+    case 'binary': {
+      const p = PRECEDENCE[e.op] ?? 0;
+      // R's deparse spaces + - * but not / or :.
+      const op = e.op === '/' || e.op === ':' ? e.op : ` ${e.op} `;
+      return `${wrap(e.left, p, false)}${op}${wrap(e.right, p, true)}`;
+    }
+  }
+}
+
+function wrap(e: Expr, parent: number, right: boolean): string {
+  const p = e.kind === 'binary' ? PRECEDENCE[e.op] ?? 0 : e.kind === 'neg' ? 3 : 9;
+  return p < parent || (right && p === parent && e.kind === 'binary') ? `(${deparse(e)})` : deparse(e);
 }
 
 function dedupe(ps: string[][]): string[][] {
@@ -88,7 +170,7 @@ function describe(e: Expr): string {
 }
 
 /** Intercept flags and terms of a sum: `0 + x`, `1 + a*b`, `x - 1`. */
-function sumOf(e: Expr, allowRandom: boolean): Formula {
+function sumOf(e: Expr, allowRandom: boolean, derived: Map<string, DerivedVar>): Formula {
   let intercept = true;
   const fixed: FixedTerm[] = [];
   const offsets: Expr[] = [];
@@ -106,21 +188,21 @@ function sumOf(e: Expr, allowRandom: boolean): Formula {
     }
     if (expr.kind === 'binary' && (expr.op === '|' || expr.op === '||')) {
       if (!allowRandom) throw new FormulaError('random-effect terms cannot be nested', expr.span);
-      random.push(randomTerm(expr));
+      random.push(randomTerm(expr, derived));
       continue;
     }
-    for (const vars of products(expr)) fixed.push({ vars, span: expr.span });
+    for (const vars of products(expr, derived)) fixed.push({ vars, span: expr.span });
   }
-  return { intercept, fixed, offsets, random };
+  return { intercept, fixed, offsets, random, derived };
 }
 
-function randomTerm(e: Extract<Expr, { kind: 'binary' }>): RandomTerm {
-  const lhs = sumOf(e.left, false);
+function randomTerm(e: Extract<Expr, { kind: 'binary' }>, derived: Map<string, DerivedVar>): RandomTerm {
+  const lhs = sumOf(e.left, false, derived);
   if (lhs.offsets.length > 0) throw new FormulaError('offset() belongs outside the random-effect term', e.span);
-  return { intercept: lhs.intercept, terms: lhs.fixed, groups: products(e.right), correlated: e.op === '|', span: e.span };
+  return { intercept: lhs.intercept, terms: lhs.fixed, groups: products(e.right, derived), correlated: e.op === '|', span: e.span };
 }
 
 /** Reads the formula of `y ~ family(formula)` from its expression tree (parentheses are already gone). */
 export function readFormula(e: Expr): Formula {
-  return sumOf(e, true);
+  return sumOf(e, true, new Map());
 }

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src/api/compile.js';
+import { inferFit } from '../../../src/api/infer.js';
+import { GlimmerError } from '../../../src/core/errors.js';
+import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
+import { orthogonalPolynomials } from '../../../src/compiler/formula/derived_columns.js';
+
+// Terms a formula makes from the data, named and computed as R does: scale(), poly(), relevel(), I() and
+// a function of a column. lme4's fit of the same formula: fixtures/derived_terms.R.
+const ref = JSON.parse(readFileSync(new URL('./fixtures/derived_terms.json', import.meta.url), 'utf8')) as { names: string[]; est: number[]; se: number[]; logLik: number };
+const data = readFileSync(new URL('./fixtures/derived_terms.csv', import.meta.url), 'utf8');
+const head = 'data "d.csv" { y: real  x: real  z: real  w: positive  trt: factor  g: factor }';
+const model = (formula: string, ml = true) => compile(`${head}\nmodel { y ~ gaussian(${formula}) }`, { data, ml });
+
+describe('scale(), poly(), relevel(), I() and log() in a formula', () => {
+  it("match lmer's fit: R's column names, estimates within 0.02 SE, SEs within 2%, log-likelihood within 0.05", async () => {
+    const fit = await inferFit(model('1 + scale(x) + poly(z, 2) + relevel(trt, "B") + I(x * z) + log(w) + (1 | g)'), { engine: 'laplace' });
+    const rows = new Map(fit.summary.map((r) => [r.name, r]));
+    ref.names.forEach((name, j) => {
+      const r = rows.get(name);
+      expect(r, name).toBeDefined();
+      expect(Math.abs(r!.mean - ref.est[j]) / ref.se[j], name).toBeLessThan(0.02);
+      expect(Math.abs(r!.sd / ref.se[j] - 1), `${name} SE`).toBeLessThan(0.02);
+    });
+    expect(Math.abs(diagnosticsOf(fit.diagnostics, 'ml').logLik - ref.logLik)).toBeLessThan(0.05);
+  });
+
+  it("poly()'s columns are orthonormal and span the centred powers", () => {
+    const x = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i) * 3 + i / 10);
+    const [p1, p2, p3] = orthogonalPolynomials(x, 3, 'poly(x, 3)', { file: 't', line: 1, col: 1, endLine: 1, endCol: 2 } as never);
+    const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
+    for (const [a, b, want] of [[p1, p1, 1], [p2, p2, 1], [p3, p3, 1], [p1, p2, 0], [p1, p3, 0], [p2, p3, 0]] as const) expect(dot(a, b)).toBeCloseTo(want, 12);
+    expect(p1.reduce((s, v) => s + v, 0)).toBeCloseTo(0, 12);
+    // The first column is x centred and scaled, increasing with x: R's sign.
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    const norm = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0));
+    x.forEach((v, i) => expect(p1[i]).toBeCloseTo((v - mean) / norm, 12));
+  });
+
+  it('refuses what it cannot compute, with located messages', () => {
+    const message = (formula: string): string => {
+      try {
+        model(formula);
+      } catch (e) {
+        if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ');
+        throw e;
+      }
+      return 'compiled';
+    };
+    expect(message('1 + relevel(trt, "b")')).toBe("E220: 'b' is not a level of 'trt' (did you mean 'B'?)");
+    expect(message('1 + scale(trt)')).toBe("E220: 'trt' is a factor: scale(trt) needs a numeric column");
+    expect(message('1 + log(z)')).toMatch(/^E220: log\(z\) is NaN at data row \d+ \(a covariate must be finite in every row\)$/);
+    expect(message('1 + poly(z, 0)')).toBe("E220: poly() takes a column and a degree, a whole number >= 1 (poly(x, 2): R's orthogonal polynomials of degree 1 and 2)");
+    expect(message('1 + ns(x, 3)')).toBe('E220: ns() (splines) is not supported in formulas (poly(x, k) gives orthogonal polynomials; or make the basis columns in the data)');
+  });
+});
