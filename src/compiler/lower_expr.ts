@@ -90,6 +90,7 @@ function lowerNode(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
       const b = lowerNode(e.right, scope, ctx);
       if (!a || !b) return null;
       if (a.op === 'const' && b.op === 'const') return { op: 'const', value: fold(e.op, a.value, b.value) };
+      if (e.op === '^') return power(a, b);
       return { op: 'bin', o: e.op as BinaryOp, a, b };
     }
     case 'call': {
@@ -109,7 +110,25 @@ function lowerNode(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
 }
 
 function fold(op: string, a: number, b: number): number {
-  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '^' ? a ** b : a / b;
+}
+
+/** Whole exponents up to this are written out as products (exact, and defined for a negative base). */
+const MAX_PRODUCT_POWER = 16;
+
+/**
+ * a^b in the IR's operations: a whole exponent as a product of a's (1 / that for a negative one), any
+ * other as exp(b log(a)), defined where a > 0 as R's is for a fractional power.
+ */
+function power(a: IrExpr, b: IrExpr): IrExpr {
+  if (b.op === 'const' && Number.isInteger(b.value) && Math.abs(b.value) <= MAX_PRODUCT_POWER) {
+    if (b.value === 0) return { op: 'const', value: 1 };
+    let p = a;
+    for (let k = 1; k < Math.abs(b.value); k++) p = { op: 'bin', o: '*', a: p, b: a };
+    return b.value > 0 ? p : { op: 'bin', o: '/', a: { op: 'const', value: 1 }, b: p };
+  }
+  if (b.op === 'const' && b.value === 0.5) return { op: 'call', fn: 'sqrt', arg: a };
+  return { op: 'call', fn: 'exp', arg: { op: 'bin', o: '*', a: b, b: { op: 'call', fn: 'log', arg: a } } };
 }
 
 export function applyFn(fn: Fn, x: number): number {

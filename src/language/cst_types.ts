@@ -203,7 +203,18 @@ export interface UnaryCstNode extends CstNode {
 export type UnaryCstChildren = {
   Minus?: IToken[];
   operand?: UnaryCstNode[];
-  primary?: PrimaryCstNode[];
+  power?: PowerCstNode[];
+};
+
+export interface PowerCstNode extends CstNode {
+  name: "power";
+  children: PowerCstChildren;
+}
+
+export type PowerCstChildren = {
+  base: PrimaryCstNode[];
+  Caret?: IToken[];
+  exponent?: UnaryCstNode[];
 };
 
 export interface PrimaryCstNode extends CstNode {

@@ -4,7 +4,7 @@ import { RecoveringParser, type Extent } from './recovery.js';
 import { isReal } from './span.js';
 import type { SyntaxProblem } from './syntax_errors.js';
 import {
-  AdditiveOp, allTokens, BarOp, Colon, Comma, Data, Equals, Generated, LCurly, LParen, LSquare, Minus, Model,
+  AdditiveOp, allTokens, BarOp, Caret, Colon, Comma, Data, Equals, Generated, LCurly, LParen, LSquare, Minus, Model,
   MultiplicativeOp, Name, NumberLit, Parameters, RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
 } from './tokens.js';
 
@@ -201,8 +201,17 @@ export class GlimmerParser extends RecoveringParser {
           this.SUBRULE(this.unary, { LABEL: 'operand' });
         },
       },
-      { ALT: () => this.SUBRULE(this.primary) },
+      { ALT: () => this.SUBRULE(this.power) },
     ]);
+  });
+
+  /** `x^2`, R's precedence: above unary minus (-x^2 is -(x^2)), right to left (2^3^2 is 2^9), a signed exponent allowed (x^-1). */
+  power = this.RULE('power', () => {
+    this.SUBRULE(this.primary, { LABEL: 'base' });
+    this.OPTION(() => {
+      this.CONSUME(Caret);
+      this.SUBRULE(this.unary, { LABEL: 'exponent' });
+    });
   });
 
   primary = this.RULE('primary', () => {

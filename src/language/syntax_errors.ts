@@ -51,7 +51,7 @@ export function foreignOperatorHint(op: string): string | undefined {
   if (op === '<-') return "Glimmer uses '=' for definitions";
   if (op === '==') return "Glimmer uses a single '=' for definitions and has no comparisons";
   if (/^[-+*/]=$/.test(op)) return `there is no ${q(op)}; a likelihood is written 'column ~ Distribution(...)'`;
-  if (op === '^' || op === '**') return 'there is no power operator';
+  if (op === '**') return "the power operator is '^' (x^2)";
   if (/^(?:[<>!&|%]|!=|<=|>=)$/.test(op)) return 'Glimmer has no comparison or logical operators';
   return undefined;
 }

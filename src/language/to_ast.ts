@@ -6,7 +6,7 @@ import type {
 import type {
   ColumnDeclCstNode, ConstraintCstNode, DataBlockCstNode, DistArgCstNode, DistCallCstNode, ExprCstNode,
   GeneratedStmtCstNode, ModelStmtCstNode, ParamDeclCstNode, PrimaryCstNode, ProgramCstNode, ReferenceCstNode,
-  TermCstNode, UnaryCstNode, InteractionCstNode, SumCstNode,
+  TermCstNode, UnaryCstNode, InteractionCstNode, SumCstNode, PowerCstNode,
 } from './cst_types.js';
 import { nameValue, stringValue } from './lexer.js';
 import { spanOf, type Located } from './span.js';
@@ -117,9 +117,16 @@ class AstBuilder {
   }
 
   private unary(node: UnaryCstNode): Expr {
-    const { operand, primary } = node.children;
+    const { operand, power } = node.children;
     if (operand !== undefined) return { kind: 'neg', operand: this.unary(operand[0]), span: this.span(where(node)) };
-    return this.primary((primary as PrimaryCstNode[])[0]);
+    return this.power((power as PowerCstNode[])[0]);
+  }
+
+  private power(node: PowerCstNode): Expr {
+    const { base, exponent } = node.children;
+    const left = this.primary(base[0]);
+    if (exponent === undefined) return left;
+    return { kind: 'binary', op: '^', left, right: this.unary(exponent[0]), span: this.span(where(node)) };
   }
 
   private primary(node: PrimaryCstNode): Expr {

@@ -14,7 +14,7 @@ export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`\n\r]+
 
 /** A token spelt one way: its label (used by the railroad diagrams) is the quoted literal. */
 const fixed = (name: string, literal: string, config: Partial<ITokenConfig> = {}): TokenType =>
-  createToken({ name, pattern: new RegExp(literal.replace(/[{}()[\]*+/|]/g, '\\$&')), label: `'${literal}'`, ...config });
+  createToken({ name, pattern: new RegExp(literal.replace(/[{}()[\]*+/|^]/g, '\\$&')), label: `'${literal}'`, ...config });
 
 export const BlockKeyword = createToken({ name: 'BlockKeyword', pattern: Lexer.NA });
 const keyword = (name: string, word: string): TokenType => fixed(name, word, { longer_alt: Identifier, categories: [BlockKeyword] });
@@ -26,9 +26,9 @@ export const Generated = keyword('Generated', 'generated');
 export const NumberLit = createToken({ name: 'NumberLit', label: 'NUMBER', pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/ });
 export const StringLit = createToken({ name: 'StringLit', label: 'STRING', pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
 
-// Operators that other languages have and Glimmer does not (R's `<-`, `==`, Stan's `+=`, `^`).
+// Operators that other languages have and Glimmer does not (R's `<-`, `==`, Stan's `+=`, Python's `**`).
 // Lexing them as one token lets the parser say "found '<-'" in context and hint at the Glimmer way.
-export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|==|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|&&|[<>!^&%]/ });
+export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|==|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|&&|[<>!&%]/ });
 
 export const LCurly = fixed('LCurly', '{');
 export const RCurly = fixed('RCurly', '}');
@@ -52,6 +52,7 @@ export const Plus = fixed('Plus', '+', { categories: [AdditiveOp] });
 export const Minus = fixed('Minus', '-', { categories: [AdditiveOp] });
 export const Star = fixed('Star', '*', { categories: [MultiplicativeOp] });
 export const Slash = fixed('Slash', '/', { categories: [MultiplicativeOp] });
+export const Caret = fixed('Caret', '^');
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /(?:\/\/|#)[^\n\r]*/, group: Lexer.SKIPPED });
@@ -74,7 +75,7 @@ export const allTokens: readonly TokenType[] = [
   Data, Parameters, Model, Generated, Identifier, QuotedName, UnterminatedName,
   NumberLit, StringLit, UnterminatedString,
   ForeignOp, DoubleBar, Bar, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Semicolon, Colon, Tilde, Equals,
-  Plus, Minus, Star, Slash,
+  Plus, Minus, Star, Slash, Caret,
   Unknown,
   // Categories have no pattern; listing them puts them in the parser's vocabulary.
   Name, BlockKeyword, AdditiveOp, MultiplicativeOp, BarOp, Bad,

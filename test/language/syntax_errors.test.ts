@@ -316,19 +316,19 @@ error[E110]: expected '=' or '~' after 'target', found '+='
 hint: there is no '+='; a likelihood is written 'column ~ Distribution(...)'`,
   },
   {
-    name: 'a power operator',
+    name: "Python's power operator",
     source: `
 model {
-  eta = a ^ 2
+  eta = a ** 2
 }
 `,
     expected: `
-error[E119]: '^' is not a Glimmer operator
+error[E119]: '**' is not a Glimmer operator
   --> zeb2.glmm:2:11
   |
-2 |   eta = a ^ 2
-  |           ^
-hint: there is no power operator`,
+2 |   eta = a ** 2
+  |           ^^
+hint: the power operator is '^' (x^2)`,
   },
   {
     name: "'=' in the parameters block",

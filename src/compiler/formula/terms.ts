@@ -69,6 +69,17 @@ function products(e: Expr, derived: Map<string, DerivedVar>): string[][] {
     const [l, r] = [products(e.left, derived), products(e.right, derived)];
     return dedupe([...l, ...r, ...l.flatMap((a) => r.map((b) => [...a, ...b]))]);
   }
+  // Inside a term, as in R: (a + b):c is a:c + b:c, and (a + b + c)^2 every product of at most two of them.
+  if (e.kind === 'binary' && e.op === '+') return dedupe([...products(e.left, derived), ...products(e.right, derived)]);
+  if (e.kind === 'binary' && e.op === '^') {
+    if (e.right.kind !== 'num' || !Number.isInteger(e.right.value) || e.right.value < 1) {
+      throw new FormulaError(`'${describe(e)}': in a formula, ^ takes a whole number (the order of interactions)`, e.span, 'for the power of a covariate write I(x^2)');
+    }
+    const base = products(e.left, derived);
+    let all = base;
+    for (let k = 1; k < e.right.value; k++) all = dedupe([...all, ...all.flatMap((a) => base.map((b) => [...new Set([...a, ...b])]))]);
+    return all;
+  }
   if (e.kind === 'binary' && e.op === '/') {
     const [l, r] = [products(e.left, derived), products(e.right, derived)];
     const whole = [...new Set(l.flat())];
@@ -122,7 +133,7 @@ function derivedVars(e: Extract<Expr, { kind: 'call' }>, derived: Map<string, De
 }
 
 /** Binding strength in R's deparse: parentheses go where a child binds more loosely than its place. */
-const PRECEDENCE: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, ':': 4 };
+const PRECEDENCE: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, ':': 4, '^': 5 };
 
 /** An expression as R's deparse() writes it, which is how R names a term's column: `I(x * z)`, `log(x/2)`, `poly(x, 2)`. */
 export function deparse(e: Expr): string {
@@ -135,9 +146,9 @@ export function deparse(e: Expr): string {
     case 'neg': return `-${wrap(e.operand, 3, false)}`;
     case 'binary': {
       const p = PRECEDENCE[e.op] ?? 0;
-      // R's deparse spaces + - * but not / or :.
-      const op = e.op === '/' || e.op === ':' ? e.op : ` ${e.op} `;
-      return `${wrap(e.left, p, false)}${op}${wrap(e.right, p, true)}`;
+      // R's deparse spaces + - * but not / : ^; ^ groups right to left.
+      const op = e.op === '/' || e.op === ':' || e.op === '^' ? e.op : ` ${e.op} `;
+      return e.op === '^' ? `${wrap(e.left, p, true)}${op}${wrap(e.right, p, false)}` : `${wrap(e.left, p, false)}${op}${wrap(e.right, p, true)}`;
     }
   }
 }

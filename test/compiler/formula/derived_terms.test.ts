@@ -8,22 +8,27 @@ import { orthogonalPolynomials } from '../../../src/compiler/formula/derived_col
 
 // Terms a formula makes from the data, named and computed as R does: scale(), poly(), relevel(), I() and
 // a function of a column. lme4's fit of the same formula: fixtures/derived_terms.R.
-const ref = JSON.parse(readFileSync(new URL('./fixtures/derived_terms.json', import.meta.url), 'utf8')) as { names: string[]; est: number[]; se: number[]; logLik: number };
+type Lmer = { names: string[]; est: number[]; se: number[]; logLik: number };
+const ref = JSON.parse(readFileSync(new URL('./fixtures/derived_terms.json', import.meta.url), 'utf8')) as Lmer & { power: Lmer };
 const data = readFileSync(new URL('./fixtures/derived_terms.csv', import.meta.url), 'utf8');
 const head = 'data "d.csv" { y: real  x: real  z: real  w: positive  trt: factor  g: factor }';
 const model = (formula: string, ml = true) => compile(`${head}\nmodel { y ~ gaussian(${formula}) }`, { data, ml });
 
 describe('scale(), poly(), relevel(), I() and log() in a formula', () => {
-  it("match lmer's fit: R's column names, estimates within 0.02 SE, SEs within 2%, log-likelihood within 0.05", async () => {
-    const fit = await inferFit(model('1 + scale(x) + poly(z, 2) + relevel(trt, "B") + I(x * z) + log(w) + (1 | g)'), { engine: 'laplace' });
+  it.each([
+    { formula: '1 + scale(x) + poly(z, 2) + relevel(trt, "B") + I(x * z) + log(w) + (1 | g)', lmer: ref as Lmer },
+    // The power operator: a covariate's power inside I(), and R's formula power, every product of at most k terms.
+    { formula: '1 + I(z^2) + (x + z + trt)^2 + (1 | g)', lmer: ref.power },
+  ])("$formula matches lmer's fit: R's column names, estimates within 0.02 SE, SEs within 2%, log-likelihood within 0.05", async ({ formula, lmer }) => {
+    const fit = await inferFit(model(formula), { engine: 'laplace' });
     const rows = new Map(fit.summary.map((r) => [r.name, r]));
-    ref.names.forEach((name, j) => {
+    lmer.names.forEach((name, j) => {
       const r = rows.get(name);
       expect(r, name).toBeDefined();
-      expect(Math.abs(r!.mean - ref.est[j]) / ref.se[j], name).toBeLessThan(0.02);
-      expect(Math.abs(r!.sd / ref.se[j] - 1), `${name} SE`).toBeLessThan(0.02);
+      expect(Math.abs(r!.mean - lmer.est[j]) / lmer.se[j], name).toBeLessThan(0.02);
+      expect(Math.abs(r!.sd / lmer.se[j] - 1), `${name} SE`).toBeLessThan(0.02);
     });
-    expect(Math.abs(diagnosticsOf(fit.diagnostics, 'ml').logLik - ref.logLik)).toBeLessThan(0.05);
+    expect(Math.abs(diagnosticsOf(fit.diagnostics, 'ml').logLik - lmer.logLik)).toBeLessThan(0.05);
   });
 
   it("poly()'s columns are orthonormal and span the centred powers", () => {
