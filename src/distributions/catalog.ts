@@ -78,6 +78,22 @@ function lchoose(n: number, k: number): number {
 
 const negLgammaX1 = <T>(o: Ops<T>, x: T): T => o.neg(o.lgamma(o.add(x, o.c(1))));
 
+/**
+ * A count model's kernel k(y) (log f(y) less its data term -lgamma(y + 1), which is 0 at y = 0) mixed
+ * with a point mass at 0 of probability zi: log(zi + (1 - zi) f(0)) at a zero, log(1 - zi) + k(y)
+ * elsewhere. With zeta = logit(zi) both are softplus forms that stay finite for any k:
+ * softplus(k - zeta) - softplus(-zeta) and k - softplus(zeta). The zero indicator is exp(-800 y), which is
+ * exactly 1 at y = 0 and exactly 0 (underflow) at every count >= 1, in float32 and float64 alike; k is
+ * taken at the row's own y, which at a zero is k(0).
+ */
+function zeroInflated<T>(o: Ops<T>, y: T, k: T, zi: T): T {
+  const zero = o.exp(o.mul(o.c(-800), y));
+  const zeta = o.sub(o.log(zi), o.log1p(o.neg(zi)));
+  const atZero = o.sub(o.softplus(o.sub(k, zeta)), o.softplus(o.neg(zeta)));
+  const elsewhere = o.sub(k, o.softplus(zeta));
+  return o.add(o.mul(zero, atZero), o.mul(o.sub(o.c(1), zero), elsewhere));
+}
+
 export const DISTRIBUTIONS: readonly DistSpec[] = [
   {
     name: 'Normal', support: 'real', discrete: false, doc: 'Normal(mu, sigma): mean mu, standard deviation sigma',
@@ -190,6 +206,25 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
         constant: 0,
       },
     ],
+  },
+  {
+    name: 'ZeroInflatedPoisson', support: 'count', discrete: true,
+    doc: 'ZeroInflatedPoisson(log_rate = eta, zi = p): a zero with probability p, else Poisson(exp(eta)) (glmmTMB ziformula = ~1, brms zero_inflated_poisson)',
+    forms: [{
+      args: [real('log_rate'), { name: 'zi', support: 'unit' }],
+      kernel: (o, y, [eta, zi]) => zeroInflated(o, y, o.sub(o.mul(y, eta), o.exp(eta)), zi),
+      xTerm: negLgammaX1, constant: 0,
+    }],
+  },
+  {
+    name: 'ZeroInflatedNegativeBinomial', support: 'count', discrete: true,
+    doc: 'ZeroInflatedNegativeBinomial(log_mean = eta, dispersion = phi, zi = p): a zero with probability p, else NegativeBinomial(eta, phi) (glmmTMB nbinom2 with ziformula = ~1)',
+    forms: [{
+      args: [real('log_mean'), pos('dispersion'), { name: 'zi', support: 'unit' }],
+      kernel: (o, y, [eta, phi, zi]) =>
+        zeroInflated(o, y, o.add(o.lgammaRatio(y, phi), o.sub(o.mul(y, eta), o.mul(o.add(y, phi), o.softplus(o.sub(eta, o.log(phi)))))), zi),
+      xTerm: negLgammaX1, constant: 0,
+    }],
   },
   {
     name: 'Bernoulli', support: 'binary', discrete: true, doc: 'Bernoulli(logit = eta) or Bernoulli(p = prob)',

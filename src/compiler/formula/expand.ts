@@ -7,7 +7,8 @@ import { codings, crossFactors, isFactor, productColumn } from './columns.js';
 import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
 
 /** The families a formula can be written in, and the likelihood each becomes. */
-export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial', 'gamma', 'lognormal', 'student', 'beta'] as const;
+export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial', 'gamma', 'lognormal', 'student', 'beta',
+  'zero_inflated_poisson', 'zero_inflated_negbinomial'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Where the expander puts what it creates; offsets continue theta after the existing parameters. */
@@ -43,6 +44,8 @@ export const DEFAULT_PRIORS = {
   dispersion: { dist: 'Exponential', args: [0.1] },
   /** brms's prior on a Student-t's degrees of freedom. */
   nu: { dist: 'Gamma', args: [2, 0.1] },
+  /** brms's prior on a zero-inflation probability. */
+  zi: { dist: 'Beta', args: [1, 1] },
 } as const;
 
 class Expander {
@@ -384,6 +387,11 @@ export function expandFormula(
     ex.prior(p, prior.dist, prior.args.map(c));
     return { op: 'param', param: p };
   };
+  const probability = (name: string, prior: { readonly dist: string; readonly args: readonly number[] }): IrExpr => {
+    const p = ex.param(name, span, { elementNames: [name], transform: { kind: 'bounded', lo: 0, hi: 1 } });
+    ex.prior(p, prior.dist, prior.args.map(c));
+    return { op: 'param', param: p };
+  };
   let likelihood: IrLikelihood;
   switch (family) {
     case 'poisson': likelihood = like('Poisson', 0, [predictor]); break;
@@ -415,6 +423,15 @@ export function expandFormula(
     case 'student': {
       const nu = positive('nu', DEFAULT_PRIORS.nu);
       likelihood = like('StudentT', 0, [nu, predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
+      break;
+    }
+    // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
+    case 'zero_inflated_poisson':
+      likelihood = like('ZeroInflatedPoisson', 0, [predictor, probability('zi', DEFAULT_PRIORS.zi)]);
+      break;
+    case 'zero_inflated_negbinomial': {
+      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
+      likelihood = like('ZeroInflatedNegativeBinomial', 0, [predictor, phi, probability('zi', DEFAULT_PRIORS.zi)]);
       break;
     }
     // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).

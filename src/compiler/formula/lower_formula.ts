@@ -88,7 +88,7 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
 /** The link each family takes, where it may be written (`link = "log"`); each family has the one. */
 const LINKS: Partial<Record<Family, string>> = {
   poisson: 'log', negative_binomial: 'log', bernoulli: 'logit', binomial: 'logit', gaussian: 'identity',
-  gamma: 'log', lognormal: 'identity', student: 'identity', beta: 'logit',
+  gamma: 'log', lognormal: 'identity', student: 'identity', beta: 'logit', zero_inflated_poisson: 'log', zero_inflated_negbinomial: 'log',
 };
 
 /** Thrown after a diagnostic was already reported. */

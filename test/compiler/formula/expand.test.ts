@@ -113,7 +113,8 @@ describe('a distribution written as a formula family', () => {
       text = (e as GlimmerError).diagnostics.map((d) => renderDiagnostic(d, new Map([['test.glmm', src]]))).join('\n');
     }
     expect(text.split('\n')[0]).toBe("error[E220]: unknown family 'exponential'");
-    expect(text.split('\n').at(-1)).toBe("hint: formula families are gaussian, poisson, bernoulli, binomial, negative_binomial, gamma, lognormal, student, beta; " +
+    expect(text.split('\n').at(-1)).toBe("hint: formula families are gaussian, poisson, bernoulli, binomial, negative_binomial, gamma, lognormal, student, beta, " +
+      "zero_inflated_poisson, zero_inflated_negbinomial; " +
       "'Exponential' is a distribution, written in block form with its own arguments (parameters { ... } and model { y ~ Exponential(...) }: see docs/language.md, \"Distributions\")");
   });
 });
