@@ -56,14 +56,19 @@ function factorSource(source: string, name: string, columns: ReadonlyMap<string,
 function evaluate(name: string, expr: Expr, span: DerivedVar['span'], columns: ReadonlyMap<string, Column>, lower: (e: Expr) => IrExpr): Float64Array {
   const ir = lower(expr);
   if (!isHostComputable(ir)) throw new FormulaError(`${name} reads a parameter: a formula term is a function of the data`, span);
+  const out = onRows(ir, columns);
+  const bad = out.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new FormulaError(`${name} is ${out[bad]} at data row ${bad + 1}`, span, 'a covariate must be finite in every row');
+  return out;
+}
+
+/** A data-only expression's value in every row of the columns, in float64. */
+export function onRows(ir: IrExpr, columns: ReadonlyMap<string, Column>): Float64Array {
   const cols = [...columns.values()];
   const nRows = cols.length > 0 ? (cols[0].kind === 'numeric' ? cols[0].values.length : cols[0].codes.length) : 0;
   const values = new Map(cols.flatMap((c) => (c.kind === 'numeric' ? [[c.name, c.values] as const] : [])));
   const v = evalExpr(ir, [], { file: '', nRows, numeric: values, factors: new Map() });
-  const out = typeof v === 'number' ? new Float64Array(nRows).fill(v) : Float64Array.from(v);
-  const bad = out.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new FormulaError(`${name} is ${out[bad]} at data row ${bad + 1}`, span, 'a covariate must be finite in every row');
-  return out;
+  return typeof v === 'number' ? new Float64Array(nRows).fill(v) : Float64Array.from(v);
 }
 
 /** R's scale(x): centred at the mean, divided by the sd (n - 1). */

@@ -357,7 +357,7 @@ class Expander {
  * likelihood: the same IR a hand-written model produces.
  */
 export function expandFormula(
-  f: Formula, family: Family, response: string, extra: { trials?: IrExpr; offsets: readonly IrExpr[] }, ctx: FormulaContext, span: Span,
+  f: Formula, family: Family, response: string, extra: { trials?: IrExpr; offsets: readonly IrExpr[]; weights?: IrExpr }, ctx: FormulaContext, span: Span,
   several = false,
 ): Expansion {
   const ex = new Expander(ctx, several ? response : undefined);
@@ -400,9 +400,13 @@ export function expandFormula(
       if (!extra.trials) throw new FormulaError('binomial needs the number of trials', span, 'write binomial(trials = n, ...)');
       likelihood = like('Binomial', 0, [extra.trials, predictor]);
       break;
-    case 'gaussian':
-      likelihood = like('Normal', 0, [predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
+    // lmer's weights: row i's residual variance is sigma^2 / w_i.
+    case 'gaussian': {
+      const sigma = positive('sigma', DEFAULT_PRIORS.sigma);
+      const sd = extra.weights ? { op: 'bin', o: '/', a: sigma, b: { op: 'call', fn: 'sqrt', arg: extra.weights } } as const : sigma;
+      likelihood = like('Normal', 0, [predictor, sd]);
       break;
+    }
     case 'negative_binomial': {
       const phi = positive('phi', DEFAULT_PRIORS.dispersion);
       likelihood = like('NegativeBinomial', 0, [predictor, phi]);

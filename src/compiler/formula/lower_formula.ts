@@ -1,12 +1,13 @@
 import type { Program, ParamDecl, SampleStmt } from '../../language/ast.js';
 import { suggest } from '../../language/suggest.js';
 import type { IrExpr, IrGenerated, IrLikelihood, IrPrior } from '../ir.js';
-import { lowerExpr } from '../lower_expr.js';
+import { isHostComputable, lowerExpr } from '../lower_expr.js';
+import type { Span } from '../../core/errors.js';
 import { report, type Scope } from '../scope.js';
 import { responseFits } from '../lower.js';
 import { FAMILIES, expandFormula, type Family } from './expand.js';
 import { FormulaError, readFormula } from './terms.js';
-import { addDerivedColumns } from './derived_columns.js';
+import { addDerivedColumns, onRows } from './derived_columns.js';
 
 export const isFamily = (name: string): name is Family => (FAMILIES as readonly string[]).includes(name);
 
@@ -54,6 +55,11 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
       }
       continue;
     }
+    if (name === 'weights' && family !== 'gaussian') {
+      return report(scope, 'E220', `${family}() takes no weights: only gaussian does (lme4's lmer weights, a residual variance sigma^2 / w)`, a.name!.span,
+        family === 'binomial' ? 'for proportions of n trials, model the successes with trials = n' : undefined);
+    }
+    if (name === 'weights') continue;
     if (name !== 'trials' || family !== 'binomial') {
       return report(scope, 'E220', `${family}() has no argument '${name}'`, a.name!.span,
         family === 'binomial' ? "binomial takes 'trials = n'" : LINKS[family] ? `${family} takes 'link = "${LINKS[family]}"'` : undefined);
@@ -75,7 +81,10 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     const offsets = formula.offsets.map(lowerData);
     const trialsArg = named.find((a) => a.name!.name === 'trials');
     const trials = trialsArg ? lowerData(trialsArg.value) : undefined;
-    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets }, scope, stmt.dist.span, several);
+    const weightsArg = named.find((a) => a.name!.name === 'weights');
+    const weights = weightsArg ? lowerData(weightsArg.value) : undefined;
+    if (weights && weightsArg) checkWeights(weights, scope, weightsArg.value.span);
+    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets, weights }, scope, stmt.dist.span, several);
     if (!responseFits(stmt.target, col.type, out.likelihood.dist, stmt.dist.name.span, scope)) return null;
     return out;
   } catch (e) {
@@ -90,6 +99,14 @@ const LINKS: Partial<Record<Family, string>> = {
   poisson: 'log', negative_binomial: 'log', bernoulli: 'logit', binomial: 'logit', gaussian: 'identity',
   gamma: 'log', lognormal: 'identity', student: 'identity', beta: 'logit', zero_inflated_poisson: 'log', zero_inflated_negbinomial: 'log',
 };
+
+/** Weights are data, finite and positive in every row (lme4: "negative weights not allowed"). */
+function checkWeights(w: IrExpr, scope: Scope, span: Span): void {
+  if (!isHostComputable(w)) throw new FormulaError('weights must be data, not parameters', span);
+  const values = onRows(w, scope.columns);
+  const bad = values.findIndex((x) => !(x > 0 && Number.isFinite(x)));
+  if (bad >= 0) throw new FormulaError(`the weights are ${values[bad]} at data row ${bad + 1}`, span, 'weights must be positive and finite in every row');
+}
 
 /** Thrown after a diagnostic was already reported. */
 class Silent extends Error {}

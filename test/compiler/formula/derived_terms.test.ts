@@ -9,7 +9,7 @@ import { orthogonalPolynomials } from '../../../src/compiler/formula/derived_col
 // Terms a formula makes from the data, named and computed as R does: scale(), poly(), relevel(), I() and
 // a function of a column. lme4's fit of the same formula: fixtures/derived_terms.R.
 type Lmer = { names: string[]; est: number[]; se: number[]; logLik: number };
-const ref = JSON.parse(readFileSync(new URL('./fixtures/derived_terms.json', import.meta.url), 'utf8')) as Lmer & { power: Lmer };
+const ref = JSON.parse(readFileSync(new URL('./fixtures/derived_terms.json', import.meta.url), 'utf8')) as Lmer & { power: Lmer; weights: Lmer };
 const data = readFileSync(new URL('./fixtures/derived_terms.csv', import.meta.url), 'utf8');
 const head = 'data "d.csv" { y: real  x: real  z: real  w: positive  trt: factor  g: factor }';
 const model = (formula: string, ml = true) => compile(`${head}\nmodel { y ~ gaussian(${formula}) }`, { data, ml });
@@ -19,6 +19,8 @@ describe('scale(), poly(), relevel(), I() and log() in a formula', () => {
     { formula: '1 + scale(x) + poly(z, 2) + relevel(trt, "B") + I(x * z) + log(w) + (1 | g)', lmer: ref as Lmer },
     // The power operator: a covariate's power inside I(), and R's formula power, every product of at most k terms.
     { formula: '1 + I(z^2) + (x + z + trt)^2 + (1 | g)', lmer: ref.power },
+    // lmer's prior weights: a residual variance sigma^2 / w per row.
+    { formula: '1 + x + z + (1 | g), weights = w', lmer: ref.weights },
   ])("$formula matches lmer's fit: R's column names, estimates within 0.02 SE, SEs within 2%, log-likelihood within 0.05", async ({ formula, lmer }) => {
     const fit = await inferFit(model(formula), { engine: 'laplace' });
     const rows = new Map(fit.summary.map((r) => [r.name, r]));
@@ -57,6 +59,7 @@ describe('scale(), poly(), relevel(), I() and log() in a formula', () => {
     expect(message('1 + scale(trt)')).toBe("E220: 'trt' is a factor: scale(trt) needs a numeric column");
     expect(message('1 + log(z)')).toMatch(/^E220: log\(z\) is NaN at data row \d+ \(a covariate must be finite in every row\)$/);
     expect(message('1 + poly(z, 0)')).toBe("E220: poly() takes a column and a degree, a whole number >= 1 (poly(x, 2): R's orthogonal polynomials of degree 1 and 2)");
+    expect(message('1 + x, weights = z')).toMatch(/^E220: the weights are -?[\d.]+ at data row \d+ \(weights must be positive and finite in every row\)$/);
     expect(message('1 + ns(x, 3)')).toBe('E220: ns() (splines) is not supported in formulas (poly(x, k) gives orthogonal polynomials; or make the basis columns in the data)');
   });
 });
