@@ -94,6 +94,7 @@ describe('formula families: links and arguments', () => {
     expect(message('lognormal(1 + x)')).toBe('compiled');
     expect(message('student(1 + x, link = "identity")')).toBe('compiled');
     expect(message('beta(1 + x, link = "probit")')).toBe('E220: beta() takes link = "logit", not "probit"');
-    expect(message('lognormal(1 + x, weights = x)')).toBe('E220: lognormal() has no argument \'weights\' (lognormal takes \'link = "identity"\')');
+    expect(message('lognormal(1 + x, weights = x)')).toBe("E220: lognormal() takes no weights: only gaussian does (lme4's lmer weights, a residual variance sigma^2 / w)");
+    expect(message('lognormal(1 + x, offset = x)')).toBe('E220: lognormal() has no argument \'offset\' (lognormal takes \'link = "identity"\')');
   });
 });
