@@ -49,6 +49,8 @@ export interface Model {
   readonly reduction: ReductionReport;
   readonly params: readonly ParamInfo[];
   readonly nRows: number;
+  /** What the compiler decided that the user should hear of (a declared bound narrowed to its prior's support). */
+  readonly notes: readonly string[];
   /** The log density for an engine: float64 JS or a tfjs graph, chosen by size and a short measurement ('auto'). */
   logDensity(options?: { readonly backend?: BackendName }): Promise<TimedLogDensity>;
 }
@@ -98,7 +100,7 @@ export function compileProgram(program: Program, table: DataTable, options: Omit
     throw new GlimmerError([{ code: 'E212', message: 'the model has no parameters', span: program.span, hint: 'declare them in a parameters { ... } block' }]);
   }
   return {
-    file, source, ir, rowwiseIr, reduction: report, nRows: table.nRows,
+    file, source, ir, rowwiseIr, reduction: report, nRows: table.nRows, notes: rowwiseIr.notes ?? [],
     params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
     logDensity: (opts = {}) => makeLogDensity(ir, rowwiseIr, opts.backend ?? 'auto'),
   };

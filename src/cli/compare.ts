@@ -130,6 +130,7 @@ interface CompareOpts { engines: readonly EngineName[]; runs: number; seed: numb
  */
 async function runCompare(model: string, opts: CompareOpts, io: Io, tty: boolean): Promise<{ engine: EngineName; error: InferenceError }[]> {
   const m = loadModel(model, { dataPath: opts.data });
+  for (const n of m.notes) io.err(`note: ${n}`);
   const fits: Fit[] = [];
   const failed: { engine: EngineName; error: InferenceError }[] = [];
   for (const engine of opts.engines) {

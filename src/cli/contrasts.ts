@@ -100,6 +100,7 @@ const heading = (g: PairGroup): string => (g.values.length === 0
 
 async function runContrasts(model: string, opts: ContrastsOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });
+  for (const n of m.notes) io.err(`note: ${n}`);
   const d = describeModel(m);
   const planned = plan(d, model, opts, io);
   if (planned.length === 0 && opts.by.length === 0) throw userError('E431', `'${opts.factor}' has fewer than two levels to compare`);

@@ -131,6 +131,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
         let fit: Fit;
         try {
           m = loadModel(model, { dataPath: opts.data, ml: opts.ml, reml: opts.reml });
+          for (const n of m.notes) io.err(`note: ${n}`);
           if (mcmc && !parallel) parallel = chainsOn(smallModel(m) ? 1 : undefined);
           // --ml and --reml report estimates without draws unless --draws is given.
           const draws = opts.ml || opts.reml ? (cmd.getOptionValueSource('draws') === 'cli' ? opts.draws : undefined) : opts.draws;

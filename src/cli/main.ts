@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .action(async (model: string, opts: { data?: string; backend: BackendName; ml: boolean }) => {
       try {
         const m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
+        for (const n of m.notes) io.err(`note: ${n}`);
         const ld = await m.logDensity({ backend: opts.backend });
         io.out(describeCheck(m));
         io.out(`backend: ${ld.backend} (${ld.choice})`);

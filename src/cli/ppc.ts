@@ -47,6 +47,7 @@ const MAX_BY_GROUPS = 100;
 
 async function runPpc(model: string, opts: PpcOpts, io: Io): Promise<void> {
   const m = loadModel(model, { dataPath: opts.data });
+  for (const n of m.notes) io.err(`note: ${n}`);
   const by = byColumn(m, model, opts, io);
   const fit = await inferFit(m, { engine: opts.engine, seed: opts.seed });
   const t0 = performance.now();

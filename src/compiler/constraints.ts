@@ -77,6 +77,16 @@ export function supportTransform(dist: DistSpec, args: readonly IrExpr[]): Trans
 
 export type Fit = 'equal' | 'inside' | 'outside';
 
+/** The part of a declared range where the distribution has density, or null when they do not overlap. */
+export function overlap(declared: Transform, support: Transform): Transform | null {
+  const [a, b] = interval(declared);
+  const [c, d] = interval(support);
+  const [lo, hi] = [Math.max(a, c), Math.min(b, d)];
+  if (!(lo < hi)) return null;
+  if (lo === -Infinity) return hi === Infinity ? IDENTITY : { kind: 'upper', hi };
+  return hi === Infinity ? { kind: 'lower', lo } : { kind: 'bounded', lo, hi };
+}
+
 /** Whether a parameter's declared range lies inside the distribution's support. */
 export function compareRange(declared: Transform, support: Transform): Fit {
   const [a, b] = interval(declared);

@@ -116,6 +116,8 @@ export interface IrData {
 /** The model, checked and bound to data: everything an emitter needs, nothing of the syntax. */
 export interface ModelIR {
   readonly file: string;
+  /** Decisions the compiler took that the user should hear of (printed as `note:` lines). */
+  readonly notes?: readonly string[];
   readonly params: readonly IrParam[];
   readonly dim: number;
   readonly priors: readonly IrPrior[];

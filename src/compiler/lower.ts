@@ -5,7 +5,7 @@ import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable } from '
 import { IDENTITY, describeTransform, type Transform } from '../bijectors/transforms.js';
 import { DISTRIBUTION_NAMES, findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
 import { FAMILIES } from './formula/expand.js';
-import { compareRange, readConstraint, supportTransform } from './constraints.js';
+import { compareRange, overlap, readConstraint, supportTransform } from './constraints.js';
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
 import { lowerExpr } from './lower_expr.js';
@@ -41,7 +41,7 @@ export function columnSpecs(program: Program): { specs: ColumnSpec[]; diagnostic
 export function lowerProgram(program: Program, table: DataTable): ModelIR {
   // Formulas add derived columns (contrasts, crossed factors, products) to a copy of the table's.
   const columns = new Map(table.columns);
-  const scope: Scope = { file: program.file, columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [] };
+  const scope: Scope = { file: program.file, columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [], notes: [] };
   const likelihoods: IrLikelihood[] = [];
   const formulas = lowerFormulas(program, scope);
   likelihoods.push(...formulas.likelihoods);
@@ -98,7 +98,7 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
   const dim = scope.params.reduce((n, p) => n + p.size, 0);
   return markLatent({
     file: program.file, params: scope.params, dim, priors, likelihoods: hoisted, generated,
-    data: { file: table.file, nRows: table.nRows, numeric, factors },
+    data: { file: table.file, nRows: table.nRows, numeric, factors }, ...(scope.notes?.length ? { notes: scope.notes } : {}),
   });
 }
 
@@ -197,14 +197,23 @@ function lowerArgs(call: DistCall, scope: Scope, ctx: Context): { dist: DistSpec
 function lowerPriorTerm(p: number, call: DistCall, scope: Scope): IrPrior | null {
   const m = lowerArgs(call, scope, 'prior');
   if (!m) return null;
-  const param = scope.params[p];
+  let param = scope.params[p];
   if (m.dist.discrete) {
     return report(scope, 'E210', `${m.dist.name} is a distribution of counts; '${param.name}' is continuous`, call.name.span,
       'parameters take continuous priors such as Normal, HalfNormal or Gamma');
   }
   const support = supportTransform(m.dist, m.args);
   if (!support) return report(scope, 'E208', `the bounds of ${m.dist.name} must be numbers`, call.span);
-  const fit = compareRange(param.transform, support);
+  let fit = compareRange(param.transform, support);
+  const narrowed = fit === 'outside' ? overlap(param.transform, support) : null;
+  if (narrowed) {
+    // As Stan: the prior's density is 0 outside its support, so the posterior lives where both allow.
+    // The parameter is declared over that part, which is the same posterior with no region of zero density.
+    scope.notes?.push(`'${param.name}' is declared ${describeTransform(param.transform)} but its prior ${m.dist.name} is defined on ` +
+      `${describeTransform(support)}: it is fitted on ${describeTransform(narrowed)}, where both allow it (the posterior is the same)`);
+    param = scope.params[p] = { ...param, transform: narrowed };
+    fit = compareRange(narrowed, support);
+  }
   if (fit === 'outside') {
     return report(scope, 'E208', `'${param.name}' is ${describeTransform(param.transform)} but ${m.dist.name} is defined on ${describeTransform(support)}`,
       call.name.span, `declare '${param.name}: ${describeTransform(support)}' or choose a prior defined where '${param.name}' lives`);

@@ -17,6 +17,8 @@ export interface Scope {
   /** Names whose declaration was already reported as wrong: later uses stay silent (no cascades). */
   readonly failed: Set<string>;
   readonly diagnostics: Diagnostic[];
+  /** What the compiler decided for the user without it being an error (a bound narrowed to the prior's support). */
+  readonly notes?: string[];
 }
 
 export function report(scope: Scope, code: string, message: string, span: Span, hint?: string): null {
