@@ -381,17 +381,15 @@ export function expandFormula(
     const d = dist(name);
     return { column: response, dist: d, form: d.forms[form] as Form, args, span };
   };
-  /** A positive parameter of the family (a residual sd, a dispersion, a shape) with its default prior. */
-  const positive = (name: string, prior: { readonly dist: string; readonly args: readonly number[] }): IrExpr => {
-    const p = ex.param(name, span, { elementNames: [name], transform: { kind: 'lower', lo: 0 } });
+  /** A parameter of the family (a residual sd, a dispersion, a shape, a zero-inflation probability) with its default prior. */
+  type Prior = { readonly dist: string; readonly args: readonly number[] };
+  const own = (name: string, prior: Prior, transform: Transform): IrExpr => {
+    const p = ex.param(name, span, { elementNames: [name], transform });
     ex.prior(p, prior.dist, prior.args.map(c));
     return { op: 'param', param: p };
   };
-  const probability = (name: string, prior: { readonly dist: string; readonly args: readonly number[] }): IrExpr => {
-    const p = ex.param(name, span, { elementNames: [name], transform: { kind: 'bounded', lo: 0, hi: 1 } });
-    ex.prior(p, prior.dist, prior.args.map(c));
-    return { op: 'param', param: p };
-  };
+  const positive = (name: string, prior: Prior): IrExpr => own(name, prior, { kind: 'lower', lo: 0 });
+  const probability = (name: string, prior: Prior): IrExpr => own(name, prior, { kind: 'bounded', lo: 0, hi: 1 });
   let likelihood: IrLikelihood;
   switch (family) {
     case 'poisson': likelihood = like('Poisson', 0, [predictor]); break;
