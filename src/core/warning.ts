@@ -1,37 +1,82 @@
 /**
  * A warning as a value: a stable code (what `--runs` groups by, what genes' statuses and an app switch
- * on), the parameters it names, its figures, and the sentence the CLI prints. docs/engines.md lists the
- * codes with what each means and what to do.
+ * on), the parameters it names, its figures and, where its sentence needs them, lists and short facts.
+ * Engines and diagnostics make them as data (EngineWarning); the sentence of each code is written in one
+ * place, src/results/warning_text.ts, and the API adds it as `message` (FitWarning). docs/engines.md
+ * lists the codes with what each means and what to do.
  */
-export interface FitWarning {
-  readonly code: WarningCode;
-  /** The sentence, with its numbers and what to do about it. */
-  readonly message: string;
-  /** The parameters it is about, as the summary names them (or the unconstrained coordinate, 'log(tau)'). */
-  readonly params?: readonly string[];
-  /** Its numbers, by name. */
+
+/** A sentence still written by its producer, for the codes whose data are not yet typed. */
+interface Sentence {
+  readonly sentence: string;
   readonly figures?: Readonly<Record<string, number>>;
 }
 
-export type WarningCode =
+/** What each code carries besides its code and parameters. */
+export interface WarningData {
   // MCMC (nuts, hmc)
-  | 'improper-drift' | 'divergences' | 'tree-depth' | 'low-ebfmi' | 'high-rhat' | 'low-ess' | 'interrupted'
+  'improper-drift': Sentence;
+  'divergences': Sentence;
+  'tree-depth': Sentence;
+  'low-ebfmi': Sentence;
+  'high-rhat': Sentence;
+  'low-ess': Sentence;
+  'interrupted': Sentence;
   // every engine: a rank-deficient fixed-effect design
-  | 'rank-deficient'
+  'rank-deficient': Sentence;
   // --ml, --reml
-  | 'singular-fit' | 'at-infinity' | 'optimizer-stopped' | 'inner-not-converged'
+  'singular-fit': Sentence;
+  'at-infinity': Sentence;
+  'optimizer-stopped': Sentence;
+  'inner-not-converged': Sentence;
   // Gaussian approximations (laplace, laplace-joint, advi, fullrank): PSIS's verdict
-  | 'khat-poor' | 'khat-shifts' | 'psis-low-ess' | 'psis-not-applied' | 'mode-not-converged'
+  'khat-poor': Sentence;
+  'khat-shifts': Sentence;
+  'psis-low-ess': Sentence;
+  'psis-not-applied': Sentence;
+  'mode-not-converged': Sentence;
   // nested Laplace over the hyperparameters
-  | 'grid-truncated' | 'grid-low-ess' | 'marginal-poor' | 'multimodal' | 'heavy-tail'
+  'grid-truncated': Sentence;
+  'grid-low-ess': Sentence;
+  'marginal-poor': Sentence;
+  'multimodal': Sentence;
+  'heavy-tail': Sentence;
   // VI
-  | 'meanfield-sds' | 'vi-step-limit' | 'vi-diverged' | 'vi-still-rising' | 'vi-no-averaging' | 'vi-dropped-draws' | 'vi-lr-rerun' | 'vi-vs-laplace'
+  'meanfield-sds': Sentence;
+  'vi-step-limit': Sentence;
+  'vi-diverged': Sentence;
+  'vi-still-rising': Sentence;
+  'vi-no-averaging': Sentence;
+  'vi-dropped-draws': Sentence;
+  'vi-lr-rerun': Sentence;
+  'vi-vs-laplace': Sentence;
   // the API: K runs that disagree; generated quantities computed from a parameter a warning names
-  | 'runs-disagree' | 'inherited';
+  'runs-disagree': Sentence;
+  'inherited': Sentence;
+}
 
-/** A warning with its code, sentence, and (where it has them) the parameters it names and its figures. */
-export function warning(code: WarningCode, message: string, params?: readonly string[], figures?: Readonly<Record<string, number>>): FitWarning {
-  return { code, message, ...(params && params.length > 0 ? { params } : {}), ...(figures ? { figures } : {}) };
+export type WarningCode = keyof WarningData;
+
+/** What every warning has: `params` as the summary names them (or the unconstrained coordinate, 'log(tau)'). */
+interface WarningBase {
+  readonly params?: readonly string[];
+  readonly figures?: Readonly<Record<string, number>>;
+}
+
+/** A warning as an engine (or the API) makes it: its code, the parameters it names, and its code's data. */
+export type EngineWarning<C extends WarningCode = WarningCode> = { [K in C]: WarningBase & { readonly code: K } & Readonly<WarningData[K]> }[C];
+
+/** A warning with its sentence (`message`), as a fit carries it. */
+export type FitWarning<C extends WarningCode = WarningCode> = EngineWarning<C> & { readonly message: string };
+
+/** A warning with its code's data and (where it names any) the parameters it names. */
+export function warning<C extends WarningCode>(code: C, data: WarningData[C], params?: readonly string[]): EngineWarning<C> {
+  return { code, ...(params && params.length > 0 ? { params } : {}), ...data } as EngineWarning<C>;
+}
+
+/** A warning whose producer still writes its sentence. */
+export function sentenceWarning<C extends WarningCode>(code: C, message: string, params?: readonly string[], figures?: Readonly<Record<string, number>>): EngineWarning<C> {
+  return warning(code, { sentence: message, ...(figures ? { figures } : {}) } as WarningData[C], params);
 }
 
 /** The sentences alone, as a reader sees them. */

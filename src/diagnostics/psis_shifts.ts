@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../core/warning.js';
+import { sentenceWarning, type EngineWarning } from '../core/warning.js';
 import type { PsisResult } from './psis.js';
 
 /** How much importance reweighting moves one coordinate: the mean shift in its (unweighted) sds and the sd ratio. */
@@ -65,7 +65,7 @@ export function khatWarnings(o: {
   readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: string;
   /** The random effects' coordinates: named after the fixed effects and hyperparameters. */
   readonly random?: readonly number[];
-}): FitWarning[] {
+}): EngineWarning[] {
   const { r } = o;
   // Near-uniform weights (ESS at 90% of the draws or more): reweighting changes nothing, and k-hat's tail
   // fit to such weights is noise (it can exceed 1 on an almost exactly Gaussian posterior).
@@ -74,7 +74,7 @@ export function khatWarnings(o: {
   const moved = describeShifts(o.shifts, o.names, o.random);
   const moves = moved.count > 0 ? `; importance reweighting moves ${moved.text}` : '';
   if (r.khat > r.threshold) {
-    return [warning('khat-poor', `Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
+    return [sentenceWarning('khat-poor', `Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
       `are likely too narrow and PSIS reweighting is unreliable${moves}; use ${o.instead} for ${moved.count > 0 ? 'these' : 'sds and intervals'}, or trust only the means`,
       moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
   }
@@ -87,7 +87,7 @@ export function khatWarnings(o: {
     // At k-hat <= 0.5 the approximation's tails are fine (the weights are reliable); what is off is its
     // centre or shape, which the reweighting shows.
     const verdict = r.khat <= 0.5 ? `the importance weights are reliable and show that ${o.what} is off` : `${o.what} is usable but imperfect`;
-    return [warning('khat-shifts', `Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`, moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
+    return [sentenceWarning('khat-shifts', `Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`, moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
   }
   return [];
 }

@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../core/warning.js';
+import { sentenceWarning, type EngineWarning } from '../core/warning.js';
 import type { LogDensity } from '../core/log_density.js';
 
 /** sum_k w_k 'name_k' as one writes it: 'h2q' - 'flo:h2q', 1.5 '(Intercept)'. */
@@ -17,7 +17,7 @@ function combination(terms: readonly { coord: number; weight: number }[], names:
  * posterior nothing is dropped (the priors identify them), and the warning says what that means: every
  * posterior engine gives it (api/engines.ts), since each sees only the log density.
  */
-export function aliasedWarnings(ld: LogDensity, mode: 'ml' | 'reml' | 'posterior'): FitWarning[] {
+export function aliasedWarnings(ld: LogDensity, mode: 'ml' | 'reml' | 'posterior'): EngineWarning[] {
   const aliased = ld.aliased?.() ?? [];
   if (aliased.length === 0) return [];
   const names = ld.names;
@@ -28,11 +28,11 @@ export function aliasedWarnings(ld: LogDensity, mode: 'ml' | 'reml' | 'posterior
   const params = aliased.map((a) => names[a.coord]);
   if (mode === 'posterior') {
     // The priors keep the posterior proper, but along these combinations it is the priors' alone.
-    return [warning('rank-deficient', `the fixed-effect model matrix is rank deficient: ${what.join('; ')}. The data cannot tell ${n > 1 ? 'these coefficients' : 'this coefficient'} ` +
+    return [sentenceWarning('rank-deficient', `the fixed-effect model matrix is rank deficient: ${what.join('; ')}. The data cannot tell ${n > 1 ? 'these coefficients' : 'this coefficient'} ` +
       'from the columns it equals, so only the priors separate them: their posterior means and sds along that combination are the priors\', ' +
       'not the data\'s. Remove or recode the columns, or use --ml, which drops them as lme4 does', params)];
   }
-  return [warning('rank-deficient', `the fixed-effect model matrix is rank deficient, so ${n} coefficient${n > 1 ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
+  return [sentenceWarning('rank-deficient', `the fixed-effect model matrix is rank deficient, so ${n} coefficient${n > 1 ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
     `${n > 1 ? 'them' : 'it'}: ${what.join('; ')}. The other coefficients are estimated without ${n > 1 ? 'them' : 'it'}; ` +
     'to choose which one goes, remove or recode the columns in the model', params)];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeShifts, khatWarnings } from '../../src/diagnostics/psis_shifts.js';
 import type { PsisResult } from '../../src/diagnostics/psis.js';
+import { warningText } from '../../src/results/warning_text.js';
 
 const result = (khat: number, ess: number): PsisResult => ({ khat, logWeights: new Float64Array(1000), ess, tailLength: 95, threshold: 0.67, logMeanRatio: 0 });
 const warn = (khat: number) => khatWarnings({
@@ -10,16 +11,18 @@ const warn = (khat: number) => khatWarnings({
 
 describe('k-hat warnings', () => {
   it('at a good k-hat, says the weights are reliable and show the approximation off, not "usable but imperfect"', () => {
-    const [{ code, params, figures, message: w }] = warn(-0.07);
+    const [first] = warn(-0.07);
+    const { code, params, figures } = first;
+    const w = warningText(first);
     expect({ code, params, figures }).toEqual({ code: 'khat-shifts', params: ['t'], figures: { khat: -0.07, threshold: 0.67, psisEss: 600 } });
     expect(w).toMatch(/^Pareto k-hat = -0\.07: the importance weights are reliable and show that the Gaussian approximation is off; importance reweighting moves /);
     expect(w).toContain("'t'");
     expect(w).toMatch(/--engine nuts for exact tails$/);
   });
   it('between 0.5 and the threshold, usable but imperfect; above it, poor in the tails', () => {
-    expect(warn(0.6)[0].message).toContain('is usable but imperfect');
+    expect(warningText(warn(0.6)[0])).toContain('is usable but imperfect');
     expect(warn(0.8)[0].code).toBe('khat-poor');
-    expect(warn(0.8)[0].message).toMatch(/^Pareto k-hat = 0\.80 > 0\.67: the Gaussian approximation is poor in the tails/);
+    expect(warningText(warn(0.8)[0])).toMatch(/^Pareto k-hat = 0\.80 > 0\.67: the Gaussian approximation is poor in the tails/);
   });
 });
 
