@@ -6,6 +6,9 @@
  * lists the codes with what each means and what to do.
  */
 
+/** Numbers by name. */
+type Figures<K extends string> = Readonly<Record<K, number>>;
+
 /** A sentence still written by its producer, for the codes whose data are not yet typed. */
 interface Sentence {
   readonly sentence: string;
@@ -15,13 +18,19 @@ interface Sentence {
 /** What each code carries besides its code and parameters. */
 export interface WarningData {
   // MCMC (nuts, hmc)
-  'improper-drift': Sentence;
-  'divergences': Sentence;
-  'tree-depth': Sentence;
-  'low-ebfmi': Sentence;
-  'high-rhat': Sentence;
-  'low-ess': Sentence;
-  'interrupted': Sentence;
+  /** params[0]'s draws spread, in `chains` of `ofChains` chains, over up to `varianceRatio` times warm-up's variance, reaching `largest`. */
+  'improper-drift': { figures: Figures<'chains' | 'ofChains' | 'varianceRatio' | 'largest'> };
+  /** `hierarchies`: how many the model has (non-centring them is the remedy to name when there are any). */
+  'divergences': { figures: Figures<'divergences' | 'transitions' | 'hierarchies'> };
+  'tree-depth': { figures: Figures<'treeDepthHits' | 'transitions' | 'maxDepth'> };
+  /** `chain` counts from 1; `threshold` is E-BFMI's 0.3. */
+  'low-ebfmi': { figures: Figures<'chain' | 'ebfmi' | 'threshold'> };
+  /** `params`: the quantities above `threshold` (1.01), worst first. */
+  'high-rhat': { figures: Figures<'maxRhat' | 'threshold'> };
+  /** `params`: the quantities whose bulk or tail ESS is below `target` (`perChain` times the chains), worst first. */
+  'low-ess': { figures: Figures<'minEss' | 'target' | 'perChain'> };
+  /** `chains` of `ofChains` kept, cut to `drawsPerChain` of `ofDrawsPerChain` draws. */
+  'interrupted': { figures: Figures<'chains' | 'ofChains' | 'drawsPerChain' | 'ofDrawsPerChain'> };
   // every engine: a rank-deficient fixed-effect design
   'rank-deficient': Sentence;
   // --ml, --reml

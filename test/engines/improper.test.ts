@@ -92,6 +92,7 @@ describe('an improper posterior under NUTS: a parameter drifting without bound',
     const [w] = samplerWarnings(s, 10, ['a', 'b']);
     expect(w.code).toBe('improper-drift');
     expect(w.params).toEqual(['b']);
+    expect(w.figures).toEqual({ chains: 2, ofChains: 2, varianceRatio: 5.7e6, largest: 3.2e9 });
     expect(warningText(w)).toBe("'b' drifts without bound: in 2 of 2 chains its draws spread over up to 5.7e+6 times the variance " +
       'warm-up measured, reaching 3.2e+9; the posterior is probably improper (a flat prior on a parameter the data do not bound, e.g. complete ' +
       'separation), and these draws describe no distribution. Give it a proper prior.');

@@ -1,7 +1,7 @@
 import type { Hierarchy, LogDensity } from '../../core/log_density.js';
 import type { EngineResult } from '../result.js';
 import { InferenceError } from '../../core/errors.js';
-import { sentenceWarning } from '../../core/warning.js';
+import { warning } from '../../core/warning.js';
 import { truncateStats, type ChainOutput } from './chain.js';
 import { reparamPlan, runChainJob, type ChainJob, type ChainRunner } from './chain_job.js';
 import { reparamDensity, type SampledForm } from '../reparam_density.js';
@@ -123,9 +123,8 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
       ...(interrupted ? { interrupted: true } : {}),
     },
     warnings: [
-      ...(interrupted ? [sentenceWarning('interrupted', `interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`, [],
-        { chains: nChains, drawsPerChain: chains[0].draws.length })] : []),
-      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames, (ld.hierarchies ?? []).length > 0), ...convergence.warnings,
+      ...(interrupted ? [warning('interrupted', { figures: { chains: nChains, ofChains: o.chains, drawsPerChain: chains[0].draws.length, ofDrawsPerChain: o.drawsPerChain } })] : []),
+      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames, (ld.hierarchies ?? []).length), ...convergence.warnings,
     ],
     columnDiagnostics: convergence.diagnostics,
     timings: {
