@@ -9,6 +9,15 @@
 /** Numbers by name. */
 type Figures<K extends string> = Readonly<Record<K, number>>;
 
+/** A warning whose code says it all (with its parameters). */
+type Nothing = Readonly<Record<never, never>>;
+
+/** A coefficient whose column of the fixed-effect design equals a combination of others' (empty: no row reads it). */
+export interface Aliased {
+  readonly name: string;
+  readonly equals: readonly { readonly name: string; readonly weight: number }[];
+}
+
 /** A sentence still written by its producer, for the codes whose data are not yet typed. */
 interface Sentence {
   readonly sentence: string;
@@ -32,12 +41,16 @@ export interface WarningData {
   /** `chains` of `ofChains` kept, cut to `drawsPerChain` of `ofDrawsPerChain` draws. */
   'interrupted': { figures: Figures<'chains' | 'ofChains' | 'drawsPerChain' | 'ofDrawsPerChain'> };
   // every engine: a rank-deficient fixed-effect design
-  'rank-deficient': Sentence;
+  /** `items`: the aliased coefficients (`params`); `fit`: ML and REML drop them, as lme4 does, a posterior keeps them (its priors separate them). */
+  'rank-deficient': { facts: { fit: 'ml' | 'reml' | 'posterior' }; items: readonly Aliased[] };
   // --ml, --reml
-  'singular-fit': Sentence;
-  'at-infinity': Sentence;
-  'optimizer-stopped': Sentence;
-  'inner-not-converged': Sentence;
+  /** `params`: estimated at the edge of their range (an sd at 0, a correlation at +-1, or unidentified). */
+  'singular-fit': Nothing;
+  /** `items`: each parameter (`params`) estimated at infinity, with its estimate. */
+  'at-infinity': { items: readonly { readonly name: string; readonly estimate: number }[] };
+  /** `reason`: why the outer optimizer stopped; `gradNorm`: its gradient there, in sd units. */
+  'optimizer-stopped': { figures: Figures<'gradNorm'>; facts: { reason: string } };
+  'inner-not-converged': Nothing;
   // Gaussian approximations (laplace, laplace-joint, advi, fullrank): PSIS's verdict
   'khat-poor': Sentence;
   'khat-shifts': Sentence;

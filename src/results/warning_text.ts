@@ -1,10 +1,25 @@
-import type { EngineWarning, FitWarning, WarningCode } from '../core/warning.js';
+import type { Aliased, EngineWarning, FitWarning, WarningCode } from '../core/warning.js';
 
 /**
  * The sentence of every warning code, from the data its producer gave (src/core/warning.ts): what was
  * found, with its numbers, and what to do about it. Written here alone, so that engines and diagnostics
  * hand back values and the CLI, run.json and an app read the same sentence.
  */
+/** Names quoted, as the summary shows them: 'sd[g, (Intercept)]', 'phi'. */
+const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
+
+/** A number to three significant digits, without trailing zeros: 128000, 0.0123. */
+const threeDigits = (v: number): string => String(Number(v.toPrecision(3)));
+
+/** sum_k w_k 'name_k' as one writes it: 'h2q' - 'flo:h2q', 1.5 '(Intercept)'. */
+function combination(terms: Aliased['equals']): string {
+  return terms.map((t, i) => {
+    const size = Math.abs(t.weight);
+    const sign = t.weight < 0 ? (i === 0 ? '-' : ' - ') : i === 0 ? '' : ' + ';
+    return `${sign}${Math.abs(size - 1) < 1e-9 ? '' : `${threeDigits(size)} `}'${t.name}'`;
+  }).join('');
+}
+
 /** Up to three names, quoted, then how many more. */
 function firstThree(names: readonly string[] = []): string {
   const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ');
@@ -31,11 +46,31 @@ const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
   'low-ess': ({ params, figures: f }) => `effective sample size as low as ${f.minEss.toFixed(0)} < ${f.target} (${f.perChain} per chain) for ${firstThree(params)}: ` +
     'means, sds and especially the 2.5%/97.5% quantiles are imprecise. Run more draws (--draws).',
   'interrupted': ({ figures: f }) => `interrupted: the summary is of ${f.chains} of ${f.ofChains} chains, cut to the first ${f.drawsPerChain} of ${f.ofDrawsPerChain} draws each`,
-  'rank-deficient': (w) => w.sentence,
-  'singular-fit': (w) => w.sentence,
-  'at-infinity': (w) => w.sentence,
-  'optimizer-stopped': (w) => w.sentence,
-  'inner-not-converged': (w) => w.sentence,
+  // every engine
+  'rank-deficient': ({ facts, items }) => {
+    const what = items.map((a) => `'${a.name}' (${a.equals.length === 0 ? 'no row reads it' : `its column equals ${combination(a.equals)}`})`).join('; ');
+    const many = items.length > 1;
+    if (facts.fit === 'posterior') {
+      return `the fixed-effect model matrix is rank deficient: ${what}. The data cannot tell ${many ? 'these coefficients' : 'this coefficient'} ` +
+        'from the columns it equals, so only the priors separate them: their posterior means and sds along that combination are the priors\', ' +
+        'not the data\'s. Remove or recode the columns, or use --ml, which drops them as lme4 does';
+    }
+    return `the fixed-effect model matrix is rank deficient, so ${items.length} coefficient${many ? 's are' : ' is'} dropped (held at 0, no SE), as lme4 drops ` +
+      `${many ? 'them' : 'it'}: ${what}. The other coefficients are estimated without ${many ? 'them' : 'it'}; ` +
+      'to choose which one goes, remove or recode the columns in the model';
+  },
+  // --ml, --reml
+  'singular-fit': ({ params = [] }) => `boundary (singular) fit: ${quoted(params)} ${params.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
+    'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
+    'and the model may be simpler than written (lme4 says the same: see ?isSingular)',
+  'at-infinity': ({ items }) => {
+    const many = items.length > 1;
+    return `${quoted(items.map((i) => i.name))} ${many ? 'run' : 'runs'} to infinity (estimated at ${items.map((i) => threeDigits(i.estimate)).join(', ')} ` +
+      `with the likelihood nearly flat beyond): the data show none of what ${many ? 'they describe' : 'it describes'} (a negative binomial's ` +
+      `dispersion that large is a Poisson model), so no standard error is reported for ${many ? 'them' : 'it'} (NaN); fit the simpler model`;
+  },
+  'optimizer-stopped': ({ facts, figures: f }) => `the optimizer stopped (${facts.reason}) with a gradient of ${f.gradNorm.toExponential(2)} in sd units: the estimate may be inaccurate`,
+  'inner-not-converged': () => 'the inner Newton solve for the random effects did not reach its tolerance at the estimate: the log-likelihood may be inaccurate',
   'khat-poor': (w) => w.sentence,
   'khat-shifts': (w) => w.sentence,
   'psis-low-ess': (w) => w.sentence,

@@ -1,4 +1,4 @@
-import { sentenceWarning } from '../../core/warning.js';
+import { warning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { LaplaceProgress } from '../../core/progress.js';
 import type { Rng } from '../../core/rng.js';
@@ -118,8 +118,8 @@ function run(ld: LogDensity, opts: MlOptions): EngineResult {
       nDraws: draws.length,
     },
     warnings: [...aliasedWarnings(ld, field.mode), ...boundaryWarnings(field, mode, outer),
-      ...(scaledGrad > 1e-3 ? [sentenceWarning('optimizer-stopped', `the optimizer stopped (${mode.lbfgs.reason}) with a gradient of ${scaledGrad.toExponential(2)} in sd units: the estimate may be inaccurate`, [], { gradNorm: scaledGrad })] : []),
-      ...(mode.point.inner.converged ? [] : [sentenceWarning('inner-not-converged', 'the inner Newton solve for the random effects did not reach its tolerance at the estimate: the log-likelihood may be inaccurate')])],
+      ...(scaledGrad > 1e-3 ? [warning('optimizer-stopped', { figures: { gradNorm: scaledGrad }, facts: { reason: mode.lbfgs.reason } })] : []),
+      ...(mode.point.inner.converged ? [] : [warning('inner-not-converged', {})])],
     timings: { modeMs: t1 - t0, drawsMs: performance.now() - t1 },
     gaussian: { mean: estimates.theta, sd: estimates.sd },
     estimates,
