@@ -18,6 +18,32 @@ export interface Aliased {
   readonly equals: readonly { readonly name: string; readonly weight: number }[];
 }
 
+/** A quantity a Gaussian approximation gets wrong: how far its mean moves (in its sds) and its sd's ratio, under reweighting or against another fit. */
+export interface Moved {
+  readonly name: string;
+  readonly shift: number;
+  readonly sdRatio: number;
+  /** A random effect (named after the fixed effects and hyperparameters, and counted past five). */
+  readonly random: boolean;
+}
+
+/** The Gaussian approximation PSIS checked: laplace-joint's, nested Laplace's (of the whole posterior, or of the latent field given the hyperparameters), or VI's. */
+export type Approximation = 'joint-mode' | 'posterior' | 'latent-field' | 'meanfield' | 'fullrank';
+
+/** An engine to use instead ('nested': the laplace engine, named for its nested approximation). */
+export type Alternative = 'fullrank' | 'laplace' | 'nested' | 'nuts';
+
+/**
+ * PSIS's k-hat of a Gaussian approximation against its `threshold`, with `psisEss` of `draws`; `items`:
+ * the quantities reweighting moves past the limits, worst first; `reweighting`: whether the draws are
+ * reweighted, --psis would reweight them, or reweighting does not apply.
+ */
+interface Khat {
+  figures: Figures<'khat' | 'threshold' | 'psisEss' | 'draws'>;
+  facts: { approximation: Approximation; reweighting: 'applied' | 'available' | 'unavailable'; instead: readonly Alternative[] };
+  items: readonly Moved[];
+}
+
 /** A sentence still written by its producer, for the codes whose data are not yet typed. */
 interface Sentence {
   readonly sentence: string;
@@ -52,11 +78,13 @@ export interface WarningData {
   'optimizer-stopped': { figures: Figures<'gradNorm'>; facts: { reason: string } };
   'inner-not-converged': Nothing;
   // Gaussian approximations (laplace, laplace-joint, advi, fullrank): PSIS's verdict
-  'khat-poor': Sentence;
-  'khat-shifts': Sentence;
-  'psis-low-ess': Sentence;
-  'psis-not-applied': Sentence;
-  'mode-not-converged': Sentence;
+  'khat-poor': Khat;
+  'khat-shifts': Khat;
+  /** --psis reached `psisEss` < `minEss` with `draws` draws. */
+  'psis-low-ess': { figures: Figures<'psisEss' | 'minEss' | 'draws'> };
+  'psis-not-applied': Nothing;
+  /** laplace-joint: `reason` L-BFGS stopped, then `newtonSteps`, at `gradNorm`; a Newton step would still move the mode by `offsetSds`. */
+  'mode-not-converged': { figures: Figures<'gradNorm' | 'offsetSds' | 'newtonSteps'>; facts: { reason: string } };
   // nested Laplace over the hyperparameters
   'grid-truncated': Sentence;
   'grid-low-ess': Sentence;

@@ -1,4 +1,4 @@
-import type { Aliased, EngineWarning, FitWarning, WarningCode } from '../core/warning.js';
+import type { Aliased, Alternative, Approximation, EngineWarning, FitWarning, Moved, WarningCode } from '../core/warning.js';
 
 /**
  * The sentence of every warning code, from the data its producer gave (src/core/warning.ts): what was
@@ -18,6 +18,34 @@ function combination(terms: Aliased['equals']): string {
     const sign = t.weight < 0 ? (i === 0 ? '-' : ' - ') : i === 0 ? '' : ' + ';
     return `${sign}${Math.abs(size - 1) < 1e-9 ? '' : `${threeDigits(size)} `}'${t.name}'`;
   }).join('');
+}
+
+const APPROXIMATION: Readonly<Record<Approximation, string>> = {
+  'joint-mode': 'the Gaussian at the joint mode',
+  'posterior': 'the Gaussian approximation of the posterior',
+  'latent-field': 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)',
+  'meanfield': 'the mean-field Gaussian',
+  'fullrank': 'the full-rank Gaussian',
+};
+
+/** "--engine fullrank, laplace or nuts". */
+function engines(alternatives: readonly Alternative[]): string {
+  const names = alternatives.map((a) => (a === 'nested' ? 'laplace (nested)' : a));
+  return `--engine ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]}`;
+}
+
+/** A mean shift in sds, signed: +0.31, -0.20. */
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+
+/**
+ * "'b' (mean +0.31 sd, sd x1.25), ...": every fixed effect and hyperparameter (they are few, and what a
+ * user reads first), then random effects up to five, and a count of the rest.
+ */
+function movedText(moved: readonly Moved[]): string {
+  const [outer, effects] = [moved.filter((m) => !m.random), moved.filter((m) => m.random)];
+  const shown = [...outer, ...effects].slice(0, Math.max(5, outer.length + Math.min(5, effects.length)));
+  const text = shown.map((m) => `'${m.name}' (mean ${signed(m.shift)} sd, sd x${m.sdRatio.toFixed(2)})`).join(', ');
+  return moved.length > shown.length ? `${text} and ${moved.length - shown.length} more` : text;
 }
 
 /** Up to three names, quoted, then how many more. */
@@ -71,11 +99,29 @@ const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
   },
   'optimizer-stopped': ({ facts, figures: f }) => `the optimizer stopped (${facts.reason}) with a gradient of ${f.gradNorm.toExponential(2)} in sd units: the estimate may be inaccurate`,
   'inner-not-converged': () => 'the inner Newton solve for the random effects did not reach its tolerance at the estimate: the log-likelihood may be inaccurate',
-  'khat-poor': (w) => w.sentence,
-  'khat-shifts': (w) => w.sentence,
-  'psis-low-ess': (w) => w.sentence,
-  'psis-not-applied': (w) => w.sentence,
-  'mode-not-converged': (w) => w.sentence,
+  // Gaussian approximations: PSIS's verdict
+  'khat-poor': ({ figures: f, facts, items }) => {
+    const digits = f.khat.toFixed(2) === f.threshold.toFixed(2) ? 3 : 2;
+    const moves = items.length > 0 ? `; importance reweighting moves ${movedText(items)}` : '';
+    return `Pareto k-hat = ${f.khat.toFixed(digits)} > ${f.threshold.toFixed(digits)}: ${APPROXIMATION[facts.approximation]} is poor in the tails, so its sds and ` +
+      `intervals are likely too narrow and PSIS reweighting is unreliable${moves}; use ${engines(facts.instead)} for ${items.length > 0 ? 'these' : 'sds and intervals'}, ` +
+      'or trust only the means';
+  },
+  'khat-shifts': ({ figures: f, facts, items }) => {
+    const what = APPROXIMATION[facts.approximation];
+    const remedy = facts.reweighting === 'applied' ? `the draws are reweighted (PSIS effective sample size ${Math.round(f.psisEss)})`
+      : facts.reweighting === 'available' ? `--psis applies this reweighting (PSIS effective sample size ${Math.round(f.psisEss)} of ${f.draws} draws)`
+        : `${engines(facts.instead)} for exact tails`;
+    // At k-hat <= 0.5 the approximation's tails are fine (the weights are reliable); what is off is its
+    // centre or shape, which the reweighting shows.
+    const verdict = f.khat <= 0.5 ? `the importance weights are reliable and show that ${what} is off` : `${what} is usable but imperfect`;
+    return `Pareto k-hat = ${f.khat.toFixed(2)}: ${verdict}; importance reweighting moves ${movedText(items)}; ${remedy}`;
+  },
+  'psis-low-ess': ({ figures: f }) => `PSIS effective sample size ${f.psisEss.toFixed(0)} < ${f.minEss} after ${f.draws} draws: the reweighted estimates are unreliable`,
+  'psis-not-applied': () => '--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted',
+  'mode-not-converged': ({ figures: f, facts }) => `the optimizer did not converge: it stopped (${facts.reason}, then ${f.newtonSteps} Newton steps) with gradient norm ` +
+    `${f.gradNorm.toExponential(2)}, and a Newton step from there would still move the mode by ${f.offsetSds.toPrecision(2)} posterior sds: ` +
+    'the estimates may be off by about that much',
   'grid-truncated': (w) => w.sentence,
   'grid-low-ess': (w) => w.sentence,
   'marginal-poor': (w) => w.sentence,

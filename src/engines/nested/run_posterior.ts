@@ -1,4 +1,4 @@
-import { sentenceWarning, type EngineWarning } from '../../core/warning.js';
+import { sentenceWarning, warning, type EngineWarning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { LaplaceProgress } from '../../core/progress.js';
@@ -133,9 +133,8 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
 function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean, gridEss: number): EngineWarning[] {
   const hyper = field.outer.length > 0;
   const out = khatWarnings({
-    what: hyper ? 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)' : 'the Gaussian approximation of the posterior',
-    r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
-    psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts', random: field.ld.latent,
+    approximation: hyper ? 'latent-field' : 'posterior', r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
+    psisApplies: !hyper, reweighted: !hyper && psis, instead: ['nuts'], random: field.ld.latent,
   });
   const hyperParams = field.outer.map((i) => field.ld.names[i]);
   const hyperNames = hyperParams.map((n) => `'${n}'`).join(', ');
@@ -147,7 +146,7 @@ function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, p
     out.push(sentenceWarning('grid-low-ess', `importance sampling over the ${field.outer.length} hyperparameters kept an effective sample size of ${Math.round(gridEss)} of ${grid.points.length} points: ` +
       `the posterior of ${hyperNames}, and the effects mixed over it, may be off; --engine nuts for these`, hyperParams, { ess: gridEss, points: grid.points.length }));
   }
-  if (psis && hyper) out.push(sentenceWarning('psis-not-applied', '--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted'));
+  if (psis && hyper) out.push(warning('psis-not-applied', {}));
   return out;
 }
 

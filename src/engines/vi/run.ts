@@ -1,4 +1,4 @@
-import { sentenceWarning } from '../../core/warning.js';
+import { sentenceWarning, warning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { ViProgress } from '../../core/progress.js';
@@ -98,7 +98,7 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
     ...(lrs.length > 1 ? [sentenceWarning('vi-lr-rerun', `the optimizer diverged at learning rate ${lrs.slice(0, -1).join(', then ')} (its ELBO fell below the Laplace start's) and was rerun at ${lrs[lrs.length - 1]}`, [], { lr: lrs[lrs.length - 1] })] : []),
     ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames, ld.latent.filter((c) => !(ld.linear ?? []).includes(c))),
-    ...(o.psis && out.psis.ess < minEss ? [sentenceWarning('psis-low-ess', `PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`, [], { psisEss: out.psis.ess, draws: out.draws.length })] : []),
+    ...(o.psis && out.psis.ess < minEss ? [warning('psis-low-ess', { figures: { psisEss: out.psis.ess, minEss, draws: out.draws.length } })] : []),
   ];
   return {
     engine: kind === 'meanfield' ? 'advi' : 'fullrank',

@@ -14,11 +14,10 @@ const pct = (x: number): string => `${Math.round(100 * x)}%`;
  * Between 0.5 and the threshold, the quantities that reweighting moves are named.
  */
 export function khatWarning(kind: FamilyKind, r: PsisResult, reweighted: boolean, draws: readonly Float64Array[], names: readonly string[], random: readonly number[] = []): EngineWarning[] {
-  const name = kind === 'meanfield' ? 'mean-field' : 'full-rank';
   const coords = Array.from({ length: names.length }, (_, i) => i);
   return khatWarnings({
-    what: `the ${name} Gaussian`, r, shifts: reweightedShifts(r, draws, coords), names, psisApplies: true, reweighted, random,
-    instead: kind === 'meanfield' ? '--engine fullrank, laplace or nuts' : '--engine laplace (nested) or nuts',
+    approximation: kind, r, shifts: reweightedShifts(r, draws, coords), names, psisApplies: true, reweighted, random,
+    instead: kind === 'meanfield' ? ['fullrank', 'laplace', 'nuts'] : ['nested', 'nuts'],
   });
 }
 
