@@ -86,11 +86,19 @@ export interface WarningData {
   /** laplace-joint: `reason` L-BFGS stopped, then `newtonSteps`, at `gradNorm`; a Newton step would still move the mode by `offsetSds`. */
   'mode-not-converged': { figures: Figures<'gradNorm' | 'offsetSds' | 'newtonSteps'>; facts: { reason: string } };
   // nested Laplace over the hyperparameters
-  'grid-truncated': Sentence;
-  'grid-low-ess': Sentence;
-  'marginal-poor': Sentence;
-  'multimodal': Sentence;
-  'heavy-tail': Sentence;
+  /** `params`: the hyperparameters, whose grid stopped at `points` before their posterior fell off. */
+  'grid-truncated': { figures: Figures<'points'> };
+  /** `params`: the `hyperparameters`, over which importance sampling kept an ESS of `ess` of `points`. */
+  'grid-low-ess': { figures: Figures<'ess' | 'points' | 'hyperparameters'> };
+  /** `params`: the hyperparameters; the check's k-hat reached `maxKhat` where `mass` of their posterior lies. */
+  'marginal-poor': { figures: Figures<'mass' | 'maxKhat'> };
+  /** `params`: the hyperparameters (in theta); `items`: each mode's place in them, the one described first, with its log density from that one. */
+  'multimodal': { figures: Figures<'modes'>; items: readonly { readonly at: readonly number[]; readonly logDensity: number }[] };
+  /**
+   * `items`: each quantity (its first element's name and how many elements), largest first, with the share
+   * of its variance from the grid's outermost layer, which holds `layerMass` of the mass.
+   */
+  'heavy-tail': { figures: Figures<'layerMass'>; items: readonly { readonly name: string; readonly elements: number; readonly share: number }[] };
   // VI
   'meanfield-sds': Sentence;
   'vi-step-limit': Sentence;

@@ -122,11 +122,30 @@ const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
   'mode-not-converged': ({ figures: f, facts }) => `the optimizer did not converge: it stopped (${facts.reason}, then ${f.newtonSteps} Newton steps) with gradient norm ` +
     `${f.gradNorm.toExponential(2)}, and a Newton step from there would still move the mode by ${f.offsetSds.toPrecision(2)} posterior sds: ` +
     'the estimates may be off by about that much',
-  'grid-truncated': (w) => w.sentence,
-  'grid-low-ess': (w) => w.sentence,
-  'marginal-poor': (w) => w.sentence,
-  'multimodal': (w) => w.sentence,
-  'heavy-tail': (w) => w.sentence,
+  // nested Laplace over the hyperparameters
+  'grid-truncated': ({ params = [], figures: f }) => `the grid over the hyperparameters stopped at ${f.points} points before the posterior fell off: ` +
+    `the tails of ${quoted(params)} may be cut short and their sds too small; --engine nuts for these`,
+  'grid-low-ess': ({ params = [], figures: f }) => `importance sampling over the ${f.hyperparameters} hyperparameters kept an effective sample size of ` +
+    `${Math.round(f.ess)} of ${f.points} points: the posterior of ${quoted(params)}, and the effects mixed over it, may be off; --engine nuts for these`,
+  'marginal-poor': ({ params = [], figures: f }) => `the Laplace approximation over the latent field is poor where ${(100 * f.mass).toFixed(0)}% of the ` +
+    `hyperparameters' posterior lies (importance-sampling k-hat up to ${f.maxKhat.toFixed(2)} at the grid's points): the posterior of ${quoted(params)}, ` +
+    'and the effects mixed over it, may be off; use --engine nuts',
+  'multimodal': ({ params = [], items: [described, ...others] }) => {
+    const at = (phi: readonly number[]): string => phi.map((v, j) => `${params[j]} = ${threeDigits(v)}`).join(', ');
+    return `the hyperparameters' posterior has more than one mode: nested Laplace describes the one at ${at(described.at)}, not ` +
+      `${others.map((m) => `the one at ${at(m.at)} (log density ${m.logDensity.toFixed(2)} from the first)`).join(' or ')}; ` +
+      'every quantity may be off. --engine nuts samples all of them';
+  },
+  'heavy-tail': ({ figures: f, items }) => {
+    // Up to six, the largest shares; a vector by its name and its count of elements.
+    const label = (i: (typeof items)[number]): string => (i.elements === 1 ? `'${i.name}'` : `'${i.name.replace(/\[.*$/, '')}' (${i.elements} elements)`);
+    const shown = items.slice(0, 6).map((i) => `${label(i)} ${(100 * i.share).toFixed(0)}%`).join(', ');
+    const more = items.length > 6 ? ` and ${items.length - 6} more` : '';
+    return `the posterior reaches beyond the grid over the hyperparameters: ${shown}${more} of the variance comes from the grid's ` +
+      `outermost layer, which holds ${(100 * f.layerMass).toFixed(1)}% of the mass, and is not falling off there (a heavy tail, or a variance that ` +
+      'grows along a scale without bound, as in a funnel): the sds and outer quantiles printed are likely too small, and a tail this heavy may ' +
+      'have no finite mean or sd at all. --engine nuts follows the tail further, and says when it cannot';
+  },
   'meanfield-sds': (w) => w.sentence,
   'vi-step-limit': (w) => w.sentence,
   'vi-diverged': (w) => w.sentence,

@@ -1,4 +1,4 @@
-import { sentenceWarning, warning, type EngineWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { LaplaceProgress } from '../../core/progress.js';
@@ -137,14 +137,9 @@ function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, p
     psisApplies: !hyper, reweighted: !hyper && psis, instead: ['nuts'], random: field.ld.latent,
   });
   const hyperParams = field.outer.map((i) => field.ld.names[i]);
-  const hyperNames = hyperParams.map((n) => `'${n}'`).join(', ');
-  if (grid?.truncated) {
-    out.push(sentenceWarning('grid-truncated', `the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the tails of ${hyperNames} ` +
-      'may be cut short and their sds too small; --engine nuts for these', hyperParams, { points: grid.points.length }));
-  }
+  if (grid?.truncated) out.push(warning('grid-truncated', { figures: { points: grid.points.length } }, hyperParams));
   if (grid?.design === 'random' && gridEss < RANDOM_MIN_ESS) {
-    out.push(sentenceWarning('grid-low-ess', `importance sampling over the ${field.outer.length} hyperparameters kept an effective sample size of ${Math.round(gridEss)} of ${grid.points.length} points: ` +
-      `the posterior of ${hyperNames}, and the effects mixed over it, may be off; --engine nuts for these`, hyperParams, { ess: gridEss, points: grid.points.length }));
+    out.push(warning('grid-low-ess', { figures: { ess: gridEss, points: grid.points.length, hyperparameters: field.outer.length } }, hyperParams));
   }
   if (psis && hyper) out.push(warning('psis-not-applied', {}));
   return out;
@@ -160,10 +155,8 @@ const OTHER_MODE_WITHIN = Math.log(20);
 function multimodalWarnings(field: Field, mode: OuterMode): EngineWarning[] {
   const near = (mode.otherModes ?? []).filter((m) => m.value > mode.point.value - OTHER_MODE_WITHIN);
   if (near.length === 0) return [];
-  const at = (phi: Float64Array): string => field.outer.map((c, j) => `${field.ld.thetaNames[c]} = ${Number(phi[j].toPrecision(3))}`).join(', ');
-  return [sentenceWarning('multimodal', `the hyperparameters' posterior has more than one mode: nested Laplace describes the one at ${at(mode.phi)}, not ` +
-    `${near.map((m) => `the one at ${at(m.phi)} (log density ${(m.value - mode.point.value).toFixed(2)} from the first)`).join(' or ')}; ` +
-    'every quantity may be off. --engine nuts samples all of them', field.outer.map((c) => field.ld.thetaNames[c]), { modes: near.length + 1 })];
+  const items = [{ at: Array.from(mode.phi), logDensity: 0 }, ...near.map((m) => ({ at: Array.from(m.phi), logDensity: m.value - mode.point.value }))];
+  return [warning('multimodal', { figures: { modes: near.length + 1 }, items }, field.outer.map((c) => field.ld.thetaNames[c]))];
 }
 
 function correctionDiagnostics(field: Field, c: CorrectionSummary): NonNullable<NestedDiagnostics['marginalCheck']> {
@@ -177,9 +170,5 @@ function correctionDiagnostics(field: Field, c: CorrectionSummary): NonNullable<
  */
 function correctionWarnings(field: Field, c: CorrectionSummary | undefined): EngineWarning[] {
   if (!c || c.unreliableMass <= 0.05) return [];
-  const params = field.outer.map((i) => field.ld.thetaNames[i]);
-  const names = params.map((n) => `'${n}'`).join(', ');
-  return [sentenceWarning('marginal-poor', `the Laplace approximation over the latent field is poor where ${(100 * c.unreliableMass).toFixed(0)}% of the hyperparameters' posterior lies ` +
-    `(importance-sampling k-hat up to ${c.maxKhat.toFixed(2)} at the grid's points): the posterior of ${names}, and the effects mixed over it, may be off; ` +
-    'use --engine nuts', params, { mass: c.unreliableMass, maxKhat: c.maxKhat })];
+  return [warning('marginal-poor', { figures: { mass: c.unreliableMass, maxKhat: c.maxKhat } }, field.outer.map((i) => field.ld.thetaNames[i]))];
 }
