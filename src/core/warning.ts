@@ -100,14 +100,24 @@ export interface WarningData {
    */
   'heavy-tail': { figures: Figures<'layerMass'>; items: readonly { readonly name: string; readonly elements: number; readonly share: number }[] };
   // VI
-  'meanfield-sds': Sentence;
-  'vi-step-limit': Sentence;
-  'vi-diverged': Sentence;
-  'vi-still-rising': Sentence;
-  'vi-no-averaging': Sentence;
-  'vi-dropped-draws': Sentence;
-  'vi-lr-rerun': Sentence;
-  'vi-vs-laplace': Sentence;
+  /**
+   * Mean-field's sds against the nested Laplace fit's, when it was at hand (else no figures): `short` of
+   * `sds` are more than `limit` below it, the worst at `worstRatio`; `items`: those, worst first.
+   */
+  'meanfield-sds': { figures?: Figures<'short' | 'sds' | 'limit'> & { readonly worstRatio?: number }; items?: readonly Omit<Moved, 'shift'>[] };
+  /** The step limit `steps` came before the averaged answer's MCSE (`mcseMean` posterior sd, `mcseLogSd` in log sd) reached `tol`. */
+  'vi-step-limit': { figures: Figures<'steps' | 'mcseMean' | 'mcseLogSd' | 'tol'> };
+  /** The windowed ELBO stayed far below the start's at every learning rate: `elbo` at `step` in the last window. */
+  'vi-diverged': { figures: Figures<'elbo' | 'step'> };
+  /** The ELBO rose from `earlierElbo` (at `earlierStep`) to `elbo` (at `step`) when the `steps` ran out. */
+  'vi-still-rising': { figures: Figures<'steps' | 'earlierElbo' | 'earlierStep' | 'elbo' | 'step'> };
+  /** The last iterate's means moved by up to `iterateSd` over the `lastSteps`, in posterior sds when `init` is 'mode', else in q's. */
+  'vi-no-averaging': { figures: Figures<'iterateSd' | 'lastSteps'>; facts: { init: 'mode' | 'random' } };
+  'vi-dropped-draws': { figures: Figures<'dropped' | 'draws'> };
+  /** `items`: the learning rates it diverged at, in order; `lr`: the one it was rerun at. */
+  'vi-lr-rerun': { figures: Figures<'lr'>; items: readonly number[] };
+  /** `items`: the quantities off from the nested Laplace fit it started from, worst first (the shift in that fit's sds). */
+  'vi-vs-laplace': { facts: { family: 'meanfield' | 'fullrank' }; items: readonly Moved[] };
   // the API: K runs that disagree; generated quantities computed from a parameter a warning names
   'runs-disagree': Sentence;
   'inherited': Sentence;

@@ -34,6 +34,9 @@ function engines(alternatives: readonly Alternative[]): string {
   return `--engine ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0]}`;
 }
 
+/** A fraction as a whole percentage: 0.2 as 20%. */
+const percent = (x: number): string => `${Math.round(100 * x)}%`;
+
 /** A mean shift in sds, signed: +0.31, -0.20. */
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 
@@ -146,14 +149,43 @@ const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
       'grows along a scale without bound, as in a funnel): the sds and outer quantiles printed are likely too small, and a tail this heavy may ' +
       'have no finite mean or sd at all. --engine nuts follows the tail further, and says when it cannot';
   },
-  'meanfield-sds': (w) => w.sentence,
-  'vi-step-limit': (w) => w.sentence,
-  'vi-diverged': (w) => w.sentence,
-  'vi-still-rising': (w) => w.sentence,
-  'vi-no-averaging': (w) => w.sentence,
-  'vi-dropped-draws': (w) => w.sentence,
-  'vi-lr-rerun': (w) => w.sentence,
-  'vi-vs-laplace': (w) => w.sentence,
+  // VI
+  'meanfield-sds': ({ figures: f, items = [] }) => {
+    const base = 'mean-field VI ignores correlations between parameters and underestimates posterior sds';
+    if (!f) return `${base}; compare with --engine fullrank before trusting sds or intervals`;
+    if (f.short === 0) return `${base}; here every sd is within ${percent(f.limit)} of the nested Laplace fit's`;
+    // Every fixed effect and hyperparameter by name, the random effects counted with the worst named.
+    const [outer, effects] = [items.filter((i) => !i.random), items.filter((i) => i.random)];
+    const parts = [
+      ...outer.map((i) => `'${i.name}' (${percent(1 - i.sdRatio)} below)`),
+      ...(effects.length > 0 ? [`${effects.length} random effect${effects.length > 1 ? 's' : ''} (worst '${effects[0].name}', ${percent(1 - effects[0].sdRatio)} below)`] : []),
+    ];
+    return `${base}: ${f.short} of ${f.sds} sds are more than ${percent(f.limit)} below the nested Laplace fit's: ${parts.join(', ')}; ` +
+      'use --engine fullrank, laplace or nuts for sds and intervals, or trust only the means';
+  },
+  'vi-step-limit': ({ figures: f }) => `VI reached its step limit (${f.steps}) before the averaged answer settled (MCSE ${f.mcseMean.toFixed(3)} posterior sd, ` +
+    `${f.mcseLogSd.toFixed(3)} in log sd; target ${f.tol}): raise --steps, or check the spread with --runs`,
+  'vi-diverged': ({ figures: f }) => 'VI diverged from its start at every learning rate tried (its windowed ELBO stayed far below the start\'s: ' +
+    `${f.elbo.toPrecision(5)} at step ${f.step}): the answer is that start, the nested Laplace fit's Gaussian, whose ELBO is higher than any q the ` +
+    'optimizer reached; use --engine laplace or nuts',
+  'vi-still-rising': ({ figures: f }) => `the ELBO was still rising when the ${f.steps} steps ran out (${f.earlierElbo.toFixed(1)} at step ${f.earlierStep}, ` +
+    `${f.elbo.toFixed(1)} at step ${f.step}): the optimizer had not converged; raise --steps, or use the default recipe (start at the mode)`,
+  'vi-no-averaging': ({ figures: f, facts }) => 'no iterate averaging: the answer is the last iterate of a noisy optimizer, whose means still moved by up to ' +
+    `${f.iterateSd.toFixed(2)} ${facts.init === 'mode' ? 'posterior sds (Laplace)' : "of q's own sds"} over its last ${f.lastSteps} steps; ` +
+    'expect other seeds to give other answers (check with --runs)',
+  'vi-dropped-draws': ({ figures: f }) => `${f.dropped} of ${f.draws} Monte Carlo draws had a non-finite log density and were dropped: ` +
+    'the optimizer may have wandered into overflow',
+  'vi-lr-rerun': ({ figures: f, items }) => `the optimizer diverged at learning rate ${items.join(', then ')} (its ELBO fell below the Laplace start's) ` +
+    `and was rerun at ${f.lr}`,
+  'vi-vs-laplace': ({ facts, items }) => {
+    // Every fixed effect and hyperparameter that is off (they are few and they are what a user reads); random effects up to five, then a count.
+    const [outer, effects] = [items.filter((i) => !i.random), items.filter((i) => i.random)];
+    const listed = [...outer, ...effects.slice(0, 5)].map((i) => `${i.name} (mean ${signed(i.shift)} sd, sd x${i.sdRatio.toFixed(2)})`);
+    if (effects.length > 5) listed.push(`${effects.length - 5} more random effects`);
+    return `the ${facts.family === 'meanfield' ? 'mean-field' : 'full-rank'} Gaussian disagrees with the nested Laplace fit it started from on ${items.length} ` +
+      `quantit${items.length === 1 ? 'y' : 'ies'}: ${listed.join(', ')} (in the unconstrained parameters). A Gaussian in all ` +
+      'parameters jointly cannot follow a hierarchical scale; --engine laplace (nested) or --engine nuts is the better guide for these';
+  },
   'runs-disagree': (w) => w.sentence,
   'inherited': (w) => w.sentence,
 };
