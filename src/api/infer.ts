@@ -1,4 +1,4 @@
-import { messages, sentenceWarning, type EngineWarning, type FitWarning } from '../core/warning.js';
+import { messages, warning, type EngineWarning, type FitWarning } from '../core/warning.js';
 import { createRng } from '../core/rng.js';
 import { GlimmerError, InferenceError, type Diagnostic } from '../core/errors.js';
 import { suggest } from '../language/suggest.js';
@@ -110,9 +110,10 @@ function combineRuns(names: readonly string[], runs: readonly OneRun[]): Pick<Fi
   const flagged = summary.filter((r) => ratio(r) > RUN_SPREAD_LIMIT).sort((a, b) => ratio(b) - ratio(a));
   const warnings = mergeWarnings(runs);
   if (flagged.length > 0) {
-    warnings.push(fitWarning(sentenceWarning('runs-disagree', `across ${runs.length} runs (seeds ${runs[0].seed}-${runs[runs.length - 1].seed}) the means of ${flagged.length} quantities ` +
-      `vary by more than ${RUN_SPREAD_LIMIT} posterior sd: ${flagged.slice(0, 5).map((r) => `${r.name} (${ratio(r).toFixed(2)} sd)`).join(', ')}` +
-      `${flagged.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`, flagged.map((r) => r.name), { runs: runs.length, maxRunSd: ratio(flagged[0]) })));
+    const items = flagged.map((r) => ({ name: r.name, spread: ratio(r) }));
+    warnings.push(fitWarning(warning('runs-disagree', {
+      figures: { runs: runs.length, firstSeed: runs[0].seed, lastSeed: runs[runs.length - 1].seed, limit: RUN_SPREAD_LIMIT, maxRunSd: items[0].spread }, items,
+    }, items.map((i) => i.name))));
   }
   return { draws, weights, summary, warnings, maxRunSd: Math.max(...summary.map(ratio)) };
 }
@@ -239,7 +240,7 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
     const reported = [...ir.generated, ...contrasts];
     const inherit = (warnings: readonly FitWarning[]): FitWarning[] => {
       const w = inheritedWarning(ir, reported, messages(warnings));
-      return w ? [...warnings, fitWarning(sentenceWarning('inherited', w.message, w.quantities))] : [...warnings];
+      return w ? [...warnings, fitWarning(w)] : [...warnings];
     };
     const first = runs[0];
     const chains = first.result.chains === undefined ? {} : { chains: first.result.chains * nRuns };

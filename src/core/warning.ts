@@ -44,12 +44,6 @@ interface Khat {
   items: readonly Moved[];
 }
 
-/** A sentence still written by its producer, for the codes whose data are not yet typed. */
-interface Sentence {
-  readonly sentence: string;
-  readonly figures?: Readonly<Record<string, number>>;
-}
-
 /** What each code carries besides its code and parameters. */
 export interface WarningData {
   // MCMC (nuts, hmc)
@@ -119,8 +113,13 @@ export interface WarningData {
   /** `items`: the quantities off from the nested Laplace fit it started from, worst first (the shift in that fit's sds). */
   'vi-vs-laplace': { facts: { family: 'meanfield' | 'fullrank' }; items: readonly Moved[] };
   // the API: K runs that disagree; generated quantities computed from a parameter a warning names
-  'runs-disagree': Sentence;
-  'inherited': Sentence;
+  /** `items`: each quantity whose `runs` means (seeds `firstSeed` to `lastSeed`) spread by more than `limit` posterior sds, with that spread, largest first. */
+  'runs-disagree': { figures: Figures<'runs' | 'firstSeed' | 'lastSeed' | 'limit' | 'maxRunSd'>; items: readonly { readonly name: string; readonly spread: number }[] };
+  /**
+   * `items`: each generated quantity or contrast (`params`) with the parameters it is computed from that
+   * warnings name; a correlated block's data-scale effects as one item per term, `g[., x]`, with how many `effects`.
+   */
+  'inherited': { items: readonly { readonly name: string; readonly from: readonly string[]; readonly effects?: number }[] };
 }
 
 export type WarningCode = keyof WarningData;
@@ -140,11 +139,6 @@ export type FitWarning<C extends WarningCode = WarningCode> = EngineWarning<C> &
 /** A warning with its code's data and (where it names any) the parameters it names. */
 export function warning<C extends WarningCode>(code: C, data: WarningData[C], params?: readonly string[]): EngineWarning<C> {
   return { code, ...(params && params.length > 0 ? { params } : {}), ...data } as EngineWarning<C>;
-}
-
-/** A warning whose producer still writes its sentence. */
-export function sentenceWarning<C extends WarningCode>(code: C, message: string, params?: readonly string[], figures?: Readonly<Record<string, number>>): EngineWarning<C> {
-  return warning(code, { sentence: message, ...(figures ? { figures } : {}) } as WarningData[C], params);
 }
 
 /** The sentences alone, as a reader sees them. */

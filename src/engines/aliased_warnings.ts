@@ -8,7 +8,7 @@ import type { LogDensity } from '../core/log_density.js';
  * posterior nothing is dropped (the priors identify them), and the warning says what that means: every
  * posterior engine gives it (api/engines.ts), since each sees only the log density.
  */
-export function aliasedWarnings(ld: LogDensity, mode: 'ml' | 'reml' | 'posterior'): EngineWarning[] {
+export function aliasedWarnings(ld: Pick<LogDensity, 'names' | 'aliased'>, mode: 'ml' | 'reml' | 'posterior'): EngineWarning[] {
   const aliased = ld.aliased?.() ?? [];
   if (aliased.length === 0) return [];
   const names = ld.names;

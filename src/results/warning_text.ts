@@ -186,8 +186,12 @@ const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
       `quantit${items.length === 1 ? 'y' : 'ies'}: ${listed.join(', ')} (in the unconstrained parameters). A Gaussian in all ` +
       'parameters jointly cannot follow a hierarchical scale; --engine laplace (nested) or --engine nuts is the better guide for these';
   },
-  'runs-disagree': (w) => w.sentence,
-  'inherited': (w) => w.sentence,
+  // the API
+  'runs-disagree': ({ figures: f, items }) => `across ${f.runs} runs (seeds ${f.firstSeed}-${f.lastSeed}) the means of ${items.length} quantities ` +
+    `vary by more than ${f.limit} posterior sd: ${items.slice(0, 5).map((i) => `${i.name} (${i.spread.toFixed(2)} sd)`).join(', ')}` +
+    `${items.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`,
+  'inherited': ({ items }) => 'generated quantities computed from parameters named above carry their error: ' +
+    items.map((i) => `${i.name} (${i.effects === undefined ? '' : `${i.effects} data-scale random effects, `}from ${i.from.join(', ')})`).join(', '),
 };
 
 /** The sentence of a warning. */
@@ -204,10 +208,9 @@ export interface RunsGiving {
 
 /** A warning with its sentence; one that several runs gave says how many, and the run whose numbers it quotes. */
 export function fitWarning(w: EngineWarning, runs?: RunsGiving): FitWarning {
-  // Until every code's data are typed, some producers still write the sentence: it becomes the message.
-  const { code, sentence: _, ...data } = w as EngineWarning & { sentence?: string };
+  const { code, ...data } = w;
   const text = warningText(w);
   const message = runs ? `${text} (${runs.count} of ${runs.of} runs; numbers from seed ${runs.seed})` : text;
   const figures = runs ? { figures: { ...w.figures, runs: runs.count, ofRuns: runs.of, seed: runs.seed } } : {};
-  return { code, message, ...data, ...figures } as unknown as FitWarning;
+  return { code, message, ...data, ...figures } as FitWarning;
 }
