@@ -1,10 +1,5 @@
 import type { Aliased, Alternative, Approximation, EngineWarning, FitWarning, Moved, WarningCode } from '../core/warning.js';
 
-/**
- * The sentence of every warning code, from the data its producer gave (src/core/warning.ts): what was
- * found, with its numbers, and what to do about it. Written here alone, so that engines and diagnostics
- * hand back values and the CLI, run.json and an app read the same sentence.
- */
 /** Names quoted, as the summary shows them: 'sd[g, (Intercept)]', 'phi'. */
 const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
 
@@ -20,6 +15,7 @@ function combination(terms: Aliased['equals']): string {
   }).join('');
 }
 
+/** Each Gaussian approximation as a sentence names it. */
 const APPROXIMATION: Readonly<Record<Approximation, string>> = {
   'joint-mode': 'the Gaussian at the joint mode',
   'posterior': 'the Gaussian approximation of the posterior',
@@ -53,10 +49,15 @@ function movedText(moved: readonly Moved[]): string {
 
 /** Up to three names, quoted, then how many more. */
 function firstThree(names: readonly string[] = []): string {
-  const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ');
+  const shown = quoted(names.slice(0, 3));
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
+/**
+ * The sentence of every warning code, from the data its producer gave (src/core/warning.ts): what was
+ * found, with its numbers, and what to do about it. Written here alone, so that engines and diagnostics
+ * hand back values and the CLI, run.json and an app read the same sentence.
+ */
 const TEXT: { readonly [C in WarningCode]: (w: EngineWarning<C>) => string } = {
   // MCMC (nuts, hmc)
   'improper-drift': ({ params = [], figures: f }) => `'${params[0]}' drifts without bound: in ${f.chains} of ${f.ofChains} chains its draws spread over up to ` +
