@@ -8,7 +8,7 @@ export { ENGINES, DEFAULT_SEED, DEFAULT_DRAWS, type Fit, type FitSummaryRow, typ
   type EngineDiagnostics, type McmcDiagnostics, type MlDiagnostics, type NestedDiagnostics, type JointLaplaceDiagnostics, type ViDiagnostics, type PsisFigures } from './infer.js';
 export { infer, Posterior } from './posterior.js';
 export { diagnosticsOf } from '../engines/diagnostics.js';
-export type { FitWarning, WarningCode } from '../core/warning.js';
+export type { FitWarning, WarningCode, WarningData } from '../core/warning.js';
 export { GlimmerError, InferenceError, renderDiagnostic, type Diagnostic, type Span } from './errors.js';
 export type { LogDensity } from '../core/log_density.js';
 export type { SummaryRow } from '../results/summary.js';

@@ -1,4 +1,4 @@
-import { messages, warning, type FitWarning } from '../core/warning.js';
+import { messages, warning, type EngineWarning, type FitWarning } from '../core/warning.js';
 import { createRng } from '../core/rng.js';
 import { GlimmerError, InferenceError, type Diagnostic } from '../core/errors.js';
 import { suggest } from '../language/suggest.js';
@@ -8,6 +8,7 @@ import type { EngineResult } from '../engines/result.js';
 import { evalExpr } from '../compiler/eval_f64.js';
 import { splitValues } from '../compiler/layout.js';
 import { withEstimates } from '../results/estimates.js';
+import { fitWarning } from '../results/warning_text.js';
 import { summarizeDraws, type SummaryRow } from '../results/summary.js';
 import type { Model } from './compile.js';
 import { compileContrasts, evalContrast } from '../compiler/contrast.js';
@@ -67,6 +68,8 @@ interface OneRun {
   readonly result: EngineResult;
   readonly draws: Float64Array[];
   readonly summary: SummaryRow[];
+  /** The engine's warnings with their sentences. */
+  readonly warnings: FitWarning[];
 }
 
 /** Each run weighs 1 / K in the pooled draws; unweighted runs spread it evenly over their draws. */
@@ -81,7 +84,7 @@ function pooledWeights(runs: readonly OneRun[]): Float64Array | undefined {
 
 /** Warnings of all runs, each kind (its code and the parameters it names) once, with how many runs gave it. */
 function mergeWarnings(runs: readonly OneRun[]): FitWarning[] {
-  const kinds = new Map<string, { w: FitWarning; seed: number; count: number }>();
+  const kinds = new Map<string, { w: EngineWarning; seed: number; count: number }>();
   for (const r of runs) {
     for (const w of r.result.warnings) {
       const key = `${w.code}\u0000${(w.params ?? []).join('\u0001')}`;
@@ -89,8 +92,7 @@ function mergeWarnings(runs: readonly OneRun[]): FitWarning[] {
       kinds.set(key, { ...k, count: k.count + 1 });
     }
   }
-  return [...kinds.values()].map((k) => ({ ...k.w, message: `${k.w.message} (${k.count} of ${runs.length} runs; numbers from seed ${k.seed})`,
-    figures: { ...k.w.figures, runs: k.count } }));
+  return [...kinds.values()].map((k) => fitWarning(k.w, { count: k.count, of: runs.length, seed: k.seed }));
 }
 
 /** Pools K runs: one summary of all draws, each row with the sd of the runs' means, and a warning for the unstable ones. */
@@ -108,9 +110,10 @@ function combineRuns(names: readonly string[], runs: readonly OneRun[]): Pick<Fi
   const flagged = summary.filter((r) => ratio(r) > RUN_SPREAD_LIMIT).sort((a, b) => ratio(b) - ratio(a));
   const warnings = mergeWarnings(runs);
   if (flagged.length > 0) {
-    warnings.push(warning('runs-disagree', `across ${runs.length} runs (seeds ${runs[0].seed}-${runs[runs.length - 1].seed}) the means of ${flagged.length} quantities ` +
-      `vary by more than ${RUN_SPREAD_LIMIT} posterior sd: ${flagged.slice(0, 5).map((r) => `${r.name} (${ratio(r).toFixed(2)} sd)`).join(', ')}` +
-      `${flagged.length > 5 ? ', ...' : ''}; one run's answer depends on its seed`, flagged.map((r) => r.name), { runs: runs.length, maxRunSd: ratio(flagged[0]) }));
+    const items = flagged.map((r) => ({ name: r.name, spread: ratio(r) }));
+    warnings.push(fitWarning(warning('runs-disagree', {
+      figures: { runs: runs.length, firstSeed: runs[0].seed, lastSeed: runs[runs.length - 1].seed, limit: RUN_SPREAD_LIMIT, maxRunSd: items[0].spread }, items,
+    }, items.map((i) => i.name))));
   }
   return { draws, weights, summary, warnings, maxRunSd: Math.max(...summary.map(ratio)) };
 }
@@ -222,7 +225,7 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
       const fromDraws = result.estimates && draws.length === 0 ? undefined : summarizeDraws(names, draws, result.weights, result.chains, result.columnDiagnostics);
       const summary = withEstimates(names, fromDraws, result, ld, toRow, correlations);
       refuseNonFinite(engine, summary, result.estimates !== undefined);
-      runs.push({ seed: seed + k, result, draws, summary });
+      runs.push({ seed: seed + k, result, draws, summary, warnings: result.warnings.map((w) => fitWarning(w)) });
       if (result.estimates) {
         // The requested contrasts by the same delta method, as extra derived columns.
         const withContrasts = (t: Float64Array): Float64Array => {
@@ -237,7 +240,7 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
     const reported = [...ir.generated, ...contrasts];
     const inherit = (warnings: readonly FitWarning[]): FitWarning[] => {
       const w = inheritedWarning(ir, reported, messages(warnings));
-      return w ? [...warnings, warning('inherited', w.message, w.quantities)] : [...warnings];
+      return w ? [...warnings, fitWarning(w)] : [...warnings];
     };
     const first = runs[0];
     const chains = first.result.chains === undefined ? {} : { chains: first.result.chains * nRuns };
@@ -246,7 +249,7 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
       return {
         engine, settings, names, draws: first.draws, weights: first.result.weights, summary: first.summary, ...chains, ...traces,
         ...(first.result.estimates ? estimateContrasts(ir, first.summary, estimated[0]) : fitContrasts(ir, contrasts, first.draws, first.result.weights, first.result.chains, first.summary)),
-        diagnostics: first.result.diagnostics, warnings: inherit(first.result.warnings),
+        diagnostics: first.result.diagnostics, warnings: inherit(first.warnings),
         timings: { compileMs: t1 - t0, ...first.result.timings, totalMs: performance.now() - t0 },
       };
     }
@@ -258,7 +261,7 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
       ...fitContrasts(ir, contrasts, pooled.draws, pooled.weights, chains.chains),
       diagnostics: first.result.diagnostics, maxRunSd,
       timings: { ...timings, totalMs: performance.now() - t0 },
-      runs: runs.map((r) => ({ seed: r.seed, summary: r.summary, diagnostics: r.result.diagnostics, warnings: r.result.warnings, timings: r.result.timings })),
+      runs: runs.map((r) => ({ seed: r.seed, summary: r.summary, diagnostics: r.result.diagnostics, warnings: r.warnings, timings: r.result.timings })),
     };
   } finally {
     ld.dispose();

@@ -1,3 +1,4 @@
+import { warning, type EngineWarning } from '../core/warning.js';
 import { paramsOf, type IrExpr, type ModelIR } from '../compiler/ir.js';
 
 /**
@@ -6,22 +7,22 @@ import { paramsOf, type IrExpr, type ModelIR } from '../compiler/ir.js';
  * too, though no engine sees them (engines know only the log density). This names them, so that a user
  * who reads `sigma = 1 / sqrt(tau)` in the table is told it carries tau's error.
  */
-export function inheritedWarning(ir: ModelIR, quantities: readonly { name: string; expr: IrExpr; derived?: boolean }[], warnings: readonly string[]): { message: string; quantities: string[] } | undefined {
+export function inheritedWarning(ir: ModelIR, quantities: readonly { name: string; expr: IrExpr; derived?: boolean }[], warnings: readonly string[]): EngineWarning<'inherited'> | undefined {
   if (warnings.length === 0) return undefined;
   const text = warnings.join('\n');
   const named = new Set(ir.params.flatMap((p, k) => (mentions(text, p.name) || mentions(text, shownName(ir, k)) ? [k] : [])));
   if (named.size === 0) return undefined;
-  // The data-scale effects of a correlated block (g[level, term] = sd * (L z)) are one line per term,
+  // The data-scale effects of a correlated block (g[level, term] = sd * (L z)) are one item per term,
   // g[., term] with their count, not one per level.
   const groups = new Map<string, { count: number; from: Set<string> }>();
   const names: string[] = [];
-  const affected = quantities.flatMap((q) => {
+  const items: { name: string; from: string[]; effects?: number }[] = quantities.flatMap((q) => {
     if (mentions(text, q.name)) return [];
     const from = [...paramsOf(q.expr)].filter((k) => named.has(k)).map((k) => shownName(ir, k));
     if (from.length === 0) return [];
     names.push(q.name);
     const level = q.derived ? /^(.*)\[[^,\]]+, (.*)\]$/.exec(q.name) : null;
-    if (!level) return [`${q.name} (from ${from.join(', ')})`];
+    if (!level) return [{ name: q.name, from }];
     const key = `${level[1]}[., ${level[2]}]`;
     const g = groups.get(key) ?? { count: 0, from: new Set<string>() };
     g.count++;
@@ -29,9 +30,9 @@ export function inheritedWarning(ir: ModelIR, quantities: readonly { name: strin
     groups.set(key, g);
     return [];
   });
-  for (const [key, g] of groups) affected.push(`${key} (${g.count} data-scale random effects, from ${[...g.from].join(', ')})`);
-  if (affected.length === 0) return undefined;
-  return { message: `generated quantities computed from parameters named above carry their error: ${affected.join(', ')}`, quantities: names };
+  for (const [key, g] of groups) items.push({ name: key, from: [...g.from], effects: g.count });
+  if (items.length === 0) return undefined;
+  return warning('inherited', { items }, names);
 }
 
 /** A parameter as the summary shows it (a formula's `sd[g, x]` for `sd_g_x`). */

@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../core/warning.js';
+import { warning, type Alternative, type Approximation, type EngineWarning, type Moved } from '../core/warning.js';
 import type { PsisResult } from './psis.js';
 
 /** How much importance reweighting moves one coordinate: the mean shift in its (unweighted) sds and the sd ratio. */
@@ -41,16 +41,14 @@ export function reweightedShifts(r: PsisResult, draws: readonly Float64Array[], 
 const badness = (s: ReweightShift): number => Math.max(Math.abs(s.shift), Math.abs(Math.log(s.sdRatio)));
 
 /**
- * The shifts past the limits, named: "'b' (mean +0.31 sd, sd x1.25), ...": every fixed effect and
- * hyperparameter (they are few, and what a user reads first), then random effects up to five and a count.
+ * The shifts past the limits, in the order given (worst first from reweightedShifts), each with its name
+ * and whether it is a random effect: the warning names every fixed effect and hyperparameter (they are
+ * few, and what a user reads first), then random effects up to five and a count.
  */
-export function describeShifts(shifts: readonly ReweightShift[], names: readonly string[], random: readonly number[] = []): { count: number; text: string; params: string[] } {
+export function movedQuantities(shifts: readonly ReweightShift[], names: readonly string[], random: readonly number[] = []): Moved[] {
   const isRandom = new Set(random);
-  const off = shifts.filter((s) => Math.abs(s.shift) > SHIFT_LIMIT || Math.abs(s.sdRatio - 1) > SD_RATIO_LIMIT);
-  const [outer, effects] = [off.filter((s) => !isRandom.has(s.coord)), off.filter((s) => isRandom.has(s.coord))];
-  const shown = [...outer, ...effects].slice(0, Math.max(5, outer.length + Math.min(5, effects.length)));
-  const text = shown.map((s) => `'${names[s.coord]}' (mean ${s.shift >= 0 ? '+' : ''}${s.shift.toFixed(2)} sd, sd x${s.sdRatio.toFixed(2)})`).join(', ');
-  return { count: off.length, text: off.length > shown.length ? `${text} and ${off.length - shown.length} more` : text, params: off.map((s) => names[s.coord]) };
+  return shifts.filter((s) => Math.abs(s.shift) > SHIFT_LIMIT || Math.abs(s.sdRatio - 1) > SD_RATIO_LIMIT)
+    .map((s) => ({ name: names[s.coord], shift: s.shift, sdRatio: s.sdRatio, random: isRandom.has(s.coord) }));
 }
 
 /**
@@ -61,33 +59,23 @@ export function describeShifts(shifts: readonly ReweightShift[], names: readonly
  * quantity moves past the limits.
  */
 export function khatWarnings(o: {
-  readonly what: string; readonly r: PsisResult; readonly shifts: readonly ReweightShift[]; readonly names: readonly string[];
-  readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: string;
+  readonly approximation: Approximation; readonly r: PsisResult; readonly shifts: readonly ReweightShift[]; readonly names: readonly string[];
+  readonly psisApplies: boolean; readonly reweighted: boolean; readonly instead: readonly Alternative[];
   /** The random effects' coordinates: named after the fixed effects and hyperparameters. */
   readonly random?: readonly number[];
-}): FitWarning[] {
+}): EngineWarning[] {
   const { r } = o;
   // Near-uniform weights (ESS at 90% of the draws or more): reweighting changes nothing, and k-hat's tail
   // fit to such weights is noise (it can exceed 1 on an almost exactly Gaussian posterior).
   if (r.ess >= 0.9 * r.logWeights.length) return [];
-  const digits = r.khat.toFixed(2) === r.threshold.toFixed(2) ? 3 : 2;
-  const moved = describeShifts(o.shifts, o.names, o.random);
-  const moves = moved.count > 0 ? `; importance reweighting moves ${moved.text}` : '';
-  if (r.khat > r.threshold) {
-    return [warning('khat-poor', `Pareto k-hat = ${r.khat.toFixed(digits)} > ${r.threshold.toFixed(digits)}: ${o.what} is poor in the tails, so its sds and intervals ` +
-      `are likely too narrow and PSIS reweighting is unreliable${moves}; use ${o.instead} for ${moved.count > 0 ? 'these' : 'sds and intervals'}, or trust only the means`,
-      moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
-  }
-  if (moved.count > 0) {
-    // Within the threshold the weights are reliable, so what they move is what the Gaussian misses, even
-    // at a small k-hat (a skewed posterior with light tails: a separated logistic regression's slope).
-    const remedy = o.reweighted ? `the draws are reweighted (PSIS effective sample size ${Math.round(r.ess)})`
-      : o.psisApplies ? `--psis applies this reweighting (PSIS effective sample size ${Math.round(r.ess)} of ${r.logWeights.length} draws)`
-        : `${o.instead} for exact tails`;
-    // At k-hat <= 0.5 the approximation's tails are fine (the weights are reliable); what is off is its
-    // centre or shape, which the reweighting shows.
-    const verdict = r.khat <= 0.5 ? `the importance weights are reliable and show that ${o.what} is off` : `${o.what} is usable but imperfect`;
-    return [warning('khat-shifts', `Pareto k-hat = ${r.khat.toFixed(2)}: ${verdict}${moves}; ${remedy}`, moved.params, { khat: r.khat, threshold: r.threshold, psisEss: r.ess })];
-  }
-  return [];
+  const items = movedQuantities(o.shifts, o.names, o.random);
+  const data = {
+    figures: { khat: r.khat, threshold: r.threshold, psisEss: r.ess, draws: r.logWeights.length },
+    facts: { approximation: o.approximation, reweighting: o.reweighted ? 'applied' : o.psisApplies ? 'available' : 'unavailable', instead: o.instead },
+    items,
+  } as const;
+  if (r.khat > r.threshold) return [warning('khat-poor', data, items.map((m) => m.name))];
+  // Within the threshold the weights are reliable, so what they move is what the Gaussian misses, even
+  // at a small k-hat (a skewed posterior with light tails: a separated logistic regression's slope).
+  return items.length > 0 ? [warning('khat-shifts', data, items.map((m) => m.name))] : [];
 }

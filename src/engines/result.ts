@@ -1,4 +1,4 @@
-import type { FitWarning } from '../core/warning.js';
+import type { EngineWarning } from '../core/warning.js';
 import type { SummaryDiagnostics } from '../diagnostics/mcmc.js';
 import type { EngineDiagnostics } from './diagnostics.js';
 
@@ -14,8 +14,8 @@ export interface EngineResult {
   readonly weights?: Float64Array;
   /** Typed per method: switch on `kind`. */
   readonly diagnostics: EngineDiagnostics;
-  /** Warnings with their codes, parameters, figures and sentences, for the summary and run.json. */
-  readonly warnings: readonly FitWarning[];
+  /** Warnings as data (code, parameters, figures): the API adds their sentences (results/warning_text.ts). */
+  readonly warnings: readonly EngineWarning[];
   readonly timings: Readonly<Record<string, number>>;
   /**
    * For MCMC: R-hat, ESS and the MCSE of the mean of each constrained parameter (in the log density's

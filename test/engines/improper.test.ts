@@ -4,6 +4,7 @@ import { GlimmerError, InferenceError } from '../../src/core/errors.js';
 import { samplerWarnings, type SamplerSummary } from '../../src/engines/nuts/report.js';
 import { compileText, loadRepoModel } from '../helpers.js';
 import { messages } from '../../src/core/warning.js';
+import { warningText } from '../../src/results/warning_text.js';
 
 const counts = 'y,x\n1,0.5\n3,1.5\n2,-0.3\n0,-1.1\n4,0.8\n';
 // Complete separation: y = 1 exactly where x > 0, so the likelihood keeps rising as b grows.
@@ -91,7 +92,8 @@ describe('an improper posterior under NUTS: a parameter drifting without bound',
     const [w] = samplerWarnings(s, 10, ['a', 'b']);
     expect(w.code).toBe('improper-drift');
     expect(w.params).toEqual(['b']);
-    expect(w.message).toBe("'b' drifts without bound: in 2 of 2 chains its draws spread over up to 5.7e+6 times the variance " +
+    expect(w.figures).toEqual({ chains: 2, ofChains: 2, varianceRatio: 5.7e6, largest: 3.2e9 });
+    expect(warningText(w)).toBe("'b' drifts without bound: in 2 of 2 chains its draws spread over up to 5.7e+6 times the variance " +
       'warm-up measured, reaching 3.2e+9; the posterior is probably improper (a flat prior on a parameter the data do not bound, e.g. complete ' +
       'separation), and these draws describe no distribution. Give it a proper prior.');
   });

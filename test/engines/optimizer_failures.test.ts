@@ -4,7 +4,7 @@ import { MODE_OFFSET_LIMIT, runLaplace } from '../../src/engines/laplace/run.js'
 import { lbfgs } from '../../src/math/lbfgs.js';
 import { densityFrom } from './synthetic_density.js';
 import { diagnosticsOf } from '../../src/engines/diagnostics.js';
-import { messages } from '../../src/core/warning.js';
+import { warningText } from '../../src/results/warning_text.js';
 
 describe('an optimizer that does not converge is reported with its gradient norm', () => {
   // A kink at c = sqrt(2): the gradient jumps from -0.5 to +0.5 there, so it never gets below 0.5 in
@@ -24,7 +24,7 @@ describe('an optimizer that does not converge is reported with its gradient norm
     const ld = densityFrom(1, (t) => ({ value: -kinked(t[0]).value, grad: Float64Array.of(-kinked(t[0]).grad) }));
     const fit = runLaplace(ld, { draws: 100, rng: createRng(1), psis: false });
     expect(diagnosticsOf(fit.diagnostics, 'laplace-joint').modeOffsetSds).toBeGreaterThan(MODE_OFFSET_LIMIT);
-    const w = messages(fit.warnings).filter((x) => x.startsWith('the optimizer did not converge'));
+    const w = fit.warnings.map(warningText).filter((x) => x.startsWith('the optimizer did not converge'));
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/^the optimizer did not converge: it stopped \([a-z-]+, then \d+ Newton steps\) with gradient norm 5\.\d\de-1, and a Newton step from there would still move the mode by [\d.]+ posterior sds/);
   });
@@ -33,6 +33,6 @@ describe('an optimizer that does not converge is reported with its gradient norm
     const smooth = densityFrom(2, (t) => ({ value: -0.5 * ((t[0] - 1) ** 2 + 4 * (t[1] + 2) ** 2), grad: Float64Array.of(1 - t[0], -4 * (t[1] + 2)) }));
     const fit = runLaplace(smooth, { draws: 100, rng: createRng(1), psis: false });
     expect(diagnosticsOf(fit.diagnostics, 'laplace-joint').modeOffsetSds).toBeLessThan(1e-6);
-    expect(messages(fit.warnings).some((x) => x.includes('did not converge'))).toBe(false);
+    expect(fit.warnings.map(warningText).some((x) => x.includes('did not converge'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import { psis, type PsisResult } from '../../diagnostics/psis.js';
@@ -48,14 +48,14 @@ function drawWithRatios(ld: LogDensity, g: Gaussian, rng: Rng, n: number): { dra
   return { draws, logRatios };
 }
 
-function qualityWarnings(ld: LogDensity, r: PsisResult, draws: readonly Float64Array[], usedPsis: boolean, minEss: number): FitWarning[] {
+function qualityWarnings(ld: LogDensity, r: PsisResult, draws: readonly Float64Array[], usedPsis: boolean, minEss: number): EngineWarning[] {
   const w = khatWarnings({
-    what: 'the Gaussian at the joint mode', r, shifts: reweightedShifts(r, draws, Array.from({ length: ld.dim }, (_, i) => i)), names: ld.names,
+    approximation: 'joint-mode', r, shifts: reweightedShifts(r, draws, Array.from({ length: ld.dim }, (_, i) => i)), names: ld.names,
     // Nested Laplace needs a latent field; without one (this fallback's case) only NUTS does better.
-    psisApplies: true, reweighted: usedPsis, instead: ld.latent.length > 0 ? '--engine laplace (nested) or nuts' : '--engine nuts', random: ld.latent,
+    psisApplies: true, reweighted: usedPsis, instead: ld.latent.length > 0 ? ['nested', 'nuts'] : ['nuts'], random: ld.latent,
   });
   if (usedPsis && r.ess < minEss) {
-    w.push(warning('psis-low-ess', `PSIS effective sample size ${r.ess.toFixed(0)} < ${minEss} after ${draws.length} draws: the reweighted estimates are unreliable`, [], { psisEss: r.ess, draws: draws.length }));
+    w.push(warning('psis-low-ess', { figures: { psisEss: r.ess, minEss, draws: draws.length } }));
   }
   return w;
 }
@@ -85,9 +85,7 @@ export function runLaplace(ld: LogDensity, opts: LaplaceOptions): EngineResult {
   const warnings = qualityWarnings(ld, result, draws, opts.psis, minEss);
   const offset = modeOffsetSds(g, polished.grad);
   if (offset > MODE_OFFSET_LIMIT) {
-    warnings.push(warning('mode-not-converged', `the optimizer did not converge: it stopped (${opt.reason}, then ${polished.steps} Newton steps) with gradient norm ` +
-      `${polished.gradNorm.toExponential(2)}, and a Newton step from there would still move the mode by ${offset.toPrecision(2)} posterior sds: ` +
-      'the estimates may be off by about that much', [], { gradNorm: polished.gradNorm, offsetSds: offset }));
+    warnings.push(warning('mode-not-converged', { figures: { gradNorm: polished.gradNorm, offsetSds: offset, newtonSteps: polished.steps }, facts: { reason: opt.reason } }));
   }
   return {
     engine: 'laplace',

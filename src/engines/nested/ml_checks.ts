@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import { InferenceError } from '../../core/errors.js';
 import type { Field } from './field.js';
 import type { LaplaceMarginal } from './marginal.js';
@@ -46,21 +46,14 @@ export function separationCheck(field: Field, L: LaplaceMarginal, mode: OuterMod
  * lme4's "boundary (singular) fit" for the parameters at zero (boundaryCoordinates), and a dispersion
  * estimated at infinity; both are reported without an SE.
  */
-export function boundaryWarnings(field: Field, mode: OuterMode, outer: OuterCovariance): FitWarning[] {
+export function boundaryWarnings(field: Field, mode: OuterMode, outer: OuterCovariance): EngineWarning[] {
   const names = field.ld.names;
   const { atZero, atInfinity } = boundaryCoordinates(field, mode, outer);
-  const out: FitWarning[] = [];
-  if (atZero.length > 0) {
-    out.push(warning('singular-fit', `boundary (singular) fit: ${atZero.map((c) => `'${names[c]}'`).join(', ')} ${atZero.length > 1 ? 'are' : 'is'} estimated at the edge of ` +
-      'its range (a standard deviation at 0, or a correlation at +-1, or not identified); no standard error is reported for it (NaN), ' +
-      'and the model may be simpler than written (lme4 says the same: see ?isSingular)', atZero.map((c) => names[c])));
-  }
+  const out: EngineWarning[] = [];
+  if (atZero.length > 0) out.push(warning('singular-fit', {}, atZero.map((c) => names[c])));
   if (atInfinity.length > 0) {
-    const many = atInfinity.length > 1;
-    out.push(warning('at-infinity', `${atInfinity.map((c) => `'${names[c]}'`).join(', ')} ${many ? 'run' : 'runs'} to infinity (estimated at ` +
-      `${atInfinity.map((c) => fmt(Math.exp(mode.phi[field.outer.indexOf(c)]))).join(', ')} with the likelihood nearly flat beyond): the data show ` +
-      `none of what ${many ? 'they describe' : 'it describes'} (a negative binomial's dispersion that large is a Poisson model), so no standard ` +
-      `error is reported for ${many ? 'them' : 'it'} (NaN); fit the simpler model`, atInfinity.map((c) => names[c])));
+    const items = atInfinity.map((c) => ({ name: names[c], estimate: Math.exp(mode.phi[field.outer.indexOf(c)]) }));
+    out.push(warning('at-infinity', { items }, items.map((i) => i.name)));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import type { LogDensity } from '../../core/log_density.js';
 import type { Rng } from '../../core/rng.js';
 import type { LaplaceProgress } from '../../core/progress.js';
@@ -130,24 +130,18 @@ function run(field: Field, opts: NestedOptions): EngineResult | undefined {
   };
 }
 
-function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean, gridEss: number): FitWarning[] {
+function warningsFor(field: Field, check: LatentCheck, grid: Grid | undefined, psis: boolean, gridEss: number): EngineWarning[] {
   const hyper = field.outer.length > 0;
   const out = khatWarnings({
-    what: hyper ? 'the Gaussian approximation of the latent field given the hyperparameters (at their posterior mode)' : 'the Gaussian approximation of the posterior',
-    r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
-    psisApplies: !hyper, reweighted: !hyper && psis, instead: '--engine nuts', random: field.ld.latent,
+    approximation: hyper ? 'latent-field' : 'posterior', r: check.psis, shifts: reweightedShifts(check.psis, check.draws, field.x), names: field.ld.names,
+    psisApplies: !hyper, reweighted: !hyper && psis, instead: ['nuts'], random: field.ld.latent,
   });
   const hyperParams = field.outer.map((i) => field.ld.names[i]);
-  const hyperNames = hyperParams.map((n) => `'${n}'`).join(', ');
-  if (grid?.truncated) {
-    out.push(warning('grid-truncated', `the grid over the hyperparameters stopped at ${grid.points.length} points before the posterior fell off: the tails of ${hyperNames} ` +
-      'may be cut short and their sds too small; --engine nuts for these', hyperParams, { points: grid.points.length }));
-  }
+  if (grid?.truncated) out.push(warning('grid-truncated', { figures: { points: grid.points.length } }, hyperParams));
   if (grid?.design === 'random' && gridEss < RANDOM_MIN_ESS) {
-    out.push(warning('grid-low-ess', `importance sampling over the ${field.outer.length} hyperparameters kept an effective sample size of ${Math.round(gridEss)} of ${grid.points.length} points: ` +
-      `the posterior of ${hyperNames}, and the effects mixed over it, may be off; --engine nuts for these`, hyperParams, { ess: gridEss, points: grid.points.length }));
+    out.push(warning('grid-low-ess', { figures: { ess: gridEss, points: grid.points.length, hyperparameters: field.outer.length } }, hyperParams));
   }
-  if (psis && hyper) out.push(warning('psis-not-applied', '--psis applies to a single Gaussian (a model without hyperparameters); the nested approximation is not reweighted'));
+  if (psis && hyper) out.push(warning('psis-not-applied', {}));
   return out;
 }
 
@@ -158,13 +152,11 @@ const OTHER_MODE_WITHIN = Math.log(20);
  * The grid is built around one maximum of the hyperparameters' marginal; another one nearly as high
  * (a sign-symmetric posterior: y ~ Normal(a * b, 1)) is mass it does not see. Say where both are.
  */
-function multimodalWarnings(field: Field, mode: OuterMode): FitWarning[] {
+function multimodalWarnings(field: Field, mode: OuterMode): EngineWarning[] {
   const near = (mode.otherModes ?? []).filter((m) => m.value > mode.point.value - OTHER_MODE_WITHIN);
   if (near.length === 0) return [];
-  const at = (phi: Float64Array): string => field.outer.map((c, j) => `${field.ld.thetaNames[c]} = ${Number(phi[j].toPrecision(3))}`).join(', ');
-  return [warning('multimodal', `the hyperparameters' posterior has more than one mode: nested Laplace describes the one at ${at(mode.phi)}, not ` +
-    `${near.map((m) => `the one at ${at(m.phi)} (log density ${(m.value - mode.point.value).toFixed(2)} from the first)`).join(' or ')}; ` +
-    'every quantity may be off. --engine nuts samples all of them', field.outer.map((c) => field.ld.thetaNames[c]), { modes: near.length + 1 })];
+  const items = [{ at: Array.from(mode.phi), logDensity: 0 }, ...near.map((m) => ({ at: Array.from(m.phi), logDensity: m.value - mode.point.value }))];
+  return [warning('multimodal', { figures: { modes: near.length + 1 }, items }, field.outer.map((c) => field.ld.thetaNames[c]))];
 }
 
 function correctionDiagnostics(field: Field, c: CorrectionSummary): NonNullable<NestedDiagnostics['marginalCheck']> {
@@ -176,11 +168,7 @@ function correctionDiagnostics(field: Field, c: CorrectionSummary): NonNullable<
  * Where the importance-sampling check itself is unreliable at points that carry the posterior, neither
  * L nor its correction can be trusted for the hyperparameters: say so, naming them.
  */
-function correctionWarnings(field: Field, c: CorrectionSummary | undefined): FitWarning[] {
+function correctionWarnings(field: Field, c: CorrectionSummary | undefined): EngineWarning[] {
   if (!c || c.unreliableMass <= 0.05) return [];
-  const params = field.outer.map((i) => field.ld.thetaNames[i]);
-  const names = params.map((n) => `'${n}'`).join(', ');
-  return [warning('marginal-poor', `the Laplace approximation over the latent field is poor where ${(100 * c.unreliableMass).toFixed(0)}% of the hyperparameters' posterior lies ` +
-    `(importance-sampling k-hat up to ${c.maxKhat.toFixed(2)} at the grid's points): the posterior of ${names}, and the effects mixed over it, may be off; ` +
-    'use --engine nuts', params, { mass: c.unreliableMass, maxKhat: c.maxKhat })];
+  return [warning('marginal-poor', { figures: { mass: c.unreliableMass, maxKhat: c.maxKhat } }, field.outer.map((i) => field.ld.thetaNames[i]))];
 }

@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import type { Field } from './field.js';
 import type { Grid } from './grid.js';
 
@@ -88,19 +88,9 @@ export function tailShares(field: Field, grid: Grid, weights: Float64Array, draw
   return { shares, layerMass };
 }
 
-/** The warning for the quantities tailShares flags, naming up to six (the largest shares) and counting the rest. */
-export function tailWarning(field: Field, t: { shares: readonly TailShare[]; layerMass: number }): FitWarning[] {
+/** The warning for the quantities tailShares flags, largest share first. */
+export function tailWarning(field: Field, t: { shares: readonly TailShare[]; layerMass: number }): EngineWarning[] {
   if (t.shares.length === 0) return [];
-  const sorted = [...t.shares].sort((a, b) => b.share - a.share);
-  const label = (s: TailShare): string => {
-    const first = field.ld.names[s.coords[0]];
-    return s.coords.length === 1 ? `'${first}'` : `'${first.replace(/\[.*$/, '')}' (${s.coords.length} elements)`;
-  };
-  const shown = sorted.slice(0, 6).map((s) => `${label(s)} ${(100 * s.share).toFixed(0)}%`).join(', ');
-  const more = sorted.length > 6 ? ` and ${sorted.length - 6} more` : '';
-  return [warning('heavy-tail', `the posterior reaches beyond the grid over the hyperparameters: ${shown}${more} of the variance comes from the grid's ` +
-    `outermost layer, which holds ${(100 * t.layerMass).toFixed(1)}% of the mass, and is not falling off there (a heavy tail, or a variance that ` +
-    'grows along a scale without bound, as in a funnel): the sds and outer quantiles printed are likely too small, and a tail this heavy may ' +
-    'have no finite mean or sd at all. --engine nuts follows the tail further, and says when it cannot',
-    sorted.map((s) => field.ld.names[s.coords[0]]), { layerMass: t.layerMass })];
+  const items = [...t.shares].sort((a, b) => b.share - a.share).map((s) => ({ name: field.ld.names[s.coords[0]], elements: s.coords.length, share: s.share }));
+  return [warning('heavy-tail', { figures: { layerMass: t.layerMass }, items }, items.map((i) => i.name))];
 }

@@ -123,9 +123,8 @@ function assemble(ld: LogDensity, o: NutsOptions, outputs: readonly ChainOutput[
       ...(interrupted ? { interrupted: true } : {}),
     },
     warnings: [
-      ...(interrupted ? [warning('interrupted', `interrupted: the summary is of ${nChains} of ${o.chains} chains, cut to the first ${chains[0].draws.length} of ${o.drawsPerChain} draws each`, [],
-        { chains: nChains, drawsPerChain: chains[0].draws.length })] : []),
-      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames, (ld.hierarchies ?? []).length > 0), ...convergence.warnings,
+      ...(interrupted ? [warning('interrupted', { figures: { chains: nChains, ofChains: o.chains, drawsPerChain: chains[0].draws.length, ofDrawsPerChain: o.drawsPerChain } })] : []),
+      ...samplerWarnings(sampler, o.maxDepth, ld.thetaNames, (ld.hierarchies ?? []).length), ...convergence.warnings,
     ],
     columnDiagnostics: convergence.diagnostics,
     timings: {

@@ -96,9 +96,9 @@ export function runVi(ld: LogDensity, kind: FamilyKind, o: ViOptions): EngineRes
     ...khatWarning(kind, out.psis, o.psis, out.draws, ld.names, ld.latent),
     ...(kind === 'meanfield' ? [meanFieldWarning(sd, frame.laplaceSd, ld.thetaNames, ld.latent)] : []),
     ...optimizerWarnings(fit, s, fit.steps * s.mcDraws),
-    ...(lrs.length > 1 ? [warning('vi-lr-rerun', `the optimizer diverged at learning rate ${lrs.slice(0, -1).join(', then ')} (its ELBO fell below the Laplace start's) and was rerun at ${lrs[lrs.length - 1]}`, [], { lr: lrs[lrs.length - 1] })] : []),
+    ...(lrs.length > 1 ? [warning('vi-lr-rerun', { figures: { lr: lrs[lrs.length - 1] }, items: lrs.slice(0, -1) })] : []),
     ...comparisonWarning(kind, mean, sd, frame, ld.thetaNames, ld.latent.filter((c) => !(ld.linear ?? []).includes(c))),
-    ...(o.psis && out.psis.ess < minEss ? [warning('psis-low-ess', `PSIS effective sample size ${out.psis.ess.toFixed(0)} < ${minEss} after ${out.draws.length} draws: the reweighted estimates are unreliable`, [], { psisEss: out.psis.ess, draws: out.draws.length })] : []),
+    ...(o.psis && out.psis.ess < minEss ? [warning('psis-low-ess', { figures: { psisEss: out.psis.ess, minEss, draws: out.draws.length } })] : []),
   ];
   return {
     engine: kind === 'meanfield' ? 'advi' : 'fullrank',

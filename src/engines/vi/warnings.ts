@@ -1,4 +1,4 @@
-import { warning, type FitWarning } from '../../core/warning.js';
+import { warning, type EngineWarning } from '../../core/warning.js';
 import type { PsisResult } from '../../diagnostics/psis.js';
 import { khatWarnings, reweightedShifts } from '../../diagnostics/psis_shifts.js';
 import type { FamilyKind } from './family.js';
@@ -6,71 +6,56 @@ import type { OptimizeResult } from './optimize.js';
 import type { ViSettings } from './settings.js';
 import type { Frame } from './frame.js';
 
-const pct = (x: number): string => `${Math.round(100 * x)}%`;
-
 /**
  * k-hat of log p - log q (Yao et al. 2018): above the threshold the Gaussian misses mass in the posterior's
  * tails, so sds and intervals are too narrow and PSIS cannot repair it; the means may still be usable.
  * Between 0.5 and the threshold, the quantities that reweighting moves are named.
  */
-export function khatWarning(kind: FamilyKind, r: PsisResult, reweighted: boolean, draws: readonly Float64Array[], names: readonly string[], random: readonly number[] = []): FitWarning[] {
-  const name = kind === 'meanfield' ? 'mean-field' : 'full-rank';
+export function khatWarning(kind: FamilyKind, r: PsisResult, reweighted: boolean, draws: readonly Float64Array[], names: readonly string[], random: readonly number[] = []): EngineWarning[] {
   const coords = Array.from({ length: names.length }, (_, i) => i);
   return khatWarnings({
-    what: `the ${name} Gaussian`, r, shifts: reweightedShifts(r, draws, coords), names, psisApplies: true, reweighted, random,
-    instead: kind === 'meanfield' ? '--engine fullrank, laplace or nuts' : '--engine laplace (nested) or nuts',
+    approximation: kind, r, shifts: reweightedShifts(r, draws, coords), names, psisApplies: true, reweighted, random,
+    instead: kind === 'meanfield' ? ['fullrank', 'laplace', 'nuts'] : ['nested', 'nuts'],
   });
 }
+
+/** How far below the nested Laplace fit's a mean-field sd may be before it is named: the battery's yardstick. */
+const SD_SHORT = 0.2;
 
 /**
  * Mean-field's known bias: q ignores posterior correlations, and the reverse-KL optimum then has the
  * conditional sds 1/sqrt(P_ii), below the marginal ones wherever parameters are correlated. Always stated;
  * with the Laplace fit at hand, with numbers.
  */
-export function meanFieldWarning(sd: Float64Array, laplaceSd: Float64Array | null, names: readonly string[], latent: readonly number[] = []): FitWarning {
-  const base = 'mean-field VI ignores correlations between parameters and underestimates posterior sds';
-  if (!laplaceSd) return warning('meanfield-sds', `${base}; compare with --engine fullrank before trusting sds or intervals`);
+export function meanFieldWarning(sd: Float64Array, laplaceSd: Float64Array | null, names: readonly string[], latent: readonly number[] = []): EngineWarning {
+  if (!laplaceSd) return warning('meanfield-sds', {});
   const ratio = Array.from(sd, (s, i) => s / laplaceSd[i]);
   // The battery's yardstick: an sd more than 20% off. Every fixed effect and hyperparameter that short is
   // named (a slope's sd a twelfth of the truth must not hide behind a count); random effects are counted.
   const isLatent = new Set(latent);
-  const short = ratio.flatMap((r, i) => (r < 0.8 ? [i] : [])).sort((a, b) => ratio[a] - ratio[b]);
-  const outer = short.filter((i) => !isLatent.has(i));
-  const effects = short.filter((i) => isLatent.has(i));
-  if (short.length === 0) return warning('meanfield-sds', `${base}; here every sd is within 20% of the nested Laplace fit's`, [], { short: 0 });
-  const parts = [
-    ...outer.map((i) => `'${names[i]}' (${pct(1 - ratio[i])} below)`),
-    ...(effects.length > 0 ? [`${effects.length} random effect${effects.length > 1 ? 's' : ''} (worst '${names[effects[0]]}', ${pct(1 - ratio[effects[0]])} below)`] : []),
-  ];
-  return warning('meanfield-sds', `${base}: ${short.length} of ${sd.length} sds are more than 20% below the nested Laplace fit's: ${parts.join(', ')}; ` +
-    'use --engine fullrank, laplace or nuts for sds and intervals, or trust only the means', short.map((i) => names[i]), { short: short.length, worstRatio: ratio[short[0]] });
+  const short = ratio.flatMap((r, i) => (r < 1 - SD_SHORT ? [i] : [])).sort((a, b) => ratio[a] - ratio[b]);
+  const figures = { short: short.length, sds: sd.length, limit: SD_SHORT };
+  if (short.length === 0) return warning('meanfield-sds', { figures });
+  const items = short.map((i) => ({ name: names[i], sdRatio: ratio[i], random: isLatent.has(i) }));
+  return warning('meanfield-sds', { figures: { ...figures, worstRatio: ratio[short[0]] }, items }, items.map((i) => i.name));
 }
 
 /** What the optimizer's own record says about the answer's stability. */
-export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: number): FitWarning[] {
-  const w: FitWarning[] = [];
+export function optimizerWarnings(o: OptimizeResult, s: ViSettings, totalDraws: number): EngineWarning[] {
+  const w: EngineWarning[] = [];
   if (o.stopReason === 'max-steps') {
-    w.push(warning('vi-step-limit', `VI reached its step limit (${s.steps}) before the averaged answer settled (MCSE ${o.mcseMean.toFixed(3)} posterior sd, ` +
-      `${o.mcseLogSd.toFixed(3)} in log sd; target ${s.tol}): raise --steps, or check the spread with --runs`, [], { steps: s.steps, mcseMean: o.mcseMean, mcseLogSd: o.mcseLogSd }));
+    w.push(warning('vi-step-limit', { figures: { steps: s.steps, mcseMean: o.mcseMean, mcseLogSd: o.mcseLogSd, tol: s.tol } }));
   }
   if (o.stopReason === 'fell-below-start') {
     const last = o.windows[o.windows.length - 1];
-    w.push(warning('vi-diverged', `VI diverged from its start at every learning rate tried (its windowed ELBO stayed far below the start's: ${last.elbo.toPrecision(5)} at step ${last.step}): ` +
-      `the answer is that start, the nested Laplace fit's Gaussian, whose ELBO is higher than any q the optimizer reached; use --engine laplace or nuts`, [], { elbo: last.elbo, step: last.step }));
+    w.push(warning('vi-diverged', { figures: { elbo: last.elbo, step: last.step } }));
   }
   if (o.stillRising) {
     const [a, b] = [o.windows[o.windows.length - 4], o.windows[o.windows.length - 1]];
-    w.push(warning('vi-still-rising', `the ELBO was still rising when the ${s.steps} steps ran out (${a.elbo.toFixed(1)} at step ${a.step}, ${b.elbo.toFixed(1)} at step ${b.step}): ` +
-      `the optimizer had not converged; raise --steps, or use the default recipe (start at the mode)`, [], { steps: s.steps }));
+    w.push(warning('vi-still-rising', { figures: { steps: s.steps, earlierElbo: a.elbo, earlierStep: a.step, elbo: b.elbo, step: b.step } }));
   }
-  if (!s.average) {
-    const unit = s.init === 'mode' ? 'posterior sds (Laplace)' : "of q's own sds";
-    w.push(warning('vi-no-averaging', `no iterate averaging: the answer is the last iterate of a noisy optimizer, whose means still moved by up to ` +
-      `${o.iterateSd.toFixed(2)} ${unit} over its last ${Math.min(500, o.steps)} steps; expect other seeds to give other answers (check with --runs)`, [], { iterateSd: o.iterateSd }));
-  }
-  if (o.dropped > 0.01 * totalDraws) {
-    w.push(warning('vi-dropped-draws', `${o.dropped} of ${totalDraws} Monte Carlo draws had a non-finite log density and were dropped: the optimizer may have wandered into overflow`, [], { dropped: o.dropped, draws: totalDraws }));
-  }
+  if (!s.average) w.push(warning('vi-no-averaging', { figures: { iterateSd: o.iterateSd, lastSteps: Math.min(500, o.steps) }, facts: { init: s.init } }));
+  if (o.dropped > 0.01 * totalDraws) w.push(warning('vi-dropped-draws', { figures: { dropped: o.dropped, draws: totalDraws } }));
   return w;
 }
 
@@ -92,7 +77,7 @@ const COMPARE = { shift: 0.12, randomShift: 0.2, sdRatio: 0.15 } as const;
  * shortfall has its own warning, so for it only the means count here.
  */
 export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Float64Array, frame: Frame, names: readonly string[],
-  latent: readonly number[] = []): FitWarning[] {
+  latent: readonly number[] = []): EngineWarning[] {
   if (frame.source !== 'nested' || !frame.laplaceSd) return [];
   const ref = frame.laplaceSd;
   const isLatent = new Set(latent);
@@ -103,13 +88,6 @@ export function comparisonWarning(kind: FamilyKind, mean: Float64Array, sd: Floa
     .filter((o) => Math.abs(o.shift) > (isLatent.has(o.i) ? COMPARE.randomShift : COMPARE.shift) || (kind === 'fullrank' && Math.abs(o.ratio - 1) > COMPARE.sdRatio))
     .sort((a, b) => Math.abs(b.shift) + Math.abs(Math.log(b.ratio)) - Math.abs(a.shift) - Math.abs(Math.log(a.ratio)));
   if (off.length === 0) return [];
-  // Every fixed effect and hyperparameter that is off is named (they are few and they are what a user
-  // reads); random effects up to five, then a count.
-  const [outer, effects] = [off.filter((o) => !isLatent.has(o.i)), off.filter((o) => isLatent.has(o.i))];
-  const describe = (o: (typeof off)[number]): string => `${names[o.i]} (mean ${o.shift >= 0 ? '+' : ''}${o.shift.toFixed(2)} sd, sd x${o.ratio.toFixed(2)})`;
-  const listed = [...outer, ...effects.slice(0, 5)].map(describe);
-  if (effects.length > 5) listed.push(`${effects.length - 5} more random effects`);
-  return [warning('vi-vs-laplace', `the ${kind === 'meanfield' ? 'mean-field' : 'full-rank'} Gaussian disagrees with the nested Laplace fit it started from on ${off.length} ` +
-    `quantit${off.length === 1 ? 'y' : 'ies'}: ${listed.join(', ')} (in the unconstrained parameters). A Gaussian in all ` +
-    'parameters jointly cannot follow a hierarchical scale; --engine laplace (nested) or --engine nuts is the better guide for these', off.map((o) => names[o.i]))];
+  const items = off.map((o) => ({ name: names[o.i], shift: o.shift, sdRatio: o.ratio, random: isLatent.has(o.i) }));
+  return [warning('vi-vs-laplace', { facts: { family: kind }, items }, items.map((i) => i.name))];
 }

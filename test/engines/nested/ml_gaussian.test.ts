@@ -4,7 +4,7 @@ import { createRng } from '../../../src/core/rng.js';
 import { runMaximumLikelihood } from '../../../src/engines/nested/run_ml.js';
 import { cholesky as chol, cholSolve as solve } from '../../dense.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
-import { messages } from '../../../src/core/warning.js';
+import { warningText } from '../../../src/results/warning_text.js';
 
 // For a Gaussian linear mixed model the Laplace marginal is exact, so the engine must reproduce the
 // maximum of the exact marginal likelihood y ~ N(mu 1, sigma_e^2 I + sum_f sigma_f^2 Z_f Z_f'),
@@ -269,7 +269,7 @@ describe('maximum likelihood (nested Laplace) on Gaussian mixed models equals th
     const i = ld.thetaNames.indexOf('log(sigma_u)');
     expect(Math.exp(fit.estimates!.theta[i])).toBeLessThan(1e-3);
     expect(fit.warnings).toHaveLength(1);
-    expect(messages(fit.warnings)[0]).toMatch(/boundary \(singular\) fit: 'sigma_u'/);
+    expect(fit.warnings.map(warningText)[0]).toMatch(/boundary \(singular\) fit: 'sigma_u'/);
     // No standard error for it, and draws that stay finite.
     expect(fit.estimates!.sd[i]).toBeNaN();
     expect(fit.draws.every((t) => t.every(Number.isFinite))).toBe(true);

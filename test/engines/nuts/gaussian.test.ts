@@ -8,7 +8,7 @@ import type { EngineResult } from '../../../src/engines/result.js';
 import { mean, sd } from '../../../src/math/stats.js';
 import { correlatedGaussian2, diagonalGaussian } from './gaussian_density.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
-import { messages } from '../../../src/core/warning.js';
+import { warningText } from '../../../src/results/warning_text.js';
 
 /**
  * Targets with known means and sds. Tolerance fixed in advance: 4 Monte Carlo standard errors (the
@@ -104,7 +104,7 @@ describe('stopping early (Ctrl-C)', () => {
     expect(r.draws.length).toBe(2 * 80);
     expect(diagnosticsOf(r.diagnostics, 'mcmc').interrupted).toBe(true);
     expect(diagnosticsOf(r.diagnostics, 'mcmc').drawsPerChain).toBe(80);
-    expect(messages(r.warnings)[0]).toBe('interrupted: the summary is of 2 of 4 chains, cut to the first 80 of 200 draws each');
+    expect(r.warnings.map(warningText)[0]).toBe('interrupted: the summary is of 2 of 4 chains, cut to the first 80 of 200 draws each');
     // The draws kept are those an uninterrupted run makes.
     const full = runNuts(ld, nutsOptions('nuts', 400, { chains: 2, warmup: 100, drawsPerChain: 200 }, createRng(5)));
     expect(r.draws.slice(0, 80)).toEqual(full.draws.slice(0, 80));

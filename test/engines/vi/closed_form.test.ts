@@ -4,7 +4,7 @@ import { runVi } from '../../../src/engines/vi/run.js';
 import { DEFAULT_VI, type ViSettings } from '../../../src/engines/vi/settings.js';
 import { gaussianTarget, inverse } from './gaussian_target.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
-import { messages } from '../../../src/core/warning.js';
+import { warningText } from '../../../src/results/warning_text.js';
 
 // A 3-dimensional Gaussian target with correlations 0.9 and -0.3 and sds from 0.1 to 30: on it the
 // optima are known exactly, so every error is the engine's.
@@ -89,7 +89,7 @@ describe('mean-field VI on a Gaussian target', () => {
     const logDetCov = Math.log(cov[0][0] * cov[1][1] * cov[2][2] * (1 - 0.81 - 0.09)); // det corr = 1 - r12^2 - r23^2
     const kl = 0.5 * (precision.reduce((a, row, i) => a + Math.log(row[i]), 0) + logDetCov);
     expect(Math.abs((diagnosticsOf(r.diagnostics, 'vi').elbo) + kl)).toBeLessThan(4 * (diagnosticsOf(r.diagnostics, 'vi').elboMcse) + 1e-2);
-    expect(messages(r.warnings).some((w) => w.includes('underestimates posterior sds'))).toBe(true);
+    expect(r.warnings.map(warningText).some((w) => w.includes('underestimates posterior sds'))).toBe(true);
   });
 });
 
@@ -105,7 +105,7 @@ describe('the optimizer loop', () => {
     const { r } = fit('meanfield', { average: false, steps: 300 });
     expect(diagnosticsOf(r.diagnostics, 'vi').steps).toBe(300);
     expect(diagnosticsOf(r.diagnostics, 'vi').stopReason).toBe('fixed-steps');
-    expect(messages(r.warnings).some((w) => w.startsWith('no iterate averaging'))).toBe(true);
+    expect(r.warnings.map(warningText).some((w) => w.startsWith('no iterate averaging'))).toBe(true);
   });
 
   it('records an ELBO trace that rises from a random start', () => {
