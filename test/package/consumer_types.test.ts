@@ -7,7 +7,7 @@ import { ROOT } from '../helpers.js';
 
 // What an app that installs the package sees: the published declarations in dist/ (npm test builds them
 // first), resolved through package.json's "exports" as Node resolves them. The compiler's IR is not part
-// of them (stripInternal), and each engine's settings are typed.
+// of them (stripInternal), each engine's settings are typed, and the Node entry lends worker threads.
 const consumer = `import { compile, infer, diagnosticsOf, type FitWarning } from 'glimmer-ppl';
 const m = compile('parameters { mu ~ Normal(0, 1) }');
 export async function ok(): Promise<number> {
@@ -19,6 +19,7 @@ export const typo = () => infer(m, { engine: 'nuts', settings: { chians: 4 } });
 export const foreign = () => infer(m, { engine: 'laplace', settings: { chains: 4 } });
 export const callback = () => infer(m, { engine: 'nuts', settings: { progress: () => 0 } });
 export const ir = () => m.ir;
+export const threads = (p: import('glimmer-ppl/node').WorkerPool) => infer(m, { engine: 'nuts', hooks: { chains: { runner: p.runner, threads: 2 } } });
 `;
 
 describe('the published types, as a consumer compiles against them', () => {

@@ -1,6 +1,6 @@
 import type { BackendName } from '../../api/backend_choice.js';
 import type { InferHooks } from '../../api/infer_options.js';
-import { defaultThreads, startWorkerPool } from './pool.js';
+import { defaultThreads, startWorkerPool } from '../../io/chains/pool.js';
 
 export interface ParallelChains {
   /** Hooks to lend the engine: the runner with its thread count and the Ctrl-C flag, or nothing (chains in this thread). */

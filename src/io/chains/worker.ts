@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModel } from '../../io/load_model.js';
+import { loadModel } from '../load_model.js';
 import { runChainJob } from '../../api/chains.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
