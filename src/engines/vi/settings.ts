@@ -64,7 +64,7 @@ function num(raw: Readonly<Record<string, unknown>>, key: string, integer: boole
 
 /**
  * The VI settings from the engine-specific settings of the API or CLI: a recipe, then individual
- * settings over it. Keys of other engines are ignored (the CLI passes one settings object to every engine).
+ * settings over it. infer() has already refused keys that are not VI's (E421).
  */
 export function parseViSettings(raw: Readonly<Record<string, unknown>>): ViSettings {
   const recipe = pick(raw, 'viRecipe', ['glimmer', 'tfp'] as const) ?? 'glimmer';
