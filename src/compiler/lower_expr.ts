@@ -82,6 +82,7 @@ function lowerNode(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
       return arg.op === 'const' ? { op: 'const', value: -arg.value } : { op: 'neg', arg };
     }
     case 'binary': {
+      if (e.op === '==') return lowerIndicator(e, scope, ctx);
       if (e.op === ':' || e.op === '|' || e.op === '||') {
         return report(scope, 'E205', `'${e.op}' only has a meaning inside a formula`, e.span,
           "formulas are written as a family's argument, e.g. y ~ poisson(0 + g + (1 | h))");
@@ -171,6 +172,35 @@ function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context)
     return { op: 'data', column: name };
   }
   return report(scope, 'E201', `unknown name '${name}'`, span, didYouMean(name, knownNames(scope)));
+}
+
+/**
+ * `period == "2"` (a factor and one of its levels) or `dose == 0` (a numeric column and a number): a data
+ * column, 1 where the row matches and 0 elsewhere, for indicators and treatment dummies in block form.
+ */
+function lowerIndicator(e: Extract<Expr, { kind: 'binary' }>, scope: Scope, ctx: Context): IrExpr | null {
+  const { left, right } = e;
+  const col = left.kind === 'var' ? scope.columns.get(left.name) : undefined;
+  if (!col || (right.kind !== 'str' && right.kind !== 'num')) {
+    return report(scope, 'E205', "'==' compares a data column with a value", e.span, 'e.g. (period == "2") for a factor\'s level, (dose == 0) for a number');
+  }
+  if (ctx !== 'model') {
+    return report(scope, 'E205', `data column '${col.name}' cannot be used in ${ctx === 'prior' ? 'a prior' : 'the generated block'}`, left.span,
+      ctx === 'prior' ? 'priors take numbers and parameters' : 'generated quantities are functions of the parameters');
+  }
+  let values: Float64Array;
+  if (col.kind === 'factor') {
+    if (right.kind !== 'str') return report(scope, 'E205', `'${col.name}' is a factor: compare it with a level, a string`, right.span, `e.g. ${col.name} == "${col.levels[0]}"`);
+    const level = col.levels.indexOf(right.value);
+    if (level < 0) return report(scope, 'E201', `'${right.value}' is not a level of '${col.name}'`, right.span, didYouMean(right.value, col.levels) ?? `levels: ${col.levels.slice(0, 8).join(', ')}`);
+    values = Float64Array.from(col.codes, (c) => (c === level ? 1 : 0));
+  } else {
+    if (right.kind !== 'num') return report(scope, 'E205', `'${col.name}' is numeric: compare it with a number`, right.span);
+    values = Float64Array.from(col.values, (v) => (v === right.value ? 1 : 0));
+  }
+  const name = `${col.name} == ${right.kind === 'str' ? JSON.stringify(right.value) : right.value}`;
+  if (!scope.columns.has(name)) scope.columns.set(name, { kind: 'numeric', name, type: 'binary', values });
+  return { op: 'data', column: name };
 }
 
 function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Context): IrExpr | null {

@@ -11,7 +11,7 @@ export interface Ident {
 }
 
 /** ':' (interaction), '|' and '||' (random-effect bars) only have a meaning inside a formula. */
-export type BinaryOp = '+' | '-' | '*' | '/' | '^' | ':' | '|' | '||';
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | ':' | '|' | '||' | '==';
 
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly span: Span }

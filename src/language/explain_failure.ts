@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import { isReal, spanAfter, spanOf } from './span.js';
 import { syntaxErrors as E, foreignOperatorHint, type BlockName } from './syntax_errors.js';
 import {
-  AdditiveOp, Bad, BlockKeyword, Colon, Comma, Data, Equals, ForeignOp, LCurly, literalOf, LParen, LSquare,
+  AdditiveOp, Bad, BlockKeyword, Colon, Comma, Data, EqEq, Equals, ForeignOp, LCurly, literalOf, LParen, LSquare,
   MultiplicativeOp, Name, NumberLit, RCurly, RParen, RSquare, Semicolon, StringLit, Tilde,
 } from './tokens.js';
 
@@ -87,7 +87,8 @@ function operatorMissing(tokens: readonly IToken[], t: IToken): boolean {
 
 export function explainFailure(c: FailureContext): Diagnostic {
   const d = explain(c, placement(c));
-  const foreign = is(c.found, ForeignOp) ? foreignOperatorHint(c.found.image) : undefined;
+  // '==' is an operator only inside an expression; where a statement's '=' belongs it is R's habit.
+  const foreign = is(c.found, ForeignOp) || is(c.found, EqEq) ? foreignOperatorHint(c.found.image) : undefined;
   return foreign !== undefined && d.code !== 'E117' ? { ...d, hint: foreign } : d;
 }
 

@@ -4,7 +4,7 @@ import {
 } from 'chevrotain';
 import { explainDuplicate, explainFailure, explainStrayToken, explainStrayTopLevel, isBoundary, startsBlock } from './explain_failure.js';
 import type { BlockName, SyntaxProblem } from './syntax_errors.js';
-import { Bad, Colon, Equals, ForeignOp, LCurly, LSquare, Name, RCurly, Semicolon, Tilde } from './tokens.js';
+import { Bad, Colon, EqEq, Equals, ForeignOp, LCurly, LSquare, Name, RCurly, Semicolon, Tilde } from './tokens.js';
 import { isReal } from './span.js';
 
 /**
@@ -37,8 +37,8 @@ class GrammarCheckFailure extends Error {
 const statementSecondToken: Record<BlockName, readonly TokenType[]> = {
   data: [Colon],
   parameters: [Colon, Tilde, LSquare],
-  model: [Equals, Tilde, ForeignOp],
-  generated: [Equals, ForeignOp],
+  model: [Equals, Tilde, ForeignOp, EqEq],
+  generated: [Equals, ForeignOp, EqEq],
 };
 
 /** Source extent [start, end) of one statement: "at most one error per statement" is counted in these. */

@@ -49,7 +49,7 @@ const operatorMissingHint = (name: string): string => `is an operator missing be
 /** Habits from R and Stan that are worth a specific hint wherever they turn up. */
 export function foreignOperatorHint(op: string): string | undefined {
   if (op === '<-') return "Glimmer uses '=' for definitions";
-  if (op === '==') return "Glimmer uses a single '=' for definitions and has no comparisons";
+  if (op === '==') return "Glimmer uses a single '=' for definitions; '==' only compares a data column with a value, in parentheses";
   if (/^[-+*/]=$/.test(op)) return `there is no ${q(op)}; a likelihood is written 'column ~ Distribution(...)'`;
   if (op === '**') return "the power operator is '^' (x^2)";
   if (/^(?:[<>!&|%]|!=|<=|>=)$/.test(op)) return 'Glimmer has no comparison or logical operators';

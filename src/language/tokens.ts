@@ -28,7 +28,7 @@ export const StringLit = createToken({ name: 'StringLit', label: 'STRING', patte
 
 // Operators that other languages have and Glimmer does not (R's `<-`, `==`, Stan's `+=`, Python's `**`).
 // Lexing them as one token lets the parser say "found '<-'" in context and hint at the Glimmer way.
-export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|==|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|&&|[<>!&%]/ });
+export const ForeignOp = createToken({ name: 'ForeignOp', pattern: /<-|!=|<=|>=|\+=|-=|\*=|\/=|\*\*|&&|[<>!&%]/ });
 
 export const LCurly = fixed('LCurly', '{');
 export const RCurly = fixed('RCurly', '}');
@@ -42,9 +42,11 @@ export const Colon = fixed('Colon', ':');
 export const Tilde = fixed('Tilde', '~');
 export const Equals = fixed('Equals', '=');
 /** Formula bars: `(1 | g)` random effects, `(1 + x || g)` uncorrelated ones, as in lme4. */
-export const BarOp = createToken({ name: 'BarOp', pattern: Lexer.NA, label: "'|' | '||'" });
+export const BarOp = createToken({ name: 'BarOp', pattern: Lexer.NA, label: "'|' | '||' | '=='" });
 export const DoubleBar = fixed('DoubleBar', '||', { categories: [BarOp] });
 export const Bar = fixed('Bar', '|', { categories: [BarOp] });
+/** `period == "2"`: a data column's indicator, at the loosest level with the bars (as R's == is below +). */
+export const EqEq = fixed('EqEq', '==', { categories: [BarOp] });
 
 export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: "'+' | '-'" });
 export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: "'*' | '/'" });
@@ -74,7 +76,7 @@ export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineComment, BlockComment, UnterminatedComment,
   Data, Parameters, Model, Generated, Identifier, QuotedName, UnterminatedName,
   NumberLit, StringLit, UnterminatedString,
-  ForeignOp, DoubleBar, Bar, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Semicolon, Colon, Tilde, Equals,
+  ForeignOp, EqEq, DoubleBar, Bar, LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Semicolon, Colon, Tilde, Equals,
   Plus, Minus, Star, Slash, Caret,
   Unknown,
   // Categories have no pattern; listing them puts them in the parser's vocabulary.

@@ -298,7 +298,7 @@ error[E110]: expected '=' after 'd', found '=='
   |
 2 |   d == a - b
   |     ^^
-hint: Glimmer uses a single '=' for definitions and has no comparisons`,
+hint: Glimmer uses a single '=' for definitions; '==' only compares a data column with a value, in parentheses`,
   },
   {
     name: "Stan's 'target +='",
