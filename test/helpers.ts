@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { compile, type Model } from '../src/api/compile.js';
+import { GlimmerError } from '../src/core/errors.js';
 import { loadModel } from '../src/io/load_model.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -12,4 +13,15 @@ export function compileText(source: string, csv?: string): Model {
 /** One of the repository's models, loaded through the Node entry point like the CLI does. */
 export function loadRepoModel(name: string, options: { reduce?: boolean } = {}): Model {
   return loadModel(`${ROOT}models/${name}`, options);
+}
+
+/** What compiling says: each diagnostic as `code: message (hint)`, joined by '; ', or 'compiled'. */
+export function compileMessage(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ');
+    throw e;
+  }
+  return 'compiled';
 }

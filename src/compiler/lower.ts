@@ -4,7 +4,7 @@ import { suggest } from '../language/suggest.js';
 import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable } from '../data/table.js';
 import { IDENTITY, describeTransform, type Transform } from '../bijectors/transforms.js';
 import { DISTRIBUTION_NAMES, findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
-import { FAMILIES } from './formula/expand.js';
+import { FAMILIES } from './formula/family_likelihood.js';
 import { compareRange, overlap, readConstraint, supportTransform } from './constraints.js';
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';

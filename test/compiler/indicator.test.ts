@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
 import { inferFit } from '../../src/api/infer.js';
-import { GlimmerError } from '../../src/core/errors.js';
+import { compileMessage } from '../helpers.js';
 
 // `trt == "A"` in block form: a 0/1 data column, so treatment dummies can be written by hand. The same
 // model as the formula's treatment contrasts (reference B) gives the same fit.
@@ -28,15 +28,7 @@ model { y ~ Normal(b0 + bA * (trt == "A") + bC * (trt == "C") + u[g], s) }`, { d
     expect(m.params.map((p) => p.name)).toEqual(['a', 'b', 's']);
   });
   it('says what it compares, with located messages', () => {
-    const message = (body: string): string => {
-      try {
-        compile(`${head}\nparameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(2) }\n${body}`, { data });
-      } catch (e) {
-        if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ');
-        throw e;
-      }
-      return 'compiled';
-    };
+    const message = (body: string): string => compileMessage(() => compile(`${head}\nparameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(2) }\n${body}`, { data }));
     expect(message('model { y ~ Normal(a + b * (trt == "a"), s) }')).toBe("E201: 'a' is not a level of 'trt' (did you mean 'A'?)");
     expect(message('model { y ~ Normal(a + b * (trt == 1), s) }')).toBe('E205: \'trt\' is a factor: compare it with a level, a string (e.g. trt == "A")');
     expect(message('model { y ~ Normal(a + b * (a == 1), s) }')).toBe('E205: \'==\' compares a data column with a value (e.g. (period == "2") for a factor\'s level, (dose == 0) for a number)');

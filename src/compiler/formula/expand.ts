@@ -1,15 +1,12 @@
 import type { Span } from '../../core/errors.js';
 import type { Column, FactorColumn, NumericColumn } from '../../data/table.js';
 import { IDENTITY, type Transform } from '../../bijectors/transforms.js';
-import { findDistribution, type DistSpec, type Form } from '../../distributions/catalog.js';
+import { findDistribution, type DistSpec } from '../../distributions/catalog.js';
 import type { IrExpr, IrGenerated, IrLikelihood, IrParam, IrPrior } from '../ir.js';
 import { codings, crossFactors, isFactor, productColumn } from './columns.js';
 import { FormulaError, type FixedTerm, type Formula, type RandomTerm } from './terms.js';
+import { familyLikelihood, type Family, type FamilyPrior } from './family_likelihood.js';
 
-/** The families a formula can be written in, and the likelihood each becomes. */
-export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial', 'gamma', 'lognormal', 'student', 'beta',
-  'zero_inflated_poisson', 'zero_inflated_negbinomial'] as const;
-export type Family = (typeof FAMILIES)[number];
 
 /** Where the expander puts what it creates; offsets continue theta after the existing parameters. */
 export interface FormulaContext {
@@ -35,17 +32,11 @@ const safe = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
 /** The most terms a correlated block `(1 + x + ... | g)` may have. */
 export const MAX_CORRELATED = 6;
 
-/** Default priors, on the link scale; `ppl check` prints them and `--ml` drops them. */
+/** Default priors of the predictor's parameters, on the link scale (a family's own: family_likelihood.ts); `ppl check` prints them and `--ml` drops them. */
 export const DEFAULT_PRIORS = {
   fixed: { dist: 'Normal', args: [0, 10] },
   sd: { dist: 'HalfNormal', args: [1] },
   correlation: { dist: 'LKJCorr', args: [2] },
-  sigma: { dist: 'HalfStudentT', args: [3, 2.5] },
-  dispersion: { dist: 'Exponential', args: [0.1] },
-  /** brms's prior on a Student-t's degrees of freedom. */
-  nu: { dist: 'Gamma', args: [2, 0.1] },
-  /** brms's prior on a zero-inflation probability. */
-  zi: { dist: 'Beta', args: [1, 1] },
 } as const;
 
 class Expander {
@@ -377,71 +368,11 @@ export function expandFormula(
     eta = add(eta, ex.randomTerm(r, `${response}|${i}`, family));
   });
   const predictor = eta ?? c(0);
-  const like = (name: string, form: number, args: IrExpr[]): IrLikelihood => {
-    const d = dist(name);
-    return { column: response, dist: d, form: d.forms[form] as Form, args, span };
-  };
-  /** A parameter of the family (a residual sd, a dispersion, a shape, a zero-inflation probability) with its default prior. */
-  type Prior = { readonly dist: string; readonly args: readonly number[] };
-  const own = (name: string, prior: Prior, transform: Transform): IrExpr => {
+  const own = (name: string, prior: FamilyPrior, transform: Transform): IrExpr => {
     const p = ex.param(name, span, { elementNames: [name], transform });
     ex.prior(p, prior.dist, prior.args.map(c));
     return { op: 'param', param: p };
   };
-  const positive = (name: string, prior: Prior): IrExpr => own(name, prior, { kind: 'lower', lo: 0 });
-  const probability = (name: string, prior: Prior): IrExpr => own(name, prior, { kind: 'bounded', lo: 0, hi: 1 });
-  let likelihood: IrLikelihood;
-  switch (family) {
-    case 'poisson': likelihood = like('Poisson', 0, [predictor]); break;
-    case 'bernoulli': likelihood = like('Bernoulli', 0, [predictor]); break;
-    case 'binomial':
-      if (!extra.trials) throw new FormulaError('binomial needs the number of trials', span, 'write binomial(trials = n, ...)');
-      likelihood = like('Binomial', 0, [extra.trials, predictor]);
-      break;
-    // lmer's weights: row i's residual variance is sigma^2 / w_i.
-    case 'gaussian': {
-      const sigma = positive('sigma', DEFAULT_PRIORS.sigma);
-      const sd = extra.weights ? { op: 'bin', o: '/', a: sigma, b: { op: 'call', fn: 'sqrt', arg: extra.weights } } as const : sigma;
-      likelihood = like('Normal', 0, [predictor, sd]);
-      break;
-    }
-    case 'negative_binomial': {
-      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
-      likelihood = like('NegativeBinomial', 0, [predictor, phi]);
-      break;
-    }
-    // Log link: mean exp(eta), shape k, so rate k exp(-eta) (glmmTMB's Gamma(link = "log"); its sigma is 1 / sqrt(k)).
-    case 'gamma': {
-      const shape = positive('shape', DEFAULT_PRIORS.dispersion);
-      likelihood = like('Gamma', 0, [shape, mul(shape, { op: 'call', fn: 'exp', arg: { op: 'neg', arg: predictor } })]);
-      break;
-    }
-    // log(y) ~ Normal(eta, sigma): lmer on log(y), whose log-likelihood lacks this one's Jacobian, -sum(log y).
-    case 'lognormal': {
-      likelihood = like('LogNormal', 0, [predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
-      break;
-    }
-    // Identity link, scale sigma and degrees of freedom nu estimated (glmmTMB's t_family, brms's student).
-    case 'student': {
-      const nu = positive('nu', DEFAULT_PRIORS.nu);
-      likelihood = like('StudentT', 0, [nu, predictor, positive('sigma', DEFAULT_PRIORS.sigma)]);
-      break;
-    }
-    // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
-    case 'zero_inflated_poisson':
-      likelihood = like('ZeroInflatedPoisson', 0, [predictor, probability('zi', DEFAULT_PRIORS.zi)]);
-      break;
-    case 'zero_inflated_negbinomial': {
-      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
-      likelihood = like('ZeroInflatedNegativeBinomial', 0, [predictor, phi, probability('zi', DEFAULT_PRIORS.zi)]);
-      break;
-    }
-    // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
-    case 'beta': {
-      const phi = positive('phi', DEFAULT_PRIORS.dispersion);
-      likelihood = like('Beta', 0, [mul(phi, { op: 'call', fn: 'inv_logit', arg: predictor }), mul(phi, { op: 'call', fn: 'inv_logit', arg: { op: 'neg', arg: predictor } })]);
-      break;
-    }
-  }
+  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, own });
   return { likelihood, defaults: ex.defaults, derived: ex.dataScale };
 }

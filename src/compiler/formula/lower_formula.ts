@@ -5,7 +5,8 @@ import { isHostComputable, lowerExpr } from '../lower_expr.js';
 import type { Span } from '../../core/errors.js';
 import { report, type Scope } from '../scope.js';
 import { responseFits } from '../lower.js';
-import { FAMILIES, expandFormula, type Family } from './expand.js';
+import { expandFormula } from './expand.js';
+import { FAMILIES, type Family } from './family_likelihood.js';
 import { FormulaError, readFormula } from './terms.js';
 import { addDerivedColumns, onRows } from './derived_columns.js';
 

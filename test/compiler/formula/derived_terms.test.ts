@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
-import { GlimmerError } from '../../../src/core/errors.js';
 import { expectMatchesLmer, type LmerRef } from './lmer_ref.js';
 import { orthogonalPolynomials } from '../../../src/compiler/formula/derived_columns.js';
+import { compileMessage } from '../../helpers.js';
 
 // Terms a formula makes from the data, named and computed as R does: scale(), poly(), relevel(), I() and
 // a function of a column. lme4's fit of the same formula: fixtures/derived_terms.R.
@@ -38,15 +38,7 @@ describe('scale(), poly(), relevel(), I() and log() in a formula', () => {
   });
 
   it('refuses what it cannot compute, with located messages', () => {
-    const message = (formula: string): string => {
-      try {
-        model(formula);
-      } catch (e) {
-        if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ');
-        throw e;
-      }
-      return 'compiled';
-    };
+    const message = (formula: string): string => compileMessage(() => model(formula));
     expect(message('1 + relevel(trt, "b")')).toBe("E220: 'b' is not a level of 'trt' (did you mean 'B'?)");
     expect(message('1 + scale(trt)')).toBe("E220: 'trt' is a factor: scale(trt) needs a numeric column");
     expect(message('1 + log(z)')).toMatch(/^E220: log\(z\) is NaN at data row \d+ \(a covariate must be finite in every row\)$/);

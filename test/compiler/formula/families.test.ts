@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
-import { GlimmerError } from '../../../src/core/errors.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
+import { compileMessage } from '../../helpers.js';
 
 /*
  * The formula families beyond lme4's glmer set: gamma (log link), lognormal, student and beta (logit
@@ -76,15 +76,7 @@ describe('the posterior of a formula family', () => {
 
 describe('formula families: links and arguments', () => {
   const data = cases[0].data;
-  const message = (family: string): string => {
-    try {
-      compile(`data "d.csv" { y: positive  x: real  g: factor }\nmodel { y ~ ${family} }`, { data });
-    } catch (e) {
-      if (e instanceof GlimmerError) return e.diagnostics.map((d) => `${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ');
-      throw e;
-    }
-    return 'compiled';
-  };
+  const message = (family: string): string => compileMessage(() => compile(`data "d.csv" { y: positive  x: real  g: factor }\nmodel { y ~ ${family} }`, { data }));
   it('gamma says which link it means; only the log link is supported', () => {
     expect(message('gamma(1 + x + (1 | g))')).toBe('E220: gamma() needs its link written out: link = "log" (write y ~ gamma(..., link = "log"); lme4\'s and brms\'s default, "inverse", is not supported)');
     expect(message('gamma(1 + x, link = "inverse")')).toBe('E220: gamma() takes link = "log", not "inverse" (lme4\'s default Gamma link, "inverse", is not supported: the log link keeps every mean positive)');
