@@ -15,6 +15,12 @@ export interface GenesTiming {
   readonly seconds: number;
   /** Peak resident memory of the process (GNU time's %M), MB; NaN where GNU time is missing. */
   readonly peakMb: number;
+  /**
+   * CPU seconds of the whole process, every thread (GNU time's %U + %S): the fits, and V8's compiler and
+   * collector threads beside them, which a wall time on an otherwise idle core does not count. NaN where
+   * GNU time is missing.
+   */
+  readonly cpuSeconds: number;
   /** glmmTMB's median seconds per gene on the same genes (its reference file), when there is one. */
   readonly referenceSecondsPerGene?: number;
   /** Cells per gene, and the share of the 95% intervals of the cell-group effects that cover the truth. */
@@ -22,11 +28,11 @@ export interface GenesTiming {
   readonly coverage?: number;
 }
 
-/** Runs `node bin/ppl.js ARGS` under GNU time: wall seconds and peak RSS. */
-async function timed(root: string, args: readonly string[]): Promise<{ seconds: number; peakMb: number }> {
+/** Runs `node bin/ppl.js ARGS` under GNU time: wall seconds, peak RSS and CPU seconds. */
+async function timed(root: string, args: readonly string[]): Promise<{ seconds: number; peakMb: number; cpuSeconds: number }> {
   const t0 = performance.now();
   const useTime = existsSync('/usr/bin/time');
-  const [cmd, argv] = useTime ? ['/usr/bin/time', ['-f', '%M', process.execPath, 'bin/ppl.js', ...args]] : [process.execPath, ['bin/ppl.js', ...args]];
+  const [cmd, argv] = useTime ? ['/usr/bin/time', ['-f', '%M %U %S', process.execPath, 'bin/ppl.js', ...args]] : [process.execPath, ['bin/ppl.js', ...args]];
   const stderr = await new Promise<string>((resolve, reject) => {
     const p = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
@@ -34,8 +40,12 @@ async function timed(root: string, args: readonly string[]): Promise<{ seconds: 
     p.on('error', reject);
     p.on('exit', (code) => (code === 0 ? resolve(err) : reject(new Error(`bench: ppl ${args.join(' ')} exited ${code}: ${err.slice(-500)}`))));
   });
-  const kb = Number(stderr.trim().split('\n').pop());
-  return { seconds: (performance.now() - t0) / 1000, peakMb: useTime && Number.isFinite(kb) ? kb / 1024 : NaN };
+  const [kb, user, sys] = (stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    peakMb: useTime && Number.isFinite(kb) ? kb / 1024 : NaN,
+    cpuSeconds: useTime && Number.isFinite(user + sys) ? user + sys : NaN,
+  };
 }
 
 
@@ -55,7 +65,7 @@ export async function measureGenes(root: string, runs: number): Promise<GenesTim
       for (let r = 0; r < Math.max(1, Math.min(runs, 3)); r++) all.push(await timed(root, args));
       out.push({
         what: 'Poisson, ZEB2 model (models/genes.glmm), --ml, from counts.h5ad', genes: 300, workers,
-        seconds: median(all.map((a) => a.seconds)), peakMb: Math.max(...all.map((a) => a.peakMb)), referenceSecondsPerGene: tmbPerGene,
+        seconds: median(all.map((a) => a.seconds)), peakMb: Math.max(...all.map((a) => a.peakMb)), cpuSeconds: median(all.map((a) => a.cpuSeconds)), referenceSecondsPerGene: tmbPerGene,
       });
     }
     return out;
@@ -102,7 +112,7 @@ const NB = { genes: 200, cells: 20000, seed: 1 };
  * workers, beside glmmTMB's median time per gene on the first 12 of the same genes (measured here by
  * test/fixtures/genes-nb/reference/fit_glmmtmb.R).
  */
-export async function measureGenesNegativeBinomial(root: string, say: (line: string) => void): Promise<GenesTiming> {
+export async function measureGenesNegativeBinomial(root: string, say: (line: string) => void): Promise<GenesTiming[]> {
   const dir = join(root, 'bench/.cache', `genes-${NB.genes}x${NB.cells}-nb`);
   if (!existsSync(join(dir, 'truth.json'))) {
     say(`simulating ${NB.genes} negative binomial genes x ${NB.cells} cells into ${dir} (once; kept for later runs)`);
@@ -110,17 +120,23 @@ export async function measureGenesNegativeBinomial(root: string, say: (line: str
       '--seed', String(NB.seed), '--out', dir], root);
   }
   const ref = parse(gunzipSync(readFileSync(join(root, 'test/fixtures/genes-nb/reference/glmmtmb_nb_genes.csv.gz'))).toString(), { columns: true }) as { seconds: string }[];
-  const out = mkdtempSync(join(tmpdir(), 'glimmer-genes-nb-'));
-  try {
-    const t = await timed(root, ['fit-genes', 'models/genes_nb.glmm', join(dir, 'mtx'), '--cells', join(dir, 'cells.csv.gz'), '--ml', '--out', out]);
-    return {
-      what: `negative binomial (models/genes_nb.glmm), --ml, ${NB.genes} genes x ${NB.cells.toLocaleString('en-US')} cells from Matrix Market`,
-      genes: NB.genes, workers: cpus().length, cells: NB.cells, ...t, referenceSecondsPerGene: median(ref.map((r) => Number(r.seconds))),
-      coverage: coverage(readFileSync(join(out, 'results.csv'), 'utf8'), JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))),
-    };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  const rows: GenesTiming[] = [];
+  // One worker (NEBULA's figures are for one core) and the default (the cores).
+  for (const workers of [1, cpus().length]) {
+    const out = mkdtempSync(join(tmpdir(), 'glimmer-genes-nb-'));
+    try {
+      const t = await timed(root, ['fit-genes', 'models/genes_nb.glmm', join(dir, 'mtx'), '--cells', join(dir, 'cells.csv.gz'), '--ml', '--out', out, '--workers', String(workers)]);
+      rows.push({
+        what: `negative binomial (models/genes_nb.glmm), --ml, ${NB.genes} genes x ${NB.cells.toLocaleString('en-US')} cells from Matrix Market`,
+        genes: NB.genes, workers, cells: NB.cells, ...t, referenceSecondsPerGene: median(ref.map((r) => Number(r.seconds))),
+        coverage: coverage(readFileSync(join(out, 'results.csv'), 'utf8'), JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))),
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    if (workers === cpus().length) break;
   }
+  return rows;
 }
 
 /** The share of the cell-group effects' 95% intervals (estimated groups only) that hold the true value. */
@@ -149,12 +165,12 @@ function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
 }
 
 export function genesTable(rows: readonly GenesTiming[]): string {
-  return markdownTable(['run', 'genes', 'workers', 'end to end (s)', 'genes / s', 'ms per gene per core', 'glmmTMB ms per gene', 'glmmTMB / Glimmer per core', 'peak memory (MB)', '95% coverage'],
+  return markdownTable(['run', 'genes', 'workers', 'end to end (s)', 'genes / s', 'ms per gene per core', 'CPU ms per gene', 'glmmTMB ms per gene', 'glmmTMB / Glimmer per core', 'peak memory (MB)', '95% coverage'],
     rows.map((r) => {
       const perCore = (1000 * r.seconds * r.workers) / r.genes;
-      return [r.what, String(r.genes), String(r.workers), sig(r.seconds), sig(r.genes / r.seconds), sig(perCore),
+      return [r.what, String(r.genes), String(r.workers), sig(r.seconds), sig(r.genes / r.seconds), sig(perCore), Number.isFinite(r.cpuSeconds) ? sig((1000 * r.cpuSeconds) / r.genes) : '',
         r.referenceSecondsPerGene === undefined ? '' : sig(1000 * r.referenceSecondsPerGene),
         r.referenceSecondsPerGene === undefined ? '' : `${((1000 * r.referenceSecondsPerGene) / perCore).toFixed(1)}x`, Number.isFinite(r.peakMb) ? sig(r.peakMb) : '',
         r.coverage === undefined ? '' : `${(100 * r.coverage).toFixed(1)}%`];
-    }), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
+    }), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']);
 }

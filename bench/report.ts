@@ -149,7 +149,7 @@ ${smallModelTable(r.small)}
 
 ## 5. Every gene: ppl fit-genes
 
-Issue 13: one model fitted to every gene. \`node bin/ppl.js fit-genes models/genes.glmm test/fixtures/genes-300/counts.h5ad --layer counts --ml --out DIR --workers N\` on 300 simulated Poisson genes x 5,000 cells with ZEB2's design, timed from process start to exit (reading the h5ad, the cells, every gene's fit and the two CSV files), median of up to 3 runs; peak memory by GNU time. glmmTMB: the median of its per-gene times in \`test/fixtures/genes-300/reference/glmmtmb_genes.csv.gz\` (one \`glmmTMB()\` call per gene, same model, this kind of machine).
+Issue 13: one model fitted to every gene. \`node bin/ppl.js fit-genes models/genes.glmm test/fixtures/genes-300/counts.h5ad --layer counts --ml --out DIR --workers N\` on 300 simulated Poisson genes x 5,000 cells with ZEB2's design, timed from process start to exit (reading the h5ad, the cells, every gene's fit and the two CSV files), median of up to 3 runs; peak memory by GNU time. "ms per gene per core" is the wall time times the workers over the genes; "CPU ms per gene" is the process's CPU time (user + system, every thread: V8's compiler and collector threads run beside the fits, on the idle core of a one-worker run) over the genes. glmmTMB: the median of its per-gene times in \`test/fixtures/genes-300/reference/glmmtmb_genes.csv.gz\` (one \`glmmTMB()\` call per gene, same model, this kind of machine).
 
 ${genesTable(r.genes)}
 
