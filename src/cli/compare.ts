@@ -5,13 +5,13 @@ import { Option, InvalidArgumentError, type Command } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { DEFAULT_SEED, ENGINES, inferFit, type EngineName, type Fit } from '../api/infer.js';
 import { describeModel } from '../api/describe.js';
-import { loadModel } from '../io/load_model.js';
+import { chosenDataPath, loadModel } from '../io/load_model.js';
 import { progressHook } from './progress.js';
 import { NUTS_DEFAULTS } from '../api/engine_settings.js';
 import { parallelChains } from './chains/for_infer.js';
 import { forestRows, forestSpec, type ForestRow } from '../plots/forest.js';
 import { writeOutputs } from './output.js';
-import { intOption, type Io } from './io.js';
+import { ALLOW_PATH, intOption, type Io } from './io.js';
 import { renderPlot } from './plot_render.js';
 
 
@@ -121,7 +121,7 @@ function engineList(v: string): EngineName[] {
   return names as EngineName[];
 }
 
-interface CompareOpts { engines: readonly EngineName[]; runs: number; seed: number; out?: string; data?: string; backend: BackendName; threads?: number }
+interface CompareOpts { engines: readonly EngineName[]; runs: number; seed: number; out?: string; data?: string; allowPath?: boolean; backend: BackendName; threads?: number }
 
 /**
  * Fits with every engine; an engine that fails (an InferenceError: E517 for fullrank on thousands of
@@ -182,10 +182,12 @@ export function registerCompare(program: Command, io: Io, progress: boolean, onE
     .option('--seed <n>', 'random seed of the first run', intOption('--seed', 0), DEFAULT_SEED)
     .option('--out <dir>', 'folder for forest.svg, forest.png and compare.csv (default: compare-<model name>)')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option(...ALLOW_PATH)
     .addOption(new Option('--backend <name>', 'log-density backend').choices(BACKENDS).default('auto'))
     .option('--threads <n>', 'MCMC: worker threads for the chains (default: one per chain, up to the cores)', intOption('--threads', 1))
     .action(async (model: string, opts: CompareOpts) => {
       try {
+        opts.data = chosenDataPath(model, opts.data, opts.allowPath);
         // Some engines failed, the others compared: exit 1, as a failed fit does.
         if ((await runCompare(model, opts, io, progress)).length > 0) setCode(1);
       } catch (e) {

@@ -2,13 +2,13 @@ import { Option, type Command } from 'commander';
 import { suggest, userError } from '../api/errors.js';
 import { DEFAULT_DRAWS, DEFAULT_SEED, ENGINES, contrastFileName, inferFit, type EngineName } from '../api/infer.js';
 import { describeModel, type ModelDescription } from '../api/describe.js';
-import { loadModel } from '../io/load_model.js';
+import { chosenDataPath, loadModel } from '../io/load_model.js';
 import { contrastsCsv, contrastsTable, type ContrastRow } from '../results/contrasts.js';
 import { levelDesign, pairwiseContrasts, type LevelPair, type PairGroup } from '../results/contrasts_pairwise.js';
 import { readAllColumns } from '../io/all_columns.js';
 import { resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
-import { intOption, type Io, type OnError } from './io.js';
+import { ALLOW_PATH, intOption, type Io, type OnError } from './io.js';
 
 
 
@@ -31,6 +31,7 @@ interface ContrastsOpts {
   seed: number;
   draws: number;
   data?: string;
+  allowPath?: boolean;
   out?: string;
 }
 
@@ -152,9 +153,11 @@ export function registerContrasts(program: Command, io: Io, onError: OnError): v
     .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
     .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option(...ALLOW_PATH)
     .option('--out <dir>', 'write contrasts.csv to this folder')
     .action(async (model: string, opts: ContrastsOpts) => {
       try {
+        opts.data = chosenDataPath(model, opts.data, opts.allowPath);
         await runContrasts(model, opts, io);
       } catch (e) {
         onError(e, [model]);

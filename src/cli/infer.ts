@@ -7,19 +7,19 @@ import { PARAMETRISATIONS } from '../api/engine_settings.js';
 import { drawsCsv, estimateTable, summaryCsv, summaryTable } from '../results/format.js';
 import { contrastsCsv } from '../results/contrasts.js';
 import { describeModel } from '../api/describe.js';
-import { loadModel } from '../io/load_model.js';
+import { chosenDataPath, loadModel } from '../io/load_model.js';
 import { progressHook } from './progress.js';
 import { parallelChains } from './chains/for_infer.js';
 import { smallData, smallModel } from './chains/small_model.js';
 import { contrastSources, describeContrasts } from './contrasts.js';
-import { intOption, stdio, type Io, type OnError } from './io.js';
+import { ALLOW_PATH, intOption, stdio, type Io, type OnError } from './io.js';
 import { writeOutputs } from './output.js';
 import { writeFitPlots } from './plot_render.js';
 import { describeDiagnostics } from './report.js';
 import { versions } from './versions.js';
 
 interface InferOpts {
-  engine: EngineName; backend: BackendName; data?: string; seed: number; draws: number; psis: boolean; out?: string; progress: boolean;
+  engine: EngineName; backend: BackendName; data?: string; allowPath?: boolean; seed: number; draws: number; psis: boolean; out?: string; progress: boolean;
   chains: number; warmup: number; adaptDelta: number; maxDepth: number; dense: boolean; parametrisation: string; threads?: number;
   viRecipe?: string; optimizer?: string; lr?: number; steps?: number; mcDraws?: number; init?: string; average: boolean;
   runs: number; ml: boolean; reml: boolean; plot?: string; contrast: string[];
@@ -84,6 +84,7 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .argument('<model>', 'a .glmm model file')
     .addOption(new Option('--engine <name>', 'inference engine').choices(ENGINES).default('laplace'))
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option(...ALLOW_PATH)
     .option('--seed <n>', 'random seed', intOption('--seed', 0), DEFAULT_SEED)
     .option('--draws <n>', 'number of draws', intOption('--draws', 10), DEFAULT_DRAWS)
     .addOption(new Option('--backend <name>', 'log-density backend: js (float64), tfjs, auto (by size), measure (time both here)').choices(BACKENDS).default('auto'))
@@ -118,6 +119,12 @@ export function registerInfer(program: Command, io: Io, argv: readonly string[],
     .option('--plot <dir>', 'write plots (SVG and PNG) to this folder: forest, densities, trace and rank (MCMC), elbo (VI)')
     .option('--contrast <expr>', 'report a function of the parameters with P(>0), e.g. "beta[T : R : diseased] - beta[T : R : healthy]" (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (model: string, opts: InferOpts, cmd: Command) => {
+      try {
+        opts.data = chosenDataPath(model, opts.data, opts.allowPath);
+      } catch (e) {
+        onError(e, [model]);
+        return;
+      }
       const inapplicable = inapplicableOption(opts.engine, cmd);
       if (inapplicable) cmd.error(`error: ${inapplicable}`);
       const mcmc = opts.engine === 'nuts' || opts.engine === 'hmc';

@@ -19,3 +19,6 @@ export function intOption(name: string, min: number): (v: string) => number {
     return n;
   };
 }
+
+/** The option that lets a model's own data path leave its folder (resolveDataPath refuses it otherwise). */
+export const ALLOW_PATH = ['--allow-path', "read the data file the model names even outside the model file's folder (refused unless allowed: a model file cannot reach other files by naming them)"] as const;

@@ -1,13 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS, type BackendName } from '../api/backend_choice.js';
 import { GlimmerError, InferenceError, renderDiagnostic } from '../api/errors.js';
-import { loadModel } from '../io/load_model.js';
+import { chosenDataPath, loadModel } from '../io/load_model.js';
 import { describeCheck } from './report.js';
 import { readFileSync } from 'node:fs';
 import { registerCompare } from './compare.js';
 import { registerFitGenes, registerWorker } from './fit_genes.js';
 import { registerInfer } from './infer.js';
-import { stdio, type Io } from './io.js';
+import { ALLOW_PATH, stdio, type Io } from './io.js';
 import { registerContrasts } from './contrasts.js';
 import { registerPpc } from './ppc.js';
 import { ownVersion } from './versions.js';
@@ -53,10 +53,12 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .description('parse and type-check a model, check its data, and print its parameters')
     .argument('<model>', 'a .glmm model file')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option(...ALLOW_PATH)
     .addOption(new Option('--backend <name>', 'log-density backend to report').choices(BACKENDS).default('auto'))
     .option('--ml', 'check the maximum-likelihood version (priors dropped but the random effects\')', false)
-    .action(async (model: string, opts: { data?: string; backend: BackendName; ml: boolean }) => {
+    .action(async (model: string, opts: { data?: string; allowPath?: boolean; backend: BackendName; ml: boolean }) => {
       try {
+        opts.data = chosenDataPath(model, opts.data, opts.allowPath);
         const m = loadModel(model, { dataPath: opts.data, ml: opts.ml });
         for (const n of m.notes) io.err(`note: ${n}`);
         const ld = await m.logDensity({ backend: opts.backend });

@@ -4,13 +4,13 @@ import { DEFAULT_PPC_DRAWS, columnGrouping, posteriorPredictiveCheck } from '../
 import type { Model } from '../api/compile.js';
 import { describeModel } from '../api/describe.js';
 import { userError } from '../api/errors.js';
-import { loadModel } from '../io/load_model.js';
+import { chosenDataPath, loadModel } from '../io/load_model.js';
 import { ppcSpec } from '../plots/ppc.js';
 import { ppcCsv, ppcTables, type Grouping } from '../results/ppc.js';
 import { readAllColumns } from '../io/all_columns.js';
 import { resolveColumn } from './data_columns.js';
 import { writeOutputs } from './output.js';
-import { intOption, type Io, type OnError } from './io.js';
+import { ALLOW_PATH, intOption, type Io, type OnError } from './io.js';
 import { renderPlot } from './plot_render.js';
 
 
@@ -20,6 +20,7 @@ interface PpcOpts {
   draws: number;
   by?: string;
   data?: string;
+  allowPath?: boolean;
   out?: string;
   plot?: string;
 }
@@ -78,10 +79,12 @@ export function registerPpc(program: Command, io: Io, onError: OnError): void {
     .option('--draws <n>', 'replicated data sets, one per posterior draw', intOption('--draws', 1), DEFAULT_PPC_DRAWS)
     .option('--by <factor>', 'group the rows by this data column (default: the first factor of the likelihood)')
     .option('--data <file>', 'data file (CSV or CSV.gz), overriding the data block')
+    .option(...ALLOW_PATH)
     .option('--out <dir>', 'write ppc.csv to this folder')
     .option('--plot <dir>', 'write ppc.svg and ppc.png to this folder')
     .action(async (model: string, opts: PpcOpts) => {
       try {
+        opts.data = chosenDataPath(model, opts.data, opts.allowPath);
         await runPpc(model, opts, io);
       } catch (e) {
         onError(e, [model]);

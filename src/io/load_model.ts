@@ -37,6 +37,17 @@ export function readModelSource(path: string): string {
   }
 }
 
+/**
+ * The data file a command reads: --data when given; with --allow-path, the path the model names even
+ * outside its folder (resolveDataPath keeps a model file from reaching other files unless the user
+ * allows it); otherwise undefined, and the model's own path is checked where it is read.
+ */
+export function chosenDataPath(modelPath: string, data: string | undefined, allowPath: boolean | undefined): string | undefined {
+  if (data !== undefined || !allowPath) return data;
+  const declared = parseModel(readModelSource(modelPath), modelPath).data?.path;
+  return declared ? resolveDataPath(modelPath, declared.value, declared.span, true) : undefined;
+}
+
 /** Node entry point of the library: a model file and its data (the data block's path, or --data) -> a checked model. */
 export function loadModel(modelPath: string, options: LoadOptions = {}): Model {
   const source = readModelSource(modelPath);

@@ -54,17 +54,19 @@ export function readTextFile(path: string, span?: Span): string {
  * Where a data path written in a model points: relative to the model file's folder, and inside it
  * (subfolders are fine). A model file is text that may come from anyone, so it cannot reach other
  * files (`../../etc/passwd`, `/home/me/.ssh/id_rsa`) by naming them; the user can, by passing the
- * path on the command line (--data), which is never checked. Symbolic links inside the folder are
- * followed: placing one takes write access to the folder, which the model's author need not have.
- * `span` is where the model names the path; without it the error names the model file.
+ * path on the command line (--data), which is never checked, or by allowing the path the model names
+ * (`allowOutside`: the CLI's --allow-path, the user's own choice for a model they trust). Symbolic links
+ * inside the folder are followed: placing one takes write access to the folder, which the model's author
+ * need not have. `span` is where the model names the path; without it the error names the model file.
  */
-export function resolveDataPath(modelFile: string, dataPath: string, span?: Span): string {
+export function resolveDataPath(modelFile: string, dataPath: string, span?: Span, allowOutside = false): string {
   const folder = dirname(modelFile);
-  const path = join(folder, dataPath);
+  const path = isAbsolute(dataPath) ? dataPath : join(folder, dataPath);
+  if (allowOutside) return path;
   const inside = relative(resolve(folder), resolve(path));
   const escapes = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
   if (isAbsolute(dataPath) || escapes) {
-    const hint = `a model names its data relative to its own folder; to read this file, pass it on the command line: --data ${isAbsolute(dataPath) ? dataPath : path}`;
+    const hint = `a model names its data relative to its own folder; to read this file, pass it on the command line (--data ${path}) or allow the path the model names (--allow-path)`;
     throw userError('E404', `data file '${dataPath}' is outside the model file's folder`, span === undefined ? { file: modelFile, hint } : { span, hint });
   }
   return path;

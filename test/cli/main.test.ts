@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,23 @@ describe('ppl check', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(`error[E401]: cannot read data file '${join(dir, 'missing.csv.gz')}': no such file`);
     expect(r.err).toContain(`--> ${file}:4:6`);
+  });
+
+  it("refuses a data path outside the model's folder (E404, exit 2) unless --allow-path; infer reads it too", async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub, { recursive: true });
+    const file = join(sub, 'up.glmm');
+    writeFileSync(file, zeb2.replace('"zeb2.csv.gz"', '"../zeb2.csv.gz"'));
+    const refused = await run(['check', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.split('\n')[0]).toBe("error[E404]: data file '../zeb2.csv.gz' is outside the model file's folder");
+    expect(refused.err.split('\n').at(-1)).toBe(`hint: a model names its data relative to its own folder; to read this file, pass it on the command line (--data ${join(dir, 'zeb2.csv.gz')}) or allow the path the model names (--allow-path)`);
+    const allowed = await run(['check', file, '--allow-path']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.out).toContain(`data: ${join(dir, 'zeb2.csv.gz')}, 68627 rows`);
+    const fit = await run(['infer', file, '--allow-path', '--ml']);
+    expect(fit.code).toBe(0);
+    expect(fit.out).toMatch(/sigma_patient/);
   });
 
   it('reports a missing model file with exit 2', async () => {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GlimmerError } from '../../src/core/errors.js';
 import { renderDiagnostic } from '../../src/core/render_error.js';
-import { loadModel, readModelSource } from '../../src/io/load_model.js';
+import { chosenDataPath, loadModel, readModelSource } from '../../src/io/load_model.js';
 
 // <dir>/outside.csv is a file the model must not reach; <dir>/project/ holds the model.
 const dir = mkdtempSync(join(tmpdir(), 'glimmer-load-model-'));
@@ -49,13 +49,21 @@ describe("data paths in a model stay in the model file's folder", () => {
   |
 1 | data "../outside.csv" { y: real }
   |      ^^^^^^^^^^^^^^^^
-hint: a model names its data relative to its own folder; to read this file, pass it on the command line: --data <dir>/outside.csv`);
+hint: a model names its data relative to its own folder; to read this file, pass it on the command line (--data <dir>/outside.csv) or allow the path the model names (--allow-path)`);
   });
 
   it('E404 for absolute paths and for climbing out through a subfolder', () => {
     for (const path of [join(dir, 'outside.csv'), 'data/../../outside.csv', '../../../../../../etc/passwd', '/etc/passwd']) {
       expect(rendered(() => loadModel(writeModel(path))).split('\n')[0]).toBe(`error[E404]: data file '${path.replaceAll(dir, '<dir>')}' is outside the model file's folder`);
     }
+  });
+
+  it("--allow-path: chosenDataPath resolves the model's own path outside its folder; --data still wins", () => {
+    const model = writeModel('../outside.csv');
+    expect(chosenDataPath(model, undefined, true)).toBe(join(dir, 'outside.csv'));
+    expect([...loadModel(model, { dataPath: chosenDataPath(model, undefined, true) }).rowwiseIr.data.numeric.get('y')!]).toEqual([1.5, 2.5]);
+    expect(chosenDataPath(model, 'other.csv', true)).toBe('other.csv');
+    expect(chosenDataPath(model, undefined, false)).toBeUndefined();
   });
 
   it('reads a file anywhere when the user passes it on the command line (--data)', () => {

@@ -90,8 +90,15 @@ describe('resolveDataPath', () => {
     }
     expect(renderedError(() => resolveDataPath('models/zeb2.glmm', '../../etc/passwd'))).toBe(
       "error[E404]: data file '../../etc/passwd' is outside the model file's folder\n  --> models/zeb2.glmm\n" +
-        "hint: a model names its data relative to its own folder; to read this file, pass it on the command line: --data ../etc/passwd",
+        "hint: a model names its data relative to its own folder; to read this file, pass it on the command line (--data ../etc/passwd) or allow the path the model names (--allow-path)",
     );
+  });
+
+  it('allowOutside (the CLI\'s --allow-path): the same paths, resolved and not refused', () => {
+    expect(resolveDataPath('/a/b/m.glmm', '../d.csv', undefined, true)).toBe('/a/d.csv');
+    expect(resolveDataPath('/a/b/m.glmm', 'data/../../d.csv', undefined, true)).toBe('/a/d.csv');
+    expect(resolveDataPath('/a/b/m.glmm', '/etc/passwd', undefined, true)).toBe('/etc/passwd');
+    expect(resolveDataPath('models/zeb2.glmm', 'zeb2.csv.gz', undefined, true)).toBe(join('models', 'zeb2.csv.gz'));
   });
 });
 
