@@ -48,7 +48,10 @@ export interface ModelDescription {
   readonly parameters: readonly ParameterDescription[];
   readonly likelihoods: readonly LikelihoodDescription[];
   readonly reduction: ReductionReport;
-  /** The generated quantities the model declares (not those the compiler derives, such as correlated effects on the data scale). */
+  /**
+   * The generated quantities the model declares (not those the compiler derives, such as correlated effects
+   * on the data scale), as written: one with a value per level or per row once, `fitted[year]`, `mu[row]`.
+   */
   readonly generated: readonly string[];
   /** The latent Gaussian field: random-effect blocks, linear fixed effects and hyperparameters. */
   readonly field: FieldDescription;
@@ -69,7 +72,7 @@ export function describeModel(m: Model): ModelDescription {
     // The row-wise terms: the reduced ones are sufficient statistics under other names.
     likelihoods: rowwiseIr.likelihoods.map((l) => ({ column: l.column, family: l.dist.name })),
     reduction: m.reduction,
-    generated: ir.generated.filter((g) => !g.derived).map((g) => g.name),
+    generated: [...new Set(ir.generated.filter((g) => !g.derived).map((g) => (g.vector ? `${g.vector.name}[${g.vector.over ?? 'row'}]` : g.name)))],
     field: describeField(ir),
     // The reduced data keeps only the factors the likelihood reads; the row-wise data has them all.
     factors: rowwiseIr.data.factors,

@@ -7,6 +7,7 @@ import type { IrExpr, IrParam, ModelIR } from './ir.js';
 import { splitValues } from './layout.js';
 import { lowerExpr } from './lower_expr.js';
 import type { Scope } from './scope.js';
+import type { VectorQuantity } from './generated_vectors.js';
 
 /** A contrast (any scalar function of the parameters), checked against a model: its text is its name. */
 export interface Contrast {
@@ -129,8 +130,21 @@ function generatedScope(ir: ModelIR, file: string): Scope {
   for (const [name, f] of ir.data.factors) columns.set(name, { kind: 'factor', name, levels: [...f.levels], codes: f.codes });
   return {
     file, columns, params: ir.params as IrParam[], paramIndex: new Map(ir.params.map((p, i) => [p.name, i])),
-    locals: new Map(ir.generated.map((g) => [g.name, g.expr])), failed: new Set(), diagnostics: [],
+    locals: new Map(ir.generated.map((g) => [g.name, g.expr])), vectors: generatedVectors(ir), failed: new Set(), diagnostics: [],
   };
+}
+
+/** The model's generated quantities with one value per row or level (`fitted[1990]`, ...), by their written name. */
+function generatedVectors(ir: ModelIR): Map<string, VectorQuantity> {
+  const out = new Map<string, { over?: string; elements: Map<string, IrExpr> }>();
+  for (const g of ir.generated) {
+    if (!g.vector) continue;
+    const label = g.name.slice(g.vector.name.length + 1, -1);
+    let v = out.get(g.vector.name);
+    if (!v) out.set(g.vector.name, (v = { ...(g.vector.over ? { over: g.vector.over } : {}), elements: new Map() }));
+    v.elements.set(label, g.expr);
+  }
+  return out;
 }
 
 /**
@@ -179,7 +193,7 @@ export function compileContrasts(texts: readonly string[], ir: ModelIR): Contras
       return;
     }
     const scope = generatedScope(ir, file);
-    const expr = lowerExpr(bareLevels(parsed.expr, ir, quoted.text, quoted.labels), scope, 'generated');
+    const expr = lowerExpr(bareLevels(parsed.expr, ir, quoted.text, quoted.labels), scope, 'contrast');
     diagnostics.push(...scope.diagnostics);
     if (expr) out.push({ name: text.trim(), expr });
   });

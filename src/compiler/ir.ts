@@ -99,6 +99,8 @@ export interface IrGenerated {
   readonly derived?: boolean;
   /** A correlation (in [-1, 1]): an interval from its SE is taken on Fisher's atanh scale, so that it stays inside. */
   readonly correlation?: boolean;
+  /** One element of a quantity with one value per row (`mu[12]`) or per level of a factor (`fitted[1990]`): its written name and factor. */
+  readonly vector?: { readonly name: string; readonly over?: string };
 }
 
 export interface IrData {

@@ -9,6 +9,7 @@ import { compareRange, overlap, readConstraint, supportTransform } from './const
 import { matchDistribution } from './dist_args.js';
 import { dependsOnParams, type IrExpr, type IrGenerated, type IrLikelihood, type IrParam, type IrPrior, type ModelIR } from './ir.js';
 import { lowerExpr } from './lower_expr.js';
+import { expandGenerated } from './generated_vectors.js';
 import { markLatent } from './latent/recognise.js';
 import { formulaOverride, isFamily, lowerFormulas } from './formula/lower_formula.js';
 import { hoistDataExprs } from './hoist.js';
@@ -41,7 +42,7 @@ export function columnSpecs(program: Program): { specs: ColumnSpec[]; diagnostic
 export function lowerProgram(program: Program, table: DataTable): ModelIR {
   // Formulas add derived columns (contrasts, crossed factors, products) to a copy of the table's.
   const columns = new Map(table.columns);
-  const scope: Scope = { file: program.file, columns, params: [], paramIndex: new Map(), locals: new Map(), failed: new Set(), diagnostics: [], notes: [] };
+  const scope: Scope = { file: program.file, columns, params: [], paramIndex: new Map(), locals: new Map(), vectors: new Map(), failed: new Set(), diagnostics: [], notes: [] };
   const likelihoods: IrLikelihood[] = [];
   const formulas = lowerFormulas(program, scope);
   likelihoods.push(...formulas.likelihoods);
@@ -74,18 +75,20 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
     const lik = lowerLikelihood(stmt.target, stmt.dist, scope);
     if (lik) likelihoods.push(lik);
   }
-  scope.locals.clear();
+  // The model block's definitions stay visible: a generated quantity may read them (`mu = exp(eta)`).
   // The formula's data-scale random effects first: reported with the parameters, before the user's quantities.
   const generated: IrGenerated[] = [...formulas.derived];
   for (const g of program.generated) {
     if (!checkFresh(g.name, scope)) continue;
     const e = lowerExpr(g.value, scope, 'generated');
-    if (!e) {
+    const expanded = e && expandGenerated(g, e, scope, table.nRows);
+    if (!e || !expanded) {
       scope.failed.add(g.name.name);
       continue;
     }
-    scope.locals.set(g.name.name, e);
-    generated.push({ name: g.name.name, expr: e });
+    if (expanded.vector) scope.vectors?.set(g.name.name, expanded.vector);
+    else scope.locals.set(g.name.name, e);
+    generated.push(...expanded.quantities);
   }
   if (scope.diagnostics.length > 0) throw new GlimmerError(scope.diagnostics);
   const numeric = new Map<string, Float64Array>();
@@ -115,7 +118,7 @@ export function responseFits(target: Ident, type: string, dist: DistSpec, span: 
 
 function checkFresh(name: Ident, scope: Scope): boolean {
   const n = name.name;
-  const what = scope.locals.has(n) ? 'already defined' : scope.paramIndex.has(n) ? 'a parameter' : scope.columns.has(n) ? 'a data column' : null;
+  const what = scope.locals.has(n) || scope.vectors?.has(n) ? 'already defined' : scope.paramIndex.has(n) ? 'a parameter' : scope.columns.has(n) ? 'a data column' : null;
   if (what === null) return true;
   report(scope, 'E207', `'${n}' is ${what}`, name.span, 'choose another name');
   return false;

@@ -151,6 +151,11 @@ function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context)
   if (scope.failed.has(name)) return null;
   const local = scope.locals.get(name);
   if (local) return local;
+  const vector = scope.vectors?.get(name);
+  if (vector) {
+    const first = vector.elements.keys().next().value ?? '1';
+    return report(scope, 'E205', `'${name}' has one value per ${vector.over ? `level of '${vector.over}'` : 'row'}; address one by its label`, span, `e.g. ${name}["${first}"]`);
+  }
   const p = scope.paramIndex.get(name);
   if (p !== undefined) {
     const param = scope.params[p];
@@ -165,13 +170,16 @@ function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context)
     if (col.kind === 'factor') {
       return report(scope, 'E205', `'${name}' is a factor; it can only index a parameter`, span, `e.g. beta[${name}]`);
     }
-    if (ctx !== 'model') {
-      return report(scope, 'E205', `data column '${name}' cannot be used in ${ctx === 'prior' ? 'a prior' : 'the generated block'}`, span,
-        ctx === 'prior' ? 'priors take numbers and parameters' : 'generated quantities are functions of the parameters');
-    }
+    if (ctx === 'prior' || ctx === 'contrast') return dataRefused(scope, name, span, ctx);
     return { op: 'data', column: name };
   }
   return report(scope, 'E201', `unknown name '${name}'`, span, didYouMean(name, knownNames(scope)));
+}
+
+/** A data column where only parameters and numbers may be: a prior's argument, or a contrast. */
+function dataRefused(scope: Scope, name: string, span: Expr['span'], ctx: 'prior' | 'contrast'): null {
+  return report(scope, 'E205', `data column '${name}' cannot be used in ${ctx === 'prior' ? 'a prior' : 'a contrast'}`, span,
+    ctx === 'prior' ? 'priors take numbers and parameters' : 'a contrast is one number, a function of the parameters; a quantity over the data goes in the generated block');
 }
 
 /**
@@ -184,10 +192,7 @@ function lowerIndicator(e: Extract<Expr, { kind: 'binary' }>, scope: Scope, ctx:
   if (!col || (right.kind !== 'str' && right.kind !== 'num')) {
     return report(scope, 'E205', "'==' compares a data column with a value", e.span, 'e.g. (period == "2") for a factor\'s level, (dose == 0) for a number');
   }
-  if (ctx !== 'model') {
-    return report(scope, 'E205', `data column '${col.name}' cannot be used in ${ctx === 'prior' ? 'a prior' : 'the generated block'}`, left.span,
-      ctx === 'prior' ? 'priors take numbers and parameters' : 'generated quantities are functions of the parameters');
-  }
+  if (ctx === 'prior' || ctx === 'contrast') return dataRefused(scope, col.name, left.span, ctx);
   let values: Float64Array;
   if (col.kind === 'factor') {
     if (right.kind !== 'str') return report(scope, 'E205', `'${col.name}' is a factor: compare it with a level, a string`, right.span, `e.g. ${col.name} == "${col.levels[0]}"`);
@@ -206,6 +211,17 @@ function lowerIndicator(e: Extract<Expr, { kind: 'binary' }>, scope: Scope, ctx:
 function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Context): IrExpr | null {
   const name = e.target.name;
   if (scope.failed.has(name)) return null;
+  const vector = scope.vectors?.get(name);
+  if (vector) {
+    const label = e.index.kind === 'str' ? e.index.value : undefined;
+    const element = label === undefined ? undefined : vector.elements.get(label);
+    if (element) return element;
+    const labels = [...vector.elements.keys()];
+    const close = label === undefined || !vector.over ? undefined : suggest(label, labels);
+    return report(scope, 'E206', label === undefined ? `index '${name}' by one ${vector.over ? `level of '${vector.over}'` : 'row number'}, a string`
+      : `'${label}' is not ${vector.over ? `a level of '${vector.over}'` : `a row of '${name}' (rows 1 to ${labels.length})`}`, e.index.span,
+    close !== undefined ? `did you mean "${close}"?` : `e.g. ${name}["${labels[0]}"]`);
+  }
   const p = scope.paramIndex.get(name);
   if (p === undefined || scope.params[p].factor === undefined) {
     if (p !== undefined) return report(scope, 'E205', `'${name}' is a scalar parameter and cannot be indexed`, e.span, `write ${name}`);
@@ -225,9 +241,9 @@ function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Cont
     return { op: 'level', param: p, label: idx.value, level, span: idx.span };
   }
   if (idx.kind === 'var' && idx.name === param.factor) {
-    if (ctx !== 'model') {
-      return report(scope, 'E205', `'${name}[${idx.name}]' has one value per data row; it can only appear in the model block`, e.span,
-        ctx === 'generated' ? `address one level by its label, e.g. ${name}["${param.levels?.[0] ?? 'level'}"]` : undefined);
+    if (ctx === 'prior' || ctx === 'contrast') {
+      return report(scope, 'E205', `'${name}[${idx.name}]' has one value per data row; it cannot appear in ${ctx === 'prior' ? 'a prior' : 'a contrast'}`, e.span,
+        ctx === 'contrast' ? `address one level by its label, e.g. ${name}["${param.levels?.[0] ?? 'level'}"]` : undefined);
     }
     return { op: 'gather', param: p, factor: param.factor };
   }

@@ -74,6 +74,14 @@ export interface AssignStmt {
   readonly span: Span;
 }
 
+/**
+ * A generated quantity: `lfc = beta["A"] - beta["B"]` (one value), `fitted[year] = exp(a + b * t)` (one
+ * per level of a factor) or `mu = exp(eta)` (reading the data without an index: one per row).
+ */
+export interface GeneratedStmt extends AssignStmt {
+  readonly index?: Ident;
+}
+
 /** `ZEB2 ~ Poisson(...)` (a likelihood) or `u ~ Normal(0, s)` (an extra prior term, as in Stan). */
 export interface SampleStmt {
   readonly kind: 'sample';
@@ -89,6 +97,6 @@ export interface Program {
   readonly data?: DataBlock;
   readonly parameters: readonly ParamDecl[];
   readonly model: readonly ModelStmt[];
-  readonly generated: readonly AssignStmt[];
+  readonly generated: readonly GeneratedStmt[];
   readonly span: Span;
 }

@@ -126,6 +126,9 @@ export interface GeneratedStmtCstNode extends CstNode {
 
 export type GeneratedStmtCstChildren = {
   name: IToken[];
+  LSquare?: IToken[];
+  index?: IToken[];
+  RSquare?: IToken[];
   Equals: IToken[];
   value: ExprCstNode[];
   Semicolon?: IToken[];

@@ -131,9 +131,14 @@ export class GlimmerParser extends RecoveringParser {
 
   generatedStmt = this.RULE('generatedStmt', () => {
     this.CONSUME(Name, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(LSquare);
+      this.CONSUME2(Name, { LABEL: 'index' });
+      this.CONSUME(RSquare);
+    });
     this.CONSUME(Equals);
     this.SUBRULE(this.expr, { LABEL: 'value' });
-    this.OPTION(() => this.CONSUME(Semicolon));
+    this.OPTION2(() => this.CONSUME(Semicolon));
   });
 
   distCall = this.RULE('distCall', () => {

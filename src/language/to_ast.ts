@@ -1,7 +1,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type { Span } from '../core/errors.js';
 import type {
-  AssignStmt, BinaryOp, ColumnDecl, Constraint, DataBlock, DistArg, DistCall, Expr, Ident, ModelStmt, ParamDecl, Program,
+  AssignStmt, BinaryOp, GeneratedStmt, ColumnDecl, Constraint, DataBlock, DistArg, DistCall, Expr, Ident, ModelStmt, ParamDecl, Program,
 } from './ast.js';
 import type {
   ColumnDeclCstNode, ConstraintCstNode, DataBlockCstNode, DistArgCstNode, DistCallCstNode, ExprCstNode,
@@ -71,8 +71,10 @@ class AstBuilder {
     return this.assign(name[0], (value as ExprCstNode[])[0]);
   }
 
-  private generatedStmt(node: GeneratedStmtCstNode): AssignStmt {
-    return this.assign(node.children.name[0], node.children.value[0]);
+  private generatedStmt(node: GeneratedStmtCstNode): GeneratedStmt {
+    const { name, index, value } = node.children;
+    const assign = this.assign(name[0], value[0]);
+    return index === undefined ? assign : { ...assign, index: this.ident(index[0]) };
   }
 
   private assign(name: IToken, value: ExprCstNode): AssignStmt {

@@ -54,7 +54,7 @@ describe('contrasts: generated-block expressions, with bare level labels', () =>
     const text = errors(['beta[x] - bta[x]', 'beta[g]', 'beta[x] + y', 'beta[x'] );
     expect(text).toMatch(/error\[E201\]: unknown parameter 'bta'\n {2}--> --contrast#1:1:11[\s\S]*hint: did you mean 'beta'\?/);
     expect(text).toMatch(/error\[E205\]: 'beta\[g\]' has one value per data row[^\n]*\n {2}--> --contrast#2:1:1/);
-    expect(text).toMatch(/error\[E205\]: data column 'y' cannot be used in the generated block\n {2}--> --contrast#3:1:11/);
+    expect(text).toMatch(/error\[E205\]: data column 'y' cannot be used in a contrast\n {2}--> --contrast#3:1:11/);
     expect(text).toMatch(/--> --contrast#4:1:/);
   });
 });

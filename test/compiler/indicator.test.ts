@@ -32,6 +32,9 @@ model { y ~ Normal(b0 + bA * (trt == "A") + bC * (trt == "C") + u[g], s) }`, { d
     expect(message('model { y ~ Normal(a + b * (trt == "a"), s) }')).toBe("E201: 'a' is not a level of 'trt' (did you mean 'A'?)");
     expect(message('model { y ~ Normal(a + b * (trt == 1), s) }')).toBe('E205: \'trt\' is a factor: compare it with a level, a string (e.g. trt == "A")');
     expect(message('model { y ~ Normal(a + b * (a == 1), s) }')).toBe('E205: \'==\' compares a data column with a value (e.g. (period == "2") for a factor\'s level, (dose == 0) for a number)');
-    expect(message('model { y ~ Normal(a, s) }\ngenerated { q = b * (trt == "A") }')).toBe("E205: data column 'trt' cannot be used in the generated block (generated quantities are functions of the parameters)");
+  });
+  it('an indicator in a generated quantity: per level of its factor', () => {
+    const m = compile(`${head}\nparameters { a ~ Normal(0, 5)  b ~ Normal(0, 5)  s ~ HalfNormal(2) }\nmodel { y ~ Normal(a + b * (trt == "A"), s) }\ngenerated { q[trt] = a + b * (trt == "A") }`, { data });
+    expect(m.ir.generated.map((g) => g.name)).toEqual(['q[A]', 'q[B]', 'q[C]']);
   });
 });
