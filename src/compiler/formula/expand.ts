@@ -348,10 +348,42 @@ class Expander {
  * likelihood: the same IR a hand-written model produces.
  */
 export function expandFormula(
-  f: Formula, family: Family, response: string, extra: { trials?: IrExpr; offsets: readonly IrExpr[]; weights?: IrExpr }, ctx: FormulaContext, span: Span,
+  f: Formula, family: Family, response: string,
+  extra: { trials?: IrExpr; offsets: readonly IrExpr[]; weights?: IrExpr; zi?: { formula: Formula; span: Span } }, ctx: FormulaContext, span: Span,
   several = false,
 ): Expansion {
   const ex = new Expander(ctx, several ? response : undefined);
+  let eta = fixedPart(ex, f, ctx, span);
+  for (const o of extra.offsets) eta = add(eta, o);
+  f.random.forEach((r, i) => {
+    eta = add(eta, ex.randomTerm(r, `${response}|${i}`, family));
+  });
+  const predictor = eta ?? c(0);
+  const own = (name: string, prior: FamilyPrior, transform: Transform): IrExpr => {
+    const p = ex.param(name, span, { elementNames: [name], transform });
+    ex.prior(p, prior.dist, prior.args.map(c));
+    return { op: 'param', param: p };
+  };
+  // glmmTMB's ziformula: the zero-inflation probability's logit, its coefficients named 'zi: (Intercept)', 'zi: w'.
+  let zi: IrExpr | undefined;
+  let ziDefaults: IrPrior[] = [];
+  if (extra.zi) {
+    if (extra.zi.formula.random.length > 0) {
+      throw new FormulaError('random effects in the zero-inflation formula are not supported yet', extra.zi.formula.random[0].span, 'zi takes fixed effects: zi = 1 + w');
+    }
+    if (extra.zi.formula.offsets.length > 0) throw new FormulaError('an offset in the zero-inflation formula is not supported', extra.zi.span);
+    const zx = new Expander(ctx, several ? `${response}_zi` : 'zi');
+    const logit = fixedPart(zx, extra.zi.formula, ctx, extra.zi.span);
+    if (!logit) throw new FormulaError('the zero-inflation formula has no terms', extra.zi.span, 'write zi = 1 for a constant probability, or zi = 1 + w');
+    zi = { op: 'call', fn: 'inv_logit', arg: logit };
+    ziDefaults = zx.defaults;
+  }
+  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, zi, own });
+  return { likelihood, defaults: [...ex.defaults, ...ziDefaults], derived: ex.dataScale };
+}
+
+/** The intercept and fixed terms of a formula, as a predictor (null when it has neither). */
+function fixedPart(ex: Expander, f: Formula, ctx: FormulaContext, span: Span): IrExpr | null {
   let eta: IrExpr | null = null;
   if (f.intercept) {
     const p = ex.param('b_Intercept', span, { elementNames: ['(Intercept)'] });
@@ -363,16 +395,5 @@ export function expandFormula(
   f.fixed.forEach((t, i) => {
     eta = add(eta, ex.fixedTerm(t, coding[i]));
   });
-  for (const o of extra.offsets) eta = add(eta, o);
-  f.random.forEach((r, i) => {
-    eta = add(eta, ex.randomTerm(r, `${response}|${i}`, family));
-  });
-  const predictor = eta ?? c(0);
-  const own = (name: string, prior: FamilyPrior, transform: Transform): IrExpr => {
-    const p = ex.param(name, span, { elementNames: [name], transform });
-    ex.prior(p, prior.dist, prior.args.map(c));
-    return { op: 'param', param: p };
-  };
-  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, own });
-  return { likelihood, defaults: ex.defaults, derived: ex.dataScale };
+  return eta;
 }

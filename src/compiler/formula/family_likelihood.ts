@@ -29,6 +29,8 @@ const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
  */
 export function familyLikelihood(family: Family, predictor: IrExpr, o: {
   readonly response: string; readonly span: Span; readonly trials?: IrExpr; readonly weights?: IrExpr;
+  /** The zero-inflation probability from a formula (glmmTMB's ziformula = ~w), instead of one constant zi. */
+  readonly zi?: IrExpr;
   own(name: string, prior: FamilyPrior, transform: Transform): IrExpr;
 }): IrLikelihood {
   const like = (name: string, args: IrExpr[]): IrLikelihood => {
@@ -68,10 +70,10 @@ export function familyLikelihood(family: Family, predictor: IrExpr, o: {
     }
     // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
     case 'zero_inflated_poisson':
-      return like('ZeroInflatedPoisson', [predictor, probability('zi', FAMILY_PRIORS.zi)]);
+      return like('ZeroInflatedPoisson', [predictor, o.zi ?? probability('zi', FAMILY_PRIORS.zi)]);
     case 'zero_inflated_negbinomial': {
       const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      return like('ZeroInflatedNegativeBinomial', [predictor, phi, probability('zi', FAMILY_PRIORS.zi)]);
+      return like('ZeroInflatedNegativeBinomial', [predictor, phi, o.zi ?? probability('zi', FAMILY_PRIORS.zi)]);
     }
     // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
     case 'beta': {

@@ -61,6 +61,11 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
         family === 'binomial' ? 'for proportions of n trials, model the successes with trials = n' : undefined);
     }
     if (name === 'weights') continue;
+    if (name === 'zi' && family.startsWith('zero_inflated')) continue;
+    if (name === 'zi') {
+      return report(scope, 'E220', `${family}() has no zero-inflation formula: only zero_inflated_poisson and zero_inflated_negbinomial do`, a.name!.span,
+        family === 'poisson' || family === 'negative_binomial' ? `write ${family === 'poisson' ? 'zero_inflated_poisson' : 'zero_inflated_negbinomial'}(..., zi = ...)` : undefined);
+    }
     if (name !== 'trials' || family !== 'binomial') {
       return report(scope, 'E220', `${family}() has no argument '${name}'`, a.name!.span,
         family === 'binomial' ? "binomial takes 'trials = n'" : LINKS[family] ? `${family} takes 'link = "${LINKS[family]}"'` : undefined);
@@ -85,7 +90,11 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     const weightsArg = named.find((a) => a.name!.name === 'weights');
     const weights = weightsArg ? lowerData(weightsArg.value) : undefined;
     if (weights && weightsArg) checkWeights(weights, scope, weightsArg.value.span);
-    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets, weights }, scope, stmt.dist.span, several);
+    const ziArg = named.find((a) => a.name!.name === 'zi');
+    const ziFormula = ziArg ? readFormula(ziArg.value) : undefined;
+    if (ziFormula) addDerivedColumns(ziFormula.derived, scope.columns, lowerData);
+    const zi = ziArg && ziFormula ? { formula: ziFormula, span: ziArg.value.span } : undefined;
+    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets, weights, zi }, scope, stmt.dist.span, several);
     if (!responseFits(stmt.target, col.type, out.likelihood.dist, stmt.dist.name.span, scope)) return null;
     return out;
   } catch (e) {
