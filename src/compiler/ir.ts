@@ -57,6 +57,12 @@ export interface IrParam {
    * block's correlation. latent/hierarchy.ts turns these into the hierarchies a sampler may reparametrise.
    */
   readonly block?: { readonly key: string; readonly term: number; readonly scale: number; readonly location?: number; readonly correlation?: number };
+  /**
+   * Treatment coding written in block form, `b[trt, ref = "B"]`: the user's factor and its reference level,
+   * whose coefficient is 0. `factor` is then a derived column over the other levels (the reference coded
+   * -1, which gathers 0), and `b[trt]` reads it.
+   */
+  readonly reference?: { readonly factor: string; readonly level: string };
 }
 
 /** A density term on a parameter (its prior, or a `u ~ ...` statement in the model block). */

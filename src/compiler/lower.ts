@@ -1,7 +1,7 @@
 import { GlimmerError, type Diagnostic } from '../core/errors.js';
 import type { Program, ParamDecl, DistCall, Ident } from '../language/ast.js';
 import { suggest } from '../language/suggest.js';
-import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable } from '../data/table.js';
+import { COLUMN_TYPES, type ColumnSpec, type ColumnType, type DataTable, type FactorColumn } from '../data/table.js';
 import { IDENTITY, describeTransform, type Transform } from '../bijectors/transforms.js';
 import { DISTRIBUTION_NAMES, findDistribution, type DistSpec, type Form } from '../distributions/catalog.js';
 import { FAMILIES } from './formula/family_likelihood.js';
@@ -148,6 +148,23 @@ function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTab
       }
       factor = col.name;
       levels = col.levels;
+      if (decl.reference) {
+        const coded = referenceCoding(decl, col, scope);
+        if (!coded) {
+          scope.failed.add(name);
+          continue;
+        }
+        const transform = paramTransform(decl, scope);
+        if (!transform) {
+          scope.failed.add(name);
+          continue;
+        }
+        index.set(name, params.length);
+        params.push({ name, factor: coded.name, levels: coded.levels, size: coded.levels.length, offset, transform, span: decl.name.span,
+          reference: { factor: col.name, level: decl.reference.level } });
+        offset += coded.levels.length;
+        continue;
+      }
     }
     const transform = paramTransform(decl, scope);
     if (!transform) {
@@ -159,6 +176,33 @@ function declareParams(decls: readonly ParamDecl[], scope: Scope, table: DataTab
     params.push({ name, factor, levels, size, offset, transform, span: decl.name.span });
     offset += size;
   }
+}
+
+/**
+ * `b[trt, ref = "B"]`: a factor column over trt's levels but B, B's rows coded -1 (which gathers 0), as the
+ * formula codes treatment contrasts; added to the scope's columns once per factor and reference.
+ */
+function referenceCoding(decl: ParamDecl, col: FactorColumn, scope: Scope): FactorColumn | null {
+  const ref = decl.reference!;
+  if (ref.option.name !== 'ref') {
+    return report(scope, 'E116', `unknown index option '${ref.option.name}'`, ref.option.span, `a reference level is written ${decl.name.name}[${col.name}, ref = "${ref.level}"]`);
+  }
+  const level = col.levels.indexOf(ref.level);
+  if (level < 0) {
+    const close = suggest(ref.level, col.levels);
+    return report(scope, 'E206', `'${ref.level}' is not a level of '${col.name}'`, ref.span,
+      close !== undefined ? `did you mean "${close}"?` : `levels: ${col.levels.slice(0, 8).map((l) => `"${l}"`).join(', ')}${col.levels.length > 8 ? ', ...' : ''}`);
+  }
+  if (col.levels.length < 2) {
+    return report(scope, 'E220', `factor '${col.name}' has one level ('${col.levels[0]}'), so a reference leaves no coefficient`, ref.span, `declare ${decl.name.name} without [${col.name}]`);
+  }
+  const name = `${col.name} (ref ${JSON.stringify(ref.level)})`;
+  const known = scope.columns.get(name);
+  if (known?.kind === 'factor') return known;
+  const codes = Int32Array.from(col.codes, (c) => (c === level ? -1 : c > level ? c - 1 : c));
+  const coded: FactorColumn = { kind: 'factor', name, levels: col.levels.filter((_, k) => k !== level), codes };
+  scope.columns.set(name, coded);
+  return coded;
 }
 
 /** The declared constraint, or the prior's support when none is declared. */

@@ -1,6 +1,6 @@
 import type { Expr } from '../language/ast.js';
 import { suggest } from '../language/suggest.js';
-import { FUNCTIONS, isRowwise, type BinaryOp, type Fn, type IrExpr } from './ir.js';
+import { FUNCTIONS, isRowwise, type BinaryOp, type Fn, type IrExpr, type IrParam } from './ir.js';
 import { report, type Context, type Scope } from './scope.js';
 
 const didYouMean = (word: string, candidates: readonly string[]): string | undefined => {
@@ -160,8 +160,8 @@ function lowerName(name: string, span: Expr['span'], scope: Scope, ctx: Context)
   if (p !== undefined) {
     const param = scope.params[p];
     if (param.factor !== undefined) {
-      return report(scope, 'E205', `'${name}' is a vector over '${param.factor}'; index it`, span,
-        `write ${name}[${param.factor}] for one value per row, or ${name}["${param.levels?.[0] ?? 'level'}"] for one level`);
+      return report(scope, 'E205', `'${name}' is a vector over '${factorOf(param)}'; index it`, span,
+        `write ${name}[${factorOf(param)}] for one value per row, or ${name}["${param.levels?.[0] ?? 'level'}"] for one level`);
     }
     return { op: 'param', param: p };
   }
@@ -230,28 +230,35 @@ function lowerIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, ctx: Cont
   }
   const param = scope.params[p];
   const idx = e.index;
+  // A reference level's coefficient is 0 (`b[trt, ref = "B"]`).
+  if (idx.kind === 'str' && param.reference && idx.value === param.reference.level) return { op: 'const', value: 0 };
   if (idx.kind === 'str') {
     const levels = param.levels ?? [];
     const level = levels.indexOf(idx.value);
     if (level < 0) {
       const close = suggest(idx.value, levels);
-      return report(scope, 'E206', `'${idx.value}' is not a level of '${param.factor}'`, idx.span,
+      return report(scope, 'E206', `'${idx.value}' is not a level of '${factorOf(param)}'`, idx.span,
         close !== undefined ? `did you mean "${close}"?` : `levels: ${levels.slice(0, 8).map((l) => `"${l}"`).join(', ')}${levels.length > 8 ? ', ...' : ''}`);
     }
     return { op: 'level', param: p, label: idx.value, level, span: idx.span };
   }
-  if (idx.kind === 'var' && idx.name === param.factor) {
+  if (idx.kind === 'var' && (idx.name === param.factor || idx.name === param.reference?.factor)) {
     if (ctx === 'prior' || ctx === 'contrast') {
       return report(scope, 'E205', `'${name}[${idx.name}]' has one value per data row; it cannot appear in ${ctx === 'prior' ? 'a prior' : 'a contrast'}`, e.span,
         ctx === 'contrast' ? `address one level by its label, e.g. ${name}["${param.levels?.[0] ?? 'level'}"]` : undefined);
     }
-    return { op: 'gather', param: p, factor: param.factor };
+    return { op: 'gather', param: p, factor: param.factor! };
   }
   if (idx.kind === 'var' && scope.columns.get(idx.name)?.kind === 'factor') {
-    return report(scope, 'E205', `'${name}' is declared over '${param.factor}', not '${idx.name}'`, idx.span, `write ${name}[${param.factor}]`);
+    return report(scope, 'E205', `'${name}' is declared over '${factorOf(param)}', not '${idx.name}'`, idx.span, `write ${name}[${factorOf(param)}]`);
   }
   return report(scope, 'E205', `index '${name}' by its factor or by a level label`, idx.span,
-    `write ${name}[${param.factor}] or ${name}["${param.levels?.[0] ?? 'level'}"]`);
+    `write ${name}[${factorOf(param)}] or ${name}["${param.levels?.[0] ?? 'level'}"]`);
+}
+
+/** The factor a vector parameter is written over: the user's, for a treatment-coded one (`b[trt, ref = "B"]`). */
+function factorOf(param: IrParam): string | undefined {
+  return param.reference?.factor ?? param.factor;
 }
 
 /** True for data-only row expressions worth computing once on the host (`log(total_count)`). */

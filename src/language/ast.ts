@@ -61,6 +61,8 @@ export interface DataBlock {
 export interface ParamDecl {
   readonly name: Ident;
   readonly index?: Ident;
+  /** `b[trt, ref = "B"]`: the option's name as written (only `ref` is known) and the reference level. */
+  readonly reference?: { readonly option: Ident; readonly level: string; readonly span: Span };
   readonly constraint?: Constraint;
   readonly prior?: DistCall;
   readonly span: Span;

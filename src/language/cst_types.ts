@@ -60,6 +60,10 @@ export type ParamDeclCstChildren = {
   name: IToken[];
   LSquare?: IToken[];
   index?: IToken[];
+  Comma?: IToken[];
+  option?: IToken[];
+  Equals?: IToken[];
+  reference?: IToken[];
   RSquare?: IToken[];
   Colon?: IToken[];
   constraint?: ConstraintCstNode[];

@@ -66,6 +66,13 @@ export class GlimmerParser extends RecoveringParser {
     this.OPTION(() => {
       this.CONSUME(LSquare);
       this.CONSUME2(Name, { LABEL: 'index' });
+      // b[trt, ref = "B"]: treatment coding, one coefficient per level but the reference, whose is 0.
+      this.OPTION5(() => {
+        this.CONSUME(Comma);
+        this.CONSUME3(Name, { LABEL: 'option' });
+        this.CONSUME(Equals);
+        this.CONSUME(StringLit, { LABEL: 'reference' });
+      });
       this.CONSUME(RSquare);
       has.index = true;
     });

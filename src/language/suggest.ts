@@ -2,7 +2,8 @@
  * "Did you mean ...?" for a misspelt keyword, distribution or column. A case-insensitive match wins
  * outright (`normal` -> `Normal`); otherwise the closest candidate by Damerau-Levenshtein distance
  * (optimal string alignment: a swap of two neighbours, `Poisosn`, costs one edit), if it is within
- * max(1, floor(length / 3)) edits. Ties go to the earlier candidate, so callers order by preference.
+ * max(1, floor(length / 3)) edits and it keeps a character of the word (`Z` is one edit from `A`, but
+ * shares nothing with it). Ties go to the earlier candidate, so callers order by preference.
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
@@ -13,7 +14,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   let bestDistance = threshold + 1;
   for (const c of candidates) {
     const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
+    if (d < bestDistance && d < Math.max(lower.length, c.length)) {
       best = c;
       bestDistance = d;
     }

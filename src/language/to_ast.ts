@@ -47,11 +47,13 @@ class AstBuilder {
   }
 
   private paramDecl(node: ParamDeclCstNode): ParamDecl {
-    const { name, index, RSquare, constraint, prior } = node.children;
+    const { name, index, option, reference, RSquare, constraint, prior } = node.children;
     const last = prior?.[0] ?? constraint?.[0] ?? RSquare?.[0] ?? name[0];
     return {
       name: this.ident(name[0]),
       ...(index !== undefined && { index: this.ident(index[0]) }),
+      ...(option !== undefined && reference !== undefined
+        && { reference: { option: this.ident(option[0]), level: stringValue(reference[0].image), span: this.span(reference[0]) } }),
       ...(constraint !== undefined && { constraint: this.constraint(constraint[0]) }),
       ...(prior !== undefined && { prior: this.distCall(prior[0]) }),
       span: this.span(name[0], 'image' in last ? last : where(last)),
