@@ -102,6 +102,8 @@ function lowerNode(e: Expr, scope: Scope, ctx: Context): IrExpr | null {
       if (e.args.length !== 1) {
         return report(scope, 'E202', `'${fn}' takes 1 argument, got ${e.args.length}`, e.span);
       }
+      const named = e.argNames?.find((n) => n !== undefined);
+      if (named) return report(scope, 'E204', `'${fn}' takes no named arguments`, named.span, `write ${fn}(...)`);
       const arg = lowerNode(e.args[0], scope, ctx);
       if (!arg) return null;
       if (arg.op === 'const') return { op: 'const', value: applyFn(fn as Fn, arg.value) };

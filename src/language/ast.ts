@@ -21,7 +21,8 @@ export type Expr =
   | { readonly kind: 'index'; readonly target: Ident; readonly index: Expr; readonly span: Span }
   | { readonly kind: 'neg'; readonly operand: Expr; readonly span: Span }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
-  | { readonly kind: 'call'; readonly fn: Ident; readonly args: readonly Expr[]; readonly span: Span };
+  /** `argNames`, only where an argument is named (`ns(x, df = 3)`): each argument's name, or undefined. */
+  | { readonly kind: 'call'; readonly fn: Ident; readonly args: readonly Expr[]; readonly argNames?: readonly (Ident | undefined)[]; readonly span: Span };
 
 /** One argument of a distribution: positional (`0`) or named (`log_rate = eta`). */
 export interface DistArg {

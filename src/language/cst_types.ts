@@ -249,7 +249,7 @@ export type ReferenceCstChildren = {
   index?: ExprCstNode[];
   RSquare?: IToken[];
   LParen?: IToken[];
-  args?: (ExprCstNode)[];
+  args?: (DistArgCstNode)[];
   Comma?: IToken[];
   RParen?: IToken[];
 };

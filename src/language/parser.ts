@@ -256,11 +256,12 @@ export class GlimmerParser extends RecoveringParser {
         {
           ALT: () => {
             this.CONSUME(LParen);
+            // `ns(x, df = 3)`: an argument may be named, as in a distribution call.
             this.OPTION2(() => {
-              this.SUBRULE2(this.expr, { LABEL: 'args' });
+              this.SUBRULE2(this.distArg, { LABEL: 'args' });
               this.MANY(() => {
                 this.CONSUME(Comma);
-                this.SUBRULE3(this.expr, { LABEL: 'args' });
+                this.SUBRULE3(this.distArg, { LABEL: 'args' });
               });
             });
             this.CONSUME(RParen);

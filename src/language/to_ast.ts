@@ -146,7 +146,11 @@ class AstBuilder {
     const { name, index, LParen, args } = node.children;
     const span = this.span(where(node));
     if (index !== undefined) return { kind: 'index', target: this.ident(name[0]), index: this.expr(index[0]), span };
-    if (LParen !== undefined) return { kind: 'call', fn: this.ident(name[0]), args: (args ?? []).map((a) => this.expr(a)), span };
+    if (LParen !== undefined) {
+      const all = (args ?? []).map((a) => this.distArg(a));
+      const argNames = all.some((a) => a.name) ? { argNames: all.map((a) => a.name) } : {};
+      return { kind: 'call', fn: this.ident(name[0]), args: all.map((a) => a.value), ...argNames, span };
+    }
     return { kind: 'var', name: nameValue(name[0].image), span };
   }
 

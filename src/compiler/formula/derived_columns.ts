@@ -5,6 +5,7 @@ import type { IrExpr } from '../ir.js';
 import { isHostComputable } from '../lower_expr.js';
 import { suggest } from '../../language/suggest.js';
 import { FormulaError, type DerivedVar } from './terms.js';
+import { bSplineBasis, naturalSplineBasis } from './splines.js';
 
 /**
  * Makes the columns a formula derives from the data (`scale(x)`, `I(x * z)`, `log(x)`, `poly(x, 2)1`,
@@ -26,6 +27,13 @@ export function addDerivedColumns(derived: ReadonlyMap<string, DerivedVar>, colu
         const key = `${v.source}\u0000${v.degree}`;
         let basis = polys.get(key);
         if (!basis) polys.set(key, (basis = orthogonalPolynomials(numericSource(v.source, name, columns, v.span).values, v.degree, name, v.span)));
+        columns.set(name, numeric(name, basis[v.column]));
+        break;
+      }
+      case 'spline': {
+        const key = `${v.basis}\u0000${v.source}\u0000${v.df}`;
+        let basis = polys.get(key);
+        if (!basis) polys.set(key, (basis = splineBasis(v, numericSource(v.source, name, columns, v.span).values, name)));
         columns.set(name, numeric(name, basis[v.column]));
         break;
       }
@@ -106,6 +114,13 @@ export function orthogonalPolynomials(x: Float64Array, degree: number, name: str
     basis.push(v);
   }
   return basis.slice(1);
+}
+
+/** bs(x, df) or ns(x, df), R's columns; x must take more distinct values than the basis has columns. */
+function splineBasis(v: Extract<DerivedVar, { kind: 'spline' }>, x: Float64Array, name: string): Float64Array[] {
+  const distinct = new Set(x).size;
+  if (distinct <= v.df) throw new FormulaError(`${name}: ${v.df} degrees of freedom need more than ${v.df} distinct values of '${v.source}' (it has ${distinct})`, v.span);
+  return v.basis === 'bs' ? bSplineBasis(x, v.df) : naturalSplineBasis(x, v.df);
 }
 
 /** R's relevel(f, ref): the same factor with `ref` as its first level, the reference of treatment contrasts. */

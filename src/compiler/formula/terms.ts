@@ -25,7 +25,9 @@ export type DerivedVar =
   | { readonly kind: 'expr'; readonly expr: Expr; readonly span: Span }
   | { readonly kind: 'scale'; readonly source: string; readonly span: Span }
   | { readonly kind: 'poly'; readonly source: string; readonly degree: number; readonly column: number; readonly span: Span }
-  | { readonly kind: 'relevel'; readonly source: string; readonly ref: string; readonly span: Span };
+  | { readonly kind: 'relevel'; readonly source: string; readonly ref: string; readonly span: Span }
+  /** bs(x, df) and ns(x, df): R's cubic B-spline and natural spline bases (splines.ts), column `column` of df. */
+  | { readonly kind: 'spline'; readonly basis: 'bs' | 'ns'; readonly source: string; readonly df: number; readonly column: number; readonly span: Span };
 
 /** An lme4 formula's right-hand side, with R's meaning of `0`, `1`, `-1`, `:`, `*`, `/`, `offset()`. */
 export interface Formula {
@@ -86,12 +88,13 @@ function products(e: Expr, derived: Map<string, DerivedVar>): string[][] {
     return dedupe([...l, ...r.map((b) => [...whole, ...b])]);
   }
   throw new FormulaError(`'${describe(e)}' is not a formula term`, e.span,
-    'terms are column names combined with + : * /, numbers 0 or 1, offset(...), I(...), scale(x), poly(x, k), relevel(f, "level") and (terms | group)');
+    'terms are column names combined with + : * /, numbers 0 or 1, offset(...), I(...), scale(x), poly(x, k), ns(x, df), bs(x, df), relevel(f, "level") and (terms | group)');
 }
 
 /** The variables a call in a formula makes, named as R names their columns. */
-function derivedVars(e: Extract<Expr, { kind: 'call' }>, derived: Map<string, DerivedVar>): string[] {
-  const name = deparse(e);
+function derivedVars(call: Extract<Expr, { kind: 'call' }>, derived: Map<string, DerivedVar>): string[] {
+  const name = deparse(call);
+  const e = positional(call);
   const one = (v: DerivedVar): string[] => {
     derived.set(name, v);
     return [name];
@@ -124,12 +127,44 @@ function derivedVars(e: Extract<Expr, { kind: 'call' }>, derived: Map<string, De
     case 'I':
       if (e.args.length !== 1) throw new FormulaError('I() takes one expression', e.span, 'I(x * x): the expression as a covariate');
       return one({ kind: 'expr', expr: e.args[0], span: e.span });
-    case 'ns': case 'bs': case 'splines':
-      throw new FormulaError(`${e.fn.name}() (splines) is not supported in formulas`, e.span, 'poly(x, k) gives orthogonal polynomials; or make the basis columns in the data');
+    case 'ns': case 'bs': {
+      const df = e.args[1];
+      const least = e.fn.name === 'bs' ? 3 : 1;
+      if (e.args.length !== 2 || df.kind !== 'num' || !Number.isInteger(df.value) || df.value < least) {
+        throw new FormulaError(`${e.fn.name}() takes a column and its degrees of freedom, a whole number >= ${least}`, e.span,
+          `${e.fn.name}(x, df = 4): ${e.fn.name === 'bs' ? 'a cubic B-spline basis' : 'a natural cubic spline basis'} of 4 columns, knots at quantiles of x, as R's splines package`);
+      }
+      const source = column(e.args[0], 'a numeric column and its degrees of freedom');
+      return Array.from({ length: df.value }, (_, j) => {
+        const v = `${name}${j + 1}`;
+        derived.set(v, { kind: 'spline', basis: e.fn.name as 'bs' | 'ns', source, df: df.value, column: j, span: e.span });
+        return v;
+      });
+    }
     default:
       // log(x), sqrt(x), exp(x): a function of the data is a covariate named by its call, as in R.
       return one({ kind: 'expr', expr: e, span: e.span });
   }
+}
+
+/**
+ * The call with its named arguments put where R's signature has them: `ns(x, df = 3)` is `ns(x, 3)`,
+ * `poly(x, degree = 2)` is `poly(x, 2)`, `relevel(f, ref = "B")` is `relevel(f, "B")`. Another name is
+ * an error that says which names the function takes.
+ */
+function positional(e: Extract<Expr, { kind: 'call' }>): Extract<Expr, { kind: 'call' }> {
+  if (!e.argNames) return e;
+  const second: Record<string, string> = { ns: 'df', bs: 'df', poly: 'degree', relevel: 'ref' };
+  const args = e.args.map((a, j) => {
+    const n = e.argNames![j];
+    if (!n) return a;
+    if (j === 1 && second[e.fn.name] === n.name) return a;
+    if (n.name === 'x' && j === 0 && e.fn.name in second) return a;
+    const takes = second[e.fn.name];
+    throw new FormulaError(takes ? `${e.fn.name}() has no argument '${n.name}' here` : `${e.fn.name}() takes no named arguments`, n.span,
+      takes ? `write ${e.fn.name}(x, ${takes} = ...)${e.fn.name === 'bs' || e.fn.name === 'ns' ? '; knots and Boundary.knots are not supported' : ''}` : undefined);
+  });
+  return { ...e, args };
 }
 
 /** Binding strength in R's deparse: parentheses go where a child binds more loosely than its place. */
@@ -142,7 +177,7 @@ export function deparse(e: Expr): string {
     case 'str': return `"${e.value}"`;
     case 'var': return e.name;
     case 'index': return `${e.target.name}[${deparse(e.index)}]`;
-    case 'call': return `${e.fn.name}(${e.args.map(deparse).join(', ')})`;
+    case 'call': return `${e.fn.name}(${e.args.map((a, j) => (e.argNames?.[j] ? `${e.argNames[j]!.name} = ${deparse(a)}` : deparse(a))).join(', ')})`;
     case 'neg': return `-${wrap(e.operand, 3, false)}`;
     case 'binary': {
       const p = PRECEDENCE[e.op] ?? 0;
