@@ -117,10 +117,12 @@ describe('the posterior with zi = 1 + w', () => {
 
 describe('what a zero-inflation formula cannot be', () => {
   const message = (model: string): string => compileMessage(() => compile(`${ziHead}\nmodel { ${model} }`, { data: ziData }));
-  it('located errors: random effects in it, on a family without zero inflation', () => {
+  it('located errors: random effects in it, on a family without zero inflation, a hurdle family', () => {
     expect(message('y_nb ~ zero_inflated_negbinomial(1 + x + (1 | g), zi = 1 + (1 | g))')).toBe(
       'E220: random effects in the zero-inflation formula are not supported yet (zi takes fixed effects: zi = 1 + w)');
     expect(message('y_pois ~ poisson(1 + x + (1 | g), zi = 1 + w)')).toBe(
       'E220: poisson() has no zero-inflation formula: only zero_inflated_poisson and zero_inflated_negbinomial do (write zero_inflated_poisson(..., zi = ...))');
+    expect(message('y_pois ~ hurdle_poisson(1 + x + (1 | g))')).toBe("E220: unknown family 'hurdle_poisson' (hurdle models are not supported yet; " +
+      'the zero-inflated families (zero_inflated_poisson, zero_inflated_negbinomial) mix a point mass at 0 with the whole count model instead)');
   });
 });
