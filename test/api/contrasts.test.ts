@@ -31,7 +31,7 @@ describe('infer(model, { contrasts }): the library API', () => {
     const err = await infer(model, { engine: 'nuts', contrasts: ['b[e] - b[a]'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GlimmerError);
     expect((err as GlimmerError).diagnostics).toEqual([{
-      code: 'E206', message: "'e' is not a level of 'g'", span: { file: '--contrast', line: 1, col: 3, length: 1 }, hint: 'did you mean "a"?',
+      code: 'E206', message: "'e' is not a level of 'g'", span: { file: '--contrast', line: 1, col: 3, length: 1 }, hint: 'levels: "a", "b c", "d"',
     }]);
   });
 });
