@@ -9,7 +9,8 @@ rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   // The chain worker is its own entry: worker threads load it by file name (src/io/chains/pool.ts).
-  entryPoints: { main: 'src/cli/main.ts', chain_worker: 'src/io/chains/worker.ts', genes_worker: 'src/genes/worker.ts' },
+  // relaunch is bin/ppl.js's first import, before it decides whether to load the rest.
+  entryPoints: { main: 'src/cli/main.ts', chain_worker: 'src/io/chains/worker.ts', genes_worker: 'src/genes/worker.ts', relaunch: 'src/cli/relaunch.ts' },
   outdir: 'dist/bundle',
   // Code behind dynamic imports (the tfjs emitter) goes to its own chunk, loaded only when used.
   splitting: true,

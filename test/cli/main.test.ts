@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run_cli.js';
@@ -127,4 +127,19 @@ describe('the installed binary', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
+
+  it('fit-genes with a worker on every core starts again without V8\'s helper threads: the same results, its exit code', () => {
+    const genes = 'G00001,G00002,G00003,G00004,G00005,G00006';
+    const fit = (out: string, workers: string[]) => spawnSync('node', [`${ROOT}bin/ppl.js`, 'fit-genes', `${ROOT}models/genes.glmm`, `${ROOT}test/fixtures/genes-300/counts.h5ad`,
+      '--layer', 'counts', '--ml', '--genes', genes, '--out', join(dir, out), ...workers], { encoding: 'utf8' });
+    const cores = availableParallelism();
+    const relaunched = fit('genes-relaunched', ['--workers', String(cores)]);
+    const here = fit('genes-here', ['--workers', '0']);
+    expect([relaunched.status, here.status]).toEqual([0, 0]);
+    expect(relaunched.stdout).toContain(`${cores} worker`);
+    expect(readFileSync(join(dir, 'genes-relaunched', 'results.csv'), 'utf8')).toBe(readFileSync(join(dir, 'genes-here', 'results.csv'), 'utf8'));
+    const missing = spawnSync('node', [`${ROOT}bin/ppl.js`, 'fit-genes', `${ROOT}models/genes.glmm`, join(dir, 'none.h5ad'), '--out', join(dir, 'genes-none')], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^error\[E4\d\d\]/);
+  }, 60_000);
 });
