@@ -307,12 +307,8 @@ function lowerLikelihood(target: Ident, call: DistCall, scope: Scope): IrLikelih
     // gamma(1 + x + (1 | g)) as glmer writes Gamma: the distribution exists, but only in block form, where
     // its arguments are its own (shape, rate), not a formula; say so instead of sending the user to E204.
     const blockOnly = close !== undefined && !(FAMILIES as readonly string[]).includes(close);
-    // brms's hurdle_poisson, hurdle_negbinomial (glmmTMB's truncated families with ziformula).
-    const hurdle = /^hurdle_/.test(call.name.name);
     return report(scope, 'E220', `unknown family '${call.name.name}'`, call.name.span,
-      hurdle
-        ? 'hurdle models are not supported yet; the zero-inflated families (zero_inflated_poisson, zero_inflated_negbinomial) mix a point mass at 0 with the whole count model instead'
-        : blockOnly
+      blockOnly
         ? `formula families are ${FAMILIES.join(', ')}; '${close}' is a distribution, written in block form with its own arguments ` +
           `(parameters { ... } and model { ${target.name} ~ ${close}(...) }: see docs/language.md, "Distributions")`
         : close !== undefined ? `did you mean '${close}'?` : `formula families: ${FAMILIES.join(', ')}; distributions are capitalised (Normal, Poisson, ...)`);

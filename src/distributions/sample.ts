@@ -166,11 +166,26 @@ const SAMPLERS: ReadonlyMap<string, Sampler> = new Map<string, Sampler>([
   ['NegativeBinomial(mean,dispersion)', (r, [mu, phi]) => negativeBinomial(r, mu, phi)],
   ['ZeroInflatedPoisson(log_rate,zi)', (r, [eta, zi]) => (r.uniform() < zi ? 0 : poisson(r, Math.exp(eta)))],
   ['ZeroInflatedNegativeBinomial(log_mean,dispersion,zi)', (r, [eta, phi, zi]) => (r.uniform() < zi ? 0 : negativeBinomial(r, Math.exp(eta), phi))],
+  ['HurdlePoisson(log_rate,hu)', (r, [eta, hu]) => (r.uniform() < hu ? 0 : positive(() => poisson(r, Math.exp(eta))))],
+  ['HurdleNegativeBinomial(log_mean,dispersion,hu)', (r, [eta, phi, hu]) => (r.uniform() < hu ? 0 : positive(() => negativeBinomial(r, Math.exp(eta), phi)))],
   ['Bernoulli(logit)', (r, [eta]) => (r.uniform() < logistic(eta) ? 1 : 0)],
   ['Bernoulli(p)', (r, [p]) => (r.uniform() < p ? 1 : 0)],
   ['Binomial(trials,logit)', (r, [n, eta]) => binomial(r, n, logistic(eta))],
   ['Binomial(trials,p)', (r, [n, p]) => binomial(r, n, p)],
 ]);
+
+/**
+ * A count drawn from `draw` given that it is at least 1 (a hurdle's positive part), by rejection. Where
+ * a positive count is so rare that 10,000 draws see none (a mean below 1e-4), the count is 1: the
+ * truncated distribution's mass there is 1 - O(mean).
+ */
+function positive(draw: () => number): number {
+  for (let tries = 0; tries < 10000; tries++) {
+    const y = draw();
+    if (y > 0) return y;
+  }
+  return 1;
+}
 
 /** The sampler of a distribution in one parameterisation (argument names in the form's order), if there is one. */
 export function samplerFor(dist: string, argNames: readonly string[]): Sampler | undefined {

@@ -349,7 +349,7 @@ class Expander {
  */
 export function expandFormula(
   f: Formula, family: Family, response: string,
-  extra: { trials?: IrExpr; offsets: readonly IrExpr[]; weights?: IrExpr; zi?: { formula: Formula; span: Span } }, ctx: FormulaContext, span: Span,
+  extra: { trials?: IrExpr; offsets: readonly IrExpr[]; weights?: IrExpr; zeroPart?: { name: 'zi' | 'hu'; formula: Formula; span: Span } }, ctx: FormulaContext, span: Span,
   several = false,
 ): Expansion {
   const ex = new Expander(ctx, several ? response : undefined);
@@ -364,22 +364,25 @@ export function expandFormula(
     ex.prior(p, prior.dist, prior.args.map(c));
     return { op: 'param', param: p };
   };
-  // glmmTMB's ziformula: the zero-inflation probability's logit, its coefficients named 'zi: (Intercept)', 'zi: w'.
-  let zi: IrExpr | undefined;
-  let ziDefaults: IrPrior[] = [];
-  if (extra.zi) {
-    if (extra.zi.formula.random.length > 0) {
-      throw new FormulaError('random effects in the zero-inflation formula are not supported yet', extra.zi.formula.random[0].span, 'zi takes fixed effects: zi = 1 + w');
+  // glmmTMB's ziformula: the logit of the zero-inflation probability (zi) or of a hurdle's probability of
+  // zero (hu), its coefficients named 'zi: (Intercept)', 'zi: w' (or 'hu: ...').
+  let zeroPart: IrExpr | undefined;
+  let zeroDefaults: IrPrior[] = [];
+  const z = extra.zeroPart;
+  if (z) {
+    const what = z.name === 'zi' ? 'zero-inflation' : 'hurdle';
+    if (z.formula.random.length > 0) {
+      throw new FormulaError(`random effects in the ${what} formula are not supported yet`, z.formula.random[0].span, `${z.name} takes fixed effects: ${z.name} = 1 + w`);
     }
-    if (extra.zi.formula.offsets.length > 0) throw new FormulaError('an offset in the zero-inflation formula is not supported', extra.zi.span);
-    const zx = new Expander(ctx, several ? `${response}_zi` : 'zi');
-    const logit = fixedPart(zx, extra.zi.formula, ctx, extra.zi.span);
-    if (!logit) throw new FormulaError('the zero-inflation formula has no terms', extra.zi.span, 'write zi = 1 for a constant probability, or zi = 1 + w');
-    zi = { op: 'call', fn: 'inv_logit', arg: logit };
-    ziDefaults = zx.defaults;
+    if (z.formula.offsets.length > 0) throw new FormulaError(`an offset in the ${what} formula is not supported`, z.span);
+    const zx = new Expander(ctx, several ? `${response}_${z.name}` : z.name);
+    const logit = fixedPart(zx, z.formula, ctx, z.span);
+    if (!logit) throw new FormulaError(`the ${what} formula has no terms`, z.span, `write ${z.name} = 1 for a constant probability, or ${z.name} = 1 + w`);
+    zeroPart = { op: 'call', fn: 'inv_logit', arg: logit };
+    zeroDefaults = zx.defaults;
   }
-  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, zi, own });
-  return { likelihood, defaults: [...ex.defaults, ...ziDefaults], derived: ex.dataScale };
+  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, zeroPart, own });
+  return { likelihood, defaults: [...ex.defaults, ...zeroDefaults], derived: ex.dataScale };
 }
 
 /** The intercept and fixed terms of a formula, as a predictor (null when it has neither). */

@@ -6,7 +6,7 @@ import { FormulaError } from './terms.js';
 
 /** The families a formula can be written in, and the likelihood each becomes. */
 export const FAMILIES = ['gaussian', 'poisson', 'bernoulli', 'binomial', 'negative_binomial', 'gamma', 'lognormal', 'student', 'beta',
-  'zero_inflated_poisson', 'zero_inflated_negbinomial'] as const;
+  'zero_inflated_poisson', 'zero_inflated_negbinomial', 'hurdle_poisson', 'hurdle_negbinomial'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export type FamilyPrior = { readonly dist: string; readonly args: readonly number[] };
@@ -17,8 +17,9 @@ export const FAMILY_PRIORS = {
   dispersion: { dist: 'Exponential', args: [0.1] },
   /** brms's prior on a Student-t's degrees of freedom. */
   nu: { dist: 'Gamma', args: [2, 0.1] },
-  /** brms's prior on a zero-inflation probability. */
+  /** brms's prior on a zero-inflation probability, and on a hurdle's probability of zero. */
   zi: { dist: 'Beta', args: [1, 1] },
+  hu: { dist: 'Beta', args: [1, 1] },
 } as const;
 
 const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
@@ -29,8 +30,11 @@ const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
  */
 export function familyLikelihood(family: Family, predictor: IrExpr, o: {
   readonly response: string; readonly span: Span; readonly trials?: IrExpr; readonly weights?: IrExpr;
-  /** The zero-inflation probability from a formula (glmmTMB's ziformula = ~w), instead of one constant zi. */
-  readonly zi?: IrExpr;
+  /**
+   * The zero-inflation probability (zi) or a hurdle's probability of zero (hu) from a formula (glmmTMB's
+   * ziformula = ~w), instead of one constant parameter.
+   */
+  readonly zeroPart?: IrExpr;
   own(name: string, prior: FamilyPrior, transform: Transform): IrExpr;
 }): IrLikelihood {
   const like = (name: string, args: IrExpr[]): IrLikelihood => {
@@ -70,10 +74,18 @@ export function familyLikelihood(family: Family, predictor: IrExpr, o: {
     }
     // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
     case 'zero_inflated_poisson':
-      return like('ZeroInflatedPoisson', [predictor, o.zi ?? probability('zi', FAMILY_PRIORS.zi)]);
+      return like('ZeroInflatedPoisson', [predictor, o.zeroPart ?? probability('zi', FAMILY_PRIORS.zi)]);
     case 'zero_inflated_negbinomial': {
       const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      return like('ZeroInflatedNegativeBinomial', [predictor, phi, o.zi ?? probability('zi', FAMILY_PRIORS.zi)]);
+      return like('ZeroInflatedNegativeBinomial', [predictor, phi, o.zeroPart ?? probability('zi', FAMILY_PRIORS.zi)]);
+    }
+    // A zero with probability hu, else the count model truncated to y >= 1 (brms's hurdle_*; glmmTMB's
+    // truncated_poisson and truncated_nbinom2 with ziformula, whose zi is this hu).
+    case 'hurdle_poisson':
+      return like('HurdlePoisson', [predictor, o.zeroPart ?? probability('hu', FAMILY_PRIORS.hu)]);
+    case 'hurdle_negbinomial': {
+      const phi = positive('phi', FAMILY_PRIORS.dispersion);
+      return like('HurdleNegativeBinomial', [predictor, phi, o.zeroPart ?? probability('hu', FAMILY_PRIORS.hu)]);
     }
     // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
     case 'beta': {

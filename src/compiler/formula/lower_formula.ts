@@ -62,6 +62,11 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     }
     if (name === 'weights') continue;
     if (name === 'zi' && family.startsWith('zero_inflated')) continue;
+    if (name === 'hu' && family.startsWith('hurdle')) continue;
+    if (name === 'hu') {
+      return report(scope, 'E220', `${family}() has no hurdle formula: only hurdle_poisson and hurdle_negbinomial do`, a.name!.span,
+        family.startsWith('zero_inflated') ? "a zero-inflated family's formula for its zeros is zi = ..." : undefined);
+    }
     if (name === 'zi') {
       return report(scope, 'E220', `${family}() has no zero-inflation formula: only zero_inflated_poisson and zero_inflated_negbinomial do`, a.name!.span,
         family === 'poisson' || family === 'negative_binomial' ? `write ${family === 'poisson' ? 'zero_inflated_poisson' : 'zero_inflated_negbinomial'}(..., zi = ...)` : undefined);
@@ -90,11 +95,11 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
     const weightsArg = named.find((a) => a.name!.name === 'weights');
     const weights = weightsArg ? lowerData(weightsArg.value) : undefined;
     if (weights && weightsArg) checkWeights(weights, scope, weightsArg.value.span);
-    const ziArg = named.find((a) => a.name!.name === 'zi');
-    const ziFormula = ziArg ? readFormula(ziArg.value) : undefined;
-    if (ziFormula) addDerivedColumns(ziFormula.derived, scope.columns, lowerData);
-    const zi = ziArg && ziFormula ? { formula: ziFormula, span: ziArg.value.span } : undefined;
-    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets, weights, zi }, scope, stmt.dist.span, several);
+    const zeroArg = named.find((a) => a.name!.name === 'zi' || a.name!.name === 'hu');
+    const zeroFormula = zeroArg ? readFormula(zeroArg.value) : undefined;
+    if (zeroFormula) addDerivedColumns(zeroFormula.derived, scope.columns, lowerData);
+    const zeroPart = zeroArg && zeroFormula ? { name: zeroArg.name!.name as 'zi' | 'hu', formula: zeroFormula, span: zeroArg.value.span } : undefined;
+    const out = expandFormula(formula, family, stmt.target.name, { trials, offsets, weights, zeroPart }, scope, stmt.dist.span, several);
     if (!responseFits(stmt.target, col.type, out.likelihood.dist, stmt.dist.name.span, scope)) return null;
     return out;
   } catch (e) {
@@ -108,6 +113,7 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
 const LINKS: Partial<Record<Family, string>> = {
   poisson: 'log', negative_binomial: 'log', bernoulli: 'logit', binomial: 'logit', gaussian: 'identity',
   gamma: 'log', lognormal: 'identity', student: 'identity', beta: 'logit', zero_inflated_poisson: 'log', zero_inflated_negbinomial: 'log',
+  hurdle_poisson: 'log', hurdle_negbinomial: 'log',
 };
 
 /** Weights are data, finite and positive in every row (lme4: "negative weights not allowed"). */

@@ -117,12 +117,76 @@ describe('the posterior with zi = 1 + w', () => {
 
 describe('what a zero-inflation formula cannot be', () => {
   const message = (model: string): string => compileMessage(() => compile(`${ziHead}\nmodel { ${model} }`, { data: ziData }));
-  it('located errors: random effects in it, on a family without zero inflation, a hurdle family', () => {
+  it('located errors: random effects in it, on a family without zero inflation, hu on a zero-inflated family', () => {
     expect(message('y_nb ~ zero_inflated_negbinomial(1 + x + (1 | g), zi = 1 + (1 | g))')).toBe(
       'E220: random effects in the zero-inflation formula are not supported yet (zi takes fixed effects: zi = 1 + w)');
     expect(message('y_pois ~ poisson(1 + x + (1 | g), zi = 1 + w)')).toBe(
       'E220: poisson() has no zero-inflation formula: only zero_inflated_poisson and zero_inflated_negbinomial do (write zero_inflated_poisson(..., zi = ...))');
-    expect(message('y_pois ~ hurdle_poisson(1 + x + (1 | g))')).toBe("E220: unknown family 'hurdle_poisson' (hurdle models are not supported yet; " +
-      'the zero-inflated families (zero_inflated_poisson, zero_inflated_negbinomial) mix a point mass at 0 with the whole count model instead)');
+    expect(message('y_pois ~ zero_inflated_poisson(1 + x + (1 | g), hu = 1 + w)')).toBe(
+      "E220: zero_inflated_poisson() has no hurdle formula: only hurdle_poisson and hurdle_negbinomial do (a zero-inflated family's formula for its zeros is zi = ...)");
   });
+});
+
+/*
+ * Hurdle models: a zero with probability hu, else the count model truncated to y >= 1 (brms's
+ * hurdle_poisson and hurdle_negbinomial; glmmTMB's truncated_poisson and truncated_nbinom2 with
+ * ziformula, fixtures/glmmtmb_hurdle.R), with a constant hu and with hu = 1 + w: estimates within 0.02 SE,
+ * SEs within 2%, sd, dispersion and hu to 1e-3 relative, log-likelihood within 0.05.
+ */
+type Est = { est: number; se: number };
+type HurdleRef = { b0: Est; b1: Est; hu0: Est; hu1?: Est; hu?: number; sd_g: number; phi?: number; logLik: number };
+const hurdleRefs = JSON.parse(readFileSync(new URL('./fixtures/glmmtmb_hurdle.json', import.meta.url), 'utf8')) as Record<'poisson' | 'negbin' | 'poisson_w' | 'negbin_w', HurdleRef>;
+const hurdleData = readFileSync(new URL('./fixtures/hurdle.csv', import.meta.url), 'utf8');
+const hurdleHead = 'data "d.csv" { y_pois: count  y_nb: count  x: real  w: real  g: factor }';
+const hurdleBlock = (nb: boolean): string => `${hurdleHead}
+parameters {
+  b0 ~ Normal(0, 5)
+  b1 ~ Normal(0, 5)
+  sd_g ~ HalfNormal(1)
+  ${nb ? 'phi ~ Exponential(0.1)\n  ' : ''}hu: bounded(0, 1) ~ Beta(1, 1)
+  u[g] ~ Normal(0, sd_g)
+}
+model { ${nb ? 'y_nb ~ HurdleNegativeBinomial(b0 + b1 * x + u[g], phi, hu)' : 'y_pois ~ HurdlePoisson(b0 + b1 * x + u[g], hu)'} }`;
+
+describe.each([
+  { label: 'hurdle Poisson, block form', source: hurdleBlock(false), ref: hurdleRefs.poisson, names: ['b0', 'b1', 'sd_g'] },
+  { label: 'hurdle NB, block form', source: hurdleBlock(true), ref: hurdleRefs.negbin, names: ['b0', 'b1', 'sd_g'] },
+  { label: 'hurdle_poisson', source: `${hurdleHead}\nmodel { y_pois ~ hurdle_poisson(1 + x + (1 | g)) }`, ref: hurdleRefs.poisson, names: ['(Intercept)', 'x', 'sd[g, (Intercept)]'] },
+  { label: 'hurdle_negbinomial', source: `${hurdleHead}\nmodel { y_nb ~ hurdle_negbinomial(1 + x + (1 | g)) }`, ref: hurdleRefs.negbin, names: ['(Intercept)', 'x', 'sd[g, (Intercept)]'] },
+  { label: 'hurdle_poisson, hu = 1 + w', source: `${hurdleHead}\nmodel { y_pois ~ hurdle_poisson(1 + x + (1 | g), hu = 1 + w) }`, ref: hurdleRefs.poisson_w, names: ['(Intercept)', 'x', 'sd[g, (Intercept)]'] },
+  { label: 'hurdle_negbinomial, hu = 1 + w', source: `${hurdleHead}\nmodel { y_nb ~ hurdle_negbinomial(1 + x + (1 | g), hu = 1 + w) }`, ref: hurdleRefs.negbin_w, names: ['(Intercept)', 'x', 'sd[g, (Intercept)]'] },
+])('$label', (c) => {
+  it("--ml matches glmmTMB's fit", async () => {
+    const fit = await inferFit(compile(c.source, { data: hurdleData, ml: true }), { engine: 'laplace' });
+    const rows = new Map(fit.summary.map((r) => [r.name, r]));
+    const [b0, b1, sd] = c.names.map((n) => rows.get(n)!);
+    const pairs: [typeof b0, Est, string][] = [[b0, c.ref.b0, 'b0'], [b1, c.ref.b1, 'b1']];
+    if (c.ref.hu1) pairs.push([rows.get('hu: (Intercept)')!, c.ref.hu0, 'hu0'], [rows.get('hu: w')!, c.ref.hu1, 'hu1']);
+    for (const [row, ref, name] of pairs) {
+      expect(Math.abs(row.mean - ref.est) / ref.se, name).toBeLessThan(0.02);
+      expect(Math.abs(row.sd / ref.se - 1), `${name} SE`).toBeLessThan(0.02);
+    }
+    expect(sd.mean / c.ref.sd_g).toBeCloseTo(1, 3);
+    if (c.ref.hu !== undefined) expect(rows.get('hu')!.mean / c.ref.hu).toBeCloseTo(1, 3);
+    if (c.ref.phi !== undefined) expect(rows.get('phi')!.mean / c.ref.phi).toBeCloseTo(1, 3);
+    expect(Math.abs(diagnosticsOf(fit.diagnostics, 'ml').logLik - c.ref.logLik)).toBeLessThan(0.05);
+    expect(fit.warnings).toEqual([]);
+  }, 60_000);
+});
+
+describe('the posterior of a hurdle negative binomial GLMM', () => {
+  it('nested Laplace agrees with NUTS', async () => {
+    const m = compile(`${hurdleHead}\nmodel { y_nb ~ hurdle_negbinomial(1 + x + (1 | g), hu = 1 + w) }`, { data: hurdleData });
+    const [laplace, nuts] = await Promise.all([
+      inferFit(m, { engine: 'laplace', seed: 1, draws: 2000 }),
+      inferFit(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 500, drawsPerChain: 1000 } }),
+    ]);
+    const rows = (f: typeof laplace) => new Map(f.summary.map((r) => [r.name, r]));
+    const [l, n] = [rows(laplace), rows(nuts)];
+    for (const name of ['(Intercept)', 'x', 'sd[g, (Intercept)]', 'hu: (Intercept)', 'hu: w', 'phi']) {
+      expect(Math.abs(l.get(name)!.mean - n.get(name)!.mean) / n.get(name)!.sd, name).toBeLessThan(0.2);
+      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeGreaterThan(0.85);
+      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeLessThan(1.15);
+    }
+  }, 120_000);
 });
