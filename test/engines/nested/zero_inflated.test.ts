@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/api/compile.js';
 import { inferFit } from '../../../src/api/infer.js';
 import { diagnosticsOf } from '../../../src/engines/diagnostics.js';
-import { compileMessage } from '../../helpers.js';
+import { compileMessage, expectLaplaceAgreesWithNuts } from '../../helpers.js';
 
 /*
  * Zero-inflated Poisson and negative binomial GLMMs with a random intercept and a constant zero-inflation
@@ -12,6 +12,14 @@ import { compileMessage } from '../../helpers.js';
  * 1e-3 relative, log-likelihood within 0.05.
  */
 type Ref = { b0: { est: number; se: number }; b1: { est: number; se: number }; sd_g: number; zi: number; phi?: number; logLik: number };
+/** Each (summary row, glmmTMB's estimate and SE): the estimate within 0.02 SE, the SE within 2%. */
+function expectWithinSe(pairs: readonly (readonly [{ mean: number; sd: number }, { est: number; se: number }, string])[]): void {
+  for (const [row, ref, name] of pairs) {
+    expect(Math.abs(row.mean - ref.est) / ref.se, name).toBeLessThan(0.02);
+    expect(Math.abs(row.sd / ref.se - 1), `${name} SE`).toBeLessThan(0.02);
+  }
+}
+
 const refs = JSON.parse(readFileSync(new URL('./fixtures/glmmtmb_zero_inflated.json', import.meta.url), 'utf8')) as { poisson: Ref; negbin: Ref };
 const data = readFileSync(new URL('./fixtures/zero_inflated.csv', import.meta.url), 'utf8');
 const head = 'data "d.csv" { y_pois: count  y_nb: count  x: real  g: factor }';
@@ -39,10 +47,7 @@ describe.each(CASES)('$label', (c) => {
     const fit = await inferFit(compile(c.source, { data, ml: true }), { engine: 'laplace' });
     const rows = new Map(fit.summary.map((r) => [r.name, r]));
     const [b0, b1, sd, zi, phi] = c.names.map((n) => rows.get(n)!);
-    for (const [row, ref, name] of [[b0, c.ref.b0, 'b0'], [b1, c.ref.b1, 'b1']] as const) {
-      expect(Math.abs(row.mean - ref.est) / ref.se, name).toBeLessThan(0.02);
-      expect(Math.abs(row.sd / ref.se - 1), `${name} SE`).toBeLessThan(0.02);
-    }
+    expectWithinSe([[b0, c.ref.b0, 'b0'], [b1, c.ref.b1, 'b1']]);
     expect(sd.mean / c.ref.sd_g).toBeCloseTo(1, 3);
     expect(zi.mean / c.ref.zi).toBeCloseTo(1, 3);
     if (phi) expect(phi.mean / c.ref.phi!).toBeCloseTo(1, 3);
@@ -81,11 +86,7 @@ describe.each([
     const fit = await inferFit(compile(source, { data: ziData, ml: true }), { engine: 'laplace' });
     const rows = new Map(fit.summary.map((r) => [r.name, r]));
     const pairs = [['(Intercept)', c.ref.b0], ['x', c.ref.b1], ['zi: (Intercept)', c.ref.zi0], ['zi: w', c.ref.zi1]] as const;
-    for (const [name, ref] of pairs) {
-      const row = rows.get(name)!;
-      expect(Math.abs(row.mean - ref.est) / ref.se, name).toBeLessThan(0.02);
-      expect(Math.abs(row.sd / ref.se - 1), `${name} SE`).toBeLessThan(0.02);
-    }
+    expectWithinSe(pairs.map(([name, ref]) => [rows.get(name)!, ref, name] as const));
     expect(rows.get('sd[g, (Intercept)]')!.mean / c.ref.sd_g).toBeCloseTo(1, 3);
     if (c.ref.phi !== undefined) expect(rows.get('phi')!.mean / c.ref.phi).toBeCloseTo(1, 3);
     expect(rows.has('zi')).toBe(false);
@@ -101,17 +102,7 @@ describe('the posterior with zi = 1 + w', () => {
   // the simulated -0.8; a posterior interval is not asked to cover it.)
   it('nested Laplace agrees with NUTS', async () => {
     const m = compile(`${ziHead}\nmodel { y_nb ~ zero_inflated_negbinomial(1 + x + (1 | g), zi = 1 + w) }`, { data: ziData });
-    const [laplace, nuts] = await Promise.all([
-      inferFit(m, { engine: 'laplace', seed: 1, draws: 2000 }),
-      inferFit(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 500, drawsPerChain: 1000 } }),
-    ]);
-    const rows = (f: typeof laplace) => new Map(f.summary.map((r) => [r.name, r]));
-    const [l, n] = [rows(laplace), rows(nuts)];
-    for (const name of ['(Intercept)', 'x', 'sd[g, (Intercept)]', 'zi: (Intercept)', 'zi: w', 'phi']) {
-      expect(Math.abs(l.get(name)!.mean - n.get(name)!.mean) / n.get(name)!.sd, name).toBeLessThan(0.2);
-      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeGreaterThan(0.85);
-      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeLessThan(1.15);
-    }
+    await expectLaplaceAgreesWithNuts(m, ['(Intercept)', 'x', 'sd[g, (Intercept)]', 'zi: (Intercept)', 'zi: w', 'phi'], { sdTol: 0.15 });
   }, 120_000);
 });
 
@@ -162,10 +153,7 @@ describe.each([
     const [b0, b1, sd] = c.names.map((n) => rows.get(n)!);
     const pairs: [typeof b0, Est, string][] = [[b0, c.ref.b0, 'b0'], [b1, c.ref.b1, 'b1']];
     if (c.ref.hu1) pairs.push([rows.get('hu: (Intercept)')!, c.ref.hu0, 'hu0'], [rows.get('hu: w')!, c.ref.hu1, 'hu1']);
-    for (const [row, ref, name] of pairs) {
-      expect(Math.abs(row.mean - ref.est) / ref.se, name).toBeLessThan(0.02);
-      expect(Math.abs(row.sd / ref.se - 1), `${name} SE`).toBeLessThan(0.02);
-    }
+    expectWithinSe(pairs);
     expect(sd.mean / c.ref.sd_g).toBeCloseTo(1, 3);
     if (c.ref.hu !== undefined) expect(rows.get('hu')!.mean / c.ref.hu).toBeCloseTo(1, 3);
     if (c.ref.phi !== undefined) expect(rows.get('phi')!.mean / c.ref.phi).toBeCloseTo(1, 3);
@@ -177,16 +165,6 @@ describe.each([
 describe('the posterior of a hurdle negative binomial GLMM', () => {
   it('nested Laplace agrees with NUTS', async () => {
     const m = compile(`${hurdleHead}\nmodel { y_nb ~ hurdle_negbinomial(1 + x + (1 | g), hu = 1 + w) }`, { data: hurdleData });
-    const [laplace, nuts] = await Promise.all([
-      inferFit(m, { engine: 'laplace', seed: 1, draws: 2000 }),
-      inferFit(m, { engine: 'nuts', seed: 1, settings: { chains: 2, warmup: 500, drawsPerChain: 1000 } }),
-    ]);
-    const rows = (f: typeof laplace) => new Map(f.summary.map((r) => [r.name, r]));
-    const [l, n] = [rows(laplace), rows(nuts)];
-    for (const name of ['(Intercept)', 'x', 'sd[g, (Intercept)]', 'hu: (Intercept)', 'hu: w', 'phi']) {
-      expect(Math.abs(l.get(name)!.mean - n.get(name)!.mean) / n.get(name)!.sd, name).toBeLessThan(0.2);
-      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeGreaterThan(0.85);
-      expect(l.get(name)!.sd / n.get(name)!.sd, `${name} sd`).toBeLessThan(1.15);
-    }
+    await expectLaplaceAgreesWithNuts(m, ['(Intercept)', 'x', 'sd[g, (Intercept)]', 'hu: (Intercept)', 'hu: w', 'phi'], { sdTol: 0.15 });
   }, 120_000);
 });
