@@ -9,11 +9,16 @@ const args = process.argv.slice(2);
 const again = relaunchOptions(args, process.execArgv);
 if (again) {
   const child = spawn(process.execPath, [...process.execArgv, ...again, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
-  // Ctrl-C reaches the child too (the same process group): it stops the run and keeps what finished.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  // A signal to this process is the child's (Ctrl-C reaches both: the same process group); each finished
+  // gene is already on disk for --resume. The exit code is the child's, 128 + n for its signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  child.on('error', (e) => {
+    process.stderr.write(`error: could not start ${process.execPath} again for fit-genes (${e.message}); run it as node --single-threaded bin/ppl.js ...\n`);
+    process.exitCode = 1;
+  });
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+    process.exitCode = code ?? 128 + (numbers[signal] ?? 0);
   });
 } else {
   const { main } = await import('../dist/bundle/main.mjs');

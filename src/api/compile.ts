@@ -28,7 +28,10 @@ export interface ParamInfo {
   readonly name: string;
   readonly size: number;
   readonly constraint: string;
+  /** The factor a vector parameter is indexed by. */
   readonly factor?: string;
+  /** Treatment coding (`b[trt, ref = "B"]`): the reference level, whose coefficient is 0 and not among the parameter's. */
+  readonly reference?: string;
 }
 
 /** A checked model bound to its data: describe it (describeModel), or make its log density for an engine. */
@@ -101,7 +104,9 @@ export function compileProgram(program: Program, table: DataTable, options: Omit
   }
   return {
     file, source, ir, rowwiseIr, reduction: report, nRows: table.nRows, notes: rowwiseIr.notes ?? [],
-    params: ir.params.map((p) => ({ name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.factor })),
+    params: ir.params.map((p) => ({
+      name: p.name, size: p.size, constraint: describeTransform(p.transform), factor: p.reference?.factor ?? p.factor, ...(p.reference ? { reference: p.reference.level } : {}),
+    })),
     logDensity: (opts = {}) => makeLogDensity(ir, rowwiseIr, opts.backend ?? 'auto'),
   };
 }

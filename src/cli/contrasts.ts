@@ -48,7 +48,7 @@ const quoted = (label: string): string => `"${label.replace(/[\\"]/g, '\\$&')}"`
 /** The parameters indexed by the factor; an unknown factor gets a did-you-mean among the factors that index parameters. */
 function factorParams(d: ModelDescription, factor: string): { name: string; levels: readonly string[] }[] {
   const params = d.parameters.filter((p) => p.factor === factor);
-  if (params.length > 0) return params.map((p) => ({ name: p.name, levels: p.levels ?? [] }));
+  if (params.length > 0) return params.map((p) => ({ name: p.name, levels: levelsOf(d, p.name) }));
   const factors = [...new Set(d.parameters.flatMap((p) => (p.factor ? [p.factor] : [])))];
   const close = suggest(factor, factors);
   throw userError('E430', d.factors.has(factor) ? `no parameter is indexed by '${factor}'` : `unknown factor '${factor}'`,
@@ -92,7 +92,11 @@ function plan(d: ModelDescription, model: string, opts: ContrastsOpts, io: Io): 
   }))));
 }
 
-const levelsOf = (d: ModelDescription, param: string): readonly string[] => d.parameters.find((q) => q.name === param)?.levels ?? [];
+/** A parameter's levels as compared: a treatment-coded one's (b[trt, ref = "B"]) with its reference, whose value is 0. */
+function levelsOf(d: ModelDescription, param: string): readonly string[] {
+  const p = d.parameters.find((q) => q.name === param);
+  return (p?.reference !== undefined && p.factor ? d.factors.get(p.factor)?.levels : undefined) ?? p?.levels ?? [];
+}
 
 const heading = (g: PairGroup): string => (g.values.length === 0
   ? `every pair of levels of ${g.by}: ${g.pairs.length} comparisons. Each interval and P(>0) holds for its comparison alone, with no ` +

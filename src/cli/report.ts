@@ -8,7 +8,7 @@ export function describeCheck(m: Model): string {
   const lines = [`${d.file}: ok`, `data: ${d.dataFile || '(none)'}, ${d.rows} rows`, `parameters (${d.dim} scalars):`];
   const w = Math.max(...d.parameters.map((p) => p.name.length));
   for (const p of d.parameters) {
-    const shape = p.factor ? `[${p.factor.split('|')[0]}] ${p.size} levels` : 'scalar';
+    const shape = p.factor ? `[${p.factor.split('|')[0]}] ${p.size} levels${p.reference !== undefined ? ` (reference ${JSON.stringify(p.reference)} at 0)` : ''}` : 'scalar';
     const latent = p.randomEffects ? ', random effects' : '';
     lines.push(`  ${p.name.padEnd(w)}  ${shape}, ${p.constraint}${latent} ~ ${p.prior}`);
   }

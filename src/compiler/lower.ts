@@ -75,10 +75,14 @@ export function lowerProgram(program: Program, table: DataTable): ModelIR {
     const lik = lowerLikelihood(stmt.target, stmt.dist, scope);
     if (lik) likelihoods.push(lik);
   }
-  // The model block's definitions stay visible: a generated quantity may read them (`mu = exp(eta)`).
+  // The model block's definitions stay visible: a generated quantity may read them (`mu = exp(eta)`), and
+  // one of the same name replaces it from there on (as before they were visible, when the names were free).
+  const definitions = new Set(scope.locals.keys());
   // The formula's data-scale random effects first: reported with the parameters, before the user's quantities.
   const generated: IrGenerated[] = [...formulas.derived];
   for (const g of program.generated) {
+    const shadows = definitions.delete(g.name.name);
+    if (shadows) scope.locals.delete(g.name.name);
     if (!checkFresh(g.name, scope)) continue;
     const e = lowerExpr(g.value, scope, 'generated');
     const expanded = e && expandGenerated(g, e, scope, table.nRows);

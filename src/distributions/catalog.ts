@@ -86,9 +86,8 @@ const negLgammaX1 = <T>(o: Ops<T>, x: T): T => o.neg(o.lgamma(o.add(x, o.c(1))))
  * exactly 1 at y = 0 and exactly 0 (underflow) at every count >= 1, in float32 and float64 alike; k is
  * taken at the row's own y, which at a zero is k(0).
  */
-function zeroInflated<T>(o: Ops<T>, y: T, k: T, zi: T): T {
+function zeroInflated<T>(o: Ops<T>, y: T, k: T, zeta: T): T {
   const zero = o.exp(o.mul(o.c(-800), y));
-  const zeta = o.sub(o.log(zi), o.log1p(o.neg(zi)));
   const atZero = o.sub(o.softplus(o.sub(k, zeta)), o.softplus(o.neg(zeta)));
   const elsewhere = o.sub(k, o.softplus(zeta));
   return o.add(o.mul(zero, atZero), o.mul(o.sub(o.c(1), zero), elsewhere));
@@ -101,13 +100,26 @@ function zeroInflated<T>(o: Ops<T>, y: T, k: T, zi: T): T {
  * indicator exp(-800 y) as in zeroInflated. log(1 - e^k0) is log1p(-e^k0): its relative error is about
  * 1e-16 / |k0| in float64 (1e-10 at a Poisson mean of 1e-6, where a count >= 1 is all but impossible).
  */
-function hurdle<T>(o: Ops<T>, y: T, k: T, k0: T, hu: T): T {
+function hurdle<T>(o: Ops<T>, y: T, k: T, k0: T, zeta: T): T {
   const zero = o.exp(o.mul(o.c(-800), y));
-  const zeta = o.sub(o.log(hu), o.log1p(o.neg(hu)));
   const atZero = o.neg(o.softplus(o.neg(zeta)));
   const elsewhere = o.sub(o.sub(k, o.softplus(zeta)), o.log1p(o.neg(o.exp(k0))));
   return o.add(o.mul(zero, atZero), o.mul(o.sub(o.c(1), zero), elsewhere));
 }
+
+/**
+ * logit(p) of a probability argument. A formula's zero part (zi = 1 + w) is written on the logit scale
+ * (the `_logit` forms) and passed as it is: through p = inv_logit(eta) and back, a logit past 37 rounds p
+ * to 1 and this to infinity (a group of only zeros, where the search runs the logit up).
+ */
+const logitOf = <T>(o: Ops<T>, p: T): T => o.sub(o.log(p), o.log1p(o.neg(p)));
+
+const poissonKernel = <T>(o: Ops<T>, y: T, eta: T): T => o.sub(o.mul(y, eta), o.exp(eta));
+const negBinKernel = <T>(o: Ops<T>, y: T, eta: T, phi: T): T =>
+  o.add(o.lgammaRatio(y, phi), o.sub(o.mul(y, eta), o.mul(o.add(y, phi), o.softplus(o.sub(eta, o.log(phi))))));
+const hurdlePoisson = <T>(o: Ops<T>, y: T, eta: T, zeta: T): T => hurdle(o, y, poissonKernel(o, y, eta), o.neg(o.exp(eta)), zeta);
+const hurdleNegBin = <T>(o: Ops<T>, y: T, eta: T, phi: T, zeta: T): T =>
+  hurdle(o, y, negBinKernel(o, y, eta, phi), o.neg(o.mul(phi, o.softplus(o.sub(eta, o.log(phi))))), zeta);
 
 export const DISTRIBUTIONS: readonly DistSpec[] = [
   {
@@ -227,7 +239,11 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
     doc: 'ZeroInflatedPoisson(log_rate = eta, zi = p): a zero with probability p, else Poisson(exp(eta)) (glmmTMB ziformula = ~1, brms zero_inflated_poisson)',
     forms: [{
       args: [real('log_rate'), { name: 'zi', support: 'unit' }],
-      kernel: (o, y, [eta, zi]) => zeroInflated(o, y, o.sub(o.mul(y, eta), o.exp(eta)), zi),
+      kernel: (o, y, [eta, zi]) => zeroInflated(o, y, poissonKernel(o, y, eta), logitOf(o, zi)),
+      xTerm: negLgammaX1, constant: 0,
+    }, {
+      args: [real('log_rate'), real('zi_logit')],
+      kernel: (o, y, [eta, zeta]) => zeroInflated(o, y, poissonKernel(o, y, eta), zeta),
       xTerm: negLgammaX1, constant: 0,
     }],
   },
@@ -236,8 +252,11 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
     doc: 'ZeroInflatedNegativeBinomial(log_mean = eta, dispersion = phi, zi = p): a zero with probability p, else NegativeBinomial(eta, phi) (glmmTMB nbinom2 with ziformula = ~1)',
     forms: [{
       args: [real('log_mean'), pos('dispersion'), { name: 'zi', support: 'unit' }],
-      kernel: (o, y, [eta, phi, zi]) =>
-        zeroInflated(o, y, o.add(o.lgammaRatio(y, phi), o.sub(o.mul(y, eta), o.mul(o.add(y, phi), o.softplus(o.sub(eta, o.log(phi)))))), zi),
+      kernel: (o, y, [eta, phi, zi]) => zeroInflated(o, y, negBinKernel(o, y, eta, phi), logitOf(o, zi)),
+      xTerm: negLgammaX1, constant: 0,
+    }, {
+      args: [real('log_mean'), pos('dispersion'), real('zi_logit')],
+      kernel: (o, y, [eta, phi, zeta]) => zeroInflated(o, y, negBinKernel(o, y, eta, phi), zeta),
       xTerm: negLgammaX1, constant: 0,
     }],
   },
@@ -246,10 +265,11 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
     doc: 'HurdlePoisson(log_rate = eta, hu = p): a zero with probability p, else Poisson(exp(eta)) truncated to y >= 1 (brms hurdle_poisson, glmmTMB truncated_poisson with ziformula = ~1)',
     forms: [{
       args: [real('log_rate'), { name: 'hu', support: 'unit' }],
-      kernel: (o, y, [eta, hu]) => {
-        const rate = o.exp(eta);
-        return hurdle(o, y, o.sub(o.mul(y, eta), rate), o.neg(rate), hu);
-      },
+      kernel: (o, y, [eta, hu]) => hurdlePoisson(o, y, eta, logitOf(o, hu)),
+      xTerm: negLgammaX1, constant: 0,
+    }, {
+      args: [real('log_rate'), real('hu_logit')],
+      kernel: (o, y, [eta, zeta]) => hurdlePoisson(o, y, eta, zeta),
       xTerm: negLgammaX1, constant: 0,
     }],
   },
@@ -258,10 +278,11 @@ export const DISTRIBUTIONS: readonly DistSpec[] = [
     doc: 'HurdleNegativeBinomial(log_mean = eta, dispersion = phi, hu = p): a zero with probability p, else NegativeBinomial(eta, phi) truncated to y >= 1 (brms hurdle_negbinomial, glmmTMB truncated_nbinom2 with ziformula = ~1)',
     forms: [{
       args: [real('log_mean'), pos('dispersion'), { name: 'hu', support: 'unit' }],
-      kernel: (o, y, [eta, phi, hu]) => {
-        const s = o.softplus(o.sub(eta, o.log(phi)));
-        return hurdle(o, y, o.add(o.lgammaRatio(y, phi), o.sub(o.mul(y, eta), o.mul(o.add(y, phi), s))), o.neg(o.mul(phi, s)), hu);
-      },
+      kernel: (o, y, [eta, phi, hu]) => hurdleNegBin(o, y, eta, phi, logitOf(o, hu)),
+      xTerm: negLgammaX1, constant: 0,
+    }, {
+      args: [real('log_mean'), pos('dispersion'), real('hu_logit')],
+      kernel: (o, y, [eta, phi, zeta]) => hurdleNegBin(o, y, eta, phi, zeta),
       xTerm: negLgammaX1, constant: 0,
     }],
   },

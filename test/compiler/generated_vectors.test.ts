@@ -91,6 +91,15 @@ describe('generated quantities per row', () => {
   });
 });
 
+describe("a generated quantity named like a model block's definition", () => {
+  it('replaces it from there on (as before definitions were visible to the generated block)', () => {
+    const m = build('  eta = 2 * a\n  twice = eta + 1');
+    expect(m.ir.generated.map((g) => g.name)).toEqual(['eta', 'twice']);
+    expect(m.ir.generated[1].expr).toEqual({ op: 'bin', o: '+', a: { op: 'bin', o: '*', a: { op: 'const', value: 2 }, b: { op: 'param', param: 0 } }, b: { op: 'const', value: 1 } });
+    expect(compileMessage(() => build('  q = a\n  q = b'))).toBe("E207: 'q' is already defined (choose another name)");
+  });
+});
+
 describe('what a quantity over the data cannot be, in located messages', () => {
   const message = (generated: string): string => compileMessage(() => build(generated));
   it('a column that varies within a level; an index that is not a factor', () => {

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../cli/run_cli.js';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
 import { inferFit } from '../../src/api/infer.js';
+import { describeModel } from '../../src/api/describe.js';
 import { compileMessage, expectLaplaceAgreesWithNuts } from '../helpers.js';
 
 // `b[trt, ref = "B"]`: a factor's design row in block form, treatment-coded with the reference level
@@ -38,6 +42,24 @@ describe('a factor treatment-coded in block form: b[trt, ref = "B"]', () => {
   it('the posterior too: every engine reads the coding (NUTS beside nested Laplace)', async () => {
     await expectLaplaceAgreesWithNuts(compile(model('b[trt, ref = "A"]'), { data }), ['b0', 'b[B]', 'b[C]']);
   }, 60_000);
+
+  it('describes itself by the user\'s factor and its reference (ppl check, ppl contrasts --factor trt)', () => {
+    const d = describeModel(compile(model('b[trt, ref = "B"]'), { data }));
+    expect(d.parameters.find((p) => p.name === 'b')).toMatchObject({ factor: 'trt', reference: 'B', size: 2, levels: ['A', 'C'] });
+  });
+
+  it('ppl contrasts --factor trt compares every pair of levels, the reference (0) included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glimmer-ref-'));
+    try {
+      writeFileSync(join(dir, 'd.csv'), data);
+      writeFileSync(join(dir, 'm.glmm'), model('b[trt, ref = "B"]'));
+      const r = await runCli(['contrasts', join(dir, 'm.glmm'), '--factor', 'trt']);
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n').filter((l) => l.startsWith('b[')).map((l) => l.split(/\s{2,}/)[0])).toEqual(['b[B] - b[A]', 'b[C] - b[A]', 'b[C] - b[B]']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('located errors: an unknown option, a level the factor lacks', () => {
     const message = (decl: string): string => compileMessage(() => compile(model(decl), { data }));

@@ -9,7 +9,7 @@ import { f64Ops } from '../../src/distributions/f64_ops.js';
 const ARGS: Record<string, readonly [number, number]> = {
   mu: [0.37, -1.4], sigma: [1.7, 0.45], nu: [3.5, 1.3], rate: [0.8, 2.6], shape: [2.5, 1.2], a: [2.3, 1.4], b: [3.1, 1.8],
   lower: [-0.5, 1], upper: [2, 1.3], eta: [2.5, 1.1], log_rate: [0.37, 2.1], log_mean: [1.2, -0.3], dispersion: [2.2, 0.7],
-  mean: [3.3, 0.6], logit: [0.37, -2.2], p: [0.3, 0.85], trials: [12, 3], zi: [0.3, 0.05], hu: [0.4, 0.02],
+  mean: [3.3, 0.6], logit: [0.37, -2.2], p: [0.3, 0.85], trials: [12, 3], zi: [0.3, 0.05], hu: [0.4, 0.02], zi_logit: [-0.8, 2.9], hu_logit: [0.4, -3.9],
 };
 
 function logDensity(form: Form, x: number, args: readonly number[]): number {

@@ -378,10 +378,10 @@ export function expandFormula(
     const zx = new Expander(ctx, several ? `${response}_${z.name}` : z.name);
     const logit = fixedPart(zx, z.formula, ctx, z.span);
     if (!logit) throw new FormulaError(`the ${what} formula has no terms`, z.span, `write ${z.name} = 1 for a constant probability, or ${z.name} = 1 + w`);
-    zeroPart = { op: 'call', fn: 'inv_logit', arg: logit };
+    zeroPart = logit;
     zeroDefaults = zx.defaults;
   }
-  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, zeroPart, own });
+  const likelihood = familyLikelihood(family, predictor, { response, span, trials: extra.trials, weights: extra.weights, zeroLogit: zeroPart, own });
   return { likelihood, defaults: [...ex.defaults, ...zeroDefaults], derived: ex.dataScale };
 }
 

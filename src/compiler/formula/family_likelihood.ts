@@ -31,16 +31,19 @@ const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
 export function familyLikelihood(family: Family, predictor: IrExpr, o: {
   readonly response: string; readonly span: Span; readonly trials?: IrExpr; readonly weights?: IrExpr;
   /**
-   * The zero-inflation probability (zi) or a hurdle's probability of zero (hu) from a formula (glmmTMB's
-   * ziformula = ~w), instead of one constant parameter.
+   * The logit of the zero-inflation probability (zi) or of a hurdle's probability of zero (hu) from a
+   * formula (glmmTMB's ziformula = ~w), instead of one constant parameter: the `_logit` forms take it as it is.
    */
-  readonly zeroPart?: IrExpr;
+  readonly zeroLogit?: IrExpr;
   own(name: string, prior: FamilyPrior, transform: Transform): IrExpr;
 }): IrLikelihood {
-  const like = (name: string, args: IrExpr[]): IrLikelihood => {
+  const like = (name: string, args: IrExpr[], form = 0): IrLikelihood => {
     const d = findDistribution(name)!;
-    return { column: o.response, dist: d, form: d.forms[0] as Form, args, span: o.span };
+    return { column: o.response, dist: d, form: d.forms[form] as Form, args, span: o.span };
   };
+  // The zero part: one probability parameter, or a formula's logit (each distribution's second form).
+  const zeroPart = (name: 'zi' | 'hu'): { arg: IrExpr; form: number } =>
+    (o.zeroLogit ? { arg: o.zeroLogit, form: 1 } : { arg: probability(name, FAMILY_PRIORS[name]), form: 0 });
   const positive = (name: string, prior: FamilyPrior): IrExpr => o.own(name, prior, { kind: 'lower', lo: 0 });
   const probability = (name: string, prior: FamilyPrior): IrExpr => o.own(name, prior, { kind: 'bounded', lo: 0, hi: 1 });
   switch (family) {
@@ -73,19 +76,25 @@ export function familyLikelihood(family: Family, predictor: IrExpr, o: {
       return like('StudentT', [nu, predictor, positive('sigma', FAMILY_PRIORS.sigma)]);
     }
     // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
-    case 'zero_inflated_poisson':
-      return like('ZeroInflatedPoisson', [predictor, o.zeroPart ?? probability('zi', FAMILY_PRIORS.zi)]);
+    case 'zero_inflated_poisson': {
+      const z = zeroPart('zi');
+      return like('ZeroInflatedPoisson', [predictor, z.arg], z.form);
+    }
     case 'zero_inflated_negbinomial': {
       const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      return like('ZeroInflatedNegativeBinomial', [predictor, phi, o.zeroPart ?? probability('zi', FAMILY_PRIORS.zi)]);
+      const z = zeroPart('zi');
+      return like('ZeroInflatedNegativeBinomial', [predictor, phi, z.arg], z.form);
     }
     // A zero with probability hu, else the count model truncated to y >= 1 (brms's hurdle_*; glmmTMB's
     // truncated_poisson and truncated_nbinom2 with ziformula, whose zi is this hu).
-    case 'hurdle_poisson':
-      return like('HurdlePoisson', [predictor, o.zeroPart ?? probability('hu', FAMILY_PRIORS.hu)]);
+    case 'hurdle_poisson': {
+      const z = zeroPart('hu');
+      return like('HurdlePoisson', [predictor, z.arg], z.form);
+    }
     case 'hurdle_negbinomial': {
       const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      return like('HurdleNegativeBinomial', [predictor, phi, o.zeroPart ?? probability('hu', FAMILY_PRIORS.hu)]);
+      const z = zeroPart('hu');
+      return like('HurdleNegativeBinomial', [predictor, phi, z.arg], z.form);
     }
     // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
     case 'beta': {

@@ -46,8 +46,9 @@ function lowerFormula(stmt: SampleStmt, family: Family, scope: Scope, several: b
   if (positional.length !== 1) {
     return report(scope, 'E220', `${family}() takes one formula`, stmt.dist.span, `e.g. ${stmt.target.name} ~ ${family}(1 + x + (1 | g))`);
   }
-  for (const a of named) {
+  for (const [k, a] of named.entries()) {
     const name = a.name!.name;
+    if (named.findIndex((b) => b.name!.name === name) < k) return report(scope, 'E204', `argument '${name}' is given twice`, a.name!.span);
     if (name === 'link' && LINKS[family]) {
       const link = a.value.kind === 'str' ? a.value.value : undefined;
       if (link !== LINKS[family]) {

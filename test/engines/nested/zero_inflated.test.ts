@@ -106,6 +106,21 @@ describe('the posterior with zi = 1 + w', () => {
   }, 120_000);
 });
 
+describe('a zero part that a group separates', () => {
+  // Group B all zeros: zi's logit for B runs off to +infinity. Passed to the kernel on the logit scale
+  // (not through inv_logit and back, which rounded the probability to 1 past 37 and made every zero
+  // NaN, reported as E518 blaming the data's magnitude), the likelihood flattens there and --ml says
+  // which coefficients are at the edge.
+  it('--ml fits, and names the separated coefficients as at the boundary', async () => {
+    const rows = ['y,g,x', ...Array.from({ length: 60 }, (_, i) => `${i % 2 === 0 ? 0 : (i % 5) + 1},A,${(i % 7) / 7}`), ...Array.from({ length: 20 }, (_, i) => `0,B,${(i % 3) / 3}`)];
+    const m = compile('data { y: count  g: factor  x: real }\nmodel { y ~ zero_inflated_poisson(1 + x, zi = 1 + g) }', { data: rows.join('\n'), ml: true });
+    const fit = await inferFit(m, { engine: 'laplace' });
+    expect(fit.summary.find((r) => r.name === 'zi: gB')!.mean).toBeGreaterThan(10);
+    expect(fit.warnings.map((w) => w.code)).toContain('singular-fit');
+    expect(fit.warnings.find((w) => w.code === 'singular-fit')!.params).toContain('zi: gB');
+  });
+});
+
 describe('what a zero-inflation formula cannot be', () => {
   const message = (model: string): string => compileMessage(() => compile(`${ziHead}\nmodel { ${model} }`, { data: ziData }));
   it('located errors: random effects in it, on a family without zero inflation, hu on a zero-inflated family', () => {
@@ -115,6 +130,7 @@ describe('what a zero-inflation formula cannot be', () => {
       'E220: poisson() has no zero-inflation formula: only zero_inflated_poisson and zero_inflated_negbinomial do (write zero_inflated_poisson(..., zi = ...))');
     expect(message('y_pois ~ zero_inflated_poisson(1 + x + (1 | g), hu = 1 + w)')).toBe(
       "E220: zero_inflated_poisson() has no hurdle formula: only hurdle_poisson and hurdle_negbinomial do (a zero-inflated family's formula for its zeros is zi = ...)");
+    expect(message('y_pois ~ zero_inflated_poisson(1 + x + (1 | g), zi = 1 + w, zi = 1)')).toBe("E204: argument 'zi' is given twice");
   });
 });
 
