@@ -168,10 +168,10 @@ const SAMPLERS: ReadonlyMap<string, Sampler> = new Map<string, Sampler>([
   ['ZeroInflatedNegativeBinomial(log_mean,dispersion,zi)', (r, [eta, phi, zi]) => (r.uniform() < zi ? 0 : negativeBinomial(r, Math.exp(eta), phi))],
   ['ZeroInflatedPoisson(log_rate,zi_logit)', (r, [eta, zeta]) => (r.uniform() < logistic(zeta) ? 0 : poisson(r, Math.exp(eta)))],
   ['ZeroInflatedNegativeBinomial(log_mean,dispersion,zi_logit)', (r, [eta, phi, zeta]) => (r.uniform() < logistic(zeta) ? 0 : negativeBinomial(r, Math.exp(eta), phi))],
-  ['HurdlePoisson(log_rate,hu_logit)', (r, [eta, zeta]) => (r.uniform() < logistic(zeta) ? 0 : positive(() => poisson(r, Math.exp(eta))))],
-  ['HurdleNegativeBinomial(log_mean,dispersion,hu_logit)', (r, [eta, phi, zeta]) => (r.uniform() < logistic(zeta) ? 0 : positive(() => negativeBinomial(r, Math.exp(eta), phi)))],
-  ['HurdlePoisson(log_rate,hu)', (r, [eta, hu]) => (r.uniform() < hu ? 0 : positive(() => poisson(r, Math.exp(eta))))],
-  ['HurdleNegativeBinomial(log_mean,dispersion,hu)', (r, [eta, phi, hu]) => (r.uniform() < hu ? 0 : positive(() => negativeBinomial(r, Math.exp(eta), phi)))],
+  ['HurdlePoisson(log_rate,hu_logit)', (r, [eta, zeta]) => (r.uniform() < logistic(zeta) ? 0 : truncatedPoisson(r, Math.exp(eta)))],
+  ['HurdleNegativeBinomial(log_mean,dispersion,hu_logit)', (r, [eta, phi, zeta]) => (r.uniform() < logistic(zeta) ? 0 : truncatedNegativeBinomial(r, Math.exp(eta), phi))],
+  ['HurdlePoisson(log_rate,hu)', (r, [eta, hu]) => (r.uniform() < hu ? 0 : truncatedPoisson(r, Math.exp(eta)))],
+  ['HurdleNegativeBinomial(log_mean,dispersion,hu)', (r, [eta, phi, hu]) => (r.uniform() < hu ? 0 : truncatedNegativeBinomial(r, Math.exp(eta), phi))],
   ['Bernoulli(logit)', (r, [eta]) => (r.uniform() < logistic(eta) ? 1 : 0)],
   ['Bernoulli(p)', (r, [p]) => (r.uniform() < p ? 1 : 0)],
   ['Binomial(trials,logit)', (r, [n, eta]) => binomial(r, n, logistic(eta))],
@@ -179,16 +179,47 @@ const SAMPLERS: ReadonlyMap<string, Sampler> = new Map<string, Sampler>([
 ]);
 
 /**
- * A count drawn from `draw` given that it is at least 1 (a hurdle's positive part), by rejection. Where
- * a positive count is so rare that 10,000 draws see none (a mean below 1e-4), the count is 1: the
- * truncated distribution's mass there is 1 - O(mean).
+ * A count given that it is at least 1 (a hurdle's positive part). Where a zero is unlikely, by rejection;
+ * where it is likely (a mean far below 1 leaves almost every draw at 0), by inversion from 1 upwards,
+ * with p(1) = P(y = 1) / (1 - P(y = 0)) from expm1 so that it stays exact as the mean goes to 0.
  */
-function positive(draw: () => number): number {
-  for (let tries = 0; tries < 10000; tries++) {
-    const y = draw();
-    if (y > 0) return y;
+function truncatedPoisson(rng: Rng, lambda: number): number {
+  if (lambda >= 1) {
+    for (;;) {
+      const y = poisson(rng, lambda);
+      if (y > 0) return y;
+    }
   }
-  return 1;
+  return invertFromOne(rng, lambda / Math.expm1(lambda), (k) => lambda / (k + 1));
+}
+
+function truncatedNegativeBinomial(rng: Rng, mu: number, phi: number): number {
+  // P(y = 0) = q^phi with q = phi / (phi + mu).
+  const logZero = -phi * Math.log1p(mu / phi);
+  if (logZero < -Math.LN2) {
+    for (;;) {
+      const y = negativeBinomial(rng, mu, phi);
+      if (y > 0) return y;
+    }
+  }
+  const odds = mu / (phi + mu);
+  // P(y = 1) = phi q^phi (1 - q), over 1 - q^phi.
+  const first = (phi * odds * Math.exp(logZero)) / -Math.expm1(logZero);
+  return invertFromOne(rng, first, (k) => ((k + phi) / (k + 1)) * odds);
+}
+
+/** Inversion of a pmf on 1, 2, ... given p(1) and p(k + 1) / p(k). */
+function invertFromOne(rng: Rng, first: number, ratio: (k: number) => number): number {
+  const u = rng.uniform();
+  let k = 1;
+  let p = first;
+  let cumulative = p;
+  while (u > cumulative && p > 0 && k < 100000) {
+    p *= ratio(k);
+    k++;
+    cumulative += p;
+  }
+  return k;
 }
 
 /** The sampler of a distribution in one parameterisation (argument names in the form's order), if there is one. */

@@ -122,6 +122,25 @@ describe('NegativeBinomial (Stan neg_binomial_2) as a Gamma-Poisson mixture', ()
   });
 });
 
+describe('hurdles: a zero with probability hu, else the count model given >= 1', () => {
+  // The positive part by rejection where a zero is unlikely, by inversion where it is likely (a mean of
+  // 1e-9: rejection took ~1e9 draws); the frequencies against the truncated pmf either way.
+  const truncated = (logPmf: (k: number) => number) => {
+    const positive = 1 - Math.exp(logPmf(0));
+    return (hu: number) => (k: number) => (k === 0 ? Math.log(hu) : Math.log(1 - hu) + logPmf(k) - Math.log(positive));
+  };
+  it.each([[2.5], [0.3], [1e-9]])('Poisson with mean %s', (lambda) => {
+    const x = draw(100_000, (r) => sampler('HurdlePoisson', 'log_rate', 'hu')(r, [Math.log(lambda), 0.3]));
+    const pmf = lambda < 1e-6 ? (k: number) => (k === 0 ? Math.log(0.3) : k === 1 ? Math.log(0.7) : -Infinity) : truncated(poissonLogPmf(lambda))(0.3);
+    expectPmf(x, pmf, 12);
+  });
+  it.each([[3, 2], [0.2, 0.5]])('negative binomial with mean %s, dispersion %s, on the logit scale', (mu, phi) => {
+    const logPmf = (k: number) => lgamma(k + phi) - lgamma(phi) - lgamma(k + 1) + phi * Math.log(phi / (mu + phi)) + k * Math.log(mu / (mu + phi));
+    const x = draw(100_000, (r) => sampler('HurdleNegativeBinomial', 'log_mean', 'dispersion', 'hu_logit')(r, [Math.log(mu), phi, Math.log(0.4 / 0.6)]));
+    expectPmf(x, truncated(logPmf)(0.4), 15);
+  });
+});
+
 describe('Binomial: inversion for small n, Knuth\'s Beta recursion for large n', () => {
   it.each([[10, 0.3], [25, 0.9], [40, 0.5], [200, 0.02], [1000, 0.7]])('pmf at n = %s, p = %s', (n, p) => {
     const x = draw(50_000, (r) => binomial(r, n, p));
