@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userError } from '../core/errors.js';
 import { compile, parseModel, type Model } from '../api/compile.js';
 import { readTextFile, resolveDataPath } from './read_data.js';
@@ -45,7 +45,11 @@ export function readModelSource(path: string): string {
 export function chosenDataPath(modelPath: string, data: string | undefined, allowPath: boolean | undefined): string | undefined {
   if (data !== undefined || !allowPath) return data;
   const declared = parseModel(readModelSource(modelPath), modelPath).data?.path;
-  return declared ? resolveDataPath(modelPath, declared.value, declared.span, true) : undefined;
+  if (!declared) return undefined;
+  const path = resolveDataPath(modelPath, declared.value, declared.span, true);
+  // Handed on as --data is, the path loses the model's line: a file that is not there is reported here, at it.
+  if (!existsSync(path)) readTextFile(path, declared.span);
+  return path;
 }
 
 /** Node entry point of the library: a model file and its data (the data block's path, or --data) -> a checked model. */

@@ -64,6 +64,9 @@ hint: a model names its data relative to its own folder; to read this file, pass
     expect([...loadModel(model, { dataPath: chosenDataPath(model, undefined, true) }).rowwiseIr.data.numeric.get('y')!]).toEqual([1.5, 2.5]);
     expect(chosenDataPath(model, 'other.csv', true)).toBe('other.csv');
     expect(chosenDataPath(model, undefined, false)).toBeUndefined();
+    const missing = writeModel('../absent.csv');
+    expect(rendered(() => chosenDataPath(missing, undefined, true), modelNaming('../absent.csv')).split('\n').slice(0, 2)).toEqual([
+      "error[E401]: cannot read data file '<dir>/absent.csv': no such file", '  --> <dir>/project/m.glmm:1:6']);
   });
 
   it('reads a file anywhere when the user passes it on the command line (--data)', () => {
