@@ -24,6 +24,14 @@ export const FAMILY_PRIORS = {
 
 const mul = (a: IrExpr, b: IrExpr): IrExpr => ({ op: 'bin', o: '*', a, b });
 
+/** The families with a zero part: the distribution, the part's name and whether the count model is a negative binomial. */
+const ZERO_PARTS = {
+  zero_inflated_poisson: { dist: 'ZeroInflatedPoisson', part: 'zi', negbin: false },
+  zero_inflated_negbinomial: { dist: 'ZeroInflatedNegativeBinomial', part: 'zi', negbin: true },
+  hurdle_poisson: { dist: 'HurdlePoisson', part: 'hu', negbin: false },
+  hurdle_negbinomial: { dist: 'HurdleNegativeBinomial', part: 'hu', negbin: true },
+} as const;
+
 /**
  * The likelihood of `response ~ family(...)` given its linear predictor. `own` declares one of the family's
  * parameters (a residual sd, a dispersion, a shape, a zero-inflation probability) with its default prior.
@@ -75,26 +83,17 @@ export function familyLikelihood(family: Family, predictor: IrExpr, o: {
       const nu = positive('nu', FAMILY_PRIORS.nu);
       return like('StudentT', [nu, predictor, positive('sigma', FAMILY_PRIORS.sigma)]);
     }
-    // A constant zero-inflation probability zi (glmmTMB's ziformula = ~1; brms's zero_inflated_* families).
-    case 'zero_inflated_poisson': {
-      const z = zeroPart('zi');
-      return like('ZeroInflatedPoisson', [predictor, z.arg], z.form);
-    }
-    case 'zero_inflated_negbinomial': {
-      const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      const z = zeroPart('zi');
-      return like('ZeroInflatedNegativeBinomial', [predictor, phi, z.arg], z.form);
-    }
-    // A zero with probability hu, else the count model truncated to y >= 1 (brms's hurdle_*; glmmTMB's
-    // truncated_poisson and truncated_nbinom2 with ziformula, whose zi is this hu).
-    case 'hurdle_poisson': {
-      const z = zeroPart('hu');
-      return like('HurdlePoisson', [predictor, z.arg], z.form);
-    }
+    // A zero part and a count model: zero-inflated (a structural zero with probability zi; glmmTMB's
+    // ziformula, brms's zero_inflated_*) or a hurdle (a zero with probability hu, else the count model
+    // truncated to y >= 1; brms's hurdle_*, glmmTMB's truncated families with ziformula, whose zi is hu).
+    case 'zero_inflated_poisson':
+    case 'zero_inflated_negbinomial':
+    case 'hurdle_poisson':
     case 'hurdle_negbinomial': {
-      const phi = positive('phi', FAMILY_PRIORS.dispersion);
-      const z = zeroPart('hu');
-      return like('HurdleNegativeBinomial', [predictor, phi, z.arg], z.form);
+      const { dist, part, negbin } = ZERO_PARTS[family];
+      const phi = negbin ? [positive('phi', FAMILY_PRIORS.dispersion)] : [];
+      const z = zeroPart(part);
+      return like(dist, [predictor, ...phi, z.arg], z.form);
     }
     // Logit link: mean mu = inv_logit(eta) and precision phi, Beta(mu phi, (1 - mu) phi) (glmmTMB's beta_family).
     case 'beta': {
