@@ -7,6 +7,7 @@
  * A variable's draws arrive chain-major: `chains` consecutive runs of equal length.
  */
 import { ascendingOrder } from './radix_order.js';
+import { quantileR } from '../math/stats.js';
 
 /** The chains of one variable: each array is one chain's draws in order. */
 export type Chains = readonly Float64Array[];
@@ -104,15 +105,6 @@ export function medianR(sorted: Float64Array): number {
   const n = sorted.length;
   const h = n >> 1;
   return n % 2 === 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
-}
-
-/** R's quantile(type = 7) as R computes it: (1 - h) x[lo] + h x[hi], skipped when x[hi] equals x[lo]. */
-export function quantileR(sorted: Float64Array, prob: number): number {
-  const index = (sorted.length - 1) * prob;
-  const lo = Math.floor(index);
-  const hi = Math.ceil(index);
-  const h = index - lo;
-  return h > 0 && sorted[hi] !== sorted[lo] ? (1 - h) * sorted[lo] + h * sorted[hi] : sorted[lo];
 }
 
 /**

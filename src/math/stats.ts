@@ -73,6 +73,18 @@ export function quantile(values: ArrayLike<number>, p: number): number {
   return frac === 0 ? x[lo] : x[lo] + frac * (x[lo + 1] - x[lo]);
 }
 
+/**
+ * R's quantile(type = 7) of sorted values as R computes it, to the last bit (the MCMC diagnostics, spline
+ * knots): (1 - h) x[lo] + h x[hi], skipped when x[hi] equals x[lo].
+ */
+export function quantileR(sorted: Float64Array, prob: number): number {
+  const index = (sorted.length - 1) * prob;
+  const lo = Math.floor(index);
+  const hi = Math.ceil(index);
+  const h = index - lo;
+  return h > 0 && sorted[hi] !== sorted[lo] ? (1 - h) * sorted[lo] + h * sorted[hi] : sorted[lo];
+}
+
 /** Weights must be finite and non-negative with a positive sum; returns them divided by that sum. */
 function normalizeWeights(weights: ArrayLike<number>, n: number, who: string): Float64Array {
   if (weights.length !== n) {

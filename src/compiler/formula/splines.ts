@@ -1,3 +1,5 @@
+import { quantileR } from '../../math/stats.js';
+
 /**
  * R's spline bases for formulas (package splines, as lm and lmer build them): `bs(x, df)`, cubic
  * B-splines, and `ns(x, df)`, natural cubic splines, with the interior knots at quantiles of x and the
@@ -40,7 +42,7 @@ function allKnots(x: Float64Array, interior: number, order: number): Float64Arra
   const sorted = Float64Array.from(x).sort();
   // seq.int(0, 1, length.out = interior + 2) without its ends.
   const by = 1 / (interior + 1);
-  const inner = Array.from({ length: interior }, (_, i) => quantile7(sorted, (i + 1) * by));
+  const inner = Array.from({ length: interior }, (_, i) => quantileR(sorted, (i + 1) * by));
   return Float64Array.from([...new Array<number>(order).fill(lo), ...inner, ...new Array<number>(order).fill(hi)]).sort();
 }
 
@@ -52,18 +54,6 @@ function range(x: Float64Array): [number, number] {
     if (v > hi) hi = v;
   }
   return [lo, hi];
-}
-
-/** R's quantile(x, p), type 7, of sorted values, in R's arithmetic: (1 - h) x[lo] + h x[hi]. */
-export function quantile7(sorted: Float64Array, p: number): number {
-  const index = 1 + (sorted.length - 1) * p;
-  const lo = Math.floor(index);
-  const hi = Math.ceil(index);
-  const q = sorted[lo - 1];
-  const upper = sorted[hi - 1];
-  if (!(index > lo && upper !== q)) return q;
-  const h = index - lo;
-  return (1 - h) * q + h * upper;
 }
 
 /**
