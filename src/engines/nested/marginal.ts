@@ -204,6 +204,39 @@ export class LaplaceMarginal {
     return { coords: cross.outer, matrix };
   }
 
+  /** dx-hat/dphi_j = H^-1 d(grad_x f)/dphi_j for the fixed effects the cross block covers (in its order), at a point. */
+  tangentsOfCross(point: MarginalPoint): Float64Array[] {
+    const columns = crossColumns(this.field, point.inner.theta);
+    return this.field.cross!.outer.map((j) => point.inner.factor.solve(columns.get(j)!));
+  }
+
+  /**
+   * The log-determinant's part of dL/dphi_j, -1/2 d log det H / dphi_j along (e_j, v_j), for the fixed
+   * effects the cross block covers (in its order), at any theta: x need not be x-hat(phi). With
+   * profileCurvature this splits L's Hessian over them into an exact part and a small one that can be
+   * differenced without an inner solve (optimize.ts, differencedHessian). Undefined where the one-pass
+   * trace is missing or H is not positive definite at theta.
+   */
+  logDetSlopes(theta: Float64Array): Float64Array | undefined {
+    const { field } = this;
+    const cross = field.cross;
+    if (!cross || this.differencedTraces) return undefined;
+    // H constant in x (a Gaussian response) is constant in the fixed effects too: no log-determinant part.
+    if (field.hessian.constantInX === true) return new Float64Array(cross.outer.length);
+    const factor = field.symbolic.factor(field.hessian.values(theta));
+    if ('notPositiveDefinite' in factor) return undefined;
+    const G = field.hessian.thetaLogDetGradient?.(theta, factor.selectedInverse());
+    if (!G) return undefined;
+    const along = factor.solve(Float64Array.from(field.x, (c) => G[c]));
+    const columns = crossColumns(field, theta);
+    return Float64Array.from(cross.outer, (j) => {
+      const m = columns.get(j)!;
+      let trace = G[field.outer[j]];
+      for (let k = 0; k < m.length; k++) trace += along[k] * m[k];
+      return -0.5 * trace;
+    });
+  }
+
   /**
    * The conditional sds of phi given x: the outer coordinates' natural step. Capped at 1 for the
    * hyperparameters (log scales, correlations: a step of 1 is already a factor of e), not for a fixed
