@@ -212,9 +212,9 @@ const zerosMemo = new WeakMap<Float64Array, readonly ZeroTerm[]>();
 
 /** The tables of each cell for counts y with per-row offsets `off` and their per-cell log-sum-exp (shared across responses: never written to). */
 export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Array, cellOfRow: Int32Array, nCells: number, sharedDispersion: boolean): CellTables {
-  const { start, rows } = rowsByCell(cellOfRow, nCells);
   let Z = zerosMemo.get(off);
   if (!Z || Z.length !== nCells) {
+    const { start, rows } = rowsByCell(cellOfRow, nCells);
     Z = Array.from({ length: nCells }, (_, c) => {
       const offsets = Float64Array.from(rows.subarray(start[c], start[c + 1]), (i) => off[i]);
       const top = offsets.reduce((m, o) => Math.max(m, o), -Infinity);
@@ -222,31 +222,46 @@ export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Ar
     });
     zerosMemo.set(off, Z);
   }
+  // The counts' rows grouped by cell: a counting sort of the non-zero rows only (a gene has a quarter of
+  // its rows non-zero; a pass over every row of every cell, in the cells' order, was 0.7 ms a gene).
+  // Ascending within each cell, as the cell's rows are, so the sums add in the same order.
+  const nz = nonZeroRows(y);
+  const from = new Int32Array(nCells + 1);
+  for (let k = 0; k < nz.length; k++) from[cellOfRow[nz[k]] + 1]++;
+  for (let c = 0; c < nCells; c++) from[c + 1] += from[c];
+  const next = from.slice(0, nCells);
+  const byCell = new Int32Array(nz.length);
+  for (let k = 0; k < nz.length; k++) byCell[next[cellOfRow[nz[k]]]++] = nz[k];
   const H: LazyTable[] = [];
   for (let c = 0; c < nCells; c++) {
-    // Plain loops over the cell's rows (a typed array through Array.from and filter was 2 ms a gene).
-    let n = 0;
-    for (let k = start[c]; k < start[c + 1]; k++) if (y[rows[k]] !== 0) n++;
+    const n = from[c + 1] - from[c];
     if (n === 0) {
       H.push(ZERO);
       continue;
     }
     const offsets = new Float64Array(n);
     const weights = new Float64Array(n);
-    n = 0;
-    for (let k = start[c]; k < start[c + 1]; k++) {
-      const i = rows[k];
-      if (y[i] === 0) continue;
-      offsets[n] = off[i];
-      weights[n++] = y[i];
+    for (let k = 0; k < n; k++) {
+      const i = byCell[from[c] + k];
+      offsets[k] = off[i];
+      weights[k] = y[i];
     }
     H.push(softplusTable(offsets, weights));
   }
   // L depends on phi alone, and every cell reads the same phi: the cells' L add up to one function of
   // the counts' distinct values, carried by the first cell (the others' are 0), a lookup per evaluation
   // rather than one per cell. (A dispersion per cell, phi[h], has each cell read its own: one each.)
-  const L = lTables(y, rows, start, nCells, sharedDispersion);
+  const L = lTables(y, byCell, from, nCells, sharedDispersion);
   return { L, H, Z };
+}
+
+function nonZeroRows(y: Float64Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0) n++;
+  const out = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0) out[n++] = i;
+  return out;
 }
 
 const SMALL_COUNT = 4096;
