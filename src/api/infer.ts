@@ -227,13 +227,13 @@ export async function inferFit<E extends EngineName>(model: Model, options: Infe
       refuseNonFinite(engine, summary, result.estimates !== undefined);
       runs.push({ seed: seed + k, result, draws, summary, warnings: result.warnings.map((w) => fitWarning(w)) });
       if (result.estimates) {
-        // The requested contrasts by the same delta method, as extra derived columns.
+        // The requested contrasts by the same delta method, as extra derived columns (none asked: no
+        // second pass of differences over every coordinate, which fit-genes paid per gene).
         const withContrasts = (t: Float64Array): Float64Array => {
           const row = toRow(t);
           return Float64Array.from([...row, ...contrasts.map((c) => evalContrast(c, ir, row))]);
         };
-        const all = withEstimates([...names, ...contrasts.map((c) => c.name)], undefined, result, ld, withContrasts);
-        estimated.push(all.slice(names.length));
+        estimated.push(contrasts.length === 0 ? [] : withEstimates([...names, ...contrasts.map((c) => c.name)], undefined, result, ld, withContrasts).slice(names.length));
       }
     }
     const settings = { seed, draws: nDraws, psis, backend: ld.backend, backendChoice: ld.choice, runs: nRuns };
