@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -95,7 +95,7 @@ export async function measureGenesAtScale(root: string, say: (line: string) => v
     const t = await timed(root, ['fit-genes', 'models/genes.glmm', h5ad, '--ml', '--out', out]);
     return {
       what: `Poisson, ZEB2 model, --ml, ${SCALE.genes.toLocaleString('en-US')} genes x ${SCALE.cells.toLocaleString('en-US')} cells from counts.h5ad`,
-      genes: SCALE.genes, workers: cpus().length, cells: SCALE.cells, ...t,
+      genes: SCALE.genes, workers: availableParallelism(), cells: SCALE.cells, ...t,
       coverage: coverage(readFileSync(join(out, 'results.csv'), 'utf8'), JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'))),
     };
   } finally {
@@ -109,7 +109,7 @@ export async function measureGenesAtScale(root: string, say: (line: string) => v
  * genes with the default, where each worker's fixed cost (V8 compiling the code on its first genes, ~1 s)
  * is spread over 1,000 genes instead of 100. Kept between bench runs.
  */
-const NB_SETS = [{ genes: 200, cells: 20000, seed: 1, workers: [1, cpus().length] }, { genes: 2000, cells: 20000, seed: 2, workers: [cpus().length] }];
+const NB_SETS = [{ genes: 200, cells: 20000, seed: 1, workers: [1, availableParallelism()] }, { genes: 2000, cells: 20000, seed: 2, workers: [availableParallelism()] }];
 
 /**
  * fit-genes --ml with models/genes_nb.glmm (a dispersion per gene) on each NB set, simulated once by

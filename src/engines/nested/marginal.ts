@@ -1,3 +1,4 @@
+import type { CholeskyFactor } from '../../math/sparse/index.js';
 import { assemble, pick, type Field } from './field.js';
 import { solveInner, type InnerFailure, type InnerSolution } from './inner.js';
 
@@ -214,27 +215,30 @@ export class LaplaceMarginal {
    * The log-determinant's part of dL/dphi_j, -1/2 d log det H / dphi_j along (e_j, v_j), for the fixed
    * effects the cross block covers (in its order), at any theta: x need not be x-hat(phi). With
    * profileCurvature this splits L's Hessian over them into an exact part and a small one that can be
-   * differenced without an inner solve (optimize.ts, differencedHessian). Undefined where the one-pass
-   * trace is missing or H is not positive definite at theta.
+   * differenced without an inner solve (optimize.ts, differencedHessian). `factorAt`: H's factor at
+   * theta where it is known (x-hat's, whose selected inverse the gradient has already taken). Undefined
+   * where the one-pass trace is missing, H is not positive definite at theta, or a slope is not finite.
    */
-  logDetSlopes(theta: Float64Array): Float64Array | undefined {
+  logDetSlopes(theta: Float64Array, factorAt?: CholeskyFactor): Float64Array | undefined {
     const { field } = this;
     const cross = field.cross;
-    if (!cross || this.differencedTraces) return undefined;
+    if (!cross || this.differencedTraces || this.differencedCross) return undefined;
     // H constant in x (a Gaussian response) is constant in the fixed effects too: no log-determinant part.
     if (field.hessian.constantInX === true) return new Float64Array(cross.outer.length);
-    const factor = field.symbolic.factor(field.hessian.values(theta));
-    if ('notPositiveDefinite' in factor) return undefined;
+    const factor = factorAt ?? field.symbolic.factor(field.hessian.values(theta));
+    // Singular to double precision (at() refuses such a point too): its log-determinant is noise.
+    if ('notPositiveDefinite' in factor || factor.minPivotRatio < SINGULAR) return undefined;
     const G = field.hessian.thetaLogDetGradient?.(theta, factor.selectedInverse());
     if (!G) return undefined;
     const along = factor.solve(Float64Array.from(field.x, (c) => G[c]));
     const columns = crossColumns(field, theta);
-    return Float64Array.from(cross.outer, (j) => {
+    const slopes = Float64Array.from(cross.outer, (j) => {
       const m = columns.get(j)!;
       let trace = G[field.outer[j]];
       for (let k = 0; k < m.length; k++) trace += along[k] * m[k];
       return -0.5 * trace;
     });
+    return slopes.every(Number.isFinite) ? slopes : undefined;
   }
 
   /**

@@ -300,16 +300,28 @@ export function hessianOf(L: LaplaceMarginal, at: Evaluated, scale: Float64Array
   const p = scale.length;
   const g0 = at.grad.length === p ? at.grad : L.gradient(at.point, scale);
   const raw = differencedHessian(L, at, g0, Float64Array.from(scale, (s) => HESS_STEP * s));
-  if (!noisy(raw)) return symmetrised(raw);
+  if (!noisy(raw)) return symmetrised(raw.H);
   // The gradient's own error (the inner solve's tolerance, through very large sums: counts in the
   // thousands) over a step of 1e-3 of the conditional scale swamps the curvature: the matrix comes out
   // asymmetric. Steps of 1e-2 of each coordinate's marginal sd, found from L's values, keep the error
-  // below the curvature by orders while the truncation error stays ~1e-4 relative.
-  const steps = Float64Array.from(scale, (s, j) => 1e-2 * marginalSd(L, at.point, j, s));
-  return symmetrised(differencedHessian(L, at, g0, steps));
+  // below the curvature by orders while the truncation error stays ~1e-4 relative. The profiled columns
+  // solve nothing, so they have no such error and keep their steps.
+  const steps = Float64Array.from(scale, (s, j) => (raw.profiled.has(j) ? HESS_STEP * s : 1e-2 * marginalSd(L, at.point, j, s)));
+  return symmetrised(differencedHessian(L, at, g0, steps).H);
 }
 
-function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array, steps: Float64Array): Float64Array[] {
+/**
+ * The differenced Hessian, the coordinates whose columns were profiled, and for each entry of a profiled
+ * row in a central column, how far its two one-sided differences are apart: that entry has no
+ * independently differenced mirror to be compared with, and this is its check for noise instead.
+ */
+interface Differenced {
+  readonly H: Float64Array[];
+  readonly profiled: ReadonlySet<number>;
+  readonly spread: readonly { readonly i: number; readonly j: number; readonly gap: number }[];
+}
+
+function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array, steps: Float64Array): Differenced {
   const p = steps.length;
   const phi = at.point.inner.phi;
   const linear = new Set(L.field.ld.linear ?? []);
@@ -319,6 +331,7 @@ function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array,
   // The gradient at the centre (g0) left its tangents: each shifted inner solve starts on its prediction.
   const tangents = exact.size < p ? L.tangentsAt(at.point) : undefined;
   const x0 = at.point.inner.x;
+  const spread: { i: number; j: number; gap: number }[] = [];
   for (let j = 0; j < p; j++) {
     if (exact.has(j)) continue;
     const h = steps[j];
@@ -332,13 +345,14 @@ function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array,
     for (let i = 0; i < p; i++) {
       if (forward) H[i][j] = g[0] ? (g[0][i] - g0[i]) / h : NaN;
       else H[i][j] = g[0] && g[1] ? (g[0][i] - g[1][i]) / (2 * h) : NaN;
+      if (!forward && exact.has(i) && g[0] && g[1]) spread.push({ i, j, gap: Math.abs(g[0][i] - 2 * g0[i] + g[1][i]) / h });
     }
   }
   // An entry between a profiled fixed effect and another coordinate is the other's column's (differenced
   // with inner solves, it has the mixed derivative in full).
   for (const j of exact) for (let i = 0; i < p; i++) if (!exact.has(i)) H[i][j] = H[j][i];
   L.reset(at.point.inner.x);
-  return H;
+  return { H, profiled: exact, spread };
 }
 
 /**
@@ -354,8 +368,8 @@ function differencedHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64Array,
 function profiledColumns(L: LaplaceMarginal, at: MarginalPoint, steps: Float64Array, H: Float64Array[]): Set<number> {
   const done = new Set<number>();
   const profile = L.profileCurvature(at);
-  const base = profile ? L.logDetSlopes(at.inner.theta) : undefined;
-  if (!profile || !base) return done;
+  const base = profile ? L.logDetSlopes(at.inner.theta, at.inner.factor) : undefined;
+  if (!profile || !base || !profile.matrix.every((r) => r.every(Number.isFinite))) return done;
   const { coords, matrix } = profile;
   const tangents = L.tangentsOfCross(at);
   coords.forEach((j, a) => {
@@ -378,16 +392,20 @@ function symmetrised(H: Float64Array[]): Float64Array[] {
   return H;
 }
 
-/** A differenced Hessian whose mirror entries disagree by more than 5% of the geometric mean of their diagonals is noise. */
-function noisy(H: Float64Array[]): boolean {
+/**
+ * A differenced Hessian whose mirror entries disagree by more than 5% of the geometric mean of their
+ * diagonals is noise; so is one whose entry without a mirror (a profiled row of a central column) has
+ * one-sided differences that far apart.
+ */
+function noisy({ H, spread }: Differenced): boolean {
   const p = H.length;
+  const size = (i: number, j: number): number => Math.sqrt(Math.abs(H[i][i] * H[j][j]));
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < i; j++) {
-      const size = Math.sqrt(Math.abs(H[i][i] * H[j][j]));
-      if (!(Math.abs(H[i][j] - H[j][i]) <= 0.05 * size)) return true;
+      if (!(Math.abs(H[i][j] - H[j][i]) <= 0.05 * size(i, j))) return true;
     }
   }
-  return false;
+  return spread.some(({ i, j, gap }) => !(gap <= 0.05 * size(i, j)));
 }
 
 /**
