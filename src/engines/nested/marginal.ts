@@ -139,8 +139,7 @@ export class LaplaceMarginal {
       const m = mixed.get(j)!;
       let trace = 0;
       if (!flat[j] && G) {
-        trace = G[field.outer[j]];
-        for (let k = 0; k < m.length; k++) trace += along![k] * m[k];
+        trace = totalTrace(G, along!, m, field.outer[j]);
       } else if (!flat[j]) {
         const v = inner.factor.solve(m);
         const hp = field.hessian.values(shifted(j, 1, v));
@@ -215,7 +214,7 @@ export class LaplaceMarginal {
    * The log-determinant's part of dL/dphi_j, -1/2 d log det H / dphi_j along (e_j, v_j), for the fixed
    * effects the cross block covers (in its order), at any theta: x need not be x-hat(phi). With
    * profileCurvature this splits L's Hessian over them into an exact part and a small one that can be
-   * differenced without an inner solve (optimize.ts, differencedHessian). `factorAt`: H's factor at
+   * differenced without an inner solve (outer_hessian.ts, profiledColumns). `factorAt`: H's factor at
    * theta where it is known (x-hat's, whose selected inverse the gradient has already taken). Undefined
    * where the one-pass trace is missing, H is not positive definite at theta, or a slope is not finite.
    */
@@ -233,10 +232,7 @@ export class LaplaceMarginal {
     const along = factor.solve(Float64Array.from(field.x, (c) => G[c]));
     const columns = crossColumns(field, theta);
     const slopes = Float64Array.from(cross.outer, (j) => {
-      const m = columns.get(j)!;
-      let trace = G[field.outer[j]];
-      for (let k = 0; k < m.length; k++) trace += along[k] * m[k];
-      return -0.5 * trace;
+      return -0.5 * totalTrace(G, along, columns.get(j)!, field.outer[j]);
     });
     return slopes.every(Number.isFinite) ? slopes : undefined;
   }
@@ -304,6 +300,16 @@ export class LaplaceMarginal {
     }
     return 1;
   }
+}
+
+/**
+ * d log det H / dphi_j along (e_j, v_j): G's own entry for theta coordinate c plus G_x . v_j, taken as
+ * (H^-1 G_x) . m_j (`along` = H^-1 G_x, m_j the mixed column).
+ */
+function totalTrace(G: Float64Array, along: Float64Array, m: Float64Array, c: number): number {
+  let trace = G[c];
+  for (let k = 0; k < m.length; k++) trace += along[k] * m[k];
+  return trace;
 }
 
 /** d(grad_x f)/dphi_j = -H(x, phi_j) for the fixed effects the cross block covers, by their position in phi. */

@@ -3,14 +3,14 @@ import { createRng } from '../../../src/core/rng.js';
 import { makeField } from '../../../src/engines/nested/field.js';
 import { LaplaceMarginal, type MarginalPoint } from '../../../src/engines/nested/marginal.js';
 import { maximiseMarginal } from '../../../src/engines/nested/maximise.js';
-import { hessianOf } from '../../../src/engines/nested/optimize.js';
+import { hessianOf } from '../../../src/engines/nested/outer_hessian.js';
 import { startingPoint } from '../../../src/engines/nested/start.js';
 import { loadModel } from '../../../src/io/load_model.js';
 import { ROOT } from '../../helpers.js';
 
 // Under ML the outer Hessian's columns along the fixed effects are the profile's exact curvature (the
 // Schur complement) plus differences of the log-determinant's slopes at points moved along the tangent,
-// without inner solves (optimize.ts, profiledColumns). Against central differences of L's gradient with
+// without inner solves (outer_hessian.ts, profiledColumns). Against central differences of L's gradient with
 // an inner solve at every shifted point and the trace terms from differences of the exact Hessian (not
 // the one-pass slopes the profiled columns use): the definition, second order in the step.
 const MODELS = [
