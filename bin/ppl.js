@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { relaunchOptions } from '../dist/bundle/relaunch.mjs';
+import v8 from 'node:v8';
+import { relaunchOptions, v8Flags } from '../dist/bundle/relaunch.mjs';
 
 const args = process.argv.slice(2);
+for (const flag of v8Flags(args)) v8.setFlagsFromString(flag);
 // fit-genes with a worker on every core runs without V8's background threads, which exist only when
 // Node starts (src/cli/relaunch.ts): start again with them off.
 const again = relaunchOptions(args, process.execArgv);

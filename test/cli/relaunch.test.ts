@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relaunchOptions } from '../../src/cli/relaunch.js';
+import { relaunchOptions, v8Flags } from '../../src/cli/relaunch.js';
 
 // Which commands bin/ppl.js starts again without V8's background threads: fit-genes with a worker
 // thread on every core, and nothing else.
@@ -18,5 +18,15 @@ describe('relaunchOptions', () => {
     expect(relaunchOptions(['fit-genes', 'm.glmm', 'x.h5ad'], ['--single-threaded'], 2)).toBeUndefined();
     // Not a number: the CLI's own check reports it, in this process.
     expect(relaunchOptions(['fit-genes', 'm.glmm', 'x.h5ad', '--workers', 'two'], [], 2)).toBeUndefined();
+  });
+});
+
+// The genes' commands tier their hot code up later (a larger interrupt budget); the others as V8 does.
+describe('v8Flags', () => {
+  it('fit-genes and worker: a larger interrupt budget; other commands: none', () => {
+    expect(v8Flags(['fit-genes', 'm.glmm', 'x.h5ad'])).toEqual(['--interrupt-budget=200000']);
+    expect(v8Flags(['worker', 'redis://h:6379'])).toEqual(['--interrupt-budget=200000']);
+    expect(v8Flags(['infer', 'm.glmm'])).toEqual([]);
+    expect(v8Flags([])).toEqual([]);
   });
 });
