@@ -146,6 +146,13 @@ export interface LatentHessian {
    * trace terms, in one pass. Present where the structure allows it (z linear in unconstrained parameters).
    */
   thetaLogDetGradient?(theta: Float64Array, inverseOnPattern: Float64Array): Float64Array;
+  /**
+   * The second derivatives of log det H along directions D_j in theta (a fixed effect outside the field
+   * with its tangent dx-hat/db_j), x-hat's second-order move included: the Laplace marginal's
+   * log-determinant part of its Hessian over those effects, given H^-1 on the pattern and a solve with H.
+   * Present with thetaLogDetGradient; undefined for a field too large for H^-1 dense.
+   */
+  logDetHessian?(theta: Float64Array, inverseOnPattern: Float64Array, solve: (b: Float64Array) => Float64Array, directions: readonly Float64Array[]): Float64Array[] | undefined;
   /** True when H does not depend on x (every term Gaussian in x): a Newton step is then exact, and H is reused. */
   readonly constantInX?: boolean;
   /**

@@ -1,6 +1,7 @@
 import { constrainTheta, splitValues } from '../layout.js';
 import { evalExpr } from '../eval_f64.js';
 import { dependsOnParams, paramsOf, type IrExpr, type ModelIR } from '../ir.js';
+import type { F64 } from '../../distributions/f64_ops.js';
 import { constantJet, jetOps, JetUnsupported, seedJet, type Jet } from '../../distributions/jet_ops.js';
 import { affineIn, NotAffine, type Affine } from './affine.js';
 import { canonical, predictorArg, sharedPredictor } from './recognise.js';
@@ -131,6 +132,12 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     for (const b of blocks) b.addThetaLogDetGradient(ir, theta, values, inverse, out);
     return out;
   };
+  const logDetHessian = (theta: Float64Array, inverse: Float64Array, solve: (b: Float64Array) => Float64Array, directions: readonly Float64Array[]): Float64Array[] | undefined => {
+    const n = coords.length;
+    if (n > DENSE_LOG_DET_HESSIAN) return undefined;
+    const values = splitValues(ir, constrainTheta(ir, theta));
+    return logDetHessianAlong(ir, blocks, n, values, inverse, solve, directions);
+  };
   // d(grad_x log p)/d theta_c for a coordinate c of the weights' parameters, where every block it enters
   // gives it in closed form (the others: the caller differences gradients).
   const mixedColumns = (theta: Float64Array, wanted: readonly number[]): Map<number, Float64Array> => {
@@ -148,7 +155,129 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     for (const b of blocks) if (b.weightParams.length > 0 && b.mixedInClosedForm) b.addMixed(ir, theta, values, columns);
     return columns;
   };
-  return { coords, pattern, values: evaluate, logDetGradient, constantInX, mixedColumns, ...(thetaPath ? { thetaLogDetGradient } : {}) };
+  return { coords, pattern, values: evaluate, logDetGradient, constantInX, mixedColumns, ...(thetaPath ? { thetaLogDetGradient, logDetHessian } : {}) };
+}
+
+/**
+ * The largest field whose log det H Hessian is taken in closed form (H^-1 dense: n solves), and the most
+ * entries of H its slopes may touch (m: an m x m matrix of products of H^-1's entries).
+ */
+const DENSE_LOG_DET_HESSIAN = 64;
+const MAX_TOUCHED = 512;
+
+/**
+ * The second derivatives of log det H along the path theta(b) = theta + sum_j b_j D_j + x's second-order
+ * part, for directions D_j = (e_j, v_j), v_j = dx-hat/db_j (a fixed effect with its tangent): the Laplace
+ * marginal's log-determinant part of its Hessian over the fixed effects, which outer_hessian.ts otherwise
+ * differences column by column (a pass over the rows and a factorisation per fixed effect). With H =
+ * sum_r w(z_r) a_r a_r' + (terms constant in z), e_rj = dz_r/db_j, lev_r = a_r' H^-1 a_r:
+ *   dH_j = sum_r w'_r e_rj a_r a_r',
+ *   d2H_jk = sum_r (w''_r e_rj e_rk + w'_r a_r' x_jk) a_r a_r', where x_jk = d2 x-hat / db_j db_k
+ *          = -H^-1 sum_r w'_r e_rj e_rk a_r (the inner optimum's condition differentiated twice),
+ *   d2 log det H / db_j db_k = tr(H^-1 d2H_jk) - tr(H^-1 dH_j H^-1 dH_k),
+ *   tr(H^-1 d2H_jk) = sum_r e_rj e_rk (w''_r lev_r - w'_r a_r' H^-1 g), g = sum_r w'_r lev_r a_r
+ *          (= d log det H / dx).
+ * w''_r is dw's difference in z (Block.dwSlope). The first trace is a weighted sum over the rows; the
+ * second needs H^-1 dense (n solves). Undefined where a number is not finite or dH touches too much of H.
+ */
+function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, values: Values, inverse: Float64Array,
+  solve: (b: Float64Array) => Float64Array, directions: readonly Float64Array[]): Float64Array[] | undefined {
+  const q = directions.length;
+  type Part = { b: Block; coef: F64[]; dw: Float64Array; lev: Float64Array };
+  const parts: Part[] = [];
+  const g = new Float64Array(n);
+  for (const b of blocks) {
+    const { coef, dw } = b.prepare(values);
+    if (dw.every((v) => v === 0)) continue;
+    const lev = b.leverage(coef, inverse);
+    b.index.forEach((index, t) => {
+      const ct = coef[t];
+      for (let r = 0; r < b.rows; r++) if (index[r] >= 0) g[index[r]] += dw[r] * at(ct, r) * lev[r];
+    });
+    parts.push({ b, coef, dw: Float64Array.from(dw), lev });
+  }
+  const out = Array.from({ length: q }, () => new Float64Array(q));
+  if (parts.length === 0) return out;
+  const u = solve(g);
+  // H^-1 dense, column by column.
+  const S = Array.from({ length: n }, (_, k) => {
+    const e = new Float64Array(n);
+    e[k] = 1;
+    return solve(e);
+  });
+  // dH_j on x as values at the positions (a, b) it touches, both triangles: H's pattern or less.
+  const position = new Map<number, number>();
+  const touched: number[] = [];
+  const dH: number[][] = Array.from({ length: q }, () => []);
+  const slotOf = (a: number, b: number): number => {
+    let p = position.get(a * n + b);
+    if (p === undefined) {
+      position.set(a * n + b, (p = touched.length));
+      touched.push(a * n + b);
+      for (const d of dH) d.push(0);
+    }
+    return p;
+  };
+  for (const { b, coef, dw, lev } of parts) {
+    // z is still the block's from the pass above (each block has its own).
+    const d2w = b.dwSlope(values);
+    const e = directions.map((d) => {
+      const z = new Float64Array(b.rows);
+      b.zAlong(ir, coef, d, z);
+      return z;
+    });
+    const c = new Float64Array(b.rows);
+    const T = b.index.length;
+    for (let r = 0; r < b.rows; r++) {
+      let alpha = 0;
+      for (let t = 0; t < T; t++) if (b.index[t][r] >= 0) alpha += at(coef[t], r) * u[b.index[t][r]];
+      c[r] = d2w[r] * lev[r] - dw[r] * alpha;
+    }
+    for (let j = 0; j < q; j++) {
+      const ec = Float64Array.from(e[j], (v, r) => v * c[r]);
+      for (let k = 0; k <= j; k++) {
+        const ek = e[k];
+        let sum = 0;
+        for (let r = 0; r < b.rows; r++) sum += ec[r] * ek[r];
+        out[j][k] += sum;
+      }
+    }
+    for (let r = 0; r < b.rows; r++) {
+      for (let t = 0; t < T; t++) {
+        const it = b.index[t][r];
+        if (it < 0) continue;
+        for (let s = 0; s < T; s++) {
+          const is = b.index[s][r];
+          if (is < 0) continue;
+          const m = dw[r] * at(coef[t], r) * at(coef[s], r);
+          const p = slotOf(it, is);
+          for (let j = 0; j < q; j++) dH[j][p] += m * e[j][r];
+        }
+      }
+    }
+  }
+  // tr(H^-1 dH_j H^-1 dH_k) = sum over touched (a, b), (c, d) of dH_j[a, b] S[b, c] dH_k[c, d] S[d, a]:
+  // K[p][p'] = S[b][c] S[d][a] once (a diagonal H touches n positions: K is S o S), then dH_j' K dH_k.
+  const m = touched.length;
+  if (m > MAX_TOUCHED) return undefined;
+  const K = Array.from({ length: m }, (_, p) => {
+    const [a, b] = [Math.floor(touched[p] / n), touched[p] % n];
+    return Float64Array.from(touched, (cd) => S[b][Math.floor(cd / n)] * S[cd % n][a]);
+  });
+  const KD = dH.map((d) => Float64Array.from(K, (row) => {
+    let sum = 0;
+    for (let p = 0; p < m; p++) sum += row[p] * d[p];
+    return sum;
+  }));
+  for (let j = 0; j < q; j++) {
+    for (let k = 0; k <= j; k++) {
+      let sum = 0;
+      for (let p = 0; p < m; p++) sum += dH[j][p] * KD[k][p];
+      out[j][k] -= sum;
+      out[k][j] = out[j][k];
+    }
+  }
+  return out.every((row) => row.every(Number.isFinite)) ? out : undefined;
 }
 
 /**

@@ -211,6 +211,31 @@ export class LaplaceMarginal {
   }
 
   /**
+   * The log-determinant's part of L's Hessian over the fixed effects the cross block covers (in its
+   * order), -1/2 d2 log det H along (e_j, v_j) with x-hat's second-order move, at x-hat, in closed form
+   * (LatentHessian.logDetHessian): with profileCurvature, L's Hessian over them in one pass. Undefined
+   * where the structure does not give it (outer_hessian.ts then differences logDetSlopes).
+   */
+  logDetHessianOfCross(point: MarginalPoint): Float64Array[] | undefined {
+    const { field } = this;
+    const cross = field.cross;
+    if (!cross || this.differencedTraces || this.differencedCross || !field.hessian.logDetHessian) return undefined;
+    const q = cross.outer.length;
+    if (field.hessian.constantInX === true) return Array.from({ length: q }, () => new Float64Array(q));
+    const { factor, theta } = point.inner;
+    if (factor.minPivotRatio < SINGULAR) return undefined;
+    const tangents = this.tangentsOfCross(point);
+    const directions = cross.outer.map((j, a) => {
+      const d = new Float64Array(theta.length);
+      d[field.outer[j]] = 1;
+      field.x.forEach((c, k) => (d[c] = tangents[a][k]));
+      return d;
+    });
+    const D = field.hessian.logDetHessian(theta, factor.selectedInverse(), (b) => factor.solve(b), directions);
+    return D?.map((row) => row.map((v) => -0.5 * v));
+  }
+
+  /**
    * The log-determinant's part of dL/dphi_j, -1/2 d log det H / dphi_j along (e_j, v_j), for the fixed
    * effects the cross block covers (in its order), at any theta: x need not be x-hat(phi). With
    * profileCurvature this splits L's Hessian over them into an exact part and a small one that can be

@@ -90,9 +90,16 @@ function differencedOuterHessian(L: LaplaceMarginal, at: Evaluated, g0: Float64A
 function profiledColumns(L: LaplaceMarginal, at: MarginalPoint, steps: Float64Array, H: Float64Array[]): Set<number> {
   const done = new Set<number>();
   const profile = L.profileCurvature(at);
-  const base = profile ? L.logDetSlopes(at.inner.theta, at.inner.factor) : undefined;
-  if (!profile || !base || !profile.matrix.every((r) => r.every(Number.isFinite))) return done;
+  if (!profile || !profile.matrix.every((r) => r.every(Number.isFinite))) return done;
   const { coords, matrix } = profile;
+  // The log-determinant's part in closed form where the structure gives it: no column differenced.
+  const closed = L.logDetHessianOfCross(at);
+  if (closed) {
+    coords.forEach((j, a) => coords.forEach((i, b) => (H[i][j] = -matrix[b][a] + closed[b][a])));
+    return new Set(coords);
+  }
+  const base = L.logDetSlopes(at.inner.theta, at.inner.factor);
+  if (!base) return done;
   const tangents = L.tangentsOfCross(at);
   coords.forEach((j, a) => {
     const h = steps[j];
