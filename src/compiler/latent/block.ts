@@ -53,6 +53,8 @@ export class Block {
   private readonly dw: Float64Array;
   private readonly z: Float64Array;
 
+  /** Where each term's parameter starts in theta. */
+  private readonly readOffsets: Int32Array;
   /** Whether z's offset and coefficients are free of parameters (data and constants): z is then linear in the terms' parameters. */
   readonly linearZ: boolean;
   /** The parameters z's offset and coefficients read (a non-centred block's sd and correlations). */
@@ -71,6 +73,7 @@ export class Block {
     /** Where the weights' slopes in those parameters come in closed form (every argument that reads one has them). */
     private readonly weightSlopes?: WeightSlopes,
   ) {
+    this.readOffsets = Int32Array.from(reads, (r) => ir.params[r.param].offset);
     this.linearZ = !dependsOnParams(affine.offset) && affine.terms.every((t) => !dependsOnParams(t.coef));
     this.zReads = new Set([...paramsOf(affine.offset), ...affine.terms.flatMap((t) => [...paramsOf(t.coef)])]);
     this.offset = cached(affine.offset, ir);
@@ -152,29 +155,34 @@ export class Block {
    * nothing.
    */
   dwSlope(values: Values): Float64Array {
-    const step = Float64Array.from(this.z, (z) => SLOPE_STEP * Math.max(1, Math.abs(z)));
-    const [plus, minus] = [1, -1].map((sign) => Float64Array.from(this.z, (z, r) => z + sign * step[r]));
-    const w = new Float64Array(this.rows);
-    const [dwp, dwm] = [new Float64Array(this.rows), new Float64Array(this.rows)];
+    const n = this.rows;
+    const [step, plus, minus, w, dwp, dwm] = Array.from({ length: 6 }, () => new Float64Array(n));
+    for (let r = 0; r < n; r++) {
+      step[r] = SLOPE_STEP * Math.max(1, Math.abs(this.z[r]));
+      plus[r] = this.z[r] + step[r];
+      minus[r] = this.z[r] - step[r];
+    }
     this.curvature(plus, values, w, dwp);
     this.curvature(minus, values, w, dwm);
-    return Float64Array.from(dwp, (v, r) => (v - dwm[r]) / (2 * step[r]));
+    for (let r = 0; r < n; r++) dwp[r] = (dwp[r] - dwm[r]) / (2 * step[r]);
+    return dwp;
   }
 
   /**
    * dz_r along a direction in theta (z linear in the parameters it reads: linearZ blocks), per row: the sum
    * of each term's coefficient times the direction's entry for the element the row reads.
    */
-  zAlong(ir: ModelIR, coef: readonly F64[], direction: Float64Array, out: Float64Array): void {
+  zAlong(coef: readonly F64[], direction: Float64Array, out: Float64Array): void {
     out.fill(0);
-    this.reads.forEach(({ param, element }, t) => {
-      const offset = ir.params[param].offset;
+    for (let t = 0; t < this.reads.length; t++) {
+      const { element } = this.reads[t];
+      const offset = this.readOffsets[t];
       const c = coef[t];
       for (let r = 0; r < this.rows; r++) {
         const e = element[r];
         if (e >= 0) out[r] += at(c, r) * direction[offset + e];
       }
-    });
+    }
   }
 
   /** a_r' Z a_r per row: the row's leverage, from H^-1 on the row's own pairs (in the pattern). */

@@ -194,38 +194,50 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
       const ct = coef[t];
       for (let r = 0; r < b.rows; r++) if (index[r] >= 0) g[index[r]] += dw[r] * at(ct, r) * lev[r];
     });
-    parts.push({ b, coef, dw: Float64Array.from(dw), lev });
+    parts.push({ b, coef, dw: dw.slice(), lev });
   }
-  const out = Array.from({ length: q }, () => new Float64Array(q));
+  const out: Float64Array[] = [];
+  for (let j = 0; j < q; j++) out.push(new Float64Array(q));
   if (parts.length === 0) return out;
   const u = solve(g);
   // H^-1 dense, column by column.
-  const S = Array.from({ length: n }, (_, k) => {
-    const e = new Float64Array(n);
-    e[k] = 1;
-    return solve(e);
-  });
-  // dH_j on x as values at the positions (a, b) it touches, both triangles: H's pattern or less.
+  const S: Float64Array[] = [];
+  for (let k = 0; k < n; k++) {
+    const unit = new Float64Array(n);
+    unit[k] = 1;
+    S.push(solve(unit));
+  }
+  // dH_j on x as values at the positions (a, b) it touches, both triangles: H's pattern or less, found
+  // first so that each dH_j is a Float64Array (an array grown from 0s changed its elements' kind midway,
+  // and V8 threw the function's compiled code away on every gene).
   const position = new Map<number, number>();
   const touched: number[] = [];
-  const dH: number[][] = Array.from({ length: q }, () => []);
-  const slotOf = (a: number, b: number): number => {
-    let p = position.get(a * n + b);
-    if (p === undefined) {
-      position.set(a * n + b, (p = touched.length));
-      touched.push(a * n + b);
-      for (const d of dH) d.push(0);
+  for (const { b } of parts) {
+    for (let r = 0; r < b.rows; r++) {
+      for (const it of b.index) {
+        if (it[r] < 0) continue;
+        for (const is of b.index) {
+          const key = it[r] * n + is[r];
+          if (is[r] >= 0 && !position.has(key)) position.set(key, touched.push(key) - 1);
+        }
+      }
     }
-    return p;
-  };
+  }
+  const m = touched.length;
+  if (m > MAX_TOUCHED) return undefined;
+  // Arrays of arrays built by push here: map's result is holey or packed depending on whether V8 has
+  // compiled the caller, and reading one of each kind threw this function's compiled code away.
+  const dH: Float64Array[] = [];
+  for (let j = 0; j < q; j++) dH.push(new Float64Array(m));
   for (const { b, coef, dw, lev } of parts) {
     // z is still the block's from the pass above (each block has its own).
     const d2w = b.dwSlope(values);
-    const e = directions.map((d) => {
+    const e: Float64Array[] = [];
+    for (const d of directions) {
       const z = new Float64Array(b.rows);
-      b.zAlong(ir, coef, d, z);
-      return z;
-    });
+      b.zAlong(coef, d, z);
+      e.push(z);
+    }
     const c = new Float64Array(b.rows);
     const T = b.index.length;
     for (let r = 0; r < b.rows; r++) {
@@ -234,7 +246,8 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
       c[r] = d2w[r] * lev[r] - dw[r] * alpha;
     }
     for (let j = 0; j < q; j++) {
-      const ec = Float64Array.from(e[j], (v, r) => v * c[r]);
+      const ec = new Float64Array(b.rows);
+      for (let r = 0; r < b.rows; r++) ec[r] = e[j][r] * c[r];
       for (let k = 0; k <= j; k++) {
         const ek = e[k];
         let sum = 0;
@@ -249,26 +262,34 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
         for (let s = 0; s < T; s++) {
           const is = b.index[s][r];
           if (is < 0) continue;
-          const m = dw[r] * at(coef[t], r) * at(coef[s], r);
-          const p = slotOf(it, is);
-          for (let j = 0; j < q; j++) dH[j][p] += m * e[j][r];
+          const v = dw[r] * at(coef[t], r) * at(coef[s], r);
+          const p = position.get(it * n + is)!;
+          for (let j = 0; j < q; j++) dH[j][p] += v * e[j][r];
         }
       }
     }
   }
   // tr(H^-1 dH_j H^-1 dH_k) = sum over touched (a, b), (c, d) of dH_j[a, b] S[b, c] dH_k[c, d] S[d, a]:
   // K[p][p'] = S[b][c] S[d][a] once (a diagonal H touches n positions: K is S o S), then dH_j' K dH_k.
-  const m = touched.length;
-  if (m > MAX_TOUCHED) return undefined;
-  const K = Array.from({ length: m }, (_, p) => {
-    const [a, b] = [Math.floor(touched[p] / n), touched[p] % n];
-    return Float64Array.from(touched, (cd) => S[b][Math.floor(cd / n)] * S[cd % n][a]);
-  });
-  const KD = dH.map((d) => Float64Array.from(K, (row) => {
-    let sum = 0;
-    for (let p = 0; p < m; p++) sum += row[p] * d[p];
-    return sum;
-  }));
+  const K: Float64Array[] = [];
+  for (let p = 0; p < m; p++) {
+    const a = Math.floor(touched[p] / n);
+    const b = touched[p] % n;
+    const row = new Float64Array(m);
+    for (let p2 = 0; p2 < m; p2++) row[p2] = S[b][Math.floor(touched[p2] / n)] * S[touched[p2] % n][a];
+    K.push(row);
+  }
+  const KD: Float64Array[] = [];
+  for (const d of dH) {
+    const kd = new Float64Array(m);
+    for (let p = 0; p < m; p++) {
+      const row = K[p];
+      let sum = 0;
+      for (let p2 = 0; p2 < m; p2++) sum += row[p2] * d[p2];
+      kd[p] = sum;
+    }
+    KD.push(kd);
+  }
   for (let j = 0; j < q; j++) {
     for (let k = 0; k <= j; k++) {
       let sum = 0;
