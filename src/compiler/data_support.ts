@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../core/errors.js';
 import type { DataTable } from '../data/table.js';
 import type { IrLikelihood } from './ir.js';
+import { nonZeroRows } from '../math/nonzero.js';
 
 const MAX_PER_COLUMN = 5;
 
@@ -28,7 +29,12 @@ export function checkLikelihoodData(lik: IrLikelihood, numeric: ReadonlyMap<stri
   const trialsExpr = trialsAt >= 0 ? lik.args[trialsAt] : undefined;
   const trials = trialsExpr?.op === 'data' ? numeric.get(trialsExpr.column) : undefined;
   const trialsConst = trialsExpr?.op === 'const' ? trialsExpr.value : undefined;
-  for (let i = 0; i < y.length; i++) {
+  // Where 0 is in the support and no trials are read, only the non-zero rows can be out of it (a gene's
+  // counts: a quarter of the rows).
+  const rows = trialsExpr === undefined && ok(0) ? nonZeroRows(y) : undefined;
+  const count = rows ? rows.length : y.length;
+  for (let k = 0; k < count; k++) {
+    const i = rows ? rows[k] : k;
     let message: string | undefined;
     let column = lik.column;
     if (!ok(y[i])) message = `${lik.dist.name} needs ${describe[lik.dist.support]} values, got ${y[i]}`;

@@ -1,6 +1,7 @@
 import { constrainScalar, thetaName, unconstrainScalar } from '../bijectors/transforms.js';
 import { f64Ops, sumF64 } from '../distributions/f64_ops.js';
 import type { IrLikelihood, ModelIR } from './ir.js';
+import { nonZeroRows } from '../math/nonzero.js';
 
 /** `beta[T : R : diseased]` for a vector element, `sigma` for a scalar. */
 export function elementName(name: string, levels: readonly string[] | undefined, i: number): string {
@@ -62,8 +63,10 @@ function xTermSum(xTerm: NonNullable<IrLikelihood['form']['xTerm']>, y: Float64A
  */
 function tallySmallCounts(y: Float64Array): Float64Array | undefined {
   const small = new Float64Array(SMALL_COUNTS);
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
+  const nz = nonZeroRows(y);
+  small[0] = y.length - nz.length;
+  for (let k = 0; k < nz.length; k++) {
+    const v = y[nz[k]];
     if (!(v >= 0 && v < SMALL_COUNTS && v === Math.floor(v))) return undefined;
     small[v]++;
   }

@@ -7,6 +7,7 @@ import { paramsOf } from '../compiler/ir.js';
 import type { Expr, Program } from '../language/ast.js';
 import { emptyLevelBound } from './bound.js';
 import { RESPONSE, withGene } from './cells.js';
+import { nonZeroRows } from '../math/nonzero.js';
 
 /** What fit-genes fits to every gene: the parsed model, the cells, the engine and its settings. */
 export interface GeneJob {
@@ -158,7 +159,8 @@ function emptyLevels(model: Model, table: DataTable): EmptyLevel[] {
     const f = table.columns.get(p.factor);
     if (f?.kind !== 'factor') continue;
     const sums = new Float64Array(f.levels.length);
-    for (let i = 0; i < y.length; i++) sums[f.codes[i]] += y[i];
+    const nz = nonZeroRows(y);
+    for (let k = 0; k < nz.length; k++) sums[f.codes[nz[k]]] += y[nz[k]];
     sums.forEach((s, l) => {
       if (s === 0) out.push({ param: p.name, factor: p.factor!, level: f.levels[l] });
     });

@@ -1,6 +1,7 @@
 import type { DistSpec, Form } from '../../distributions/catalog.js';
 import type { LazyTable, RowTables, Table2 } from '../../math/lazy_table.js';
 import { departureTable, normaliserTable, softplusTable, ZERO } from './cell_sums.js';
+import { nonZeroRows } from '../../math/nonzero.js';
 
 /**
  * Negative binomial rows reduced to cells. In a cell every row has the same log mean eta but for its
@@ -255,14 +256,6 @@ export function negBinTables(y: Float64Array, off: Float64Array, logT: Float64Ar
   return { L, H, Z };
 }
 
-function nonZeroRows(y: Float64Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] !== 0) n++;
-  const out = new Int32Array(n);
-  n = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] !== 0) out[n++] = i;
-  return out;
-}
 
 const SMALL_COUNT = 4096;
 

@@ -2,6 +2,7 @@ import type { IrData, IrExpr, IrLikelihood, ModelIR } from '../ir.js';
 import { hostConstant } from '../layout.js';
 import { BINOMIAL_LOGIT, NORMAL_STATS } from './forms.js';
 import { negBinCellsForm, negBinTables } from './negbin_cells.js';
+import { nonZeroRows } from '../../math/nonzero.js';
 import { additiveTerms, cellLevel, cellsOf, factorsOf, rebuildSum, type Term } from '../cells.js';
 
 /** Why a model keeps its row-wise graph, or how much smaller it became. */
@@ -93,20 +94,21 @@ export function reduceModel(ir: ModelIR): { ir: ModelIR; report: ReductionReport
   const likelihoods: IrLikelihood[] = ir.likelihoods.map((lik, j) => {
     const plan = plans[j];
     const y = ir.data.numeric.get(lik.column)!;
+    const nz = nonZeroRows(y);
     const sy = new Float64Array(nCells);
-    for (let i = 0; i < rows; i++) sy[cellOfRow[i]] += y[i];
+    for (let k = 0; k < nz.length; k++) sy[cellOfRow[nz[k]]] += y[nz[k]];
     const yCol = col(sy) as { column: string };
     if (plan.kind === 'poisson') {
       // sum_i y_i (eta + o_i) - exp(eta + o_i) = S_y (eta + log T) - exp(eta) T - (S_y log T - sum_i y_i o_i), T = sum_i exp(o_i)
       const { off, logT } = offsetsOf(plan);
-      for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
+      for (let k = 0; k < nz.length; k++) shift += y[nz[k]] * off[nz[k]];
       for (let c = 0; c < nCells; c++) shift -= sy[c] * logT[c];
       return { ...lik, column: yCol.column, args: [{ op: 'bin', o: '+', a: plan.eta, b: col(logT) }] };
     }
     if (plan.kind === 'negbin') {
       // sum_i y_i (eta + o_i) = S_y eta + sum_i y_i o_i: the second sum is data (negbin_cells.ts has the rest).
       const { off, logT } = offsetsOf(plan);
-      for (let i = 0; i < rows; i++) if (y[i] !== 0) shift += y[i] * off[i];
+      for (let k = 0; k < nz.length; k++) shift += y[nz[k]] * off[nz[k]];
       const dist = negBinCellsForm(negBinTables(y, off, logT, cellOfRow, nCells, factorsOf(plan.phi).size === 0));
       const m = countMoments(y, off, logT, cellOfRow, nCells);
       return { ...lik, dist, form: dist.forms[0], column: yCol.column, args: [plan.eta, plan.phi], exposure: col(logT), moments: { y2: col(m.y2), yw: col(m.yw), w2: col(m.w2) } };
@@ -198,8 +200,9 @@ function countMoments(y: Float64Array, off: Float64Array, logT: Float64Array, ce
   const { w, w2 } = known;
   const y2 = new Float64Array(nCells);
   const yw = new Float64Array(nCells);
-  for (let i = 0; i < y.length; i++) {
-    if (y[i] === 0) continue;
+  const nz = nonZeroRows(y);
+  for (let k = 0; k < nz.length; k++) {
+    const i = nz[k];
     const c = cellOfRow[i];
     y2[c] += y[i] * y[i];
     yw[c] += y[i] * w[i];
