@@ -185,6 +185,28 @@ export class Block {
     }
   }
 
+  /**
+   * Adds sum_r c_r A_r A_r' into M (dim x dim, row-major), A_r the row's coefficients over theta (each
+   * term's at the element it reads): with z linear in theta, dz_r along D is A_r . D.
+   */
+  addWeightedOuter(coef: readonly F64[], c: Float64Array, M: Float64Array, dim: number): void {
+    const T = this.reads.length;
+    for (let t = 0; t < T; t++) {
+      const et = this.reads[t].element;
+      const ct = coef[t];
+      const ot = this.readOffsets[t];
+      for (let s = 0; s < T; s++) {
+        const es = this.reads[s].element;
+        const cs = coef[s];
+        const os = this.readOffsets[s];
+        for (let r = 0; r < this.rows; r++) {
+          if (et[r] < 0 || es[r] < 0) continue;
+          M[(ot + et[r]) * dim + os + es[r]] += c[r] * at(ct, r) * at(cs, r);
+        }
+      }
+    }
+  }
+
   /** a_r' Z a_r per row: the row's leverage, from H^-1 on the row's own pairs (in the pattern). */
   leverage(coef: readonly F64[], inverse: Float64Array): Float64Array {
     const leverage = new Float64Array(this.rows);

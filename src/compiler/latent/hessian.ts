@@ -136,7 +136,7 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
     const n = coords.length;
     if (n > DENSE_LOG_DET_HESSIAN) return undefined;
     const values = splitValues(ir, constrainTheta(ir, theta));
-    return logDetHessianAlong(ir, blocks, n, values, inverse, solve, directions);
+    return logDetHessianAlong(theta, blocks, n, values, inverse, solve, directions);
   };
   // d(grad_x log p)/d theta_c for a coordinate c of the weights' parameters, where every block it enters
   // gives it in closed form (the others: the caller differences gradients).
@@ -164,6 +164,8 @@ export function latentHessian(ir: ModelIR, coords: readonly number[]): LatentHes
  */
 const DENSE_LOG_DET_HESSIAN = 64;
 const MAX_TOUCHED = 512;
+/** And the most theta coordinates: sum_r c_r A_r A_r' is kept dense over them. */
+const MAX_DIM = 512;
 
 /**
  * The second derivatives of log det H along the path theta(b) = theta + sum_j b_j D_j + x's second-order
@@ -180,7 +182,7 @@ const MAX_TOUCHED = 512;
  * w''_r is dw's difference in z (Block.dwSlope). The first trace is a weighted sum over the rows; the
  * second needs H^-1 dense (n solves). Undefined where a number is not finite or dH touches too much of H.
  */
-function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, values: Values, inverse: Float64Array,
+function logDetHessianAlong(theta: Float64Array, blocks: readonly Block[], n: number, values: Values, inverse: Float64Array,
   solve: (b: Float64Array) => Float64Array, directions: readonly Float64Array[]): Float64Array[] | undefined {
   const q = directions.length;
   type Part = { b: Block; coef: F64[]; dw: Float64Array; lev: Float64Array };
@@ -207,6 +209,11 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
     unit[k] = 1;
     S.push(solve(unit));
   }
+  // sum_r c_r e_rj e_rk = D_j' M D_k with M = sum_r c_r A_r A_r' over theta (A_r the row's coefficients):
+  // a pass over the rows into M, then its few entries against the directions, not q^2 / 2 passes.
+  const dim = theta.length;
+  if (dim > MAX_DIM) return undefined;
+  const M = new Float64Array(dim * dim);
   // dH_j on x as values at the positions (a, b) it touches, both triangles: H's pattern or less, found
   // first so that each dH_j is a Float64Array (an array grown from 0s changed its elements' kind midway,
   // and V8 threw the function's compiled code away on every gene).
@@ -245,16 +252,7 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
       for (let t = 0; t < T; t++) if (b.index[t][r] >= 0) alpha += at(coef[t], r) * u[b.index[t][r]];
       c[r] = d2w[r] * lev[r] - dw[r] * alpha;
     }
-    for (let j = 0; j < q; j++) {
-      const ec = new Float64Array(b.rows);
-      for (let r = 0; r < b.rows; r++) ec[r] = e[j][r] * c[r];
-      for (let k = 0; k <= j; k++) {
-        const ek = e[k];
-        let sum = 0;
-        for (let r = 0; r < b.rows; r++) sum += ec[r] * ek[r];
-        out[j][k] += sum;
-      }
-    }
+    b.addWeightedOuter(coef, c, M, dim);
     for (let r = 0; r < b.rows; r++) {
       for (let t = 0; t < T; t++) {
         const it = b.index[t][r];
@@ -267,6 +265,19 @@ function logDetHessianAlong(ir: ModelIR, blocks: readonly Block[], n: number, va
           for (let j = 0; j < q; j++) dH[j][p] += v * e[j][r];
         }
       }
+    }
+  }
+  const entries: number[] = [];
+  for (let ab = 0; ab < M.length; ab++) if (M[ab] !== 0) entries.push(ab);
+  for (let k = 0; k < q; k++) {
+    const Dk = directions[k];
+    const MD = new Float64Array(dim);
+    for (const ab of entries) MD[Math.floor(ab / dim)] += M[ab] * Dk[ab % dim];
+    for (let j = k; j < q; j++) {
+      const Dj = directions[j];
+      let sum = 0;
+      for (let a = 0; a < dim; a++) sum += Dj[a] * MD[a];
+      out[j][k] += sum;
     }
   }
   // tr(H^-1 dH_j H^-1 dH_k) = sum over touched (a, b), (c, d) of dH_j[a, b] S[b, c] dH_k[c, d] S[d, a]:
