@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InferenceError } from '../../core/errors.js';
+import { cholesky } from '../../math/cholesky.js';
 import type { LaplaceMarginal } from './marginal.js';
 import { climb, searchFrom, type OuterMode } from './optimize.js';
 
@@ -90,8 +91,13 @@ function upwardDirection(mode: OuterMode): Float64Array | undefined {
   const p = mode.scale.length;
   // A Hessian that is not finite everywhere (an edge the covariance will call flat) has no eigenvectors.
   if (p === 0 || mode.hessian.some((r) => r.some((v) => !Number.isFinite(v)))) return undefined;
-  const P = new Matrix(mode.hessian.map((r, i) => Array.from(r, (v, j) => -v * mode.scale[i] * mode.scale[j])));
-  const e = new EigenvalueDecomposition(P, { assumeSymmetric: true });
+  const rows = mode.hessian.map(() => new Float64Array(p));
+  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) rows[i][j] = rows[j][i] = -mode.hessian[i][j] * mode.scale[i] * mode.scale[j];
+  // Most modes curve down in every direction: P + |UPWARD| d I positive definite, d = max |P_ii| <= the
+  // largest |eigenvalue|, says the smallest eigenvalue is above UPWARD times it, without the eigenvalues.
+  const d = rows.reduce((m, r, i) => Math.max(m, Math.abs(r[i])), 0);
+  if (cholesky(rows.map((r, i) => Float64Array.from(r, (v, j) => (i === j ? v - UPWARD * d : v)))).positiveDefinite) return undefined;
+  const e = new EigenvalueDecomposition(new Matrix(rows.map((r) => Array.from(r))), { assumeSymmetric: true });
   const values = e.realEigenvalues;
   const k = values.indexOf(Math.min(...values));
   const lmax = Math.max(...values.map(Math.abs), 1e-300);
