@@ -185,18 +185,23 @@ const MAX_DIM = 512;
 function logDetHessianAlong(theta: Float64Array, blocks: readonly Block[], n: number, values: Values, inverse: Float64Array,
   solve: (b: Float64Array) => Float64Array, directions: readonly Float64Array[]): Float64Array[] | undefined {
   const q = directions.length;
-  type Part = { b: Block; coef: F64[]; dw: Float64Array; lev: Float64Array };
+  type Part = { b: Block; coef: F64[]; dw: Float64Array; d2w: Float64Array; lev: Float64Array };
   const parts: Part[] = [];
   const g = new Float64Array(n);
+  const dim = theta.length;
+  if (dim > MAX_DIM) return undefined;
   for (const b of blocks) {
     const { coef, dw } = b.prepare(values);
-    if (dw.every((v) => v === 0)) continue;
+    // A block with w' = 0 on every row can still have w'' (a logit's curvature at z = 0 exactly, on
+    // balanced binary data): only a block with neither adds nothing (a Normal prior's).
+    const d2w = b.dwSlope(values);
+    if (dw.every((v) => v === 0) && d2w.every((v) => v === 0)) continue;
     const lev = b.leverage(coef, inverse);
     b.index.forEach((index, t) => {
       const ct = coef[t];
       for (let r = 0; r < b.rows; r++) if (index[r] >= 0) g[index[r]] += dw[r] * at(ct, r) * lev[r];
     });
-    parts.push({ b, coef, dw: dw.slice(), lev });
+    parts.push({ b, coef, dw: dw.slice(), d2w, lev });
   }
   const out: Float64Array[] = [];
   for (let j = 0; j < q; j++) out.push(new Float64Array(q));
@@ -211,8 +216,6 @@ function logDetHessianAlong(theta: Float64Array, blocks: readonly Block[], n: nu
   }
   // sum_r c_r e_rj e_rk = D_j' M D_k with M = sum_r c_r A_r A_r' over theta (A_r the row's coefficients):
   // a pass over the rows into M, then its few entries against the directions, not q^2 / 2 passes.
-  const dim = theta.length;
-  if (dim > MAX_DIM) return undefined;
   const M = new Float64Array(dim * dim);
   // dH_j on x as values at the positions (a, b) it touches, both triangles: H's pattern or less, found
   // first so that each dH_j is a Float64Array (an array grown from 0s changed its elements' kind midway,
@@ -236,9 +239,7 @@ function logDetHessianAlong(theta: Float64Array, blocks: readonly Block[], n: nu
   // compiled the caller, and reading one of each kind threw this function's compiled code away.
   const dH: Float64Array[] = [];
   for (let j = 0; j < q; j++) dH.push(new Float64Array(m));
-  for (const { b, coef, dw, lev } of parts) {
-    // z is still the block's from the pass above (each block has its own).
-    const d2w = b.dwSlope(values);
+  for (const { b, coef, dw, d2w, lev } of parts) {
     const e: Float64Array[] = [];
     for (const d of directions) {
       const z = new Float64Array(b.rows);

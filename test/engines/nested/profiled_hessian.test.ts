@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
 import { makeField } from '../../../src/engines/nested/field.js';
-import { LaplaceMarginal, type MarginalPoint } from '../../../src/engines/nested/marginal.js';
+import { assemble, LaplaceMarginal, type MarginalPoint } from '../../../src/engines/nested/marginal.js';
+import { compile } from '../../../src/api/compile.js';
 import { maximiseMarginal } from '../../../src/engines/nested/maximise.js';
 import { hessianOf } from '../../../src/engines/nested/outer_hessian.js';
 import { startingPoint } from '../../../src/engines/nested/start.js';
@@ -102,4 +103,34 @@ describe('the ML outer Hessian along the fixed effects, profiled', () => {
     expect(largest).toBeGreaterThan(100 * TOL);
     ld.dispose();
   }, 60_000);
+
+  it("keeps a block whose curvature's slope is 0 on every row but its second slope is not (a logit at z = 0)", async () => {
+    // Balanced binary data: in every (group, level) half the rows are 1, so at a = 0 the conditional mode
+    // is u = 0 exactly, every predictor is 0, and w' = w(1 - 2p) vanishes while w'' = -w / 2 does not.
+    const rows = Array.from({ length: 96 }, (_, i) => `${i % 2},k${(i >> 1) % 2},g${(i >> 2) % 8}`);
+    const m = compile('data { y: binary k: factor g: factor } parameters { s ~ HalfNormal(1) a[k] ~ Normal(0, 10) u[g] ~ Normal(0, s) } ' +
+      'model { y ~ Bernoulli(logit = a[k] + u[g]) }', { fileName: 't.glmm', data: { text: 'y,k,g\n' + rows.join('\n'), file: 't.csv' }, ml: true });
+    const ld = await m.logDensity({ backend: 'js' });
+    const field = makeField(ld, 'ml');
+    const L = new LaplaceMarginal(field, new Float64Array(field.x.length));
+    const phi = new Float64Array(field.outer.length);
+    const at = L.at(phi, new Float64Array(field.x.length));
+    if ('failure' in at) throw new Error('inner solve failed');
+    expect(at.inner.x.every((v) => v === 0)).toBe(true);
+    const closed = L.logDetHessianOfCross(at)!;
+    // Against forward differences of the log-determinant's slopes along each fixed effect and its tangent.
+    const base = L.logDetSlopes(at.inner.theta, at.inner.factor)!;
+    const tangents = L.tangentsOfCross(at);
+    const coords = field.cross!.outer;
+    const h = 1e-5;
+    const top = Math.max(...closed.flatMap((r) => Array.from(r, Math.abs)));
+    expect(top).toBeGreaterThan(1e-3);
+    coords.forEach((j, a) => {
+      const moved = Float64Array.from(phi);
+      moved[j] += h;
+      const shifted = L.logDetSlopes(assemble(field, moved, Float64Array.from(at.inner.x, (v, k) => v + h * tangents[a][k])))!;
+      coords.forEach((_, b) => expect(Math.abs(closed[b][a] - (shifted[b] - base[b]) / h) / top).toBeLessThan(1e-3));
+    });
+    ld.dispose();
+  });
 });
