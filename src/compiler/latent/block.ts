@@ -207,6 +207,20 @@ export class Block {
     }
   }
 
+  /**
+   * Adds this block's share of d log det H / dx = sum_r w'_r lev_r a_r (lev_r = a_r' H^-1 a_r) into out,
+   * indexed as H's coordinates.
+   */
+  addLogDetGradientX(coef: readonly F64[], dw: Float64Array, leverage: Float64Array, out: Float64Array): void {
+    this.index.forEach((index, t) => {
+      const ct = coef[t];
+      for (let r = 0; r < this.rows; r++) {
+        const d = index[r];
+        if (d >= 0) out[d] += dw[r] * at(ct, r) * leverage[r];
+      }
+    });
+  }
+
   /** a_r' Z a_r per row: the row's leverage, from H^-1 on the row's own pairs (in the pattern). */
   leverage(coef: readonly F64[], inverse: Float64Array): Float64Array {
     const leverage = new Float64Array(this.rows);
